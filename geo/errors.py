@@ -1,0 +1,99 @@
+"""Exception classes of the ``geo`` package.
+
+Every error the package raises on purpose is a :class:`GeoError`, so a caller can
+catch them all at once; each subclass says what kind of input was wrong. Messages
+name the file, row and field where there is one, so a person can act on them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = [
+    "GeoError",
+    "DataError",
+    "NameResolutionError",
+    "UnknownNameError",
+    "AmbiguousNameError",
+    "NumberParseError",
+    "LedgerError",
+    "RegisterError",
+    "MapError",
+]
+
+
+class GeoError(Exception):
+    """Base class of every error raised on purpose by ``geo``."""
+
+
+class DataError(GeoError):
+    """A data file (shipped or the user's) is missing, unreadable or malformed.
+
+    Parameters
+    ----------
+    message
+        What is wrong, in words a person can act on.
+    path
+        The file, if there is one.
+    row
+        The 1-based data row (header excluded), if the problem is in one row.
+    field
+        The column or field name, if the problem is in one field.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | Path | None = None,
+        row: int | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.message = message
+        self.path = Path(path) if path is not None else None
+        self.row = row
+        self.field = field
+        super().__init__(self._format())
+
+    def _format(self) -> str:
+        where = []
+        if self.path is not None:
+            where.append(str(self.path))
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.field is not None:
+            where.append(f"field {self.field!r}")
+        return f"{', '.join(where)}: {self.message}" if where else self.message
+
+
+class NameResolutionError(GeoError, LookupError):
+    """A province name or code could not be resolved to one ISO 3166-2:IR code."""
+
+    def __init__(self, message: str, *, value: object, candidates: tuple[str, ...] = ()) -> None:
+        self.value = value
+        self.candidates = candidates
+        super().__init__(message)
+
+
+class UnknownNameError(NameResolutionError):
+    """No province is known by this name or code."""
+
+
+class AmbiguousNameError(NameResolutionError):
+    """The name is known but stands for more than one current province (e.g. «خراسان»)."""
+
+
+class NumberParseError(GeoError, ValueError):
+    """Text that should hold a number (digits, Persian number words) does not."""
+
+
+class LedgerError(DataError):
+    """The facts ledger (or a per-province statistics table) fails validation."""
+
+
+class RegisterError(DataError):
+    """A user's estate register cannot be used at all (missing, unreadable, no usable column)."""
+
+
+class MapError(GeoError):
+    """A map cannot be built from the inputs given (unknown indicator, tiles, language)."""

@@ -1,0 +1,329 @@
+"""Province names in every spelling: normalisation and resolution to ISO 3166-2:IR codes.
+
+A user's file may name a province in Persian (with Arabic letter forms ي ك, with or
+without «استان», with or without zero-width non-joiners), in any of several English
+transliterations, or by a code (current ISO 3166-2:IR, HASC, FIPS). This module turns
+each of those into the one current ISO code, or raises an error that names the input
+and the closest candidates. Names that no longer denote one province (the undivided
+«خراسان» before 2004) are ambiguous and never assigned silently.
+
+The name forms live in data files, not in code: ``data/provinces/provinces.csv`` (one
+row per province, keyed by HASC code), ``data/provinces/aliases.csv`` (every other
+form) and ``data/provinces/ambiguous.csv``. The HASC → ISO link comes from the
+processed boundary file, where it was derived from :mod:`pycountry` at build time.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pycountry
+
+from geo._paths import data_dir
+from geo.errors import AmbiguousNameError, DataError, UnknownNameError
+
+__all__ = ["normalize_name", "resolve_province", "province_aliases"]
+
+_ARABIC_TO_PERSIAN = str.maketrans(
+    {
+        "ي": "ی",  # ARABIC LETTER YEH
+        "ى": "ی",  # ALEF MAKSURA
+        "ئ": "ی",
+        "ك": "ک",  # ARABIC LETTER KAF
+        "ة": "ه",
+        "ۀ": "ه",
+        "أ": "ا",
+        "إ": "ا",
+        "ٱ": "ا",
+        "آ": "ا",
+        "ؤ": "و",
+    }
+)
+_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+# Zero-width and directional marks, tatweel, BOM: invisible in a spreadsheet cell.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\u0640\u00ad]")
+_ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed]")
+_PUNCT = re.compile(r"[\s\-_.,'’‘`\"()\[\]/\\:;،؛&]+")
+# Words that carry no identity: "province", the Persian ezafe "-e"/"-ye", "and"/"va".
+_LATIN_STOPWORDS = frozenset({"province", "ostan", "ostane", "e", "ye", "and", "va", "of", "the"})
+_PERSIAN_PREFIXES = ("استان",)
+_ISO_CODE = re.compile(r"^IR\s*[-\u2010-\u2015\u2212]\s*(\d{1,2})$", re.IGNORECASE)
+_FIPS_CODE = re.compile(r"^IR\s*(\d{2})$", re.IGNORECASE)
+
+
+def normalize_name(text: str) -> str:
+    """Reduce a province name or code to the key used for matching.
+
+    The key folds Arabic letter forms into Persian ones, removes zero-width
+    non-joiners, diacritics, punctuation and spaces, turns Persian and Arabic-Indic
+    digits into ASCII, drops «استان» and words like "Province" or the ezafe "-e", and
+    lower-cases Latin letters with their accents removed.
+
+    Parameters
+    ----------
+    text
+        Any name or code as a user may have written it.
+
+    Returns
+    -------
+    str
+        The matching key; empty if nothing meaningful remains.
+
+    Examples
+    --------
+    >>> normalize_name("استان آذربايجان شرقي") == normalize_name("آذربایجان‌شرقی")
+    True
+    >>> normalize_name("Khorāsān-e Raẕavī")
+    'khorasanrazavi'
+    """
+    s = unicodedata.normalize("NFKC", str(text))
+    s = _INVISIBLE.sub("", s)
+    s = _ARABIC_MARKS.sub("", s)
+    s = s.translate(_ARABIC_TO_PERSIAN).translate(_DIGITS)
+    # Latin accents: decompose and drop combining marks (Persian letters are unaffected).
+    s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+    s = unicodedata.normalize("NFC", s).casefold()
+    tokens = [t for t in _PUNCT.split(s) if t]
+    if tokens and tokens[0] in _PERSIAN_PREFIXES:
+        tokens = tokens[1:]
+    elif tokens and tokens[0].startswith(_PERSIAN_PREFIXES) and len(tokens[0]) > len("استان"):
+        tokens[0] = tokens[0][len("استان") :]
+    if tokens and tokens[-1] in _PERSIAN_PREFIXES:
+        tokens = tokens[:-1]
+    tokens = [t for t in tokens if t not in _LATIN_STOPWORDS]
+    return "".join(tokens)
+
+
+@dataclass(frozen=True)
+class _Index:
+    """Matching keys of every known name form."""
+
+    keys: dict[str, str]  # key -> hasc
+    ambiguous: dict[str, tuple[tuple[str, ...], str]]  # key -> (hascs, note)
+    legacy: dict[str, str]  # normalised legacy ISO code -> hasc
+    display: dict[str, str]  # key -> one readable form, for suggestions
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            return list(csv.DictReader(fh))
+    except OSError as exc:
+        raise DataError(f"cannot read shipped province names: {exc}", path=path) from exc
+
+
+def _add(index: dict[str, str], display: dict[str, str], form: str, hasc: str, path: Path, row: int) -> None:
+    key = normalize_name(form)
+    if not key:
+        raise DataError(f"name form {form!r} is empty once normalised", path=path, row=row)
+    other = index.get(key)
+    if other is not None and other != hasc:
+        raise DataError(
+            f"name form {form!r} would mean both {other} and {hasc}; list it in ambiguous.csv instead",
+            path=path,
+            row=row,
+        )
+    index[key] = hasc
+    display.setdefault(key, form)
+
+
+@lru_cache(maxsize=1)
+def _index() -> _Index:
+    folder = data_dir() / "provinces"
+    keys: dict[str, str] = {}
+    display: dict[str, str] = {}
+    legacy: dict[str, str] = {}
+    table_path = folder / "provinces.csv"
+    for i, rec in enumerate(_read_csv(table_path), start=1):
+        hasc = rec["hasc"]
+        for field in ("hasc", "name_en", "name_fa"):
+            _add(keys, display, rec[field], hasc, table_path, i)
+    alias_path = folder / "aliases.csv"
+    for i, rec in enumerate(_read_csv(alias_path), start=1):
+        if rec["kind"] == "iso_legacy":
+            legacy[normalize_name(rec["alias"])] = rec["hasc"]
+        else:
+            _add(keys, display, rec["alias"], rec["hasc"], alias_path, i)
+    ambiguous: dict[str, tuple[tuple[str, ...], str]] = {}
+    amb_path = folder / "ambiguous.csv"
+    for i, rec in enumerate(_read_csv(amb_path), start=1):
+        key = normalize_name(rec["name"])
+        if key in keys:
+            raise DataError(f"{rec['name']!r} is listed both as ambiguous and as a name", path=amb_path, row=i)
+        ambiguous[key] = (tuple(rec["hascs"].split()), rec["note"])
+        display.setdefault(key, rec["name"])
+    return _Index(keys, ambiguous, legacy, display)
+
+
+@lru_cache(maxsize=1)
+def _hasc_to_code() -> dict[str, str]:
+    from geo.provinces import province_table
+
+    table = province_table()
+    return dict(zip(table["hasc"], table["code"], strict=True))
+
+
+@lru_cache(maxsize=1)
+def _current_codes() -> frozenset[str]:
+    return frozenset(s.code for s in pycountry.subdivisions.get(country_code="IR"))
+
+
+def _pycountry_keys() -> dict[str, str]:
+    """Keys of pycountry's romanised names, mapped to their current ISO code."""
+    out = {}
+    for sub in pycountry.subdivisions.get(country_code="IR"):
+        out[normalize_name(sub.name)] = sub.code
+    return out
+
+
+def _hasc_for_name(value: str) -> str:
+    """Resolve a name (not a code) to its HASC code through the shipped tables.
+
+    Used by the boundary build script, before any ISO code is attached.
+    """
+    idx = _index()
+    key = normalize_name(value)
+    if key in idx.keys:
+        return idx.keys[key]
+    _raise_unresolved(value, key, idx)
+    raise AssertionError("unreachable")
+
+
+def _describe(hasc: str) -> str:
+    """``IR-09 Razavi Khorasan`` for a HASC code (the HASC code itself before a build)."""
+    try:
+        from geo.provinces import province_table
+
+        table = province_table().set_index("hasc")
+        return f"{table.at[hasc, 'code']} {table.at[hasc, 'name_en']}"
+    except DataError:  # the boundary file does not exist yet while it is being built
+        return hasc
+
+
+def _raise_unresolved(value: object, key: str, idx: _Index) -> None:
+    if key in idx.ambiguous:
+        hascs, note = idx.ambiguous[key]
+        described = tuple(_describe(h) for h in hascs)
+        raise AmbiguousNameError(
+            f"province name {value!r} is ambiguous: it may mean {', '.join(described)}. {note}",
+            value=value,
+            candidates=tuple(d.split(" ", 1)[0] for d in described),
+        )
+    if key in idx.legacy:
+        described = _describe(idx.legacy[key])
+        raise UnknownNameError(
+            f"{value!r} is not a current ISO 3166-2:IR code; in the earlier edition of the"
+            f" standard it meant {described}. Pass legacy_codes=True if the file uses"
+            " the earlier codes throughout.",
+            value=value,
+            candidates=(described.split(" ", 1)[0],),
+        )
+    close = difflib.get_close_matches(key, list(idx.keys), n=3, cutoff=0.6) if key else []
+    suggestions = tuple(dict.fromkeys(idx.display[k] for k in close))
+    hint = f"; closest: {', '.join(suggestions)}" if suggestions else ""
+    raise UnknownNameError(f"unknown province {value!r}{hint}", value=value, candidates=suggestions)
+
+
+@lru_cache(maxsize=4096)
+def resolve_province(value: str, *, legacy_codes: bool = False) -> str:
+    """Resolve any province name or code to its current ISO 3166-2:IR code.
+
+    Parameters
+    ----------
+    value
+        A name in Persian or English (any known spelling, Arabic or Persian letter
+        forms, with or without «استان»), a current ISO code (``IR-10``), a HASC code
+        (``IR.ES``) or a FIPS code (``IR28``).
+    legacy_codes
+        Read ``IR-NN`` codes in the earlier edition of ISO 3166-2:IR (``IR-01`` … ``IR-32``,
+        ``IR-07`` = Tehran) instead of the current one (``IR-00`` … ``IR-30``, ``IR-07`` =
+        Fars). The two editions reuse the same numbers for different provinces, so a
+        file must use one or the other throughout; the current edition is the default.
+
+    Returns
+    -------
+    str
+        The current ISO 3166-2:IR code, e.g. ``"IR-10"`` for Isfahan.
+
+    Raises
+    ------
+    AmbiguousNameError
+        The name stands for more than one current province (e.g. «خراسان»).
+    UnknownNameError
+        No province is known by that name; the message lists the closest names.
+
+    Examples
+    --------
+    >>> resolve_province("استان اصفهان")
+    'IR-10'
+    >>> resolve_province("Kordestan")
+    'IR-12'
+    """
+    if not isinstance(value, str):
+        raise UnknownNameError(f"province must be text, got {value!r}", value=value)
+    idx = _index()
+    key = normalize_name(value)
+    raw = _INVISIBLE.sub("", unicodedata.normalize("NFKC", value)).translate(_DIGITS).strip()
+    fips_match = _FIPS_CODE.match(raw)
+    if fips_match:
+        fips = _fips_to_code().get(f"IR{fips_match.group(1)}")
+        if fips is not None:
+            return fips
+        raise UnknownNameError(f"{value!r} is not a FIPS code of an Iranian province", value=value)
+    code_match = _ISO_CODE.match(raw)
+    if code_match:
+        code = f"IR-{int(code_match.group(1)):02d}"
+        if legacy_codes:
+            legacy_key = normalize_name(code)
+            if legacy_key in idx.legacy:
+                return _hasc_to_code()[idx.legacy[legacy_key]]
+        elif code in _current_codes():
+            return code
+    if key in idx.keys:
+        return _hasc_to_code()[idx.keys[key]]
+    pyc = _pycountry_keys().get(key)
+    if pyc is not None:
+        return pyc
+    _raise_unresolved(value, key, idx)
+    raise AssertionError("unreachable")
+
+
+@lru_cache(maxsize=1)
+def _fips_to_code() -> dict[str, str]:
+    from geo.provinces import province_table
+
+    table = province_table()
+    return {f.upper(): c for f, c in zip(table["fips"], table["code"], strict=True) if f}
+
+
+def province_aliases() -> list[tuple[str, str, str]]:
+    """List every name form the resolver knows, with its province.
+
+    Returns
+    -------
+    list of (form, kind, hasc)
+        ``kind`` is ``name_en``, ``name_fa``, ``hasc`` or the alias kind from
+        ``data/provinces/aliases.csv`` (``en``, ``fa``, ``fa_arabic_letters``, ``iso_legacy`` …).
+
+    Examples
+    --------
+    >>> ("Esfahan", "en", "IR.ES") in province_aliases()
+    True
+    """
+    folder = data_dir() / "provinces"
+    out: list[tuple[str, str, str]] = []
+    for rec in _read_csv(folder / "provinces.csv"):
+        out.extend((rec[f], f, rec["hasc"]) for f in ("hasc", "name_en", "name_fa"))
+    out.extend((r["alias"], r["kind"], r["hasc"]) for r in _read_csv(folder / "aliases.csv"))
+    return out
+
+
+def _ambiguous_names() -> Iterable[str]:
+    return (r["name"] for r in _read_csv(data_dir() / "provinces" / "ambiguous.csv"))

@@ -1,0 +1,143 @@
+"""Province name resolution: every listed form resolves; ambiguous and unknown ones raise."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import geo
+from geo._paths import data_dir
+from geo.errors import AmbiguousNameError, UnknownNameError
+from geo.names import _ambiguous_names, normalize_name, province_aliases
+from geo.provinces import province_table
+
+HASC_TO_CODE = dict(zip(province_table()["hasc"], province_table()["code"]))
+
+
+@pytest.mark.parametrize(("form", "kind", "hasc"), [a for a in province_aliases() if a[1] != "iso_legacy"])
+def test_every_listed_form_resolves(form, kind, hasc):
+    assert geo.resolve_province(form) == HASC_TO_CODE[hasc]
+
+
+@pytest.mark.parametrize(("form", "kind", "hasc"), [a for a in province_aliases() if a[1] == "iso_legacy"])
+def test_legacy_codes_resolve_only_when_asked(form, kind, hasc):
+    assert geo.resolve_province(form, legacy_codes=True) == HASC_TO_CODE[hasc]
+
+
+def test_legacy_and_current_codes_differ_where_the_standard_changed():
+    assert geo.resolve_province("IR-07") == "IR-07"  # Fars, current edition
+    assert geo.resolve_province("IR-07", legacy_codes=True) == "IR-23"  # Tehran, earlier edition
+    with pytest.raises(UnknownNameError, match="earlier edition"):
+        geo.resolve_province("IR-31")
+
+
+@pytest.mark.parametrize("name", list(_ambiguous_names()))
+def test_ambiguous_names_raise(name):
+    with pytest.raises(AmbiguousNameError) as info:
+        geo.resolve_province(name)
+    assert name in str(info.value)
+    assert len(info.value.candidates) >= 2
+
+
+def test_undivided_khorasan_lists_the_three_provinces():
+    with pytest.raises(AmbiguousNameError) as info:
+        geo.resolve_province("استان خراسان")
+    assert set(info.value.candidates) == {"IR-09", "IR-28", "IR-29"}
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("استان آذربايجان شرقي", "IR-03"),
+        ("آذربایجان‌شرقی", "IR-03"),
+        ("  آذربایجان   شرقی  ", "IR-03"),
+        ("Azarbaijan-e Sharqi", "IR-03"),
+        ("Azerbaijan, West", "IR-04"),
+        ("كردستان", "IR-12"),
+        ("Kordestan", "IR-12"),
+        ("KURDISTAN PROVINCE", "IR-12"),
+        ("Ispahan", "IR-10"),
+        ("Eşfahān", "IR-10"),
+        ("اصفهان\u200f", "IR-10"),
+        ("Khorasan Razavi", "IR-09"),
+        ("Razavi Khorasan", "IR-09"),
+        ("خراسان رضوي", "IR-09"),
+        ("کهگیلویه و بویر احمد", "IR-17"),
+        ("Chahar Mahall and Bakhtiari", "IR-14"),
+        ("چهارمحال وبختیاری", "IR-14"),
+        ("سیستان و بلوچستان", "IR-11"),
+        ("Sistan-Baluchestan", "IR-11"),
+        ("IR-10", "IR-10"),
+        ("ir-10", "IR-10"),
+        ("IR-۱۰", "IR-10"),
+        ("IR.ES", "IR-10"),
+        ("ir.es", "IR-10"),
+        ("IR28", "IR-10"),  # FIPS 10-4 code of Esfahan
+        ("تهران", "IR-23"),
+        ("Teheran", "IR-23"),
+        ("البرز", "IR-30"),
+    ],
+)
+def test_examples_resolve(text, code):
+    assert geo.resolve_province(text) == code
+
+
+def test_every_yearbook_name_resolves(shared_dir):
+    """The Statistical Yearbook prints names with Arabic letter forms: all 31 must resolve."""
+    for path in sorted((shared_dir / "data").glob("yearbook_*.csv")):
+        with path.open(encoding="utf-8") as fh:
+            codes = [geo.resolve_province(r["province"]) for r in csv.DictReader(fh)]
+        assert len(codes) == 31 and len(set(codes)) == 31, path.name
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "Atlantis", "Kordistn", "Isfahan City Center", "IR-99", "<script>"])
+def test_unknown_names_raise_with_candidates(bad):
+    with pytest.raises(UnknownNameError) as info:
+        geo.resolve_province(bad)
+    assert repr(bad) in str(info.value)
+
+
+def test_typo_suggests_closest_names():
+    with pytest.raises(UnknownNameError) as info:
+        geo.resolve_province("Kordistn")
+    assert any("Kord" in c or "Kurd" in c for c in info.value.candidates)
+
+
+def test_non_text_is_rejected():
+    with pytest.raises(UnknownNameError):
+        geo.resolve_province(None)  # type: ignore[arg-type]
+
+
+def test_no_name_form_means_two_provinces():
+    """Loading the tables fails if one key would point at two provinces; this also checks
+    that every province has its English and Persian name among the forms."""
+    forms = province_aliases()
+    keys: dict[str, set[str]] = {}
+    for form, kind, hasc in forms:
+        if kind != "iso_legacy":
+            keys.setdefault(normalize_name(form), set()).add(hasc)
+    assert all(len(v) == 1 for v in keys.values())
+    with (data_dir() / "provinces" / "provinces.csv").open(encoding="utf-8") as fh:
+        assert len(list(csv.DictReader(fh))) == 31
+
+
+_PERSIAN_NAMES = list(province_table()["name_fa"])
+
+
+@given(
+    name=st.sampled_from(_PERSIAN_NAMES),
+    prefix=st.sampled_from(["", "استان ", "استان\u200c", " "]),
+    arabic=st.booleans(),
+    zwnj=st.booleans(),
+)
+def test_persian_variants_resolve(name, prefix, arabic, zwnj):
+    expected = geo.resolve_province(name)
+    text = name
+    if arabic:
+        text = text.replace("ی", "ي").replace("ک", "ك")
+    if zwnj:
+        text = text.replace(" ", "\u200c")
+    assert geo.resolve_province(prefix + text) == expected
