@@ -24,15 +24,25 @@ from geo.errors import (
     RegisterError,
     UnknownNameError,
 )
+from geo.facts import load_facts
 from geo.names import normalize_name, resolve_province
+from geo.numbers import format_number_fa, parse_number, parse_percent, to_persian_digits
 from geo.provinces import load_provinces
+from geo.stats import load_indicators, load_province_stats
 
 __version__ = "0.1.0"
 
 __all__ = [
     "load_provinces",
+    "load_province_stats",
+    "load_indicators",
     "resolve_province",
     "normalize_name",
+    "load_facts",
+    "parse_number",
+    "parse_percent",
+    "format_number_fa",
+    "to_persian_digits",
     "GeoError",
     "DataError",
     "NameResolutionError",
