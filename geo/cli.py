@@ -7,6 +7,7 @@ clear line on stderr and exit status 2, never a traceback.
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 
 import typer
@@ -70,6 +71,32 @@ def resolve(names: list[str] = typer.Argument(..., help="Province names or codes
             _err.print(f"{name}\terror: {exc}", highlight=False)
             status = 2
     raise typer.Exit(code=status)
+
+
+class FactsFormat(str, Enum):
+    """Output formats of ``geo facts``."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+@app.command()
+def facts(
+    fmt: FactsFormat = typer.Option(FactsFormat.table, "--format", "-f", help="Output format."),
+    ledger: Path | None = typer.Option(None, "--ledger", help="A ledger CSV instead of the shipped one."),
+) -> None:
+    """List the sourced facts (ISIPO's 1396 SH results) from the facts ledger."""
+    from geo.facts import facts_table, format_facts, load_facts
+
+    try:
+        table = load_facts(ledger)
+        if fmt is FactsFormat.table:
+            _out.print(facts_table(table))
+        else:
+            typer.echo(format_facts(table, fmt.value), nl=False)
+    except GeoError as exc:
+        _fail(exc)
 
 
 def main() -> None:

@@ -1,0 +1,398 @@
+"""The facts ledger: every quantity stated in the source article, with its words.
+
+The ledger (``data/facts/ledger.csv``, schema in ``data/facts/README.md``) holds one
+row per quantitative statement of the article on ISIPO's 1396 SH results. Each row
+keeps the few words of the article that state the number (``source_phrase``); the
+loader reads the number in that phrase with :mod:`geo.numbers` and refuses a row
+whose ``value`` does not match it, so a typo in either is caught on load.
+
+Examples
+--------
+>>> facts = load_facts()
+>>> int(facts.set_index("id").loc["hse_fire_stations_built", "value"])
+11
+>>> facts.loc[facts["hse_panel"], "id"].str.startswith("hse_").all()
+np.True_
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Literal
+
+import jdatetime
+import pandas as pd
+
+from geo._paths import data_dir
+from geo.errors import GeoError, LedgerError, NumberParseError
+from geo.numbers import Number, extract_number
+
+__all__ = [
+    "REQUIRED_COLUMNS",
+    "OPTIONAL_COLUMNS",
+    "THEMES",
+    "UNITS",
+    "SCOPES",
+    "FORMATS",
+    "default_ledger_path",
+    "load_facts",
+    "period_bounds",
+    "hse_panel_facts",
+    "facts_as_records",
+    "facts_table",
+    "format_facts",
+]
+
+REQUIRED_COLUMNS: tuple[str, ...] = (
+    "id",
+    "theme",
+    "label_en",
+    "label_fa",
+    "value",
+    "unit",
+    "subject",
+    "scope",
+    "period",
+    "source_phrase",
+)
+"""Columns every ledger must have, each cell filled."""
+
+OPTIONAL_COLUMNS: tuple[str, ...] = ("approx", "hse_panel", "counterpart", "note")
+"""Columns a ledger may have; blank cells allowed."""
+
+THEMES: dict[str, str] = {
+    "exports": "export consortia, export-management companies, export values",
+    "investment": "foreign investors and their investment",
+    "contracts": "investment contracts for land in estates and zones, their area and growth",
+    "operations": "units brought into operation, revived, workshop units",
+    "employment": "jobs created",
+    "training": "training courses, trainees, person-hours, industrial tours",
+    "marketing": "presence at exhibitions",
+    "clusters": "cluster development projects",
+    "e_government": "electronic services and service identifiers",
+    "finance": "guarantees of the small-industries investment guarantee fund",
+    "hse": "safety, health, environment and energy infrastructure (the map's HSE panel)",
+    "national_units": "counts of production units in the country and in estates",
+}
+"""The theme vocabulary, with what each theme covers."""
+
+UNITS: dict[str, str] = {
+    "count": "a number of things (named by subject)",
+    "person": "a number of people",
+    "person_hour": "person-hours",
+    "hectare": "hectares of land",
+    "USD": "US dollars",
+    "IRR": "Iranian rials",
+    "percent": "percent (20 means 20 %)",
+}
+"""Allowed values of the ``unit`` column."""
+
+SCOPES: dict[str, str] = {
+    "national": "the whole country or the organisation's nationwide programme",
+    "estates_and_zones": "industrial estates and zones (شهرک‌ها و نواحی صنعتی) only",
+}
+"""Allowed values of the ``scope`` column."""
+
+FORMATS: tuple[str, ...] = ("table", "json", "csv")
+"""Output formats of :func:`format_facts`."""
+
+_ID_RE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
+_BOOLS = {"true": True, "false": False, "": False}
+_MIN_YEAR, _MAX_YEAR = 1200, 1500  # a plausible range for Solar Hijri report years
+
+
+def default_ledger_path() -> Path:
+    """Return the path of the shipped ledger (``<data>/facts/ledger.csv``)."""
+    return data_dir() / "facts" / "ledger.csv"
+
+
+def period_bounds(year: int) -> tuple[date, date]:
+    """Return the first and last Gregorian day of Solar Hijri ``year``.
+
+    Examples
+    --------
+    >>> period_bounds(1396)
+    (datetime.date(2017, 3, 21), datetime.date(2018, 3, 20))
+    """
+    start = jdatetime.date(year, 1, 1).togregorian()
+    end = jdatetime.date(year + 1, 1, 1).togregorian() - timedelta(days=1)
+    return start, end
+
+
+def _read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
+    """Read header and data rows of a CSV ledger, or raise LedgerError."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise LedgerError("ledger file not found", path=path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LedgerError(f"cannot read ledger ({exc})", path=path) from None
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise LedgerError(f"not a readable CSV file ({exc})", path=path) from None
+    rows = [r for r in rows if any(cell.strip() for cell in r)]
+    if not rows:
+        raise LedgerError("ledger is empty (no header row)", path=path)
+    return [h.strip() for h in rows[0]], rows[1:]
+
+
+def _check_header(header: list[str], path: Path) -> None:
+    for name in REQUIRED_COLUMNS:
+        if name not in header:
+            raise LedgerError("required column is missing", path=path, field=name)
+    known = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS)
+    for name in header:
+        if name not in known:
+            raise LedgerError(
+                f"unknown column (known: {', '.join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)})", path=path, field=name
+            )
+    if len(set(header)) != len(header):
+        dup = next(h for h in header if header.count(h) > 1)
+        raise LedgerError("column appears twice", path=path, field=dup)
+
+
+def _parse_value(text: str) -> Number:
+    """Exact value of a ledger ``value`` cell (plain digits, optional '.' decimals)."""
+    if not re.fullmatch(r"[0-9]+(?:\.[0-9]+)?", text):
+        raise ValueError(text)
+    dec = Decimal(text)
+    return int(dec) if dec == dec.to_integral_value() else dec
+
+
+def _validate_row(cells: dict[str, str], row: int, path: Path, seen: dict[str, int]) -> dict[str, Any]:
+    """Check one data row and return it with typed values."""
+
+    def err(field: str, message: str) -> LedgerError:
+        return LedgerError(message, path=path, row=row, field=field)
+
+    for name in REQUIRED_COLUMNS:
+        if not cells.get(name, ""):
+            raise err(name, "required field is empty")
+    fid = cells["id"]
+    if not _ID_RE.match(fid):
+        raise err("id", f"id {fid!r} is not snake_case (a-z, 0-9, single underscores)")
+    if fid in seen:
+        raise err("id", f"duplicate id {fid!r} (first used in row {seen[fid]})")
+    if cells["theme"] not in THEMES:
+        raise err("theme", f"theme {cells['theme']!r} is not one of {', '.join(THEMES)}")
+    if cells["unit"] not in UNITS:
+        raise err("unit", f"unit {cells['unit']!r} is not one of {', '.join(UNITS)}")
+    if cells["scope"] not in SCOPES:
+        raise err("scope", f"scope {cells['scope']!r} is not one of {', '.join(SCOPES)}")
+    try:
+        value = _parse_value(cells["value"])
+    except (ValueError, InvalidOperation):
+        raise err("value", f"value {cells['value']!r} is not a number (write plain digits, '.' for decimals)") from None
+    period_text = cells["period"]
+    if not re.fullmatch(r"[0-9]{4}", period_text) or not _MIN_YEAR <= int(period_text) <= _MAX_YEAR:
+        raise err("period", f"period {period_text!r} is not a Solar Hijri year ({_MIN_YEAR}-{_MAX_YEAR})")
+    period = int(period_text)
+    start, end = period_bounds(period)
+    phrase = cells["source_phrase"]
+    try:
+        stated = extract_number(phrase)
+    except NumberParseError as exc:
+        raise err("source_phrase", str(exc)) from None
+    if stated.value != value:
+        raise err("source_phrase", f"{stated.text!r} in the phrase reads as {stated.value}, but value is {value}")
+    if stated.is_percent != (cells["unit"] == "percent"):
+        raise err(
+            "source_phrase",
+            f"{stated.text!r} is {'a' if stated.is_percent else 'not a'} percentage but unit is {cells['unit']!r}",
+        )
+    flags: dict[str, bool] = {}
+    for name in ("approx", "hse_panel"):
+        text = cells.get(name, "").lower()
+        if text not in _BOOLS:
+            raise err(name, f"{cells[name]!r} is not true or false")
+        flags[name] = _BOOLS[text]
+    if flags["hse_panel"] and cells["theme"] != "hse":
+        raise err("hse_panel", "only facts of theme 'hse' can be on the HSE panel")
+    counterpart = cells.get("counterpart", "")
+    if counterpart and not _ID_RE.match(counterpart):
+        raise err("counterpart", f"counterpart {counterpart!r} is not a snake_case indicator name")
+    seen[fid] = row
+    return {
+        **{name: cells[name] for name in ("id", "theme", "label_en", "label_fa", "unit", "subject", "scope")},
+        "value": value,
+        "period": period,
+        "period_start": start,
+        "period_end": end,
+        "source_phrase": phrase,
+        "approx": flags["approx"],
+        "hse_panel": flags["hse_panel"],
+        "counterpart": counterpart,
+        "note": cells.get("note", ""),
+    }
+
+
+_OUTPUT_COLUMNS = (
+    "id", "theme", "label_en", "label_fa", "value", "unit", "subject", "scope", "period",
+    "period_start", "period_end", "source_phrase", "approx", "hse_panel", "counterpart", "note",
+)  # fmt: skip
+
+
+def load_facts(path: str | Path | None = None) -> pd.DataFrame:
+    """Load and validate a facts ledger.
+
+    Parameters
+    ----------
+    path
+        A ledger CSV; ``None`` for the shipped one (:func:`default_ledger_path`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per fact, columns ``id, theme, label_en, label_fa, value, unit,
+        subject, scope, period, period_start, period_end, source_phrase, approx,
+        hse_panel, counterpart, note``. ``value`` is int64 when every value is whole,
+        else float64; ``period`` is the Solar Hijri year (int); ``period_start`` and
+        ``period_end`` are :class:`datetime.date` (first and last Gregorian day of
+        the year, from jdatetime); ``approx`` and ``hse_panel`` are bool.
+
+    Raises
+    ------
+    LedgerError
+        Naming file, 1-based data row and field, for: a missing column or empty
+        required field, a duplicate id, a non-numeric value, a unit, theme or scope
+        outside the vocabulary, a period that is not a Solar Hijri year, or a
+        ``source_phrase`` that does not hold exactly one number equal to ``value``.
+
+    Examples
+    --------
+    >>> facts = load_facts()
+    >>> facts.loc[facts["id"] == "contracts_investment_signed", "value"].item()
+    4244
+    """
+    ledger = Path(path) if path is not None else default_ledger_path()
+    header, rows = _read_rows(ledger)
+    _check_header(header, ledger)
+    seen: dict[str, int] = {}
+    records = []
+    for number, raw in enumerate(rows, start=1):
+        if len(raw) != len(header):
+            raise LedgerError(f"has {len(raw)} fields, the header has {len(header)}", path=ledger, row=number)
+        cells = {name: cell.strip() for name, cell in zip(header, raw, strict=True)}
+        records.append(_validate_row(cells, number, ledger, seen))
+    facts = pd.DataFrame.from_records(records, columns=list(_OUTPUT_COLUMNS))
+    whole = all(isinstance(r["value"], int) for r in records)
+    facts["value"] = facts["value"].astype("int64" if whole else "float64")
+    facts["period"] = facts["period"].astype("int64")
+    facts["approx"] = facts["approx"].astype(bool)
+    facts["hse_panel"] = facts["hse_panel"].astype(bool)
+    return facts
+
+
+def hse_panel_facts(facts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return the facts the map's HSE/infrastructure panel shows, in ledger order.
+
+    Examples
+    --------
+    >>> "hse_fire_stations_built" in set(hse_panel_facts()["id"])
+    True
+    """
+    facts = load_facts() if facts is None else facts
+    return facts[facts["hse_panel"]].reset_index(drop=True)
+
+
+def _plain(value: Any) -> Any:
+    """A JSON/CSV-friendly Python value."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+def facts_as_records(facts: pd.DataFrame | None = None) -> list[dict[str, Any]]:
+    """Return facts as plain dicts (dates as ISO strings, numbers as int/float).
+
+    Examples
+    --------
+    >>> rec = facts_as_records()[0]
+    >>> rec["period_start"], rec["unit"]
+    ('2017-03-21', 'count')
+    """
+    facts = load_facts() if facts is None else facts
+    return [{k: _plain(v) for k, v in row.items()} for row in facts.to_dict(orient="records")]
+
+
+def _value_text(record: dict[str, Any]) -> str:
+    value = record["value"]
+    text = f"{value:,}" if isinstance(value, int) else f"{value:,.6g}"
+    return ("≈" if record.get("approx") else "") + text + (" %" if record["unit"] == "percent" else "")
+
+
+def facts_table(facts: pd.DataFrame | None = None) -> Any:
+    """Return a :class:`rich.table.Table` of the facts (id, theme, value, unit, scope, label).
+
+    Examples
+    --------
+    >>> facts_table().row_count > 0
+    True
+    """
+    from rich.table import Table
+
+    table = Table(title="Facts: ISIPO results, 1396 SH")
+    for name, justify in (("id", "left"), ("theme", "left"), ("value", "right"), ("unit", "left"),
+                          ("scope", "left"), ("label_en", "left")):  # fmt: skip
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for rec in facts_as_records(facts):
+        table.add_row(rec["id"], rec["theme"], _value_text(rec), rec["unit"], rec["scope"], rec["label_en"])
+    return table
+
+
+def _to_csv(records: Iterable[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(_OUTPUT_COLUMNS), lineterminator="\n")
+    writer.writeheader()
+    for rec in records:
+        writer.writerow({k: str(v).lower() if isinstance(v, bool) else v for k, v in rec.items()})
+    return out.getvalue()
+
+
+def format_facts(facts: pd.DataFrame | None = None, fmt: Literal["table", "json", "csv"] = "table", *,
+                 width: int = 160) -> str:  # fmt: skip
+    """Render facts as text: ``json`` (a list of objects), ``csv`` or a plain ``table``.
+
+    Parameters
+    ----------
+    facts
+        Facts from :func:`load_facts`; ``None`` loads the shipped ledger.
+    fmt
+        One of :data:`FORMATS`.
+    width
+        Width of the ``table`` rendering, in characters.
+
+    Raises
+    ------
+    GeoError
+        For an unknown format.
+
+    Examples
+    --------
+    >>> import json
+    >>> json.loads(format_facts(fmt="json"))[0]["id"]
+    'exports_consortia_formed'
+    """
+    facts = load_facts() if facts is None else facts
+    records = facts_as_records(facts)
+    if fmt == "json":
+        return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        return _to_csv(records)
+    if fmt == "table":
+        from rich.console import Console
+
+        console = Console(file=io.StringIO(), width=width, color_system=None)
+        console.print(facts_table(facts))
+        return console.file.getvalue()  # type: ignore[attr-defined]
+    raise GeoError(f"unknown format {fmt!r} (choose one of {', '.join(FORMATS)})")
