@@ -1,0 +1,49 @@
+"""Run every benchmark and print its figures: ``python -m bench [maps|join ...]``."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+SUITES = {"maps": "bench.bench_maps", "join": "bench.bench_join"}
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def _table(title: str, rows: list[dict]) -> Table:
+    table = Table(title=title)
+    columns = list(dict.fromkeys(k for row in rows for k in row))
+    for col in columns:
+        table.add_column(col, justify="right" if all(isinstance(r.get(col), (int, float)) for r in rows if col in r) else "left")
+    for row in rows:
+        cells = []
+        for col in columns:
+            v = row.get(col, "")
+            cells.append(f"{v:,.3f}" if isinstance(v, float) else f"{v:,}" if isinstance(v, int) else str(v))
+        table.add_row(*cells)
+    return table
+
+
+def main(argv: list[str]) -> int:
+    console = Console()
+    chosen = argv or list(SUITES)
+    RESULTS.mkdir(exist_ok=True)
+    failed = False
+    for name in chosen:
+        module = importlib.import_module(SUITES[name])
+        start = time.perf_counter()
+        rows = module.run()
+        console.print(_table(f"{name} ({time.perf_counter() - start:.0f} s)", rows))
+        (RESULTS / f"{name}.json").write_text(json.dumps(rows, indent=2, ensure_ascii=False), encoding="utf-8")
+        failed |= any(row.get("target_met") is False for row in rows)
+    console.print(f"figures saved in {RESULTS}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
