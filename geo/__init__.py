@@ -25,14 +25,20 @@ from geo.errors import (
     UnknownNameError,
 )
 from geo.facts import load_facts
+from geo.join import JoinResult, join
 from geo.names import normalize_name, resolve_province
 from geo.numbers import format_number_fa, parse_number, parse_percent, to_persian_digits
 from geo.provinces import load_provinces
+from geo.registers import Register, read_register
 from geo.stats import load_indicators, load_province_stats
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "read_register",
+    "Register",
+    "join",
+    "JoinResult",
     "load_provinces",
     "load_province_stats",
     "load_indicators",

@@ -99,6 +99,51 @@ def facts(
         _fail(exc)
 
 
+@app.command("join")
+def join_register(
+    register: Path = typer.Argument(..., help="Estate register: CSV/TSV, XLSX, GeoJSON, GeoPackage or Parquet."),
+    out: Path = typer.Option(..., "--out", help="Folder to write the outputs into."),
+    id_col: str | None = typer.Option(None, "--id", help="Column of estate ids."),
+    name: str | None = typer.Option(None, "--name", help="Column of estate names."),
+    province: str | None = typer.Option(None, "--province", help="Column of province names or codes."),
+    lat: str | None = typer.Option(None, "--lat", help="Column of latitudes (y)."),
+    lon: str | None = typer.Option(None, "--lon", help="Column of longitudes (x)."),
+    crs: str | None = typer.Option(None, "--crs", help="CRS of the coordinates, e.g. EPSG:3857."),
+    by: str | None = typer.Option(None, "--by", help="attribute, location or both (default: both when available)."),
+    reconcile: list[str] | None = typer.Option(None, "--reconcile", help="column=fact_id, or a JSON/CSV mapping file."),
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 when any row is flagged or rejected."),
+    lang: str = typer.Option("fa", "--lang", help="Language of the map: fa or en."),
+) -> None:
+    """Join an estate register to the provinces; write joined, rejects, by-province, report and map."""
+    from rich.progress import BarColumn, Progress, TextColumn
+
+    from geo.errors import RegisterError
+    from geo.join import join
+
+    if lang not in ("fa", "en"):
+        _fail(RegisterError(f"--lang must be fa or en, not {lang!r}", field="lang"))
+    big = register.is_file() and register.stat().st_size > 5_000_000
+    try:
+        with Progress(TextColumn("{task.description}"), BarColumn(), console=_err, disable=not big) as bar:
+            task = bar.add_task("joining", total=1.0)
+            result = join(
+                register, by=by, reconcile=reconcile or None, id=id_col, name=name, province=province,
+                lat=lat, lon=lon, crs=crs, progress=lambda stage, done: bar.update(task, completed=done, description=stage),
+            )  # fmt: skip
+            bar.update(task, description="writing")
+            result.write(out, lang=lang)
+    except GeoError as exc:
+        _fail(exc)
+    s = result.summary
+    _out.print(
+        f"rows in {s['rows_in']}: joined {s['rows_joined']}, flagged {s['rows_flagged']},"
+        f" rejected {s['rows_rejected']}; wrote {out}",
+        highlight=False,
+    )
+    if strict and (s["rows_flagged"] or s["rows_rejected"]):
+        raise typer.Exit(code=1)
+
+
 def main() -> None:
     """Entry point of ``python -m geo`` and the ``geo`` script."""
     app()

@@ -1,0 +1,322 @@
+"""Joining registers to provinces: the corpus of bad files, accounting, outputs, reconciliation."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import json
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+import geo.maps
+from geo.cli import app
+from geo.errors import RegisterError
+from geo.join import COAST_KM, join, parse_reconcile, reconcile
+from geo.provinces import load_provinces
+
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE / "bad_registers"))
+from make_corpus import build  # noqa: E402
+
+EXAMPLE = HERE.parent / "data" / "examples" / "estates_example.csv"
+runner = CliRunner()
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory) -> Path:
+    return build(tmp_path_factory.mktemp("corpus"))
+
+
+@pytest.fixture(scope="session")
+def good_points() -> pd.DataFrame:
+    """One real point inside each province: representative_point() of its polygon."""
+    p = load_provinces()
+    pts = p.geometry.representative_point()
+    return pd.DataFrame({"code": p.index, "name_fa": p["name_fa"], "name_en": p["name_en"],
+                         "lat": pts.y.to_numpy(), "lon": pts.x.to_numpy()})  # fmt: skip
+
+
+def _run(args: list[str]):
+    result = runner.invoke(app, args)
+    assert "Traceback" not in (result.output or "")
+    return result
+
+
+# file, extra CLI args, exit code, statuses in row order (None: not processed), reason substrings
+CORPUS = [
+    ("empty.csv", [], 2, None, ["empty"]),
+    ("whitespace_only.csv", [], 2, None, ["empty"]),
+    ("header_only.csv", [], 0, [], ["no data rows"]),
+    ("binary.csv", [], 2, None, ["not a text file"]),
+    ("wrong_encoding.csv", [], 2, None, ["no province column", "encoding"]),
+    ("windows1256.csv", [], 0, ["joined"], []),
+    ("mixed_encodings.csv", [], 0, ["joined", "joined"], ["mixed encodings"]),
+    ("utf16_excel.tsv", [], 0, ["joined"], []),
+    ("broken.geojson", [], 2, None, ["cannot read as GeoJSON"]),
+    ("invalid_polygons.geojson", [], 0, ["flagged", "joined"], ["invalid estate geometry", "Self-intersection"]),
+    ("null_geometry.geojson", [], 2, None, ["no province column and no location"]),
+    ("epsg3857.geojson", [], 0, ["joined", "joined"], []),
+    ("epsg3857_columns.csv", [], 0, ["rejected", "rejected"], ["projected CRS", "--crs"]),
+    ("epsg3857_columns.csv", ["--crs", "EPSG:3857"], 0, ["joined", "joined"], []),
+    ("nan_infinity.csv", [], 0, ["flagged", "rejected", "flagged"], ["not a number: 'NaN'", "'Infinity'"]),
+    ("out_of_range.csv", [], 0, ["rejected"] * 3, ["out of range: lat=95", "lon=200"]),
+    ("swapped.csv", [], 0, ["flagged", "flagged"], ["look swapped", "IR-23 Tehran", "IR-09 Razavi Khorasan"]),
+    ("at_sea.csv", [], 0, ["rejected", "rejected", "flagged", "rejected"], ["outside Iran", "km from IR-22"]),
+    ("at_sea.csv", ["--by", "location"], 0, ["rejected", "rejected", "flagged", "rejected"], ["just off the coast"]),
+    ("negative_counts.csv", [], 0, ["flagged", "joined"], ["negative value", "-5"]),
+    ("text_in_numbers.csv", [], 0, ["flagged", "joined", "joined"], ["text in a number column", "'ده'"]),
+    ("duplicate_ids.csv", [], 0, ["flagged", "flagged", "joined"], ["duplicate id '7' (rows 1, 2)"]),
+    ("long_names.csv", [], 0, ["flagged"], ["10,000 characters"]),
+    ("html_names.csv", [], 0, ["joined", "joined"], []),
+    ("formulas.csv", [], 0, ["rejected", "rejected", "rejected", "flagged", "rejected"], ["unknown province 'Atlantis'"]),
+    ("historical_province.csv", [], 0, ["rejected"] * 3, ["ambiguous", "IR-28 North Khorasan", "earlier edition"]),
+    ("no_usable_columns.csv", [], 2, None, ["no province column"]),
+    ("ragged.csv", [], 2, None, ["line 3"]),
+    ("unknown_format.dat", [], 2, None, ["unknown register format"]),
+    ("not_really.xlsx", [], 2, None, ["cannot read as XLSX"]),
+    ("truncated.xlsx", [], 2, None, ["cannot read as XLSX"]),
+    ("junk.parquet", [], 2, None, ["cannot read as Parquet"]),
+    ("lat_without_lon.csv", [], 0, ["joined"], ["no partner column"]),
+    ("zwnj_arabic_headers.csv", [], 0, ["joined"], []),
+    ("mixed.xlsx", [], 0, ["joined", "rejected"], ["Atlantis"]),
+    ("missing_file.csv", [], 2, None, ["no such file"]),
+    ("swapped.csv", ["--strict"], 1, ["flagged", "flagged"], []),
+    ("windows1256.csv", ["--strict"], 0, ["joined"], []),
+    ("swapped.csv", ["--by", "attribute"], 0, ["rejected", "rejected"], ["no province given"]),
+]
+
+
+@pytest.mark.parametrize(("name", "args", "code", "statuses", "needles"), CORPUS,
+                         ids=[f"{c[0]}{' '.join(c[1])}" for c in CORPUS])  # fmt: skip
+def test_corpus_file_has_its_expected_outcome(corpus, tmp_path, name, args, code, statuses, needles) -> None:
+    result = _run(["join", str(corpus / name), "--out", str(tmp_path / "out"), *args])
+    assert result.exit_code == code, result.output
+    if statuses is None:
+        assert not (tmp_path / "out" / "report.json").exists()
+        text = result.output
+        if code == 2 and needles:
+            assert len([line for line in result.output.splitlines() if line.strip()]) <= 3  # one message
+    else:
+        report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+        assert [r["status"] for r in report["rows"]] == statuses
+        assert report["rows_in"] == report["rows_joined"] + report["rows_flagged"] + report["rows_rejected"]
+        assert report["rows_in"] == len(statuses)
+        assert all(r["reasons"] for r in report["rows"] if r["status"] != "joined")
+        text = json.dumps(report, ensure_ascii=False)
+    for needle in needles:
+        assert needle in text
+
+
+def test_corpus_has_at_least_25_files(corpus) -> None:
+    assert len(list(corpus.iterdir())) >= 25
+
+
+def test_swapped_rows_are_joined_as_swapped(corpus) -> None:
+    r = join(corpus / "swapped.csv")
+    assert r.estates["province"].tolist() == ["IR-23", "IR-09"]
+    assert r.estates["lat"].round(2).tolist() == [35.69, 36.30]
+    assert r.estates.geometry.y.round(2).tolist() == [35.69, 36.30]
+
+
+def test_html_names_are_escaped_in_fallback_map(corpus, tmp_path, monkeypatch) -> None:
+    monkeypatch.delattr(geo.maps, "register_map", raising=False)
+    r = join(corpus / "html_names.csv")
+    paths = r.write(tmp_path, lang="en")
+    page = paths["map.html"].read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(1)" in page.replace("\\u0026", "&")
+    assert not re.search(r'<script[^>]+src="https?:', page)  # no CDN: Leaflet is inlined
+    assert not re.search(r'<link[^>]+href="https?:', page)
+    assert "L.map(" in page or "L.map (" in page
+
+
+def test_csv_outputs_neutralise_formulas(corpus, tmp_path) -> None:
+    join(corpus / "formulas.csv").write(tmp_path)
+    with (tmp_path / "rejects.csv").open(encoding="utf-8-sig", newline="") as fh:
+        cells = [c for row in csv.reader(fh) for c in row]
+    assert "'=HYPERLINK(\"http://evil\",\"x\")" in cells and "'+1+1" in cells and "'@SUM(A1)" in cells
+    assert "'=1+1" in cells  # the leading tab was stripped with the other spaces
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+
+
+def test_outputs_are_written(tmp_path) -> None:
+    r = join(EXAMPLE)
+    paths = r.write(tmp_path)
+    assert {"joined.geojson", "joined.gpkg", "by_province.csv", "rejects.csv", "report.json", "map.html"} <= set(paths)
+    import geopandas as gpd
+
+    joined = gpd.read_file(tmp_path / "joined.gpkg")
+    assert len(joined) == r.summary["rows_joined"] + r.summary["rows_flagged"]
+    geojson = json.loads((tmp_path / "joined.geojson").read_text(encoding="utf-8"))
+    assert len(geojson["features"]) == len(joined)
+    rejects = pd.read_csv(tmp_path / "rejects.csv", encoding="utf-8-sig")
+    assert rejects["row"].tolist() == r.estates.loc[r.estates["status"] == "rejected", "row"].tolist()
+    by_prov = pd.read_csv(tmp_path / "by_province.csv", encoding="utf-8-sig")
+    assert len(by_prov) == 31 and by_prov["estates"].sum() == len(joined)
+
+
+def test_example_register_outcome() -> None:
+    r = join(EXAMPLE)
+    s = r.summary
+    assert (s["rows_in"], s["rows_joined"], s["rows_flagged"], s["rows_rejected"]) == (40, 31, 7, 2)
+    row = r.estates.set_index("row")
+    assert row.loc[38, "province"] == "IR-09" and "ambiguous" in row.loc[38, "reasons"][0]
+    assert "IR-21 Yazd" in row.loc[39, "reasons"][0] and "IR-07 Fars" in row.loc[39, "reasons"][0]
+    assert row.loc[39, "province"] == "IR-21"
+
+
+def test_by_province_has_all_31_with_zero_counts_and_nan_means() -> None:
+    r = join(pd.DataFrame({"province": ["Tehran", "Tehran", "Fars"], "units": ["10", "20", "۵"], "iso": ["بله", "خیر", "بله"]}))
+    bp = r.by_province
+    assert len(bp) == 31 and bp.crs.to_epsg() == 4326
+    assert bp.loc["IR-23", ["estates", "units_sum", "units_mean", "iso_true"]].tolist() == [2, 30.0, 15.0, 1]
+    assert bp.loc["IR-07", "units_sum"] == 5.0
+    assert bp.loc["IR-10", "estates"] == 0 and np.isnan(bp.loc["IR-10", "units_mean"]) and bp.loc["IR-10", "units_sum"] == 0
+
+
+def test_rejected_rows_are_left_out_of_the_aggregates() -> None:
+    r = join(pd.DataFrame({"province": ["Tehran", "Atlantis"], "units": [1, 100]}))
+    assert r.by_province["units_sum"].sum() == 1 and r.by_province["estates"].sum() == 1
+
+
+def test_by_location_uses_the_polygons(good_points) -> None:
+    r = join(good_points[["lat", "lon"]], by="location")
+    assert r.estates["province"].tolist() == good_points["code"].tolist()
+    assert (r.estates["status"] == "joined").all()
+
+
+def test_by_mode_must_match_columns() -> None:
+    with pytest.raises(RegisterError, match="needs lat/lon"):
+        join(pd.DataFrame({"province": ["Fars"]}), by="location")
+    with pytest.raises(RegisterError, match="attribute, location or both"):
+        join(pd.DataFrame({"province": ["Fars"]}), by="nearest")
+
+
+def test_coast_distance_is_documented_and_honoured() -> None:
+    assert COAST_KM == 25.0
+    near = join(pd.DataFrame({"lat": [27.1], "lon": [56.3]}))
+    assert near.estates["status"].tolist() == ["flagged"] and "10.6 km" in near.estates["reasons"][0][0]
+    far = join(pd.DataFrame({"lat": [27.1], "lon": [56.3]}), coast_km=5)
+    assert far.estates["status"].tolist() == ["rejected"]
+
+
+# --------------------------------------------------------------------------- reconciliation
+
+
+def test_reconciliation_against_the_ledger_fact() -> None:
+    facts = pytest.importorskip("geo.facts").load_facts()
+    published = facts.loc[facts["id"] == "hse_fire_stations_built", "value"].item()
+    reg = pd.DataFrame({"province": ["Fars", "Qom", "Tehran", "Atlantis"],
+                        "ایستگاه آتش‌نشانی ۱۳۹۶": ["بله", "بله", "خیر", "بله"]})  # fmt: skip
+    r = join(reg, reconcile=["ایستگاه آتش نشانی 1396=hse_fire_stations_built"])
+    row = r.reconciliation.iloc[0]
+    assert (row["register"], row["published"], row["difference"]) == (2, published, 2 - published)
+    assert row["coverage"] == pytest.approx(2 / published)
+    assert r.summary["reconciliation"][0]["reference"] == "hse_fire_stations_built"
+    assert reconcile(r, {"ایستگاه آتش نشانی ۱۳۹۶": "hse_fire_stations_built"}).equals(r.reconciliation)
+
+
+def test_reconciliation_mapping_from_files(tmp_path) -> None:
+    (tmp_path / "m.json").write_text(json.dumps({"fire": "hse_fire_stations_built"}), encoding="utf-8")
+    (tmp_path / "m.csv").write_text("column,reference\nfire,hse_fire_stations_built\n", encoding="utf-8")
+    assert parse_reconcile(str(tmp_path / "m.json")) == parse_reconcile(tmp_path / "m.csv") == {"fire": "hse_fire_stations_built"}
+    with pytest.raises(RegisterError):
+        parse_reconcile(["=x"])
+
+
+def test_reconciliation_rejects_unknown_references() -> None:
+    pytest.importorskip("geo.facts")
+    reg = pd.DataFrame({"province": ["Fars"], "fire": ["بله"]})
+    with pytest.raises(RegisterError, match="neither a fact id"):
+        join(reg, reconcile={"fire": "no_such_fact_anywhere"})
+    with pytest.raises(RegisterError, match="not a number or yes/no column"):
+        join(reg, reconcile={"nope": "hse_fire_stations_built"})
+
+
+@pytest.mark.skipif(importlib.util.find_spec("geo.stats") is None, reason="geo.stats is not there yet")
+def test_reconciliation_against_the_yearbook() -> None:
+    from geo.stats import load_province_stats
+
+    stats = load_province_stats()
+    column = next(c for c in stats.columns if c != "geometry" and pd.api.types.is_numeric_dtype(stats[c]))
+    reg = pd.DataFrame({"province": ["Fars", "Tehran"], "mine": [1, 2]})
+    table = join(reg, reconcile={"mine": column}).reconciliation
+    assert len(table) == 32 and table["province"].isna().sum() == 1
+    total = table.loc[table["province"].isna()].iloc[0]
+    assert total["register"] == 3 and total["published"] == pytest.approx(pd.to_numeric(stats[column]).sum())
+
+
+def test_cli_reconcile_and_strict(tmp_path) -> None:
+    result = _run(["join", str(EXAMPLE), "--out", str(tmp_path), "--reconcile",
+                   "ایستگاه آتش نشانی 1396=hse_fire_stations_built", "--strict", "--lang", "en"])  # fmt: skip
+    assert result.exit_code == 1
+    assert "rows in 40: joined 31, flagged 7, rejected 2" in result.output
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert report["reconciliation"][0]["published"] == 11
+    assert (tmp_path / "reconciliation.csv").is_file()
+    bad = _run(["join", str(EXAMPLE), "--out", str(tmp_path), "--reconcile", "nope=hse_fire_stations_built"])
+    assert bad.exit_code == 2
+
+
+# --------------------------------------------------------------------------- accounting, for any register
+
+_KINDS = ["good", "good_fa", "bad_province", "blank", "bad_coords", "text_coords", "sea", "swapped", "ambiguous", "duplicate"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    kinds=st.lists(st.sampled_from(_KINDS), min_size=0, max_size=40),
+    seed=st.integers(0, 2**16),
+    by=st.sampled_from([None, "location", "attribute"]),
+)
+def test_accounting_identity_holds_for_any_register(good_points, kinds, seed, by) -> None:
+    rng = np.random.default_rng(seed)
+    rows = []
+    for i, kind in enumerate(kinds):
+        p = good_points.iloc[int(rng.integers(len(good_points)))]
+        row = {"id": str(i), "province": p["name_en"], "lat": f"{p['lat']:.6f}", "lon": f"{p['lon']:.6f}"}
+        if kind == "good_fa":
+            row["province"] = "استان " + p["name_fa"].replace("ی", "ي")
+        elif kind == "bad_province":
+            row["province"] = "".join(rng.choice(list("abcxyzقحظ"), 6))
+        elif kind == "blank":
+            row.update(province="", lat="", lon="")
+        elif kind == "bad_coords":
+            row.update(lat=str(rng.uniform(-300, 300)), lon=str(rng.uniform(-300, 300)))
+        elif kind == "text_coords":
+            row.update(lat="abc", lon="Infinity")
+        elif kind == "sea":
+            row.update(lat="26.5", lon="52.5")
+        elif kind == "swapped":
+            row.update(lat=row["lon"], lon=row["lat"])
+        elif kind == "ambiguous":
+            row["province"] = "خراسان"
+        elif kind == "duplicate" and rows:
+            row["id"] = rows[0]["id"]
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=["id", "province", "lat", "lon"]).astype(str)
+    result = join(frame, by=by)
+    s = result.report
+    assert s["rows_in"] == len(kinds) == len(s["rows"]) == len(result.estates)
+    assert s["rows_in"] == s["rows_joined"] + s["rows_flagged"] + s["rows_rejected"]
+    assert Counter(r["status"] for r in s["rows"]) == Counter(
+        {k: v for k, v in (("joined", s["rows_joined"]), ("flagged", s["rows_flagged"]), ("rejected", s["rows_rejected"])) if v}
+    )
+    assert [r["row"] for r in s["rows"]] == list(range(1, len(kinds) + 1))
+    for r, kind in zip(s["rows"], kinds, strict=True):
+        assert (r["province"] is None) == (r["status"] == "rejected")
+        assert bool(r["reasons"]) == (r["status"] != "joined")
+        if kind in ("good", "good_fa") and frame["id"].tolist().count(r["id"]) == 1:
+            assert r["status"] == "joined"
+        if kind == "blank" or (kind in ("bad_province", "ambiguous") and by == "attribute"):
+            assert r["status"] == "rejected"
+    assert int(result.by_province["estates"].sum()) == s["rows_joined"] + s["rows_flagged"]
