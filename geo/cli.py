@@ -34,15 +34,26 @@ def _fail(exc: GeoError) -> None:
 @app.command()
 def build(
     out: Path = typer.Option(Path("maps"), "--out", help="Folder to write the maps into."),
+    lang: str | None = typer.Option(
+        None, "--lang", help="Write only this language: fa (iran_estates.html) or en (iran_estates.en.html)."
+    ),
+    tiles: str | None = typer.Option(
+        None, "--tiles", help="Opt-in tile basemap, an xyzservices name such as CartoDB.Positron (needs the network)."
+    ),
 ) -> None:
-    """Write the default interactive map to OUT/iran_estates.html."""
-    from geo.maps import province_map, write_html
+    """Write the default interactive maps: OUT/iran_estates.html (fa) and OUT/iran_estates.en.html (en)."""
+    from geo.maps import LANGS, build_maps
 
     try:
-        path = write_html(province_map(), out / "iran_estates.html")
+        if lang is not None and lang not in LANGS:
+            from geo.errors import MapError
+
+            raise MapError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
+        paths = build_maps(out, langs=(lang,) if lang else LANGS, tiles=tiles)
     except GeoError as exc:
         _fail(exc)
-    _out.print(f"wrote {path}")
+    for path in paths:
+        _out.print(f"wrote {path}", highlight=False)
 
 
 @app.command()

@@ -1,0 +1,319 @@
+"use strict";
+/* geo: the page's own script. Every text that comes from data is set with textContent
+   (never innerHTML); the data block is JSON with <, > and & escaped. */
+var D = JSON.parse(document.getElementById("geo-data").textContent);
+var S = D.strings;
+var RTL = D.dir === "rtl";
+var features = D.geojson.features;
+var inds = D.indicators;
+var current = 0;
+var byCode = {};
+var pathOf = [];
+var container = map.getContainer();
+container.classList.add("geo-map", RTL ? "geo-rtl" : "geo-ltr");
+/* Leaflet positions panes, tooltips and popups from the left: keep its container
+   left-to-right and give every piece of content the page's direction instead. */
+container.setAttribute("dir", "ltr");
+
+function el(tag, cls, text, parent) {
+  var e = document.createElement(tag);
+  if (cls) { e.className = cls; }
+  if (text !== undefined && text !== null) { e.textContent = String(text); }
+  if (parent) { parent.appendChild(e); }
+  return e;
+}
+function fill(tpl, vals) {
+  return tpl.replace(/\{(\w+)\}/g, function (_, k) { return vals[k] == null ? "" : String(vals[k]); });
+}
+function num(n) { return D.nums[n] != null ? D.nums[n] : String(n); }
+function shield(node) {
+  node.setAttribute("dir", D.dir);
+  L.DomEvent.disableClickPropagation(node);
+  L.DomEvent.disableScrollPropagation(node);
+  return node;
+}
+
+/* ---------------------------------------------------------------- choropleth */
+var NODATA = "url(#geo-nodata)";
+function styleOf(i) {
+  var ind = inds[current];
+  var c = ind ? ind.c[i] : -1;
+  return {
+    fillColor: c < 0 ? NODATA : ind.colors[c],
+    fillOpacity: D.tiles ? 0.78 : 1,
+    color: "#ffffff", weight: 1, opacity: 1
+  };
+}
+features.forEach(function (f, i) { f.properties._i = i; byCode[f.properties.code] = i; });
+var renderer = L.svg({ padding: 0.3 });
+var layer = L.geoJSON(D.geojson, {
+  renderer: renderer,
+  style: function (f) { return styleOf(f.properties._i); },
+  onEachFeature: function (f, l) {
+    var i = f.properties._i;
+    pathOf[i] = l;
+    l.bindTooltip(function () { return tipContent(i); },
+      { sticky: true, direction: "top", className: "geo-tip", opacity: 1 });
+    l.bindPopup(function () { return popupContent(i); },
+      { maxWidth: 340, minWidth: 220, maxHeight: 340, className: "geo-popup" });
+    l.on("mouseover", function () { l.setStyle({ weight: 2.5, color: "#222222" }); l.bringToFront(); });
+    l.on("mouseout", function () { l.setStyle({ weight: 1, color: "#ffffff" }); });
+  }
+}).addTo(map);
+
+/* hatched "no data" pattern, referenced by the fill of provinces without a value */
+(function () {
+  var svg = renderer._container;
+  var NS = "http://www.w3.org/2000/svg"; /* an XML namespace name, never fetched */
+  var defs = document.createElementNS(NS, "defs");
+  var pat = document.createElementNS(NS, "pattern");
+  pat.setAttribute("id", "geo-nodata");
+  pat.setAttribute("patternUnits", "userSpaceOnUse");
+  pat.setAttribute("width", "7"); pat.setAttribute("height", "7");
+  pat.setAttribute("patternTransform", "rotate(45)");
+  var bg = document.createElementNS(NS, "rect");
+  bg.setAttribute("width", "7"); bg.setAttribute("height", "7"); bg.setAttribute("fill", "#eeeeee");
+  var ln = document.createElementNS(NS, "rect");
+  ln.setAttribute("width", "2.5"); ln.setAttribute("height", "7"); ln.setAttribute("fill", "#9e9e9e");
+  pat.appendChild(bg); pat.appendChild(ln); defs.appendChild(pat);
+  svg.insertBefore(defs, svg.firstChild);
+})();
+
+function names(p, parent, cls) {
+  var box = el("div", cls, null, parent);
+  var fa = el("span", "geo-name-fa", p.name_fa);
+  fa.setAttribute("lang", "fa"); fa.setAttribute("dir", "rtl");
+  var en = el("span", "geo-name-en", p.name_en);
+  en.setAttribute("lang", "en"); en.setAttribute("dir", "ltr");
+  var first = RTL ? fa : en, second = RTL ? en : fa;
+  box.appendChild(first);
+  el("span", "geo-sep", " · ", box);
+  box.appendChild(second);
+  return box;
+}
+function valueLine(ind, i, parent) {
+  var line = el("div", "geo-value", null, parent);
+  if (ind.t[i] == null) {
+    el("span", "geo-nodata-text", S.no_data, line);
+  } else {
+    el("strong", null, ind.t[i], line);
+    if (ind.unit) { el("span", null, " " + ind.unit, line); }
+  }
+  if (ind.year) { el("span", "geo-year", " (" + ind.year + ")", line); }
+  return line;
+}
+function indicatorBlock(ind, i, parent, labelCls) {
+  el("div", labelCls, ind.label, parent);
+  valueLine(ind, i, parent);
+  if (ind.r[i] != null) { el("div", "geo-rank", fill(S.rank, { r: num(ind.r[i]), n: num(D.n) }), parent); }
+}
+function contentBox(i, kind) {
+  var box = el("div", "geo-" + kind + "-box");
+  box.setAttribute("dir", D.dir);
+  names(features[i].properties, box, "geo-" + kind + "-names");
+  return box;
+}
+function tipContent(i) {
+  var box = contentBox(i, "tip");
+  if (inds[current]) { indicatorBlock(inds[current], i, box, "geo-tip-label"); }
+  return box;
+}
+function popupContent(i) {
+  var box = contentBox(i, "pop");
+  inds.forEach(function (ind) {
+    var item = el("div", "geo-pop-ind", null, box);
+    indicatorBlock(ind, i, item, "geo-pop-label");
+    if (ind.s[i] != null) { el("div", "geo-share", fill(S.share, { s: ind.s[i] }), item); }
+    el("div", "geo-source", S.source + ": " + ind.source, item);
+  });
+  return box;
+}
+
+/* ---------------------------------------------------------------- panels */
+var head = shield(el("div", "geo-panel geo-head", null, container));
+el("h1", null, S.title, head);
+if (S.subtitle) { el("p", null, S.subtitle, head); }
+
+var side = shield(el("div", "geo-panel geo-side", null, container));
+var legend;
+if (inds.length) {
+  var lab = el("label", "geo-select-label", S.indicator, side);
+  var select = el("select", "geo-select", null, lab);
+  select.id = "geo-select";
+  inds.forEach(function (ind, k) {
+    var o = el("option", null, ind.label, select);
+    o.value = ind.id;
+    if (k === current) { o.selected = true; }
+  });
+  select.addEventListener("change", function () { setIndicator(select.value); });
+  legend = el("div", "geo-legend", null, side);
+  legend.id = "geo-legend";
+}
+function drawLegend() {
+  if (!legend) { return; }
+  while (legend.firstChild) { legend.removeChild(legend.firstChild); }
+  var ind = inds[current];
+  var t = el("div", "geo-legend-title", ind.label, legend);
+  t.title = ind.label;
+  var sub = [ind.unit, ind.year].filter(Boolean).join(" · ");
+  if (sub) { el("div", "geo-legend-sub", sub, legend); }
+  var rows = el("div", "geo-legend-rows", null, legend);
+  ind.bins.forEach(function (b, k) {
+    var r = el("div", "geo-legend-row", null, rows);
+    el("span", "geo-swatch", null, r).style.background = ind.colors[k];
+    el("span", "geo-bin", b, r);
+  });
+  var nd = el("div", "geo-legend-row", null, rows);
+  el("span", "geo-swatch geo-swatch-nodata", null, nd);
+  el("span", "geo-bin", S.no_data, nd);
+  el("div", "geo-legend-note", ind.classes, legend);
+  if (ind.total) { el("div", "geo-legend-note", fill(S.total, { t: ind.total + (ind.unit ? " " + ind.unit : "") }), legend); }
+  el("div", "geo-legend-note", S.source + ": " + ind.source, legend);
+  el("div", "geo-legend-hint", S.click, legend);
+}
+function setIndicator(id) {
+  for (var k = 0; k < inds.length; k++) {
+    if (inds[k].id === id) { current = k; }
+  }
+  if (select && select.value !== id) { select.value = id; }
+  layer.setStyle(function (f) { return styleOf(f.properties._i); });
+  drawLegend();
+}
+drawLegend();
+
+var national = null;
+if (D.facts && D.facts.length) {
+  national = shield(el("details", "geo-panel geo-national", null, container));
+  national.id = "geo-national";
+  el("summary", null, S.national, national);
+  var body = el("div", "geo-national-body", null, national);
+  el("p", "geo-note", S.national_note, body);
+  var list = el("ul", "geo-facts", null, body);
+  D.facts.forEach(function (f) {
+    var li = el("li", "geo-fact", null, list);
+    li.setAttribute("data-id", f.id);
+    el("div", "geo-fact-label", f.label, li);
+    var grid = el("div", f.pair ? "geo-pair" : "geo-single", null, li);
+    var a = el("div", "geo-fig", null, grid);
+    if (f.pair) { el("div", "geo-fig-cap", S.pair_1396, a); }
+    el("strong", "geo-fig-value", f.value, a);
+    var unit = f.unit || (f.pair ? f.pair.unit : "");
+    if (unit) { el("span", "geo-fig-unit", " " + unit, a); }
+    if (f.pair) {
+      var b = el("div", "geo-fig geo-fig-1392", null, grid);
+      el("div", "geo-fig-cap", S.pair_1392, b);
+      el("strong", "geo-fig-value", f.pair.value, b);
+      if (f.pair.unit) { el("span", "geo-fig-unit", " " + f.pair.unit, b); }
+      b.title = f.pair.label + " — " + f.pair.source;
+    }
+    var src = el("details", "geo-src", null, li);
+    el("summary", null, S.phrase, src);
+    var q = el("q", null, f.phrase, src);
+    q.setAttribute("lang", "fa"); q.setAttribute("dir", "rtl");
+    if (f.pair) { el("div", "geo-src-pair", S.source + " (" + f.pair.year + "): " + f.pair.source, src); }
+  });
+  if (window.matchMedia && window.matchMedia("(min-width: 701px)").matches) { national.open = true; }
+}
+
+map.attributionControl.addAttribution(D.attribution);
+L.control.zoom({ position: RTL ? "bottomright" : "bottomleft" }).addTo(map);
+
+
+/* ---------------------------------------------------------------- points (register) */
+var pointGroup = null;
+if (D.points) {
+  var P = D.points, pts = [];
+  P.ll.forEach(function (ll, i) { if (ll) { pts.push(i); } });
+  var COLORS = { joined: "#1b7837", flagged: "#e08214", rejected: "#b2182b" };
+  pointGroup = L.layerGroup().addTo(map);
+  var pointPopup = function (i) {
+    var box = el("div", "geo-pop-box");
+    box.setAttribute("dir", D.dir);
+    el("div", "geo-pop-names", P.name[i], box);
+    el("div", null, S.status + ": " + (S["status_" + P.status[i]] || P.status[i]), box);
+    if (P.province[i]) { el("div", null, S.province + ": " + P.province[i], box); }
+    if (P.reasons[i]) { el("div", "geo-source", S.reasons + ": " + P.reasons[i], box); }
+    return box;
+  };
+  var CELL = 48;
+  var recluster = function () {
+    pointGroup.clearLayers();
+    var z = map.getZoom(), cells = {}, keys = [];
+    pts.forEach(function (i) {
+      var q = map.project(P.ll[i], z);
+      var k = Math.floor(q.x / CELL) + ":" + Math.floor(q.y / CELL);
+      if (!cells[k]) { cells[k] = []; keys.push(k); }
+      cells[k].push(i);
+    });
+    keys.forEach(function (k) {
+      var members = cells[k];
+      if (members.length === 1 || z >= map.getMaxZoom()) {
+        members.forEach(function (i) {
+          L.circleMarker(P.ll[i], { radius: 5, color: "#ffffff", weight: 1, fillColor: COLORS[P.status[i]] || "#555555", fillOpacity: 0.95 })
+            .bindPopup(function () { return pointPopup(i); }, { maxWidth: 300 })
+            .addTo(pointGroup);
+        });
+        return;
+      }
+      var lat = 0, lng = 0;
+      members.forEach(function (i) { lat += P.ll[i][0]; lng += P.ll[i][1]; });
+      var n = members.length, size = Math.round(26 + Math.min(18, Math.log(n) * 4));
+      var div = el("div", "geo-cluster", num(n));
+      div.style.width = div.style.height = div.style.lineHeight = size + "px";
+      var mk = L.marker([lat / n, lng / n], {
+        icon: L.divIcon({ html: div, className: "geo-cluster-icon", iconSize: [size, size] }),
+        title: fill(S.estates_n, { n: num(n) })
+      });
+      mk.on("click", function () {
+        map.fitBounds(L.latLngBounds(members.map(function (i) { return P.ll[i]; })), { padding: [40, 40], maxZoom: z + 3 });
+      });
+      mk.addTo(pointGroup);
+    });
+  };
+  map.on("zoomend", recluster);
+}
+
+/* ---------------------------------------------------------------- view */
+function layout() {
+  /* panels start below the title, whatever its height (it wraps on a phone) */
+  var top = head.offsetTop + head.offsetHeight + 6;
+  side.style.top = top + "px";
+  if (national && container.clientWidth > 700) { national.style.top = top + "px"; }
+  else if (national) { national.style.top = ""; }
+}
+function fit() {
+  var narrow = container.clientWidth <= 700;
+  var hh = head.offsetHeight + 8;
+  var pad1, pad2;
+  if (narrow) {
+    pad1 = [8, hh + side.offsetHeight + 8];
+    pad2 = [8, national ? national.offsetHeight + 36 : 24];
+  } else {
+    var sw = side.offsetWidth + 18, nw = national ? national.offsetWidth + 18 : 10;
+    pad1 = [RTL ? nw : sw, hh + 4];
+    pad2 = [RTL ? sw : nw, 20];
+  }
+  map.fitBounds(layer.getBounds(), { paddingTopLeft: pad1, paddingBottomRight: pad2, animate: false });
+}
+layout();
+fit();
+window.addEventListener("resize", function () { layout(); });
+if (pointGroup) { recluster(); }
+
+window.geoMap = {
+  map: map,
+  layer: layer,
+  indicators: inds.map(function (x) { return x.id; }),
+  current: function () { return inds[current] ? inds[current].id : null; },
+  setIndicator: setIndicator,
+  fit: fit,
+  /* container pixel of a province's representative point (for tests) */
+  point: function (code) {
+    var p = features[byCode[code]].properties.pt;
+    var q = map.latLngToContainerPoint(L.latLng(p[0], p[1]));
+    var r = container.getBoundingClientRect();
+    return { x: q.x + r.left, y: q.y + r.top };
+  },
+  paths: function () { return pathOf.filter(function (l) { return l && l._path && l._path.isConnected; }).length; },
+  fills: function () { return pathOf.map(function (l) { return l._path.getAttribute("fill"); }); }
+};

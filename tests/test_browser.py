@@ -1,0 +1,197 @@
+"""The built maps in a real browser: Debian's Chromium driven through playwright, offline.
+
+Every request that is not file:// is aborted and recorded; the tests assert there is
+none. Screenshots (both languages, laptop and phone) go to tests/artifacts/.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from geo.maps import build_maps, estates_map, register_map, save_map
+from geo.stats import load_province_stats
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--no-first-run", "--disable-sync"]  # fmt: skip
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+VIEWPORTS = {"laptop": (1366, 768), "phone": (390, 844)}
+HOSTILE_IMG = '<img src=x onerror="window.__pwned=1">'
+HOSTILE_SCRIPT = "<script>window.__pwned=1</script>"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's Chromium is missing at /usr/bin/chromium: run `make test` (it installs it) "
+                    "or `apt-get install chromium`")  # fmt: skip
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("maps")
+    fa, en = build_maps(out)
+    stats = load_province_stats()
+    stats.loc["IR-10", "name_en"] = HOSTILE_IMG
+    stats.loc["IR-10", "name_fa"] = HOSTILE_SCRIPT
+    hostile = save_map(estates_map(stats=stats), out / "hostile.html")
+    from test_maps import fake_register_result
+
+    register = save_map(register_map(fake_register_result(), lang="en"), out / "register.html")
+    return {"fa": fa, "en": en, "hostile": hostile, "register": register}
+
+
+class Page:
+    """A page opened over file:// with the network cut off and every problem recorded."""
+
+    def __init__(self, browser, path: Path, viewport: tuple[int, int]):
+        self.page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
+        self.blocked: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.route("**/*", self._route)
+        self.page.goto(path.as_uri())
+        self.page.wait_for_function("window.geoMap !== undefined")
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith("file://"):
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort()
+
+    def hover(self, code: str):
+        pt = self.page.evaluate("c => geoMap.point(c)", code)
+        self.page.mouse.move(pt["x"] + 1, pt["y"] + 1)
+        self.page.mouse.move(pt["x"], pt["y"])
+        self.page.wait_for_selector(".leaflet-tooltip")
+        return self.page.inner_text(".leaflet-tooltip")
+
+    def box(self, selector: str) -> dict:
+        return self.page.eval_on_selector(selector, "e => { const r = e.getBoundingClientRect(); "
+                                          "return {x: r.left, y: r.top, r: r.right, b: r.bottom}; }")  # fmt: skip
+
+    def close(self):
+        self.page.close()
+
+
+def overlap(a: dict, b: dict) -> bool:
+    return not (a["r"] <= b["x"] or b["r"] <= a["x"] or a["b"] <= b["y"] or b["b"] <= a["y"])
+
+
+@pytest.mark.parametrize("lang", ["fa", "en"])
+@pytest.mark.parametrize("size", list(VIEWPORTS))
+def test_loads_offline_draws_31_provinces(browser, files, lang, size):
+    pg = Page(browser, files[lang], VIEWPORTS[size])
+    try:
+        assert pg.page.evaluate("geoMap.paths()") == 31
+        assert pg.page.locator("path.leaflet-interactive").count() == 31
+        # the panels do not cover each other
+        head, side, national = pg.box(".geo-head"), pg.box(".geo-side"), pg.box(".geo-national")
+        assert not overlap(head, side) and not overlap(side, national) and not overlap(head, national)
+        if size == "phone":
+            assert pg.page.evaluate("document.getElementById('geo-national').open") is False
+        tip = pg.hover("IR-10")
+        assert "اصفهان" in tip and "Isfahan" in tip
+        ARTIFACTS.mkdir(exist_ok=True)
+        pg.page.screenshot(path=str(ARTIFACTS / f"map_{lang}_{size}.png"))
+        if size == "phone":
+            pg.page.click(".geo-national summary")
+            pg.page.wait_for_timeout(100)
+            pg.page.screenshot(path=str(ARTIFACTS / f"map_{lang}_{size}_national.png"))
+        assert pg.blocked == [], "a request tried to leave the machine"
+        assert pg.errors == []
+    finally:
+        pg.close()
+
+
+@pytest.mark.parametrize("lang", ["fa", "en"])
+def test_switching_indicator_restyles_and_changes_legend(browser, files, lang):
+    pg = Page(browser, files[lang], VIEWPORTS["laptop"])
+    try:
+        ids = pg.page.evaluate("geoMap.indicators")
+        assert len(ids) >= 5
+        fills0 = pg.page.evaluate("geoMap.fills()")
+        legend0 = pg.page.inner_text("#geo-legend")
+        pg.page.select_option("#geo-select", "treatment_plants_operational")
+        assert pg.page.evaluate("geoMap.current()") == "treatment_plants_operational"
+        fills1 = pg.page.evaluate("geoMap.fills()")
+        legend1 = pg.page.inner_text("#geo-legend")
+        assert fills0 != fills1 and legend0 != legend1
+        assert pg.page.locator("path.leaflet-interactive").count() == 31  # same features, restyled
+        tip = pg.hover("IR-10")
+        assert ("تصفیه" in tip) if lang == "fa" else ("treatment plants" in tip)
+        # a click lists every indicator for the province
+        pt = pg.page.evaluate("geoMap.point('IR-10')")
+        pg.page.mouse.click(pt["x"], pt["y"])
+        pg.page.wait_for_selector(".leaflet-popup-content .geo-pop-ind")
+        assert pg.page.locator(".leaflet-popup-content .geo-pop-ind").count() == len(ids)
+        assert pg.errors == [] and pg.blocked == []
+    finally:
+        pg.close()
+
+
+@pytest.mark.parametrize("lang,direction", [("fa", "rtl"), ("en", "ltr")])
+def test_direction_of_panels(browser, files, lang, direction):
+    pg = Page(browser, files[lang], VIEWPORTS["laptop"])
+    try:
+        pg.hover("IR-10")
+        for sel in (".geo-head", ".geo-side", "#geo-legend", ".geo-national", ".leaflet-tooltip .geo-tip-box"):
+            assert pg.page.eval_on_selector(sel, "e => getComputedStyle(e).direction") == direction, sel
+        if lang == "fa":
+            assert pg.page.evaluate("document.documentElement.dir") == "rtl"
+            text = pg.page.inner_text("#geo-legend")
+            assert "۱۳۹۲" in text and "1392" not in text  # Persian digits
+    finally:
+        pg.close()
+
+
+def test_hostile_names_run_nothing_and_show_literally(browser, files):
+    pg = Page(browser, files["hostile"], VIEWPORTS["laptop"])
+    try:
+        tip = pg.hover("IR-10")
+        assert HOSTILE_IMG in tip and HOSTILE_SCRIPT in tip
+        pt = pg.page.evaluate("geoMap.point('IR-10')")
+        pg.page.mouse.click(pt["x"], pt["y"])
+        pg.page.wait_for_selector(".leaflet-popup-content")
+        assert HOSTILE_IMG in pg.page.inner_text(".leaflet-popup-content")
+        pg.page.wait_for_timeout(200)
+        assert pg.page.evaluate("typeof window.__pwned") == "undefined"
+        assert pg.page.locator("img[src=x]").count() == 0
+        assert pg.blocked == []
+    finally:
+        pg.close()
+
+
+def test_register_map_points_and_clusters(browser, files):
+    pg = Page(browser, files["register"], VIEWPORTS["laptop"])
+    try:
+        assert pg.page.evaluate("geoMap.paths()") == 31
+        # two Isfahan estates fall in one grid cell at the national zoom: a cluster of 2
+        assert pg.page.locator(".geo-cluster").count() >= 1
+        pg.page.evaluate("geoMap.map.setView([32.65, 51.67], 11, {animate: false})")
+        pg.page.wait_for_timeout(100)
+        assert pg.page.locator(".geo-cluster").count() == 0
+        pg.page.screenshot(path=str(ARTIFACTS / "register_en_laptop.png"))
+        assert pg.page.evaluate("typeof window.__pwned") == "undefined"
+        assert pg.errors == [] and pg.blocked == []
+    finally:
+        pg.close()
+
+
+def test_docs_screenshot_exists():
+    """docs/map_fa.png (for the README) is a committed screenshot of the fa map."""
+    doc = Path(__file__).resolve().parents[1] / "docs" / "map_fa.png"
+    assert doc.is_file() and doc.stat().st_size > 10_000
