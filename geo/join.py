@@ -474,13 +474,18 @@ def join(
     unexplained = ~joined & ~flagged
     reasons.add(unexplained, "no province could be assigned")
     tick("aggregating", 0.8)
-    estates = frame.rename(columns={"province": "province_as_given"})
-    estates.insert(1, "province", pd.Series(np.where(joined, prov.codes[np.maximum(idx, 0)], None), dtype=object))
-    estates.insert(2, "status", pd.Series(status, dtype=object))
-    estates.insert(3, "reasons", pd.Series(reasons.lists(), dtype=object))
-    estates["lat"], estates["lon"] = lat, lon
     geoms[np.isnan(lon) | np.isnan(lat)] = None
-    estates = gpd.GeoDataFrame(estates, geometry=gpd.array.from_shapely(geoms, crs=4326), crs=4326)
+    # One construction from whole columns: inserting them one by one copies the frame each time.
+    columns: dict[str, Any] = {
+        "row": frame["row"].to_numpy(),
+        "province": pd.Series(np.where(joined, prov.codes[np.maximum(idx, 0)], None), dtype=object, copy=False),
+        "status": pd.Series(status, dtype=object, copy=False),
+        "reasons": pd.Series(reasons.lists(), dtype=object, copy=False),
+    }
+    for col in frame.columns[1:]:
+        columns["province_as_given" if col == "province" else col] = frame[col].array
+    columns["lat"], columns["lon"] = lat, lon
+    estates = gpd.GeoDataFrame(columns, geometry=gpd.array.from_shapely(geoms, crs=4326), crs=4326, copy=False)
     by_province = _aggregate(frame, idx, reg.indicators, prov)
     counts = pd.Series(status).value_counts()
     summary = {

@@ -620,7 +620,11 @@ def _build(
     reasons = RowReasons(n)
     frame = pd.DataFrame({"row": np.arange(1, n + 1, dtype="int64")})
     for role in ("id", "name", "province"):
-        values = _as_text(cells[columns[role]]).to_numpy() if role in columns else np.full(n, None, dtype=object)
+        source = cells[columns[role]] if role in columns else None
+        if role == "id" and source is not None and pd.api.types.is_integer_dtype(source.dtype) and not source.hasnans:
+            frame[role] = source.to_numpy(dtype="int64")  # whole-number ids stay numbers: cheap to compare
+            continue
+        values = _as_text(source).to_numpy() if source is not None else np.full(n, None, dtype=object)
         frame[role] = pd.Series(values, dtype=object)
     if "id" in columns and not pd.api.types.is_numeric_dtype(cells[columns["id"]].dtype):
         ids = frame["id"].astype(object)
@@ -629,7 +633,12 @@ def _build(
             ids[odd] = ids[odd].map(lambda v: _INVISIBLE.sub("", v).translate(_DIGITS).strip())
             frame["id"] = ids.to_numpy()
     if "name" in columns:
-        long = frame["name"].str.len().fillna(0).to_numpy() > MAX_NAME_LENGTH
+        raw = cells[columns["name"]]
+        if isinstance(raw.dtype, pd.StringDtype):  # Arrow-backed text: lengths computed in C
+            lengths = raw.str.len().fillna(0).to_numpy()
+        else:
+            lengths = np.fromiter((len(v) if v is not None else 0 for v in frame["name"]), dtype="int64", count=n)
+        long = lengths > MAX_NAME_LENGTH
         if long.any():
             lengths = frame.loc[long, "name"].str.len().to_numpy()
             reasons.add(long, np.array([f"name is {k:,} characters long; cut to {MAX_NAME_LENGTH}" for k in lengths],
