@@ -26,6 +26,7 @@ from geo.errors import (
 )
 from geo.facts import load_facts
 from geo.join import JoinResult, join
+from geo.maps import estates_map, register_map, save_map
 from geo.names import normalize_name, resolve_province
 from geo.numbers import format_number_fa, parse_number, parse_percent, to_persian_digits
 from geo.provinces import load_provinces
@@ -35,6 +36,9 @@ from geo.stats import load_indicators, load_province_stats
 __version__ = "0.1.0"
 
 __all__ = [
+    "estates_map",
+    "register_map",
+    "save_map",
     "read_register",
     "Register",
     "join",
