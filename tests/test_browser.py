@@ -195,3 +195,32 @@ def test_docs_screenshot_exists():
     """docs/map_fa.png (for the README) is a committed screenshot of the fa map."""
     doc = Path(__file__).resolve().parents[1] / "docs" / "map_fa.png"
     assert doc.is_file() and doc.stat().st_size > 10_000
+
+
+def test_register_map_of_the_example_from_the_cli(browser, tmp_path):
+    """`geo join` on the shipped example: its map.html works offline and its point key
+    counts the same rows as report.json."""
+    import json
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parents[1]
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-m", "geo", "join", str(repo / "data" / "examples" / "estates_example.csv"), "--out", str(out)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    pg = Page(browser, out / "map.html", VIEWPORTS["laptop"])
+    try:
+        assert pg.page.evaluate("geoMap.paths()") == 31
+        key = pg.page.inner_text("#geo-point-key")
+        for status in ("joined", "flagged", "rejected"):
+            count = report[f"rows_{status}"]
+            assert f"({''.join('۰۱۲۳۴۵۶۷۸۹'[int(d)] for d in str(count))})" in key
+        ARTIFACTS.mkdir(exist_ok=True)
+        pg.page.screenshot(path=str(ARTIFACTS / "register_example_fa_laptop.png"))
+        assert pg.blocked == [] and pg.errors == []
+    finally:
+        pg.close()

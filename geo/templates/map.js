@@ -235,6 +235,20 @@ if (D.points) {
     if (P.reasons[i]) { el("div", "geo-source", S.reasons + ": " + P.reasons[i], box); }
     return box;
   };
+  /* what the point colours mean, with the count of each status */
+  var counts = {};
+  P.status.forEach(function (st) { counts[st] = (counts[st] || 0) + 1; });
+  var key = el("div", "geo-legend geo-point-key", null, side);
+  key.id = "geo-point-key";
+  el("div", "geo-legend-title", S.points, key);
+  ["joined", "flagged", "rejected"].forEach(function (st) {
+    var r = el("div", "geo-legend-row", null, key);
+    el("span", "geo-dot", null, r).style.background = COLORS[st];
+    el("span", "geo-bin", (S["status_" + st] || st) + " (" + num(counts[st] || 0) + ")", r);
+  });
+  if (pts.length < P.status.length) {
+    el("div", "geo-legend-note", fill(S.unplaced, { n: num(P.status.length - pts.length) }), key);
+  }
   var CELL = 48;
   var recluster = function () {
     pointGroup.clearLayers();
