@@ -19,18 +19,24 @@ def _table(title: str, rows: list[dict]) -> Table:
     table = Table(title=title)
     columns = list(dict.fromkeys(k for row in rows for k in row))
     for col in columns:
-        table.add_column(col, justify="right" if all(isinstance(r.get(col), (int, float)) for r in rows if col in r) else "left")
+        numeric = all(isinstance(r.get(col), (int, float)) and not isinstance(r.get(col), bool) for r in rows if col in r)
+        table.add_column(col, justify="right" if numeric else "left", no_wrap=True)
     for row in rows:
         cells = []
         for col in columns:
             v = row.get(col, "")
-            cells.append(f"{v:,.3f}" if isinstance(v, float) else f"{v:,}" if isinstance(v, int) else str(v))
+            if isinstance(v, bool):
+                cells.append("yes" if v else "NO")
+            elif v is None:
+                cells.append("")
+            else:
+                cells.append(f"{v:,.3f}" if isinstance(v, float) else f"{v:,}" if isinstance(v, int) else str(v))
         table.add_row(*cells)
     return table
 
 
 def main(argv: list[str]) -> int:
-    console = Console()
+    console = Console(width=220)  # wide enough for every column, also when not on a terminal
     chosen = argv or list(SUITES)
     RESULTS.mkdir(exist_ok=True)
     failed = False

@@ -34,13 +34,9 @@ Examples
 
 from __future__ import annotations
 
-import html
 import importlib
 import json
 import math
-import os
-import re
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -52,6 +48,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo._io import atomic_write_text
 from geo.errors import AmbiguousNameError, DataError, NameResolutionError, RegisterError
 from geo.registers import Register, RowReasons, header_key, read_register
 
@@ -63,8 +60,6 @@ COAST_KM = 25.0
 
 # Iran's bounding box (lon_min, lat_min, lon_max, lat_max), a little padded: the swap test.
 _IRAN_BBOX = (43.5, 24.5, 64.0, 40.0)
-# At most this many estates are drawn on the fallback map (the first ones, in row order).
-_MAP_POINTS = 5000
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 Progress = Callable[[str, float], None]
@@ -703,16 +698,7 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> Path:
 
 
 def _atomic_text(path: Path, text: str, encoding: str = "utf-8") -> Path:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return atomic_write_text(path, text, encoding=encoding)
 
 
 def _jsonable(value: Any) -> Any:
@@ -732,87 +718,10 @@ def _jsonable(value: Any) -> Any:
 
 
 def _write_register_map(result: JoinResult, path: Path, *, lang: Literal["fa", "en"] = "fa") -> str:
-    """Write ``map.html``; return a note on how it was made (for the report).
+    """Write ``map.html`` with :func:`geo.maps.register_map`; return a note for the report."""
+    from geo.maps import register_map, save_map
 
-    Uses :func:`geo.maps.register_map` when that exists; otherwise draws a simple folium
-    map of the per-province counts and the estates, with Leaflet inlined (no CDN).
-    """
-    import inspect
-
-    maps = importlib.import_module("geo.maps")
-    if hasattr(maps, "register_map"):
-        kwargs = {"lang": lang} if "lang" in inspect.signature(maps.register_map).parameters else {}
-        m = maps.register_map(result, **kwargs)
-        if isinstance(m, (str, Path)):
-            return f"geo.maps.register_map wrote {m}"
-        maps.write_html(m, path)
-        return "geo.maps.register_map"
-    html_text, note = _fallback_map_html(result, lang)
-    _atomic_text(path, html_text)
-    return note
+    save_map(register_map(result, lang=lang), path)
+    return "geo.maps.register_map: offline, Leaflet inlined, no tiles"
 
 
-_PALETTE = ("#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b")
-
-
-def _fallback_map_html(result: JoinResult, lang: str) -> tuple[str, str]:
-    import folium
-
-    fa = lang == "fa"
-    by_prov = result.by_province
-    counts = by_prov["estates"].to_numpy()
-    top = max(int(counts.max()), 1) if len(counts) else 1
-    provinces = by_prov[["code", "name_en", "name_fa", "estates", "geometry"]].copy()
-    provinces["fill"] = [_PALETTE[0] if c == 0 else _PALETTE[min(4, 1 + int(3 * c / top))] for c in counts]
-    for col in ("code", "name_en", "name_fa"):
-        provinces[col] = provinces[col].map(html.escape)
-    m = folium.Map(location=[32.5, 54.0], zoom_start=5, tiles=None)
-    m.default_js = [("leaflet", "leaflet.js")]
-    m.default_css = [("leaflet_css", "leaflet.css")]
-    folium.GeoJson(
-        provinces.to_json(),
-        name="استان‌ها (تعداد شهرک)" if fa else "Provinces (estates)",
-        style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#555", "weight": 1, "fillOpacity": 0.7},
-        tooltip=folium.GeoJsonTooltip(fields=["name_fa" if fa else "name_en", "code", "estates"],
-                                      aliases=["استان", "کد", "شهرک"] if fa else ["Province", "Code", "Estates"]),
-    ).add_to(m)  # fmt: skip
-    e = result.estates
-    shown = e.loc[(e["status"] != "rejected") & e.geometry.notna()].head(_MAP_POINTS)
-    if len(shown):
-        points = gpd.GeoDataFrame(
-            {
-                "name": shown["name"].fillna("").astype(str).map(html.escape),
-                "id": shown["id"].fillna("").astype(str).map(html.escape),
-                "province": shown["province"].astype(str),
-                "status": shown["status"],
-                "reasons": shown["reasons"].map(lambda rs: html.escape(" | ".join(rs))),
-            },
-            geometry=shown.geometry.values,
-            crs=4326,
-        )
-        fields = ["name", "id", "province", "status", "reasons"]
-        folium.GeoJson(
-            points.to_json(),
-            name="شهرک‌ها" if fa else "Estates",
-            marker=folium.CircleMarker(radius=4, fill=True, fill_opacity=0.9, weight=1),
-            style_function=lambda f: {"color": "#d95f02" if f["properties"]["status"] == "flagged" else "#1b9e77"},
-            popup=folium.GeoJsonPopup(fields=fields, aliases=["نام", "شناسه", "استان", "وضعیت", "دلایل"] if fa else fields),
-        ).add_to(m)  # fmt: skip
-    folium.LayerControl().add_to(m)
-    page = m.get_root().render()
-    return _inline_leaflet(page)
-
-
-def _inline_leaflet(page: str) -> tuple[str, str]:
-    """Put Leaflet's JS and CSS into the page; drop any other remote script or stylesheet."""
-    try:
-        static = Path(importlib.import_module("js_lib_leaflet").__file__).parent / "static" / "js_lib_leaflet"
-        js = (static / "leaflet.js").read_text(encoding="utf-8").replace("</script", "<\\/script")
-        css = (static / "leaflet.css").read_text(encoding="utf-8")
-    except (ImportError, OSError):
-        return page, "fallback folium map; Leaflet could not be inlined, so the page loads it from a CDN"
-    page = re.sub(r'<script src="leaflet\.js"></script>', lambda _: f"<script>{js}</script>", page)
-    page = re.sub(r'<link rel="stylesheet" href="leaflet\.css"\s*/?>', lambda _: f"<style>{css}</style>", page)
-    page = re.sub(r'<script src="https?://[^"]*"></script>', "", page)
-    page = re.sub(r'<link rel="stylesheet" href="https?://[^"]*"\s*/?>', "", page)
-    return page, "fallback folium map (geo.maps.register_map not available), Leaflet inlined, no tiles"

@@ -29,8 +29,6 @@ import hashlib
 import html as _html
 import json
 import math
-import os
-import tempfile
 import warnings
 from collections.abc import Sequence
 from functools import lru_cache
@@ -46,6 +44,7 @@ from branca.utilities import color_brewer
 from jinja2 import Template
 
 from geo._assets import leaflet_css, leaflet_js, own_css, own_js, script_json
+from geo._io import atomic_write_text
 from geo.errors import MapError
 from geo.numbers import format_number_fa, to_persian_digits
 
@@ -58,8 +57,6 @@ __all__ = [
     "render_html",
     "build_maps",
     "embedded_data",
-    "province_map",
-    "write_html",
 ]
 
 #: The languages a map can be written in.
@@ -725,16 +722,7 @@ def save_map(m: folium.Map, path: str | Path) -> Path:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    html = render_html(m)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(html)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_text(path, render_html(m), newline="\n")
     return path
 
 
@@ -763,12 +751,3 @@ def build_maps(
     meta, stats = _load_inputs(indicators)
     maps = [(lang, _estates_map(lang, tiles, meta, stats, facts)) for lang in langs]
     return [save_map(m, Path(out) / DEFAULT_FILES[lang]) for lang, m in maps]
-
-
-# Backwards-compatible names of the first version.
-def province_map() -> folium.Map:
-    """The default Persian map (kept for the first version's callers)."""
-    return estates_map()
-
-
-write_html = save_map
