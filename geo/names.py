@@ -27,28 +27,13 @@ from pathlib import Path
 import pycountry
 
 from geo._paths import data_dir
+from geo._text import ASCII_DIGITS as _DIGITS
+from geo._text import INVISIBLE as _INVISIBLE
+from geo._text import MATCH_LETTERS as _ARABIC_TO_PERSIAN
 from geo.errors import AmbiguousNameError, DataError, UnknownNameError
 
 __all__ = ["normalize_name", "resolve_province", "province_aliases"]
 
-_ARABIC_TO_PERSIAN = str.maketrans(
-    {
-        "ي": "ی",  # ARABIC LETTER YEH
-        "ى": "ی",  # ALEF MAKSURA
-        "ئ": "ی",
-        "ك": "ک",  # ARABIC LETTER KAF
-        "ة": "ه",
-        "ۀ": "ه",
-        "أ": "ا",
-        "إ": "ا",
-        "ٱ": "ا",
-        "آ": "ا",
-        "ؤ": "و",
-    }
-)
-_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
-# Zero-width and directional marks, tatweel, BOM: invisible in a spreadsheet cell.
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\u0640\u00ad]")
 _ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed]")
 _PUNCT = re.compile(r"[\s\-_.,'’‘`\"()\[\]/\\:;،؛&]+")
 # Words that carry no identity: "province", the Persian ezafe "-e"/"-ye", "and"/"va".

@@ -54,6 +54,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
+from geo._text import DIGIT_MAP, LETTER_MAP, PERSIAN_DIGITS
 from geo.errors import NumberParseError
 
 __all__ = [
@@ -75,19 +76,10 @@ Number = int | Decimal
 
 # --------------------------------------------------------------------------- tables
 
-_PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
-_ARABIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
+_PERSIAN_DIGITS = PERSIAN_DIGITS
 # One character for one character, so that spans found in normalised text are spans
 # of the original text too.
-_NORMALIZE = str.maketrans(
-    {
-        **{p: str(i) for i, p in enumerate(_PERSIAN_DIGITS)},
-        **{a: str(i) for i, a in enumerate(_ARABIC_DIGITS)},
-        "ي": "ی",  # Arabic yeh
-        "ى": "ی",  # alef maksura
-        "ك": "ک",  # Arabic kaf
-    }
-)
+_NORMALIZE = str.maketrans({**DIGIT_MAP, **LETTER_MAP})
 _TO_PERSIAN = str.maketrans({str(i): p for i, p in enumerate(_PERSIAN_DIGITS)})
 
 _UNITS = {"یک": 1, "دو": 2, "سه": 3, "چهار": 4, "پنج": 5, "شش": 6, "هفت": 7, "هشت": 8, "نه": 9}

@@ -42,31 +42,18 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.errors import RegisterError
+from geo._paths import data_dir
+from geo._text import DIGIT_MAP, MATCH_LETTERS
+from geo._text import INVISIBLE as _INVISIBLE
+from geo.errors import DataError, RegisterError
 
 __all__ = ["Register", "RowReasons", "read_register", "header_key", "parse_numbers", "parse_booleans", "ROLES"]
 
 #: The columns a register may have, besides its indicators.
 ROLES = ("id", "name", "province", "lat", "lon")
 
-# Header names of each role, in order of preference; matched through :func:`header_key`.
-_ROLE_NAMES: dict[str, tuple[str, ...]] = {
-    "id": ("id", "شناسه", "کد", "کد شهرک", "کد ناحیه", "code", "estate id", "estate code", "fid", "شماره"),
-    "name": ("name", "نام", "نام شهرک", "نام شهرک صنعتی", "نام ناحیه", "نام شهرک یا ناحیه", "estate",
-             "estate name", "title", "عنوان"),
-    "province": ("province", "استان", "نام استان", "ostan", "province name", "province code", "state"),
-    "lat": ("lat", "latitude", "y", "عرض", "عرض جغرافیایی", "lat dd", "northing"),
-    "lon": ("lon", "lng", "long", "longitude", "x", "طول", "طول جغرافیایی", "lon dd", "easting"),
-}  # fmt: skip
-
-_TRUE_WORDS = ("بله", "آری", "دارد", "هست", "yes", "y", "true", "t", "1", "✓", "✔")
-_FALSE_WORDS = ("خیر", "نه", "ندارد", "نیست", "no", "n", "false", "f", "0", "✗", "✘")
-
-_LETTERS = str.maketrans(
-    {"ي": "ی", "ى": "ی", "ئ": "ی", "ك": "ک", "ة": "ه", "ۀ": "ه", "أ": "ا", "إ": "ا", "ٱ": "ا", "آ": "ا"}
-)
-_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩٫−", "01234567890123456789.-")
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\u0640\u00ad]")
+_LETTERS = MATCH_LETTERS
+_DIGITS = str.maketrans({**DIGIT_MAP, "٫": ".", "−": "-"})  # also the Arabic decimal point and minus sign
 _NOT_WORD = re.compile(r"[\W_]+")
 _PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _GROUPED = r"[+-]?\d{1,3}(?:[,٬،]\d{3})+(?:\.\d+)?"
@@ -97,8 +84,24 @@ def header_key(text: object) -> str:
     return _NOT_WORD.sub("", s)
 
 
-_TRUE_KEYS = frozenset(header_key(w) for w in _TRUE_WORDS)
-_FALSE_KEYS = frozenset(header_key(w) for w in _FALSE_WORDS)
+def _read_vocabulary() -> tuple[dict[str, tuple[str, ...]], frozenset[str], frozenset[str]]:
+    """Column headers of each role and the yes/no words, from ``data/registers/vocabulary.csv``."""
+    path = data_dir() / "registers" / "vocabulary.csv"
+    roles: dict[str, list[str]] = {role: [] for role in ROLES}
+    words: dict[str, set[str]] = {"true": set(), "false": set()}
+    with path.open(encoding="utf-8", newline="") as fh:
+        for i, rec in enumerate(csv.DictReader(fh), start=1):
+            kind, meaning, word = rec["kind"], rec["meaning"], rec["word"]
+            if kind == "column" and meaning in roles:
+                roles[meaning].append(word)
+            elif kind == "boolean" and meaning in words:
+                words[meaning].add(header_key(word))
+            else:
+                raise DataError(f"unknown kind/meaning {kind!r}/{meaning!r}", path=path, row=i, field="meaning")
+    return {k: tuple(v) for k, v in roles.items()}, frozenset(words["true"]), frozenset(words["false"])
+
+
+_ROLE_NAMES, _TRUE_KEYS, _FALSE_KEYS = _read_vocabulary()
 
 
 class RowReasons:
