@@ -139,6 +139,15 @@ class JoinResult:
         ``coverage`` (register / published).
     summary
         The report without its per-row part (cheap; :attr:`report` adds ``rows``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> result = join(pd.DataFrame({"province": ["Fars", "Atlantis"]}))
+    >>> {k: result.summary[k] for k in ("rows_in", "rows_joined", "rows_flagged", "rows_rejected")}
+    {'rows_in': 2, 'rows_joined': 1, 'rows_flagged': 0, 'rows_rejected': 1}
+    >>> result.report["rows"][1]["status"], result.report["rows"][1]["province"]
+    ('rejected', None)
     """
 
     estates: gpd.GeoDataFrame

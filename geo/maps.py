@@ -33,7 +33,7 @@ import warnings
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import folium
 import numpy as np
@@ -47,6 +47,9 @@ from geo._assets import leaflet_css, leaflet_js, own_css, own_js, script_json
 from geo._io import atomic_write_text
 from geo.errors import MapError
 from geo.numbers import format_number_fa, to_persian_digits
+
+if TYPE_CHECKING:
+    from geo.join import JoinResult
 
 __all__ = [
     "LANGS",
@@ -639,7 +642,7 @@ def _register_indicators(by_province) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("id", drop=False).rename_axis(None)
 
 
-def register_map(result, *, lang: str = "fa", tiles: str | None = None) -> folium.Map:
+def register_map(result: JoinResult, *, lang: str = "fa", tiles: str | None = None) -> folium.Map:
     """Map a joined estate register: per-province choropleths plus the estates as points.
 
     Parameters
@@ -663,6 +666,14 @@ def register_map(result, *, lang: str = "fa", tiles: str | None = None) -> foliu
     ------
     MapError
         For an unknown language or tile provider, or a result with nothing to map.
+
+    Examples
+    --------
+    >>> import pandas as pd, geo
+    >>> result = geo.join(pd.DataFrame({"province": ["Fars", "تهران"], "lat": [29.6, 35.7], "lon": [52.5, 51.4]}))
+    >>> m = register_map(result, lang="en")
+    >>> len(embedded_data(render_html(m))["points"]["status"])
+    2
     """
     _check_lang(lang)
     by_province = result.by_province
@@ -712,6 +723,18 @@ def save_map(m: folium.Map, path: str | Path) -> Path:
 
     The page is rendered first, written to a temporary file in the same folder and moved
     over ``path`` with :func:`os.replace`.
+
+    Parameters
+    ----------
+    m
+        A map from :func:`estates_map` or :func:`register_map` (any ``folium.Map`` works).
+    path
+        The HTML file to write; its folder is created if needed.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
 
     Examples
     --------

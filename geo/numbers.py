@@ -391,6 +391,16 @@ def parse_number(text: str) -> Number:
 def parse_percent(text: str) -> Number:
     """Read a percentage such as «20 درصدی» and return the number of percent (20).
 
+    Parameters
+    ----------
+    text
+        A number (digits or Persian words) followed by درصد, درصدی, ٪ or %.
+
+    Returns
+    -------
+    int or decimal.Decimal
+        The number of percent, exact.
+
     Raises
     ------
     NumberParseError
@@ -594,6 +604,17 @@ def to_persian_digits(value: str | int | float | Decimal, *, group: bool = True)
 
     Numbers are formatted with :func:`format_number_fa` (``group`` puts ``٬`` between
     thousands); text only has its digits replaced, everything else left as it is.
+
+    Parameters
+    ----------
+    value
+        A number, or text whose Latin digits are to be replaced.
+    group
+        Separate thousands with ``٬`` (numbers only).
+
+    Returns
+    -------
+    str
 
     Examples
     --------

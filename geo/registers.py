@@ -218,6 +218,12 @@ class Register:
         The file read, if any.
     source_crs
         The CRS the coordinates were reprojected from, if any.
+
+    Examples
+    --------
+    >>> reg = read_register(pd.DataFrame({"استان": ["اصفهان"], "ایزو 14001": ["بله"]}))
+    >>> reg.columns, reg.indicators
+    ({'province': 'استان'}, {'ایزو 14001': 'bool'})
     """
 
     frame: pd.DataFrame
