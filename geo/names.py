@@ -216,7 +216,6 @@ def _raise_unresolved(value: object, key: str, idx: _Index) -> None:
     raise UnknownNameError(f"unknown province {value!r}{hint}", value=value, candidates=suggestions)
 
 
-@lru_cache(maxsize=4096)
 def resolve_province(value: str, *, legacy_codes: bool = False) -> str:
     """Resolve any province name or code to its current ISO 3166-2:IR code.
 
@@ -253,6 +252,11 @@ def resolve_province(value: str, *, legacy_codes: bool = False) -> str:
     """
     if not isinstance(value, str):
         raise UnknownNameError(f"province must be text, got {value!r}", value=value)
+    return _resolve(value, legacy_codes)
+
+
+@lru_cache(maxsize=4096)
+def _resolve(value: str, legacy_codes: bool) -> str:
     idx = _index()
     key = normalize_name(value)
     raw = _INVISIBLE.sub("", unicodedata.normalize("NFKC", value)).translate(_DIGITS).strip()

@@ -106,9 +106,10 @@ def test_typo_suggests_closest_names():
     assert any("Kord" in c or "Kurd" in c for c in info.value.candidates)
 
 
-def test_non_text_is_rejected():
-    with pytest.raises(UnknownNameError):
-        geo.resolve_province(None)  # type: ignore[arg-type]
+@pytest.mark.parametrize("value", [None, 10, 10.0, float("nan"), ["Fars"], {"Fars": 1}])
+def test_non_text_is_rejected(value):
+    with pytest.raises(UnknownNameError, match="must be text"):
+        geo.resolve_province(value)  # type: ignore[arg-type]
 
 
 def test_no_name_form_means_two_provinces():
