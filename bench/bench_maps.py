@@ -6,7 +6,10 @@
   its JS/CSS come from CDNs, so its file is small but needs the network);
 * time to build both default maps (fa + en, rendered and written) vs ``explore()`` rendered
   to HTML, measured in the same run, median of ``REPEAT`` runs after one warm-up each; our
-  map caches (classification, coverage simplification) are cleared before every run;
+  map caches (classification, coverage simplification) are cleared before every run, the
+  embedded font's subset (made once per character set and process) is kept;
+* the same with the font cache cleared too: the first build in a process, which subsets
+  Noto Sans Arabic for each page (fontTools, about 0.2 s a page);
 * browser load time of each file in Debian's Chromium (file://, every non-file request
   aborted, explore()'s included), from navigation start to the map being drawn.
 
@@ -66,7 +69,7 @@ def _browser_load(paths: dict[str, Path], ready: dict[str, str]) -> dict[str, fl
 
 def run() -> list[dict]:
     """Measure size, build time and browser load time of the default maps vs explore()."""
-    from geo import maps
+    from geo import _assets, maps
     from geo.stats import load_province_stats
 
     stats = load_province_stats()
@@ -78,10 +81,16 @@ def run() -> list[dict]:
         maps._simplified.cache_clear()
         return maps.build_maps(tmp)
 
+    def ours_cold() -> list[Path]:
+        _assets.font_bytes.cache_clear()
+        _assets._font_cmap.cache_clear()
+        return ours()
+
     def explore() -> str:
         return column.explore(column="green_space_ha").get_root().render()
 
     t_ours, t_explore = _median_times(ours, explore)
+    t_cold, t_explore_cold = _median_times(ours_cold, explore, repeat=3)
     fa, en = ours()
     explore_path = tmp / "explore.html"
     explore_path.write_text(explore(), encoding="utf-8")
@@ -91,6 +100,7 @@ def run() -> list[dict]:
         _row("size", fa.name, fa.stat().st_size, e_size, "bytes"),
         _row("size", en.name, en.stat().st_size, e_size, "bytes"),
         _row("build_time", "both default maps (fa+en)", t_ours, t_explore, "s"),
+        _row("build_time", "both maps, font subset anew", t_cold, t_explore_cold, "s"),
     ]
     ready = {"fa": "window.geoMap !== undefined", "en": "window.geoMap !== undefined",
              "explore": "document.readyState === 'complete'"}  # fmt: skip

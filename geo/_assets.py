@@ -3,10 +3,17 @@
 Leaflet is taken at build time from the installed ``django-js-lib-leaflet`` package
 (never copied into git, never loaded from a CDN) and inlined into the HTML. Our own
 script and style live in ``geo/templates/``.
+
+The Persian text is drawn with an embedded font, so a page shapes correctly on a machine
+without any Arabic-script font: Noto Sans Arabic (SIL Open Font License 1.1) is taken
+from the installed ``fontpkg-noto-sans-arabic`` package and, at build time, subset with
+fontTools to the Arabic-script characters that the page holds (:func:`font_face_css`).
 """
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 import re
 from functools import lru_cache
@@ -15,20 +22,37 @@ from typing import Any
 
 from geo.errors import MapError
 
-__all__ = ["leaflet_js", "leaflet_css", "own_js", "own_css", "script_json"]
+__all__ = [
+    "leaflet_js",
+    "leaflet_css",
+    "own_js",
+    "own_css",
+    "script_json",
+    "FONT_FAMILY",
+    "font_codepoints",
+    "font_bytes",
+    "font_face_css",
+]
 
 _LEAFLET_PACKAGE = "js_lib_leaflet"
 
 
-def _leaflet_file(name: str) -> str:
+def _package_file(package: str, *parts: str, dist: str):
+    """A file shipped inside an installed package, or a MapError that says what to reinstall."""
     try:
-        path = resources.files(_LEAFLET_PACKAGE) / "static" / "js_lib_leaflet" / name
-        return path.read_text(encoding="utf-8")
+        path = resources.files(package).joinpath(*parts)
+        if not path.is_file():
+            raise FileNotFoundError(str(path))
+        return path
     except (ModuleNotFoundError, FileNotFoundError) as exc:  # pragma: no cover - broken install
         raise MapError(
-            f"Leaflet's {name} was not found in the installed django-js-lib-leaflet package; "
-            "reinstall it (pip install django-js-lib-leaflet)"
+            f"{parts[-1]} was not found in the installed {dist} package; reinstall it (pip install {dist})"
         ) from exc
+
+
+def _leaflet_file(name: str) -> str:
+    path = _package_file(_LEAFLET_PACKAGE, "static", "js_lib_leaflet", name, dist="django-js-lib-leaflet")
+    return path.read_text(encoding="utf-8")
 
 
 @lru_cache(maxsize=1)
@@ -91,3 +115,134 @@ def script_json(obj: Any) -> str:
     for char, escaped in _JSON_ESCAPES.items():
         text = text.replace(chr(char), escaped)
     return text
+
+
+# --------------------------------------------------------------------------- embedded font
+
+_FONT_PACKAGE = "fontpkg_noto_sans_arabic"
+_FONT_FILE = "NotoSansArabic[wdth,wght].ttf"
+
+#: The CSS family name of the embedded subset (first in the page's font stack).
+FONT_FAMILY = "Noto Sans Arabic Embedded"
+
+#: OpenType layout features kept in the subset: Arabic joining forms, ligatures,
+#: contextual forms, kerning, mark positioning, composition and localised forms.
+FONT_FEATURES: tuple[str, ...] = ("init", "medi", "fina", "isol", "liga", "rlig", "calt", "kern",
+                                  "mark", "mkmk", "ccmp", "locl")  # fmt: skip
+
+#: The blocks the embedded font serves (the rest of the page keeps the reader's UI font):
+#: Arabic, Arabic Supplement, Arabic Extended-A, Presentation Forms-A and -B, ZWNJ and ZWJ.
+_FONT_BLOCKS: tuple[tuple[int, int], ...] = (
+    (0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF), (0x200C, 0x200D),
+)  # fmt: skip
+
+#: Always in the subset: Persian digits, the Arabic thousands and decimal separators, ZWNJ.
+_FONT_ALWAYS = frozenset(map(ord, "\u06f0\u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f8\u06f9\u066c\u066b\u200c"))
+
+
+def _font_path():
+    return _package_file(_FONT_PACKAGE, "files", _FONT_FILE, dist="fontpkg-noto-sans-arabic")
+
+
+@lru_cache(maxsize=1)
+def _font_cmap() -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    with _font_path().open("rb") as fh:
+        return frozenset(TTFont(fh, lazy=True)["cmap"].getBestCmap())
+
+
+def font_codepoints(text: str) -> tuple[int, ...]:
+    """The sorted code points the embedded font must carry for ``text``.
+
+    Every Arabic-script character of ``text`` that the font has, plus Persian digits,
+    «٬» and «٫» and ZWNJ. Latin text is left to the reader's fonts.
+
+    Examples
+    --------
+    >>> cps = font_codepoints("Isfahan اصفهان")
+    >>> "".join(map(chr, cps[:4])), len(cps)  # 5 letters, 10 digits, 2 separators, ZWNJ
+    ('اصفن', 18)
+    """
+    cmap = _font_cmap()
+    used = {c for c in map(ord, set(text)) if c in cmap and any(a <= c <= b for a, b in _FONT_BLOCKS)}
+    return tuple(sorted(used | _FONT_ALWAYS))
+
+
+def _font_flavor() -> tuple[str | None, str, str]:
+    """(fontTools flavor, MIME type, CSS format): WOFF2 when a Brotli module is installed."""
+    try:
+        import brotli  # noqa: F401
+    except ImportError:
+        try:
+            import brotlicffi  # noqa: F401
+        except ImportError:
+            return "woff", "font/woff", "woff"
+    return "woff2", "font/woff2", "woff2"
+
+
+def _unicode_range(codepoints: tuple[int, ...]) -> str:
+    parts: list[str] = []
+    start = prev = codepoints[0]
+    for c in (*codepoints[1:], None):
+        if c is not None and c == prev + 1:
+            prev = c
+            continue
+        parts.append(f"U+{start:X}" if start == prev else f"U+{start:X}-{prev:X}")
+        if c is not None:
+            start = prev = c
+    return ", ".join(parts)
+
+
+@lru_cache(maxsize=16)
+def font_bytes(codepoints: tuple[int, ...]) -> tuple[bytes, str, str]:
+    """The subset font for ``codepoints`` (bytes, MIME type, CSS format), made once per set.
+
+    Subset with fontTools (layout features :data:`FONT_FEATURES`, no hinting), then the
+    variable font is instanced with its width pinned to 100 and its weight kept from 400
+    to 700 (regular to bold). The head table's timestamps are those of the shipped font,
+    so the same code points always give the same bytes.
+    """
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+    from fontTools.varLib import instancer
+
+    flavor, mime, fmt = _font_flavor()
+    with _font_path().open("rb") as fh:
+        font = TTFont(fh, recalcTimestamp=False, recalcBBoxes=True)
+        created, modified = font["head"].created, font["head"].modified
+        options = subset.Options()
+        options.layout_features = list(FONT_FEATURES)
+        options.layout_scripts = ["arab", "DFLT"]
+        options.hinting = False
+        options.name_IDs = [0, 1, 2, 3, 4, 5, 6, 13, 14]  # names, copyright and the licence
+        options.notdef_outline = True
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=codepoints)
+        subsetter.subset(font)
+        font = instancer.instantiateVariableFont(font, {"wdth": 100, "wght": (400, 700)}, inplace=True)
+    font["head"].created, font["head"].modified = created, modified
+    font.recalcTimestamp = False
+    font.flavor = flavor
+    buf = io.BytesIO()
+    font.save(buf)
+    return buf.getvalue(), mime, fmt
+
+
+def font_face_css(codepoints: tuple[int, ...]) -> str:
+    """An ``@font-face`` rule embedding the subset for ``codepoints`` as a base64 data URL.
+
+    Examples
+    --------
+    >>> css = font_face_css(font_codepoints("شهرک"))
+    >>> css.startswith("/* Noto Sans Arabic") and 'font-family: "Noto Sans Arabic Embedded"' in css
+    True
+    """
+    data, mime, fmt = font_bytes(codepoints)
+    return (
+        "/* Noto Sans Arabic, copyright The Noto Project Authors, under the SIL Open Font License 1.1"
+        " (its text is in the font's name table): subset to this page's Arabic-script characters */\n"
+        f'@font-face {{ font-family: "{FONT_FAMILY}"; font-style: normal; font-weight: 400 700; '
+        f"font-display: block; unicode-range: {_unicode_range(codepoints)}; "
+        f'src: url(data:{mime};base64,{base64.b64encode(data).decode("ascii")}) format("{fmt}"); }}\n'
+    )

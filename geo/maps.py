@@ -8,7 +8,9 @@ national totals of the matching per-province tables.
 
 Every map is a :class:`folium.Map` (so it displays inline in Jupyter) but nothing in it
 comes from the network: Leaflet is inlined from the installed ``django-js-lib-leaflet``
-package, folium's CDN links are switched off, and the page's own script
+package, Persian text is drawn with Noto Sans Arabic subset to the page's characters and
+embedded as a base64 ``@font-face`` (from ``fontpkg-noto-sans-arabic``, see
+:mod:`geo._assets`), folium's CDN links are switched off, and the page's own script
 (``geo/templates/map.js``) builds every tooltip, popup, legend and panel with
 ``textContent``. Data travels as JSON in a ``<script type="application/json">`` block
 with ``<``, ``>`` and ``&`` escaped. Element ids are fixed, so the same inputs give
@@ -43,7 +45,7 @@ from branca.element import Element, Figure
 from branca.utilities import color_brewer
 from jinja2 import Template
 
-from geo._assets import leaflet_css, leaflet_js, own_css, own_js, script_json
+from geo._assets import font_codepoints, font_face_css, leaflet_css, leaflet_js, own_css, own_js, script_json
 from geo._io import atomic_write_text
 from geo.errors import MapError
 from geo.numbers import format_number_fa, to_persian_digits
@@ -98,7 +100,7 @@ _SCHEME_LABELS = {
 _FACT_UNITS = {
     "en": {"count": "", "person": "people", "person_hour": "person-hours", "hectare": "ha", "USD": "USD",
            "IRR": "rials", "percent": "%"},
-    "fa": {"count": "", "person": "نفر", "person_hour": "نفر-ساعت", "hectare": "هکتار", "USD": "دلار",
+    "fa": {"count": "", "person": "نفر", "person_hour": "نفرساعت", "hectare": "هکتار", "USD": "دلار",
            "IRR": "ریال", "percent": "درصد"},
 }  # fmt: skip
 
@@ -135,17 +137,17 @@ _STRINGS: dict[str, dict[str, str]] = {
     },
     "fa": {
         "title": "شهرک‌ها و نواحی صنعتی ایران: محیط زیست و زیرساخت",
-        "subtitle": "آمار استانی: سالنامهٔ آماری کشور، ۱۳۹۲. پنل کشوری: عملکرد سازمان صنایع کوچک و شهرک‌های صنعتی ایران در ۱۳۹۶.",
+        "subtitle": "آمار استانی: سالنامهٔ آماری کشور ۱۳۹۲. آمار کشوری: عملکرد سازمان صنایع کوچک و شهرک‌های صنعتی ایران در سال ۱۳۹۶.",
         "indicator": "شاخص",
         "no_data": "بدون داده",
-        "classes": "طبقه‌بندی: {scheme} (mapclassify)، {k} طبقه",
+        "classes": "طبقه‌بندی: {k} طبقه به روش {scheme}، محاسبه با mapclassify",
         "rank": "رتبهٔ {r} از {n}",
         "share": "سهم از کل کشور: {s}",
         "source": "منبع",
         "year": "سال",
         "national": "آمار کشوری ۱۳۹۶ (سازمان صنایع کوچک و شهرک‌های صنعتی)",
-        "national_note": "به گزارش ایرنا. هر جا سالنامه جدول استانی دارد، جمع کشوری ۱۳۹۲ آن کنار رقم ۱۳۹۶ آمده است.",
-        "phrase": "عبارت منبع",
+        "national_note": "منبع ارقام: گزارش ایرنا. هر جا سالنامه جدول استانی دارد، جمع کشوری ۱۳۹۲ آن در کنار رقم ۱۳۹۶ آمده است.",
+        "phrase": "عین عبارت منبع",
         "pair_1396": "۱۳۹۶، کل کشور (سازمان)",
         "pair_1392": "۱۳۹۲، جمع ۳۱ استان (سالنامه)",
         "attribution": "مرزها: Natural Earth · سالنامهٔ آماری کشور ۱۳۹۲ · آمار سازمان صنایع کوچک و شهرک‌های صنعتی به گزارش ایرنا",
@@ -154,13 +156,13 @@ _STRINGS: dict[str, dict[str, str]] = {
         "status_joined": "پذیرفته",
         "status_flagged": "پذیرفته با هشدار",
         "status_rejected": "ردشده",
-        "unplaced": "{n} ردیف بدون مختصات قابل استفاده روی نقشه نیست",
+        "unplaced": "{n} ردیف مختصات قابل‌استفاده ندارد و روی نقشه نیامده است",
         "estates_n": "{n} شهرک",
         "province": "استان",
         "status": "وضعیت",
         "reasons": "دلایل",
         "zoom_in": "برای دیدن، بزرگ‌نمایی کنید",
-        "total": "جمع کشور: {t}",
+        "total": "جمع کل کشور: {t}",
     },
 }
 
@@ -421,7 +423,10 @@ class _GeoLayer(Element):
     def render(self, **kwargs) -> str:
         fig = self.get_root()
         map_var = self._parent.get_name()
-        fig.header.add_child(_Inline(f"<style>{own_css()}</style>", "geo_css"), name="geo_css")
+        # the embedded Persian font, subset to the Arabic-script characters of this page's
+        # data and strings (all of the page's own text travels in the data block)
+        font = font_face_css(font_codepoints(fig.title + self.data_json))
+        fig.header.add_child(_Inline(f"<style>{font}{own_css()}</style>", "geo_css"), name="geo_css")
         fig.html.add_child(
             _Inline(f'<script type="application/json" id="geo-data">{self.data_json}</script>', "geo_data"),
             name="geo_data",

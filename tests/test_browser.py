@@ -138,6 +138,11 @@ def test_switching_indicator_restyles_and_changes_legend(browser, files, lang):
         pg.page.mouse.click(pt["x"], pt["y"])
         pg.page.wait_for_selector(".leaflet-popup-content .geo-pop-ind")
         assert pg.page.locator(".leaflet-popup-content .geo-pop-ind").count() == len(ids)
+        # the popup is panned out from under the title and the side panels
+        pg.page.wait_for_timeout(400)
+        popup = pg.box(".leaflet-popup-content-wrapper")
+        for sel in (".geo-head", ".geo-side", ".geo-national"):
+            assert not overlap(popup, pg.box(sel)), sel
         assert pg.errors == [] and pg.blocked == []
     finally:
         pg.close()
@@ -224,3 +229,90 @@ def test_register_map_of_the_example_from_the_cli(browser, tmp_path):
         assert pg.blocked == [] and pg.errors == []
     finally:
         pg.close()
+
+
+def platform_fonts(page, selector: str) -> list[dict]:
+    """The fonts Chromium really drew a node's text with (DevTools CSS.getPlatformFontsForNode)."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+        cdp.send("CSS.enable")
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+        return cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    finally:
+        cdp.detach()
+
+
+def arabic_count(text: str) -> int:
+    return sum(1 for c in text if "\u0600" <= c <= "\u06ff")
+
+
+@pytest.mark.parametrize("lang", ["fa", "en"])
+def test_embedded_font_is_loaded_and_draws_the_persian_text(browser, files, lang):
+    pg = Page(browser, files[lang], VIEWPORTS["laptop"])
+    try:
+        tip = pg.hover("IR-10")
+        assert "اصفهان" in tip
+        pg.page.evaluate("document.fonts.ready")
+        faces = pg.page.evaluate("Array.from(document.fonts).map(f => [f.family, f.status, f.weight])")
+        assert faces == [["Noto Sans Arabic Embedded", "loaded", "400 700"]]
+        assert pg.page.evaluate("""document.fonts.check('16px "Noto Sans Arabic Embedded"', 'اصفهان ۱۳۹۶')""")
+        # every Arabic-script glyph of these nodes comes from the embedded (custom) font
+        for sel in ([".geo-head h1", ".geo-legend-title"] if lang == "fa" else []) + [".leaflet-tooltip .geo-name-fa"]:
+            text = pg.page.inner_text(sel)
+            used = platform_fonts(pg.page, sel)
+            custom = sum(f["glyphCount"] for f in used if f["isCustomFont"])
+            assert custom >= arabic_count(text) > 0, (sel, used)
+            assert all(f["familyName"] == "Noto Sans Arabic" for f in used if f["isCustomFont"])
+        assert pg.errors == [] and pg.blocked == []
+    finally:
+        pg.close()
+
+
+def test_persian_shapes_on_a_machine_without_arabic_fonts(browser, files, tmp_path):
+    """Chromium given only the Liberation fonts (no Arabic script at all): the page still
+    draws its Persian with the embedded font; the same page without the @font-face
+    draws boxes (.notdef of a Latin font). Screenshots of both title panels go to
+    tests/artifacts/."""
+    import re
+
+    liberation = Path("/usr/share/fonts/truetype/liberation")
+    if not liberation.is_dir():
+        pytest.skip("Debian's fonts-liberation is not installed")
+    conf = tmp_path / "fonts.conf"
+    conf.write_text('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n'
+                    f"<fontconfig><dir>{liberation}</dir><cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>\n",
+                    encoding="utf-8")  # fmt: skip
+    html = files["fa"].read_text(encoding="utf-8")
+    stripped = re.sub(r"/\* Noto Sans Arabic, copyright.*?\}\n", "", html, count=1, flags=re.S)
+    assert stripped != html
+    bare = tmp_path / "no_embedded_font.html"
+    bare.write_text(stripped, encoding="utf-8")
+    import os
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    # a second Chromium from the same playwright, with its own fontconfig
+    b = browser.browser_type.launch(executable_path=str(CHROMIUM), args=ARGS,
+                                    env=dict(os.environ, FONTCONFIG_FILE=str(conf)))  # fmt: skip
+    try:
+        shots = {}
+        for name, path in (("embedded", files["fa"]), ("removed", bare)):
+            pg = Page(b, path, VIEWPORTS["laptop"])
+            try:
+                pg.page.evaluate("document.fonts.ready")
+                text = pg.page.inner_text(".geo-head h1")
+                used = platform_fonts(pg.page, ".geo-head h1")
+                custom = sum(f["glyphCount"] for f in used if f["isCustomFont"])
+                if name == "embedded":
+                    assert custom >= arabic_count(text) > 0, used
+                else:
+                    assert custom == 0 and all("Arabic" not in f["familyName"] for f in used), used
+                shot = ARTIFACTS / f"font_{name}_without_arabic_system_fonts.png"
+                pg.page.locator(".geo-head").screenshot(path=str(shot))
+                shots[name] = shot.read_bytes()
+                assert pg.errors == [] and pg.blocked == []
+            finally:
+                pg.close()
+        assert shots["embedded"] != shots["removed"]
+    finally:
+        b.close()

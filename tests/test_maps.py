@@ -100,9 +100,101 @@ def test_leaflet_is_inlined_from_the_installed_package(built):
     assert "sourceMappingURL" not in built["fa"]
 
 
+#: The embedded font's rule: its licence comment and the @font-face with a base64 data URL.
+FONT_RULE = re.compile(
+    r"/\* Noto Sans Arabic, copyright [^*]*\*/\n"
+    r'@font-face \{ font-family: "Noto Sans Arabic Embedded"; [^}]*?'
+    r'src: url\(data:font/(woff2?|ttf);base64,([A-Za-z0-9+/=]+)\) format\("(woff2?|truetype)"\); \}\n'
+)
+
+
+def embedded_font(html: str):
+    """The embedded font of a page, parsed by fontTools."""
+    import base64
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    rules = FONT_RULE.findall(html)
+    assert len(rules) == 1, "exactly one embedded @font-face"
+    return TTFont(io.BytesIO(base64.b64decode(rules[0][1])))
+
+
 def test_default_map_is_at_most_350_kb(built):
-    size = len(built["fa"].encode("utf-8"))
+    """At most 350 KB without the embedded font (which is a few tens of KB on top)."""
+    html = built["fa"]
+    font = FONT_RULE.search(html)
+    size = len(html.encode("utf-8")) - len(font.group(0).encode("utf-8"))
     assert size <= 350_000, size
+    assert len(font.group(0)) <= 40_000, len(font.group(0))
+
+
+@pytest.mark.parametrize("lang", ["fa", "en"])
+def test_embedded_font_is_first_in_the_stack(built, lang):
+    html = built[lang]
+    assert len(FONT_RULE.findall(html)) == 1
+    stacks = re.findall(r"font-family: ([^;{}]+);", html[FONT_RULE.search(html).end():])
+    assert stacks and stacks[0].startswith('"Noto Sans Arabic Embedded", ')
+
+
+@pytest.mark.parametrize("lang", ["fa", "en"])
+def test_embedded_font_is_a_subset_that_shapes(built, lang):
+    from geo._assets import FONT_FEATURES, font_codepoints
+
+    html = built[lang]
+    font = embedded_font(html)
+    cmap = set(font.getBestCmap())
+    # exactly the Arabic-script characters of the page, plus Persian digits, ٬ ٫ and ZWNJ
+    assert cmap == set(font_codepoints(html))
+    page = {ord(c) for c in embedded_data(html)["strings"]["title"] + json_text(html)}
+    arabic = {c for c in page if 0x0600 <= c <= 0x06FF}
+    assert arabic and arabic <= cmap
+    assert set(map(ord, "۰۱۲۳۴۵۶۷۸۹٬٫\u200c")) <= cmap
+    assert not any(0x41 <= c <= 0x7A for c in cmap), "Latin text keeps the reader's fonts"
+    # the layout features that Arabic shaping needs are kept, and only those listed
+    gsub = {r.FeatureTag for r in font["GSUB"].table.FeatureList.FeatureRecord}
+    gpos = {r.FeatureTag for r in font["GPOS"].table.FeatureList.FeatureRecord}
+    assert {"init", "medi", "fina", "rlig"} <= gsub <= set(FONT_FEATURES)
+    assert {"mark", "mkmk"} <= gpos <= set(FONT_FEATURES)
+    # regular to bold, width pinned to 100
+    assert [(a.axisTag, a.minValue, a.maxValue) for a in font["fvar"].axes] == [("wght", 400, 700)]
+    assert "OFL" in font["name"].getDebugName(13) + font["name"].getDebugName(14)
+    try:
+        import brotli  # noqa: F401
+
+        assert font.flavor == "woff2"
+    except ImportError:
+        assert font.flavor == "woff"
+
+
+def json_text(html: str) -> str:
+    start = html.index('<script type="application/json" id="geo-data">')
+    return html[start:html.index("</script>", start)]
+
+
+def test_embedded_font_is_deterministic(built):
+    """The subset is made again from scratch (cache cleared) with the same bytes, the
+    shipped font's timestamps kept, in this process and in a fresh one."""
+    from geo import _assets
+
+    cps = _assets.font_codepoints(built["fa"])
+    first = _assets.font_bytes(cps)
+    _assets.font_bytes.cache_clear()
+    assert _assets.font_bytes(cps) == first
+    assert _assets.font_face_css(cps) in built["fa"]
+    code = ("import sys, hashlib; from geo import _assets; "
+            "print(hashlib.sha256(_assets.font_bytes(tuple(map(int, sys.argv[1:])))[0]).hexdigest())")  # fmt: skip
+    res = subprocess.run([sys.executable, "-c", code, *map(str, cps)], cwd=REPO, capture_output=True, text=True,
+                         timeout=300, env=dict(os.environ, PYTHONHASHSEED="7"))  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    import hashlib
+
+    assert res.stdout.strip() == hashlib.sha256(first[0]).hexdigest()
+    from fontTools.ttLib import TTFont
+
+    with _assets._font_path().open("rb") as fh:
+        shipped = TTFont(fh, lazy=True)["head"]
+        assert embedded_font(built["fa"])["head"].modified == shipped.modified
 
 
 def test_adding_an_indicator_adds_at_most_5_kb(tmp_path):

@@ -54,7 +54,7 @@ var layer = L.geoJSON(D.geojson, {
     pathOf[i] = l;
     l.bindTooltip(function () { return tipContent(i); },
       { sticky: true, direction: "top", className: "geo-tip", opacity: 1 });
-    l.bindPopup(function () { return popupContent(i); },
+    l.bindPopup(function () { clearOfPanels(l.getPopup()); return popupContent(i); },
       { maxWidth: 340, minWidth: 220, maxHeight: 340, className: "geo-popup" });
     l.on("mouseover", function () { l.setStyle({ weight: 2.5, color: "#222222" }); l.bringToFront(); });
     l.on("mouseout", function () { l.setStyle({ weight: 1, color: "#ffffff" }); });
@@ -216,6 +216,8 @@ if (D.facts && D.facts.length) {
 }
 
 map.attributionControl.addAttribution(D.attribution);
+/* the credits read in the page's direction (Persian credits in an LTR box are scrambled) */
+map.attributionControl.getContainer().setAttribute("dir", D.dir);
 L.control.zoom({ position: RTL ? "bottomright" : "bottomleft" }).addTo(map);
 
 
@@ -231,8 +233,16 @@ if (D.points) {
     box.setAttribute("dir", D.dir);
     el("div", "geo-pop-names", P.name[i], box);
     el("div", null, S.status + ": " + (S["status_" + P.status[i]] || P.status[i]), box);
-    if (P.province[i]) { el("div", null, S.province + ": " + P.province[i], box); }
-    if (P.reasons[i]) { el("div", "geo-source", S.reasons + ": " + P.reasons[i], box); }
+    if (P.province[i]) { el("div", null, S.province + ": " + provinceName(P.province[i]), box); }
+    if (P.reasons[i]) {
+      /* one line per reason, each in its own direction (reasons may be English in a
+         Persian page): a long reason wraps inside the popup */
+      el("div", "geo-pop-label", S.reasons + ":", box);
+      var ul = el("ul", "geo-reasons", null, box);
+      P.reasons[i].split(/;\s+/).forEach(function (r) {
+        if (r) { el("li", null, r, ul).setAttribute("dir", "auto"); }
+      });
+    }
     return box;
   };
   /* what the point colours mean, with the count of each status */
@@ -264,7 +274,8 @@ if (D.points) {
       if (members.length === 1 || z >= map.getMaxZoom()) {
         members.forEach(function (i) {
           L.circleMarker(P.ll[i], { radius: 5, color: "#ffffff", weight: 1, fillColor: COLORS[P.status[i]] || "#555555", fillOpacity: 0.95 })
-            .bindPopup(function () { return pointPopup(i); }, { maxWidth: 300 })
+            .bindPopup(function (mk) { clearOfPanels(mk.getPopup()); return pointPopup(i); },
+              { maxWidth: 320, minWidth: 200, maxHeight: 300, className: "geo-popup" })
             .addTo(pointGroup);
         });
         return;
@@ -288,6 +299,30 @@ if (D.points) {
 }
 
 /* ---------------------------------------------------------------- view */
+/* a province's names in the page's language (the code when it is not a province) */
+function provinceName(code) {
+  var f = features[byCode[code]];
+  if (!f) { return code; }
+  var p = f.properties, a = RTL ? p.name_fa : p.name_en, b = RTL ? p.name_en : p.name_fa;
+  return (a || b || code) + (a && b ? " (" + b + ")" : "");
+}
+/* the padding (top-left and bottom-right, in pixels) that keeps a view clear of the panels */
+function panelPadding() {
+  var narrow = container.clientWidth <= 700;
+  var hh = head.offsetHeight + 8;
+  if (narrow) {
+    return [[8, hh + side.offsetHeight + 8], [8, national ? national.offsetHeight + 36 : 24]];
+  }
+  var sw = side.offsetWidth + 18, nw = national ? national.offsetWidth + 18 : 10;
+  return [[RTL ? nw : sw, hh + 4], [RTL ? sw : nw, 20]];
+}
+/* a popup about to open pans the map so that it is not under the title and side panels
+   (they sit above the map's popup pane); called as its content is made, before the pan */
+function clearOfPanels(popup) {
+  var pad = panelPadding();
+  popup.options.autoPanPaddingTopLeft = L.point(pad[0][0], pad[0][1] + 4);
+  popup.options.autoPanPaddingBottomRight = L.point(pad[1][0], pad[1][1] + 4);
+}
 function layout() {
   /* panels start below the title, whatever its height (it wraps on a phone) */
   var top = head.offsetTop + head.offsetHeight + 6;
@@ -296,22 +331,14 @@ function layout() {
   else if (national) { national.style.top = ""; }
 }
 function fit() {
-  var narrow = container.clientWidth <= 700;
-  var hh = head.offsetHeight + 8;
-  var pad1, pad2;
-  if (narrow) {
-    pad1 = [8, hh + side.offsetHeight + 8];
-    pad2 = [8, national ? national.offsetHeight + 36 : 24];
-  } else {
-    var sw = side.offsetWidth + 18, nw = national ? national.offsetWidth + 18 : 10;
-    pad1 = [RTL ? nw : sw, hh + 4];
-    pad2 = [RTL ? sw : nw, 20];
-  }
-  map.fitBounds(layer.getBounds(), { paddingTopLeft: pad1, paddingBottomRight: pad2, animate: false });
+  var pad = panelPadding();
+  map.fitBounds(layer.getBounds(), { paddingTopLeft: pad[0], paddingBottomRight: pad[1], animate: false });
 }
 layout();
 fit();
 window.addEventListener("resize", function () { layout(); });
+/* the embedded font may finish decoding after the first layout: place the panels again */
+if (document.fonts && document.fonts.ready) { document.fonts.ready.then(function () { layout(); }); }
 if (pointGroup) { recluster(); }
 
 window.geoMap = {
