@@ -120,6 +120,8 @@ def join_register(
     lat: str | None = typer.Option(None, "--lat", help="Column of latitudes (y)."),
     lon: str | None = typer.Option(None, "--lon", help="Column of longitudes (x)."),
     crs: str | None = typer.Option(None, "--crs", help="CRS of the coordinates, e.g. EPSG:3857."),
+    sheet: str | None = typer.Option(None, "--sheet", "--layer", help="XLSX sheet or GeoPackage layer to read."),
+    legacy_codes: bool = typer.Option(False, "--legacy-codes", help="Read IR-NN codes in the earlier ISO 3166-2:IR edition."),
     by: str | None = typer.Option(None, "--by", help="attribute, location or both (default: both when available)."),
     reconcile: list[str] | None = typer.Option(None, "--reconcile", help="column=fact_id, or a JSON/CSV mapping file."),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 when any row is flagged or rejected."),
@@ -139,7 +141,7 @@ def join_register(
             task = bar.add_task("joining", total=1.0)
             result = join(
                 register, by=by, reconcile=reconcile or None, id=id_col, name=name, province=province,
-                lat=lat, lon=lon, crs=crs, progress=lambda stage, done: bar.update(task, completed=done, description=stage),
+                lat=lat, lon=lon, crs=crs, sheet=sheet, legacy_codes=legacy_codes, progress=lambda stage, done: bar.update(task, completed=done, description=stage),
             )  # fmt: skip
             bar.update(task, description="writing")
             result.write(out, lang=lang)
@@ -150,6 +152,7 @@ def join_register(
         f"rows in {s['rows_in']}: joined {s['rows_joined']}, flagged {s['rows_flagged']},"
         f" rejected {s['rows_rejected']}; wrote {out}",
         highlight=False,
+        soft_wrap=True,  # one line, however long the path: scripts read it
     )
     if strict and (s["rows_flagged"] or s["rows_rejected"]):
         raise typer.Exit(code=1)

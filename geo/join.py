@@ -202,7 +202,7 @@ class JoinResult:
         paths: dict[str, Path] = {}
         ok = self.estates["status"] != "rejected"
         joined = _for_file(self.estates.loc[ok])
-        paths["joined.geojson"] = _atomic_text(out / "joined.geojson", joined.to_json(drop_id=True, ensure_ascii=False))
+        paths["joined.geojson"] = _atomic_text(out / "joined.geojson", _geojson(joined))
         paths["joined.gpkg"] = out / "joined.gpkg"
         paths["joined.gpkg"].unlink(missing_ok=True)
         joined.to_file(paths["joined.gpkg"], driver="GPKG", engine="pyogrio", layer="estates")
@@ -214,8 +214,9 @@ class JoinResult:
             paths["reconciliation.csv"] = _write_csv(self.reconciliation, out / "reconciliation.csv")
         paths["map.html"] = out / "map.html"
         note = _write_register_map(self, paths["map.html"], lang=lang)
-        report = {**self.report, "map": note, "outputs": sorted(paths)}
-        text = json.dumps(_jsonable(report), ensure_ascii=False, indent=1, allow_nan=False)
+        rows = self.report["rows"]  # plain Python values already: no walk over 10^6 of them
+        report = _jsonable({**self.summary, "map": note, "outputs": sorted(paths, key=str)})
+        text = json.dumps({**report, "rows": rows}, ensure_ascii=False, indent=1, allow_nan=False, default=_json_default)
         paths["report.json"] = _atomic_text(out / "report.json", text)
         return paths
 
@@ -241,7 +242,7 @@ def _resolve_attribute(
             messages[value] = str(exc)
             candidates[value] = exc.candidates
         except NameResolutionError as exc:
-            messages[value] = str(exc)
+            messages[value] = str(exc).replace("Pass legacy_codes=True", "Pass legacy_codes=True (--legacy-codes)")
             candidates[value] = exc.candidates
     idx = values.map(codes).fillna(-1).to_numpy(dtype="int64")
     msg = values.map(messages).to_numpy(dtype=object)
@@ -386,7 +387,7 @@ def join(
     progress
         Called with a stage name and the fraction done (for a progress bar).
     **overrides
-        ``id``, ``name``, ``province``, ``lat``, ``lon``, ``crs``: passed to
+        ``id``, ``name``, ``province``, ``lat``, ``lon``, ``crs``, ``sheet``: passed to
         :func:`~geo.registers.read_register` when ``register`` is not read yet.
 
     Returns
@@ -710,6 +711,35 @@ def _atomic_text(path: Path, text: str, encoding: str = "utf-8") -> Path:
     return atomic_write_text(path, text, encoding=encoding)
 
 
+def _geojson(frame: gpd.GeoDataFrame) -> str:
+    """RFC 7946 GeoJSON of points (longitude, latitude; no ``crs`` member; NaN as null).
+
+    Built from whole columns: :meth:`GeoDataFrame.to_json` takes a Python step per cell.
+    """
+    props = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+    props = props.astype(object).where(props.notna(), None)
+    records = props.to_dict("records")
+    geoms = np.asarray(frame.geometry.values, dtype=object)
+    usable = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
+    coords = np.full((len(frame), 2), np.nan)
+    if usable.any():
+        coords[usable] = shapely.get_coordinates(shapely.centroid(geoms[usable]))[:, :2]
+    features = [
+        {"type": "Feature", "properties": rec,
+         "geometry": {"type": "Point", "coordinates": [x, y]} if ok else None}
+        for rec, ok, (x, y) in zip(records, usable.tolist(), coords.tolist(), strict=True)
+    ]  # fmt: skip
+    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, allow_nan=False,
+                      default=_json_default)  # fmt: skip
+
+
+def _json_default(value: Any) -> Any:
+    plain = _jsonable(value)
+    if plain is value:
+        raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+    return plain
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
@@ -723,6 +753,8 @@ def _jsonable(value: Any) -> Any:
         return bool(value)
     if value is pd.NA or value is pd.NaT:
         return None
+    if isinstance(value, (pd.Timestamp, np.datetime64)):
+        return str(value)
     return value
 
 

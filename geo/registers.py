@@ -64,6 +64,11 @@ _FORMATS = {
 }  # fmt: skip
 #: A name longer than this is cut (and its row flagged): no real estate name comes close.
 MAX_NAME_LENGTH = 300
+#: Stripped from both ends of every cell: Unicode white space and the invisible characters
+#: (ZWNJ, bidi marks, BOM …), so that a cell holding only those is blank, not a value.
+_STRIP = (" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B)))
+          + "\u2028\u2029\u202f\u205f\u3000\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+          "\u2066\u2067\u2068\u2069\ufeff\u00ad")  # fmt: skip
 
 
 def header_key(text: object) -> str:
@@ -84,10 +89,26 @@ def header_key(text: object) -> str:
     return _NOT_WORD.sub("", s)
 
 
+def bool_key(value: object) -> str:
+    """The key of a yes/no cell: :func:`header_key`, or the stripped text when that is empty.
+
+    Symbols are not word characters, so ``header_key("✓") == header_key("✗") == ""``; they
+    keep their own key here, and a lone ``-`` or ``?`` is not taken for any word.
+
+    Examples
+    --------
+    >>> bool_key("✓"), bool_key("✗"), bool_key(" Yes ")
+    ('✓', '✗', 'yes')
+    """
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return header_key(value) or _INVISIBLE.sub("", unicodedata.normalize("NFKC", str(value))).strip(_STRIP)
+
+
 def _read_vocabulary() -> tuple[dict[str, tuple[str, ...]], frozenset[str], frozenset[str]]:
     """Column headers of each role and the yes/no words, from ``data/registers/vocabulary.csv``."""
     path = data_dir() / "registers" / "vocabulary.csv"
-    roles: dict[str, list[str]] = {role: [] for role in ROLES}
+    roles: dict[str, list[str]] = {role: [] for role in (*ROLES, "latlon", "geometry")}
     words: dict[str, set[str]] = {"true": set(), "false": set()}
     with path.open(encoding="utf-8", newline="") as fh:
         for i, rec in enumerate(csv.DictReader(fh), start=1):
@@ -95,13 +116,20 @@ def _read_vocabulary() -> tuple[dict[str, tuple[str, ...]], frozenset[str], froz
             if kind == "column" and meaning in roles:
                 roles[meaning].append(word)
             elif kind == "boolean" and meaning in words:
-                words[meaning].add(header_key(word))
+                words[meaning].add(bool_key(word))
             else:
                 raise DataError(f"unknown kind/meaning {kind!r}/{meaning!r}", path=path, row=i, field="meaning")
+    both = words["true"] & words["false"]
+    if both or "" in words["true"] | words["false"]:
+        raise DataError(f"yes/no words that are both or neither: {sorted(both) or ['']}", path=path, field="word")
     return {k: tuple(v) for k, v in roles.items()}, frozenset(words["true"]), frozenset(words["false"])
 
 
 _ROLE_NAMES, _TRUE_KEYS, _FALSE_KEYS = _read_vocabulary()
+_ROLE_OF: dict[str, tuple[str, ...]] = {}
+for _role, _words in _ROLE_NAMES.items():
+    for _word in _words:
+        _ROLE_OF[header_key(_word)] = (*_ROLE_OF.get(header_key(_word), ()), _role)
 
 
 class RowReasons:
@@ -258,9 +286,18 @@ def _blank(s: pd.Series) -> np.ndarray:
     mask = text.isna().to_numpy().copy()
     strings = ~mask
     if strings.any():
-        stripped = pd.Series(text[strings]).astype(str).str.strip()
-        mask[strings] = (stripped == "").to_numpy()
+        try:
+            stripped = pd.Series(text[strings]).astype(str).str.strip(_STRIP)
+        except UnicodeDecodeError:  # bytes (a Parquet binary column)
+            stripped = pd.Series(text[strings]).map(lambda v: v if isinstance(v, bytes) else str(v).strip(_STRIP))
+        mask[strings] = (stripped.map(len) == 0).to_numpy()
     return mask
+
+
+def _cell_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # 1.0 and 1e20 from a spreadsheet are the whole numbers 1 and 10²⁰
+    return str(value).strip(_STRIP)
 
 
 def _as_text(s: pd.Series) -> pd.Series:
@@ -272,9 +309,9 @@ def _as_text(s: pd.Series) -> pd.Series:
         out = s.astype(object).where(~whole, s.where(whole).fillna(0).astype("int64").astype(str))
         out = out.astype(str).where(s.notna(), None)
     elif isinstance(s.dtype, pd.StringDtype) and not s.hasnans:
-        out = s.str.strip()
+        out = s.str.strip(_STRIP)
     else:
-        out = s.astype(object).map(lambda v: str(v).strip(), na_action="ignore")
+        out = s.astype(object).map(_cell_text, na_action="ignore")
     out = out.astype(object)
     return out.where(out.notna() & (out != ""), None)
 
@@ -324,7 +361,7 @@ def parse_numbers(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 def _bool_keys(s: pd.Series) -> pd.Series:
     uniques = pd.unique(s.astype(object)[~_blank(s)])
-    keys = {u: header_key(u if not isinstance(u, float) or not u.is_integer() else int(u)) for u in uniques}
+    keys = {u: bool_key(u) for u in uniques}
     return s.astype(object).map(keys)
 
 
@@ -359,10 +396,14 @@ def _kind(s: pd.Series) -> Literal["number", "bool", "text"]:
     if n == 0:
         return "text"
     keys = _bool_keys(s)[present]
-    bool_share = float(keys.isin(_TRUE_KEYS | _FALSE_KEYS).mean())
+    words = keys.isin(_TRUE_KEYS | _FALSE_KEYS)
+    bool_share = float(words.mean())
+    if bool_share < 1.0 and keys[words].nunique() < 2:
+        bool_share = 0.0  # one yes/no-like word among other text («x», «y») is not a yes/no column
     _, invalid = parse_numbers(s)
     num_share = 1.0 - float(invalid[present].mean())
-    if bool_share == 1.0 or (bool_share >= 0.8 and bool_share > num_share):
+    # A column mostly of yes/no words is one, its other cells flagged: never silently text.
+    if bool_share == 1.0 or (bool_share >= 0.5 and bool_share > num_share):
         return "bool"
     if num_share >= 0.5:
         return "number"
@@ -431,32 +472,236 @@ def _decode(data: bytes, path: Path) -> tuple[str, list[str]]:
     return data.decode("cp1256", errors="replace"), []
 
 
-def _read_delimited(path: Path, sep: str | None) -> tuple[pd.DataFrame, list[str]]:
+#: How many rows at the top of a sheet or text file are searched for the header row.
+_HEADER_SCAN = 20
+
+
+def _header_score(cells: Iterable[object], wanted: frozenset[str]) -> int:
+    """How many column roles a row of cells names (the header row names the most)."""
+    keys = {header_key(c) for c in cells if c is not None and str(c).strip(_STRIP)}
+    keys |= {header_key(_PARENS.sub("", str(c))) for c in cells if c is not None and "(" in str(c)}
+    roles = {role for key in keys for role in _ROLE_OF.get(key, ())}
+    return len(roles) + len(keys & wanted)
+
+
+def _find_header(rows: list[list[object]], wanted: frozenset[str]) -> tuple[int, list[object] | None, int]:
+    """Where the header is among the first rows.
+
+    Returns the index of the header row (the data start after it), the header cells when
+    it is two rows merged (a group row such as «موقعیت» above «عرض»/«طول», the lower row
+    winning where both are filled), else None, and the header's score.
+    """
+    first = _header_score(rows[0], wanted) if rows else 0
+    best = (first, 0, None)
+    for i, row in enumerate(rows[:_HEADER_SCAN]):
+        score = _header_score(row, wanted)
+        if score > best[0]:
+            best = (score, i, None)
+        if i + 1 < len(rows) and any(c is not None and str(c).strip(_STRIP) for c in row):
+            below = rows[i + 1]
+            width = max(len(row), len(below))
+            merged = [
+                b if b is not None and str(b).strip(_STRIP) else a
+                for a, b in zip([*row, *[None] * (width - len(row))], [*below, *[None] * (width - len(below))], strict=True)
+            ]
+            score = _header_score(merged, wanted)
+            if score > best[0] and score > _header_score(below, wanted):
+                best = (score, i + 1, merged)
+    return best[1], best[2], best[0]
+
+
+def _header_names(cells: Iterable[object]) -> tuple[list[str], list[str]]:
+    """Header texts, blank ones named ``Unnamed: k`` and repeated ones numbered, and warnings."""
+    names: list[str] = []
+    seen: dict[str, int] = {}
+    repeated: dict[str, list[int]] = {}
+    for k, cell in enumerate(cells):
+        text = "" if cell is None or (isinstance(cell, float) and np.isnan(cell)) else str(cell)
+        text = text.strip(_STRIP)
+        if isinstance(cell, float) and cell.is_integer():
+            text = str(int(cell))
+        if not text:
+            text = f"Unnamed: {k}"
+        if text in seen:
+            repeated.setdefault(text, [seen[text]]).append(k + 1)
+            n = 1
+            while f"{text}.{n}" in seen:
+                n += 1
+            seen[f"{text}.{n}"] = k + 1
+            names.append(f"{text}.{n}")
+        else:
+            seen[text] = k + 1
+            names.append(text)
+    warnings = [
+        f"the header {text!r} appears {len(cols)} times (columns {', '.join(map(str, cols))}); the first is the"
+        f" {text!r} column, the others are kept as {', '.join(repr(f'{text}.{i}') for i in range(1, len(cols)))}"
+        for text, cols in repeated.items()
+    ]
+    return names, warnings
+
+
+def _header_warning(index: int, merged: bool, rows: list[list[object]], where: str) -> list[str]:
+    if merged:
+        return [f"the header is two rows ({where} {index} and {index + 1}, merged cells); they were read as one"
+                + (f"; {where}s 1–{index - 1} above it were skipped" if index > 1 else "")]  # fmt: skip
+    if index == 0:
+        return []
+    title = next((str(c).strip() for row in rows[:index] for c in row if c is not None and str(c).strip(_STRIP)), "")
+    above = f"{where}s 1–{index} above it were" if index > 1 else f"{where} 1 above it was"
+    return [f"the header is on {where} {index + 1}; {above} skipped ({_quote(title) if title else 'blank'})"]
+
+
+def _read_delimited(path: Path, sep: str | None, wanted: frozenset[str]) -> tuple[pd.DataFrame, list[str]]:
     data = path.read_bytes()
     if not data.strip():
         raise RegisterError("the file is empty", path=path)
     text, warnings = _decode(data, path)
-    if not text.strip():
+    if not text.strip(_STRIP):
         raise RegisterError("the file is empty", path=path)
-    if sep is None:
-        first = text.lstrip("\ufeff").split("\n", 1)[0]
-        sep = max(("\t", ",", ";", "|"), key=first.count)
-        if first.count(sep) == 0:
-            sep = ","
+    text = text.removeprefix("\ufeff")
+    lines = text[:65536].splitlines()[: _HEADER_SCAN + 1]
+    candidates = [sep] if sep is not None else ["\t", ",", ";", "|"]
+    found = []
+    for order, candidate in enumerate(candidates):
+        try:
+            rows = [list(r) for r in csv.reader(lines, delimiter=candidate)]
+        except csv.Error:
+            continue
+        index, merged, score = _find_header(rows, wanted)
+        count = lines[0].count(candidate) if lines else 0
+        found.append(((score, count, -order), candidate, rows, index, merged))
+    if not found:
+        raise RegisterError("cannot read as delimited text", path=path)
+    _, sep, rows, index, merged = max(found, key=lambda f: f[0])
+    if merged is None and index == 0 and sep != "\t" and lines and lines[0].count(sep) == 0:
+        sep = ","
+    start = index - 1 if merged is not None else index
     try:
         frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_filter=False,
-                            skip_blank_lines=True)  # fmt: skip
+                            skip_blank_lines=True, skiprows=start or None)  # fmt: skip
     except (pd.errors.ParserError, ValueError, csv.Error) as exc:
-        raise RegisterError(f"cannot read as delimited text: {str(exc).strip()}", path=path) from exc
-    frame.columns = [str(c).lstrip("\ufeff").strip() for c in frame.columns]
+        hint = f" (the header was taken from line {start + 1})" if start else ""
+        raise RegisterError(f"cannot read as delimited text{hint}: {str(exc).strip()}", path=path) from exc
+    header = merged if merged is not None else (rows[index] if index < len(rows) else list(frame.columns))
+    if merged is not None:
+        frame = frame.iloc[1:]
+    if len(header) == len(frame.columns):
+        names, dup_warnings = _header_names(header)
+        frame.columns = names
+        warnings += dup_warnings
+    else:
+        frame.columns = [str(c).strip(_STRIP) for c in frame.columns]
+    warnings += _header_warning(index, merged is not None, rows, "line")
+    return frame.reset_index(drop=True), warnings
+
+
+def _read_xlsx(path: Path, sheet: str | None, wanted: frozenset[str]) -> tuple[pd.DataFrame, list[str]]:
+    """The cells of one sheet: the one named, else the first whose header names estate columns."""
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise RegisterError(f"cannot read as XLSX: {exc}", path=path) from exc
+    try:
+        names = list(wb.sheetnames)
+        if sheet is not None:
+            chosen = next((n for n in names if n == sheet), None) or next(
+                (n for n in names if header_key(n) == header_key(sheet)), None
+            )
+            if chosen is None:
+                raise RegisterError(f"no sheet {sheet!r}; the sheets are {names}", path=path, field="sheet")
+            order = [chosen]
+        else:
+            order = names
+        best: tuple[int, str, list[list[object]]] | None = None
+        for name in order:
+            rows = []
+            for row in wb[name].iter_rows(values_only=True, max_row=_HEADER_SCAN + 1):
+                rows.append(list(row))
+            score = _find_header(rows, wanted)[2] if rows else -1
+            if best is None or score > best[0]:
+                best = (score, name, rows)
+        assert best is not None
+        chosen = best[1]
+        try:
+            rows = [list(r) for r in wb[chosen].iter_rows(values_only=True)]
+        except Exception as exc:  # a broken sheet part
+            raise RegisterError(f"cannot read sheet {chosen!r} as XLSX: {exc}", path=path) from exc
+    finally:
+        wb.close()
+    warnings: list[str] = []
+    if len(names) > 1:
+        why = "" if sheet is not None else (" (the first)" if chosen == names[0] else " (the first with estate columns)")
+        warnings.append(f"the workbook has {len(names)} sheets ({', '.join(map(repr, names))}); read {chosen!r}{why};"
+                        " choose one with --sheet")  # fmt: skip
+    while rows and not any(c is not None and str(c).strip(_STRIP) for c in rows[-1]):
+        rows.pop()  # Excel keeps formatted but empty rows in the used range
+    if not rows:
+        raise RegisterError(f"sheet {chosen!r} is empty", path=path)
+    index, merged, _ = _find_header(rows, wanted)
+    header = merged if merged is not None else rows[index]
+    width = max(len(r) for r in rows)
+    header = [*header, *[None] * (width - len(header))]
+    columns, dup_warnings = _header_names(header)
+    body = [[*r, *[None] * (width - len(r))] for r in rows[index + 1 :]]
+    frame = pd.DataFrame(body, columns=columns, dtype=object) if body else pd.DataFrame(columns=columns, dtype=object)
+    # Columns with neither a header nor a value (Excel's used range): nothing to keep.
+    empty = [c for c, h in zip(columns, header, strict=True) if (h is None or not str(h).strip(_STRIP)) and _blank(frame[c]).all()]
+    frame = frame.drop(columns=empty)
+    warnings += dup_warnings + _header_warning(index, merged is not None, rows, "row")
     return frame, warnings
 
 
+def _read_geo(path: Path, fmt: str, sheet: str | None) -> tuple[Any, list[str]]:
+    """A GeoDataFrame (or DataFrame) of a GeoJSON, GeoPackage or Parquet file, and warnings."""
+    import warnings as pywarnings
 
-def _read_file(path: Path) -> tuple[pd.DataFrame, Any, str | None, list[str]]:
+    import geopandas as gpd
+
+    warnings: list[str] = []
+    with pywarnings.catch_warnings(record=True) as caught:
+        pywarnings.simplefilter("always")
+        if fmt == "parquet":
+            if sheet is not None:
+                raise RegisterError("--sheet chooses a sheet of an XLSX file or a layer of a GeoPackage", path=path)
+            try:
+                gdf = gpd.read_parquet(path)
+            except (ValueError, KeyError):
+                gdf = pd.read_parquet(path)
+        else:
+            import pyogrio
+
+            layers = [str(name) for name in pyogrio.list_layers(path)[:, 0]]
+            layer = None
+            if sheet is not None:
+                layer = next((n for n in layers if n == sheet), None) or next(
+                    (n for n in layers if header_key(n) == header_key(sheet)), None
+                )
+                if layer is None:
+                    raise RegisterError(f"no layer {sheet!r}; the layers are {layers}", path=path, field="sheet")
+            elif len(layers) > 1:
+                layer = layers[0]
+                warnings.append(f"the file has {len(layers)} layers ({', '.join(map(repr, layers))}); read {layer!r}"
+                                " (the first); choose one with --sheet")  # fmt: skip
+            gdf = gpd.read_file(path, engine="pyogrio", layer=layer)
+    for w in caught:
+        text = str(w.message).strip()
+        if "More than one layer found" not in text and text not in warnings:
+            warnings.append(f"while reading: {text}")
+    return gdf, warnings
+
+
+def _read_file(
+    path: Path, sheet: str | None = None, wanted: frozenset[str] = frozenset()
+) -> tuple[pd.DataFrame, Any, str | None, list[str]]:
     """The cells, geometry (or None), declared CRS and warnings of a register file."""
+    if path.is_symlink() and not path.exists():
+        raise RegisterError(f"broken link: it points to {str(path.readlink())!r}, which does not exist", path=path)
     if not path.exists():
         raise RegisterError("no such file", path=path)
+    if path.is_dir():
+        raise RegisterError("this is a folder; give the register file inside it", path=path)
     if not path.is_file():
         raise RegisterError("not a file", path=path)
     try:
@@ -467,35 +712,32 @@ def _read_file(path: Path) -> tuple[pd.DataFrame, Any, str | None, list[str]]:
     if not head:
         raise RegisterError("the file is empty", path=path)
     fmt = _format_of(path, head)
-    if fmt in ("csv", "tsv"):
-        frame, warnings = _read_delimited(path, "\t" if fmt == "tsv" else None)
-        return frame, None, None, warnings
-    if fmt == "xlsx":
-        try:
-            frame = pd.read_excel(path, sheet_name=0, dtype=object, engine="openpyxl")
-        except Exception as exc:  # openpyxl raises many kinds for a broken file
-            raise RegisterError(f"cannot read as XLSX: {exc}", path=path) from exc
-        frame.columns = [str(c).strip() for c in frame.columns]
-        return frame, None, None, []
+    if sheet is not None and fmt not in ("xlsx", "gpkg"):
+        raise RegisterError("--sheet chooses a sheet of an XLSX file or a layer of a GeoPackage", path=path)
+    try:
+        if fmt in ("csv", "tsv"):
+            frame, warnings = _read_delimited(path, "\t" if fmt == "tsv" else None, wanted)
+            return frame, None, None, warnings
+        if fmt == "xlsx":
+            frame, warnings = _read_xlsx(path, sheet, wanted)
+            return frame, None, None, warnings
+    except OSError as exc:
+        raise RegisterError(f"cannot read: {exc.strerror or exc}", path=path) from exc
     import geopandas as gpd
 
     try:
-        if fmt == "parquet":
-            try:
-                gdf = gpd.read_parquet(path)
-            except (ValueError, KeyError):
-                return pd.read_parquet(path), None, None, []
-        else:
-            gdf = gpd.read_file(path, engine="pyogrio")
+        gdf, warnings = _read_geo(path, fmt, sheet)
+    except RegisterError:
+        raise
     except Exception as exc:  # pyogrio/pyarrow raise their own error classes
         what = {"geojson": "GeoJSON", "gpkg": "GeoPackage", "parquet": "Parquet"}[fmt]
         raise RegisterError(f"cannot read as {what}: {str(exc).strip()}", path=path) from exc
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry is None:
-        return pd.DataFrame(gdf), None, None, []
+        return pd.DataFrame(gdf), None, None, warnings
     geometry = gdf.geometry
     crs = geometry.crs.to_string() if geometry.crs is not None else None
     frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
-    return frame, geometry, crs, []
+    return frame, geometry, crs, warnings
 
 
 # --------------------------------------------------------------------------- columns
@@ -529,6 +771,148 @@ def _find_columns(frame: pd.DataFrame, overrides: Mapping[str, str | None], path
     return found
 
 
+_NUM = r"[+-]?\d+(?:[.,]\d+)?"
+_DMS_PARTS = re.compile(
+    rf"^(?P<h1>[NSEW])?\s*(?P<deg>{_NUM})\s*(?:°|º|˚|deg|d|درجه)\s*"
+    rf"(?:(?P<min>{_NUM})\s*(?:'|′|’|‘|min|m|دقیقه)\s*)?"
+    rf"(?:(?P<sec>{_NUM})\s*(?:′′|''|″|\"|”|s|sec|ثانیه)\s*)?"
+    r"(?P<h2>[NSEW]|شمالی|جنوبی|شرقی|غربی)?$",
+    re.IGNORECASE,
+)
+_HEMISPHERE = {"n": 1, "s": -1, "e": 1, "w": -1, "شمالی": 1, "جنوبی": -1, "شرقی": 1, "غربی": -1}
+_AXIS = {"n": "lat", "s": "lat", "e": "lon", "w": "lon", "شمالی": "lat", "جنوبی": "lat", "شرقی": "lon", "غربی": "lon"}
+_COMMA_DECIMAL = re.compile(r"^[+-]?\d{1,3},\d+$")
+_PAIR = re.compile(r"^\(?\s*([+-]?\d+(?:\.\d+)?)\s*[,;،/\s]\s*([+-]?\d+(?:\.\d+)?)\s*\)?$")
+_PAIR_SPLIT = re.compile(r"\s*[,;،]\s*|(?<=[NSEWnsew])\s+(?=[+-]?\d)")
+
+
+def _clean(text: object) -> str:
+    s = _INVISIBLE.sub("", unicodedata.normalize("NFKC", str(text))).translate(_DIGITS)
+    return s.strip(_STRIP)
+
+
+def _degrees(text: str) -> tuple[float, str | None] | None:
+    """A coordinate written in degrees(-minutes(-seconds)) with an optional hemisphere.
+
+    Returns the decimal degrees and the axis its hemisphere letter names (None without one).
+    """
+    m = _DMS_PARTS.match(text)
+    if m is None:
+        return None
+    deg, mins, secs = (float(g.replace(",", ".")) if g else 0.0 for g in m.group("deg", "min", "sec"))
+    if mins >= 60 or secs >= 60 or (m.group("h1") and m.group("h2")):
+        return None
+    value = abs(deg) + mins / 60 + secs / 3600
+    hemi = (m.group("h1") or m.group("h2") or "").casefold()
+    sign = -1 if deg < 0 or m.group("deg").startswith("-") else 1
+    if hemi:
+        sign = sign * _HEMISPHERE[hemi] if sign > 0 else -1
+    return sign * value, _AXIS.get(hemi)
+
+
+def _coordinate_cells(
+    cells: pd.Series, values: np.ndarray, invalid: np.ndarray, role: str, geographic: bool
+) -> tuple[list[str], dict[int, str]]:
+    """Read the coordinate cells :func:`parse_numbers` could not: degrees-minutes-seconds
+    («35°41′24″N») and, in geographic coordinates, a decimal comma («35,69»).
+
+    ``values`` and ``invalid`` are updated in place. Returns file warnings and, per row
+    position, a reason that replaces "not a number".
+    """
+    notes: dict[str, list[str]] = {"dms": [], "comma": []}
+    why: dict[int, str] = {}
+    candidates = np.flatnonzero(invalid)
+    if geographic:
+        candidates = np.union1d(candidates, np.flatnonzero(~invalid & (np.abs(np.nan_to_num(values)) > 180)))
+    raw = cells.to_numpy()
+    for i in candidates.tolist():
+        text = _clean(raw[i])
+        if geographic and _COMMA_DECIMAL.match(text):
+            values[i], invalid[i] = float(text.replace(",", ".")), False
+            notes["comma"].append(text)
+            continue
+        found = _degrees(text)
+        if found is None:
+            continue
+        value, axis = found
+        if axis is not None and axis != role:
+            why[i] = f"{role} {_quote(raw[i])} names the hemisphere of a {'latitude' if axis == 'lat' else 'longitude'}"
+            continue
+        values[i], invalid[i] = value, False
+        notes["dms"].append(text)
+    warnings = []
+    name = repr(str(cells.name))
+    if notes["dms"]:
+        warnings.append(f"column {name} ({role}): {len(notes['dms'])} value(s) in degrees-minutes-seconds, e.g."
+                        f" {_quote(notes['dms'][0])}; converted to decimal degrees")  # fmt: skip
+    if notes["comma"]:
+        warnings.append(f"column {name} ({role}): {len(notes['comma'])} value(s) with a decimal comma, e.g."
+                        f" {_quote(notes['comma'][0])}; read as {notes['comma'][0].replace(',', '.')}")  # fmt: skip
+    return warnings, why
+
+
+def _pairs(cells: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Latitude, longitude, a mask of unreadable cells and one of cells read as lon, lat
+    (their hemisphere letters said so) of a column of coordinate pairs («35.69, 51.39»)."""
+    n = len(cells)
+    lat, lon = np.full(n, np.nan), np.full(n, np.nan)
+    blank = _blank(cells)
+    bad, flipped = ~blank, np.zeros(n, dtype=bool)
+    texts = cells.astype(object).to_numpy()
+    memo: dict[object, tuple[float, float, bool] | None] = {}
+    for i in np.flatnonzero(~blank).tolist():
+        key = texts[i]
+        if key not in memo:
+            memo[key] = _pair(_clean(key))
+        got = memo[key]
+        if got is not None:
+            lat[i], lon[i], flipped[i] = got
+            bad[i] = False
+    return lat, lon, bad, flipped
+
+
+def _pair(text: str) -> tuple[float, float, bool] | None:
+    m = _PAIR.match(text)
+    if m:
+        return float(m.group(1)), float(m.group(2)), False
+    parts = [p for p in _PAIR_SPLIT.split(text.strip("()")) if p]
+    if len(parts) != 2:
+        return None
+    first, second = _degrees(parts[0]), _degrees(parts[1])
+    if first is None or second is None:
+        return None
+    if first[1] == "lon" and second[1] in ("lat", None) or second[1] == "lat" and first[1] is None:
+        return second[0], first[0], True
+    return first[0], second[0], False
+
+
+def _pair_column(cells: pd.DataFrame, used: set[str]) -> str | None:
+    """A column of «lat, lon» pairs: named so (``مختصات``, ``coordinates`` …), or holding them."""
+    names = {header_key(w) for w in _ROLE_NAMES["latlon"]}
+    for col in cells.columns:
+        if col not in used and (header_key(col) in names or header_key(_PARENS.sub("", str(col))) in names):
+            return col
+    for col in cells.columns:
+        if col in used or pd.api.types.is_numeric_dtype(cells[col].dtype):
+            continue
+        sample = cells[col][~_blank(cells[col])].head(200)
+        if len(sample) and np.mean([_pair(_clean(v)) is not None for v in sample]) >= 0.8:
+            return col
+    return None
+
+
+def _wkt_column(cells: pd.DataFrame, used: set[str]) -> str | None:
+    """A column of WKT or WKB geometries (a QGIS «export with geometry as WKT»)."""
+    names = {header_key(w) for w in _ROLE_NAMES["geometry"]}
+    for col in cells.columns:
+        if col in used or header_key(col) not in names:
+            continue
+        sample = cells[col][~_blank(cells[col])].head(50)
+        if len(sample) and all(isinstance(v, (bytes, str)) for v in sample):
+            return col
+    return None
+
+
 def _coordinates(
     frame: pd.DataFrame,
     geometry: Any,
@@ -536,6 +920,7 @@ def _coordinates(
     crs: str | None,
     declared: str | None,
     reasons: RowReasons,
+    warnings: list[str],
 ) -> tuple[np.ndarray, np.ndarray, str | None]:
     """Longitudes and latitudes in EPSG:4326 (NaN where unusable), and the source CRS."""
     from pyproj import CRS, Transformer
@@ -552,9 +937,26 @@ def _coordinates(
     is_wgs84 = src is None or src.equals(CRS.from_epsg(4326), ignore_axis_order=True)
     transformer = None if is_wgs84 else Transformer.from_crs(src, "EPSG:4326", always_xy=True)
 
-    if "lat" in columns and "lon" in columns:
+    if "lat" in columns and "lon" in columns and columns["lat"] == columns["lon"]:
+        cells = frame[columns["lat"]]
+        lat[:], lon[:], bad, _ = _pairs(cells)
+        warnings.append(f"column {columns['lat']!r} holds coordinate pairs; read as 'latitude, longitude' (the order"
+                        " Google Maps copies); rows that look swapped are flagged")  # fmt: skip
+        if bad.any():
+            reasons.add(bad, np.array([f"not a 'lat, lon' pair: {_quote(v)}" for v in cells.to_numpy()[bad]], dtype=object))
+        if transformer is not None:
+            ok = ~np.isnan(lat) & ~np.isnan(lon)
+            x, y = transformer.transform(lon[ok], lat[ok])
+            lon[ok], lat[ok] = x, y
+    elif "lat" in columns and "lon" in columns:
         for role, target in (("lat", lat), ("lon", lon)):
             values, invalid = parse_numbers(frame[columns[role]])
+            if invalid.any() or (src is None and (np.abs(np.nan_to_num(values)) > 180).any()):
+                notes, why = _coordinate_cells(frame[columns[role]], values, invalid, role, is_wgs84)
+                warnings += notes
+                for i, text in why.items():
+                    reasons.add_at(np.array([i]), text)
+                    invalid[i] = False
             target[:] = values
             if invalid.any():
                 bad = frame[columns[role]].to_numpy()[invalid]
@@ -583,10 +985,20 @@ def _coordinates(
         points = geoms.copy()
         polys = present & (kinds != 0)
         points[polys] = shapely.point_on_surface(geoms[polys])
-        x = shapely.get_x(np.where(present & ~shapely.is_empty(points), points, shapely.Point()))
-        y = shapely.get_y(np.where(present & ~shapely.is_empty(points), points, shapely.Point()))
-        use = ~np.isnan(x)
-        lon[use], lat[use] = x[use], y[use]
+        use = present & ~shapely.is_empty(points)
+        x, y = shapely.get_x(points[use]), shapely.get_y(points[use])
+        lon[use], lat[use] = x, y
+        # An outline (Polygon, MultiPolygon) stands for its estate; other shapes are a guess.
+        parts = shapely.get_num_geometries(geoms)
+        odd = use & (np.isin(kinds, (1, 2, 5, 7)) | ((kinds == 4) & (parts > 1)))
+        if odd.any():
+            names = {1: "LineString", 2: "LinearRing", 4: "MultiPoint", 5: "MultiLineString", 7: "GeometryCollection"}
+            reasons.add(odd, np.array([
+                f"the geometry is a {names[k]}{f' of {p} points' if k == 4 else ''}, not a point or an outline;"
+                f" located at one point on it (lat={b:.5f}, lon={a:.5f})"
+                for k, p, a, b in zip(kinds[odd].tolist(), parts[odd].tolist(), lon[odd].tolist(), lat[odd].tolist(), strict=True)
+            ], dtype=object))  # fmt: skip
+        reasons.add(present & ~use, "the geometry is empty")
     finite = np.isfinite(lon) & np.isfinite(lat)
     lon[~finite], lat[~finite] = np.nan, np.nan
     out = finite & ((np.abs(lat) > 90) | (np.abs(lon) > 180))
@@ -616,6 +1028,28 @@ def _build(
         columns["geometry"] = getattr(geometry, "name", "geometry") or "geometry"
     else:
         geometry = None
+    early = RowReasons(n)
+    if geometry is None and "lat" not in columns and "lon" not in columns:
+        taken = set(columns.values())
+        wkt = _wkt_column(cells, taken)
+        if wkt is not None:
+            raw = cells[wkt].astype(object).where(~_blank(cells[wkt]), None).to_numpy()
+            is_bytes = np.array([isinstance(v, bytes) for v in raw], dtype=bool)
+            geoms = np.full(n, None, dtype=object)
+            with np.errstate(all="ignore"):
+                if is_bytes.any():
+                    geoms[is_bytes] = shapely.from_wkb(raw[is_bytes], on_invalid="ignore")
+                text = ~is_bytes & ~pd.isna(raw)
+                if text.any():
+                    geoms[text] = shapely.from_wkt(raw[text].astype(str), on_invalid="ignore")
+            unread = ~pd.isna(raw) & shapely.is_missing(geoms)
+            early.add(unread, np.array([f"not a WKT/WKB geometry: {_quote(v)}" for v in raw[unread]], dtype=object))
+            geometry, columns["geometry"] = pd.Series(geoms, name=wkt, dtype=object), wkt
+            warnings.append(f"column {wkt!r} read as geometries (WKT/WKB), in EPSG:4326 unless --crs says otherwise")
+        else:
+            pair = _pair_column(cells, taken)
+            if pair is not None:
+                columns["lat"] = columns["lon"] = pair
     if "lat" in columns and "lon" not in columns or "lon" in columns and "lat" not in columns:
         have = "lat" if "lat" in columns else "lon"
         warnings.append(f"column {columns[have]!r} ({have}) has no partner column; coordinates are not used")
@@ -627,6 +1061,7 @@ def _build(
             path=path,
         )
     reasons = RowReasons(n)
+    reasons.extend(early)
     frame = pd.DataFrame({"row": np.arange(1, n + 1, dtype="int64")})
     for role in ("id", "name", "province"):
         source = cells[columns[role]] if role in columns else None
@@ -653,10 +1088,15 @@ def _build(
             reasons.add(long, np.array([f"name is {k:,} characters long; cut to {MAX_NAME_LENGTH}" for k in lengths],
                                        dtype=object))  # fmt: skip
             frame.loc[long, "name"] = frame.loc[long, "name"].str.slice(0, MAX_NAME_LENGTH) + "…"
-    lon, lat, source_crs = _coordinates(cells, geometry, columns, crs, declared_crs, reasons)
+    lon, lat, source_crs = _coordinates(cells, geometry, columns, crs, declared_crs, reasons, warnings)
     frame["lat"], frame["lon"] = lat, lon
     indicators: dict[str, str] = {}
-    used = {columns[r] for r in ROLES if r in columns}
+    used = {columns[r] for r in (*ROLES, "geometry") if r in columns}
+    for col in cells.columns:  # binary cells (Parquet) as text, so that they can be read and written
+        if cells[col].dtype == object and col not in used:
+            first = cells[col].dropna().head(1).tolist()
+            if first and isinstance(first[0], bytes):
+                cells[col] = cells[col].map(lambda v: v.decode("utf-8", "replace") if isinstance(v, bytes) else v)
     for col in cells.columns:
         if col in used or col in frame.columns:
             continue
@@ -696,6 +1136,7 @@ def read_register(
     lat: str | None = None,
     lon: str | None = None,
     crs: str | None = None,
+    sheet: str | None = None,
 ) -> Register:
     """Read an estate register from a file or a DataFrame.
 
@@ -709,6 +1150,10 @@ def read_register(
     crs
         CRS of the coordinates (``lat`` = y, ``lon`` = x), e.g. ``"EPSG:3857"``; wins over
         a CRS the file declares.
+    sheet
+        The sheet of an XLSX workbook or the layer of a GeoPackage to read. Without it, the
+        first sheet whose header names estate columns is read (the first layer), with a
+        warning naming the others when there are several.
 
     Returns
     -------
@@ -738,5 +1183,6 @@ def read_register(
             cells = pd.DataFrame(source.drop(columns=geometry.name))
         return _build(cells, geometry, declared, None, overrides, crs, [])
     path = Path(source)
-    cells, geometry, declared, warnings = _read_file(path)
+    wanted = frozenset(header_key(v) for v in (id, name, province, lat, lon) if v is not None)
+    cells, geometry, declared, warnings = _read_file(path, sheet, wanted)
     return _build(cells, geometry, declared, path, overrides, crs, warnings)

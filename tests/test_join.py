@@ -92,6 +92,40 @@ CORPUS = [
     ("swapped.csv", ["--strict"], 1, ["flagged", "flagged"], []),
     ("windows1256.csv", ["--strict"], 0, ["joined"], []),
     ("swapped.csv", ["--by", "attribute"], 0, ["rejected", "rejected"], ["no province given"]),
+    # --- a hostile user's files: what Excel, QGIS and Google Maps make
+    ("title_row.csv", [], 0, ["joined", "joined"], ["header is on line 3", "lines 1–2 above it were skipped"]),
+    ("two_row_header.csv", [], 0, ["joined"], ["header is two rows"]),
+    ("title_row.xlsx", [], 0, ["joined", "joined"], ["header is on row 3"]),
+    ("merged_header.xlsx", [], 0, ["joined"], ["header is on row 2", "'مشخصات'"]),
+    ("readme_sheet_first.xlsx", [], 0, ["joined"], ["2 sheets", "the first with estate columns", "--sheet"]),
+    ("two_sheets.xlsx", [], 0, ["joined"], ["read '1401' (the first)", "--sheet"]),
+    ("two_sheets.xlsx", ["--sheet", "1402"], 0, ["joined", "joined"], ["read '1402'"]),
+    ("two_sheets.xlsx", ["--sheet", "1403"], 2, None, ["no sheet '1403'", "'1401', '1402'"]),
+    ("excel_types.xlsx", [], 0, ["joined", "flagged", "joined", "joined"], ["'نامعلوم'", "not a yes/no value 'ISO': 'x'"]),
+    ("two_layers.gpkg", [], 0, ["joined"], ["2 layers", "read 'estates'", "--sheet"]),
+    ("two_layers.gpkg", ["--layer", "zones"], 0, ["joined", "joined"], []),
+    ("title_row.csv", ["--sheet", "x"], 2, None, ["--sheet chooses a sheet of an XLSX file"]),
+    ("dms.csv", [], 0, ["joined", "joined", "joined", "flagged", "flagged"],
+     ["degrees-minutes-seconds", "names the hemisphere of a longitude", "not a number: '35°71′N'"]),
+    ("comma_decimal_semicolon.csv", [], 0, ["joined", "joined"], ["decimal comma", "read as 35.69"]),
+    ("latlon_one_column.csv", [], 0, ["joined", "flagged", "flagged"],
+     ["holds coordinate pairs", "look swapped", "not a 'lat, lon' pair: 'nonsense'"]),
+    ("coordinate_pairs_unnamed.csv", [], 0, ["joined", "joined", "joined"], ["'where' holds coordinate pairs"]),
+    ("duplicate_headers.csv", [], 0, ["joined"], ["'استان' appears 2 times", "'استان.1'"]),
+    ("zwnj_only_cells.csv", [], 0, ["flagged", "rejected"], ["no province given"]),
+    ("checkmarks.csv", [], 0, ["joined", "joined", "flagged", "joined", "flagged", "joined"],
+     ["not a yes/no value 'ISO 14001': 'x'", "'-'"]),
+    ("legacy_iso.csv", [], 0, ["rejected", "joined", "joined", "joined"], ["--legacy-codes", "IR-28 North Khorasan"]),
+    ("legacy_iso.csv", ["--legacy-codes"], 0, ["joined"] * 4, []),
+    ("ids_as_written.csv", [], 0, ["joined"] * 4, ['"007"', '"1.0"', '"-0"', '"123456789012345678901234567890"']),
+    ("formula_everywhere.csv", [], 0, ["rejected", "flagged"], ["'=cmd': '=4'"]),
+    ("wkt_column.csv", [], 0, ["flagged", "flagged", "flagged"], ["'WKT' read as geometries", "not a WKT/WKB geometry"]),
+    ("mixed_geometries.geojson", [], 0, ["joined", "flagged", "flagged", "rejected", "joined"],
+     ["MultiPoint of 2 points", "LineString", "no usable coordinates"]),
+    ("wkb_without_geo_metadata.parquet", [], 0, ["joined"], ["read as geometries"]),
+    ("no_geometry.parquet", [], 0, ["joined", "joined"], []),
+    ("a_folder.csv", [], 2, None, ["this is a folder"]),
+    ("broken_link.csv", [], 2, None, ["broken link", "does not exist"]),
 ]
 
 
@@ -116,8 +150,75 @@ def test_corpus_file_has_its_expected_outcome(corpus, tmp_path, name, args, code
         assert needle in text
 
 
-def test_corpus_has_at_least_25_files(corpus) -> None:
-    assert len(list(corpus.iterdir())) >= 25
+def test_corpus_has_at_least_55_files(corpus) -> None:
+    assert len(list(corpus.iterdir())) >= 55
+
+
+def test_every_corpus_file_is_in_the_table(corpus) -> None:
+    tested = {c[0] for c in CORPUS}
+    assert sorted(p.name for p in corpus.iterdir() if p.name not in tested) == []
+
+
+def test_cli_errors_are_one_line_without_traceback(corpus, tmp_path) -> None:
+    for name in ("a_folder.csv", "broken_link.csv", "junk.parquet", "empty.csv"):
+        result = _run(["join", str(corpus / name), "--out", str(tmp_path / "out")])
+        assert result.exit_code == 2 and "Traceback" not in result.output
+    (tmp_path / "blocked").write_text("a file where the output folder should be")
+    result = _run(["join", str(corpus / "windows1256.csv"), "--out", str(tmp_path / "blocked")])
+    assert result.exit_code == 2 and "cannot create the output folder" in result.output
+
+
+def test_outputs_of_hostile_files_are_valid(corpus, tmp_path) -> None:
+    """RFC 7946 GeoJSON (lon, lat; no NaN), a GPKG pyogrio reads, 31 provinces, every reject, no formula."""
+    import pyogrio
+
+    for name in ("mixed_geometries.geojson", "formula_everywhere.csv", "excel_types.xlsx", "latlon_one_column.csv",
+                 "nan_infinity.csv", "wkt_column.csv"):  # fmt: skip
+        out = tmp_path / name
+        result = join(corpus / name)
+        result.write(out)
+        text = (out / "joined.geojson").read_text(encoding="utf-8")
+        doc = json.loads(text, parse_constant=lambda c, name=name: pytest.fail(f"{name}: {c} in joined.geojson"))
+        assert "crs" not in doc and doc["type"] == "FeatureCollection"
+        for feature in doc["features"]:
+            if feature["geometry"] is not None:
+                lon, lat = feature["geometry"]["coordinates"]
+                assert 44 < lon < 64 and 25 < lat < 40, (name, feature)
+        assert len(pyogrio.read_dataframe(out / "joined.gpkg")) == len(doc["features"])
+        json.loads((out / "report.json").read_text(encoding="utf-8"), parse_constant=lambda c: pytest.fail(c))
+        assert len(pd.read_csv(out / "by_province.csv", encoding="utf-8-sig")) == 31
+        rejects = pd.read_csv(out / "rejects.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        assert len(rejects) == result.summary["rows_rejected"] and (rejects["reasons"] != "").all()
+        for csv_name in ("rejects.csv", "by_province.csv"):
+            with (out / csv_name).open(encoding="utf-8-sig", newline="") as fh:
+                cells = [c for row in csv.reader(fh) for c in row]
+            assert not [c for c in cells if c[:1] in ("=", "+", "@", "\t", "\r") or (c[:1] == "-" and not _number(c))]
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def test_big_register_shows_progress_on_stderr_only(tmp_path) -> None:
+    """A long file: the bar goes to stderr, stdout is the one summary line."""
+    import subprocess
+
+    n = 120_000
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame({"id": np.arange(n), "name": [f"estate number {i} " * 3 for i in range(n)],
+                          "province": rng.choice(["Tehran", "Fars", "Atlantis"], n),
+                          "lat": rng.uniform(27, 38, n).round(5), "lon": rng.uniform(46, 61, n).round(5)})  # fmt: skip
+    frame.to_csv(tmp_path / "big.csv", index=False)
+    assert (tmp_path / "big.csv").stat().st_size > 5_000_000
+    done = subprocess.run([sys.executable, "-m", "geo", "join", str(tmp_path / "big.csv"), "--out", str(tmp_path / "o")],
+                          check=False, capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines() == [done.stdout.strip()] and done.stdout.startswith(f"rows in {n:,}".replace(",", ""))
+    assert "writing" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_swapped_rows_are_joined_as_swapped(corpus) -> None:

@@ -135,3 +135,84 @@ def test_missing_file_is_a_register_error(tmp_path) -> None:
 def test_utf8_and_arabic_indic_ids_are_the_same_id() -> None:
     reg = read_register(pd.DataFrame({"id": ["۷", "7", "٧"], "province": ["Fars"] * 3}))
     assert reg.frame["id"].tolist() == ["7", "7", "7"]
+
+
+def test_check_marks_are_not_read_as_no() -> None:
+    """Regression: «✓» and «✗» both had the key "" and every symbol was read as False."""
+    values, invalid = parse_booleans(pd.Series(["✓", "✗", "✔", "✘", "-", "?", "دارا", "فاقد"]))
+    assert values.tolist()[:4] == [True, False, True, False]
+    assert invalid.tolist()[4:6] == [True, True] and values.tolist()[6:] == [True, False]
+
+
+def test_mostly_yes_no_column_is_a_yes_no_column_with_its_odd_cells_flagged() -> None:
+    reg = read_register(pd.DataFrame({"province": ["Fars"] * 4, "iso": ["✓", "x", "Y", "N"], "note": ["x", "y", "z", "w"]}))
+    assert reg.indicators == {"iso": "bool"}
+    assert reg.reasons.lists()[1] == ("not a yes/no value 'iso': 'x' (left out)",)
+
+
+def test_cells_of_invisible_characters_are_blank() -> None:
+    reg = read_register(pd.DataFrame({"province": ["\u200c", " تهران "], "lat": ["\u200c", "35.69"], "lon": ["\u00a0", "51.39"]}))
+    assert reg.frame["province"].tolist() == [None, "تهران"] and reg.reasons.lists().tolist() == [(), ()]
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon", "expected"),
+    [("35°41′24″N", "51°23′24″E", (35.69, 51.39)), ("35° 41,4' N", "51°23.4'E", (35.69, 51.39)),
+     ("۳۵°۴۱′۲۴″", "۵۱°۲۳′۲۴″", (35.69, 51.39)), ("35,69", "51,39", (35.69, 51.39)), ("35°41′S", "51°23′W", (-35.6833, -51.3833))],
+)  # fmt: skip
+def test_coordinates_in_degrees_minutes_seconds_and_decimal_comma(lat, lon, expected) -> None:
+    reg = read_register(pd.DataFrame({"lat": [lat], "lon": [lon]}))
+    assert (reg.frame["lat"].iloc[0], reg.frame["lon"].iloc[0]) == pytest.approx(expected, abs=1e-4)
+    assert reg.warnings and not reg.reasons.any().any()
+
+
+def test_decimal_comma_is_not_guessed_in_projected_coordinates() -> None:
+    reg = read_register(pd.DataFrame({"x": ["5,720,713.6"], "y": ["4,258,048.9"]}), crs="EPSG:3857")
+    assert reg.frame["lat"].iloc[0] == pytest.approx(35.69, abs=1e-4) and not reg.warnings
+
+
+def test_one_column_of_lat_lon_pairs() -> None:
+    reg = read_register(pd.DataFrame({"مختصات": ["35.69, 51.39", "51°23′E 35°41′N", ""]}))
+    assert reg.columns["lat"] == reg.columns["lon"] == "مختصات"
+    assert reg.frame["lat"].round(2).tolist()[:2] == [35.69, 35.68] and np.isnan(reg.frame["lat"].iloc[2])
+    same = read_register(pd.DataFrame({"where": ["35.69 51.39"]}), lat="where", lon="where")
+    assert same.frame["lon"].tolist() == [51.39]
+
+
+def test_spreadsheet_ids_stay_as_written(tmp_path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["id", "province"])
+    for value in ("007", 1.0, -0.0, 1e20):
+        wb.active.append([value, "Fars"])
+    wb.save(tmp_path / "ids.xlsx")
+    assert read_register(tmp_path / "ids.xlsx").frame["id"].tolist() == ["007", "1", "0", "100000000000000000000"]
+
+
+def test_header_row_is_found_below_a_title_and_sheets_are_named(tmp_path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "help"
+    wb.active.append(["read me first"])
+    ws = wb.create_sheet("data")
+    ws.append(["Estates of 1402"])
+    ws.append(["id", "province"])
+    ws.append([1, "Fars"])
+    wb.save(tmp_path / "book.xlsx")
+    reg = read_register(tmp_path / "book.xlsx")
+    assert reg.frame["province"].tolist() == ["Fars"] and reg.frame["id"].tolist() == ["1"]
+    assert any("read 'data'" in w for w in reg.warnings) and any("row 1 above it was skipped" in w for w in reg.warnings)
+    with pytest.raises(RegisterError, match="no sheet 'nope'"):
+        read_register(tmp_path / "book.xlsx", sheet="nope")
+
+
+def test_a_missing_geometry_among_others_does_not_crash() -> None:
+    """Regression: one null geometry beside good ones raised a GEOSException (getX on an empty point)."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    gdf = gpd.GeoDataFrame({"name": ["a", "b"]}, geometry=[Point(51.39, 35.69), None], crs=4326)
+    reg = read_register(gdf)
+    assert reg.frame["lat"].iloc[0] == 35.69 and np.isnan(reg.frame["lat"].iloc[1])

@@ -100,6 +100,29 @@ def _texts() -> dict[str, str | bytes]:
         "truncated.xlsx": b"PK\x03\x04" + b"\x00" * 40,
         "junk.parquet": b"PAR1" + b"\x01" * 64,
         "zwnj_arabic_headers.csv": "استان,عرض‌ جغرافيائي,طول‌جغرافیایی,دارای تصفیه خانه\nتهران,۳۵٫۶۹,٥١٫٣٩,دارد\n",
+        # --- a hostile user's files (second round)
+        "title_row.csv": "فهرست شهرک‌های صنعتی,,,\n\nشناسه,استان,عرض,طول\n1,تهران,35.69,51.39\n2,فارس,29.61,52.54\n",
+        "two_row_header.csv": "نام,استان,موقعیت,\n,,عرض,طول\na,تهران,35.69,51.39\n",
+        "dms.csv": _csv(["1,a,تهران,35°41′N,51°23′E", '2,b,فارس,"29° 36\' 36"" N","52° 32\' 24"" E"',
+                         "3,c,تهران,35°41′24″N,51°23′24″E", "4,d,تهران,51°23′E,35°41′N", "5,e,تهران,35°71′N,51°E"]),
+        "comma_decimal_semicolon.csv": "شناسه;استان;عرض;طول\n1;تهران;35,69;51,39\n2;فارس;29,61;52,54\n",
+        "latlon_one_column.csv": 'id,استان,مختصات\n1,تهران,"35.69, 51.39"\n2,فارس,"52.54,29.61"\n3,قم,nonsense\n',
+        "coordinate_pairs_unnamed.csv": 'id,where\n1,"35.69, 51.39"\n2,"51°23′E 35°41′N"\n3,"(29.61; 52.54)"\n',
+        "duplicate_headers.csv": "id,استان,استان,عرض,طول\n1,تهران,فارس,35.69,51.39\n",
+        "zwnj_only_cells.csv": "id,استان,عرض,طول\n1, تهران ,\u200c, \n2,\u200c,\u00a0,\u200f\n",
+        "checkmarks.csv": "id,استان,ISO 14001\n1,تهران,✓\n2,فارس,✗\n3,قم,x\n4,یزد,دارد\n5,کرمان,-\n6,گیلان,ندارد\n",
+        "legacy_iso.csv": "id,استان\n1,IR-31\n2,IR.TH\n3,IR26\n4,استان‌ تهران\n",
+        "ids_as_written.csv": "id,استان\n007,تهران\n1.0,فارس\n-0,قم\n123456789012345678901234567890,یزد\n",
+        "formula_everywhere.csv": "id,استان,=cmd,note\n=1,Atlantis,+2,-3\n@x,-تهران,=4,@5\n",
+        "wkt_column.csv": 'id,WKT,استان\n1,POINT (51.39 35.69),\n2,"POLYGON ((51.6 32.6, 51.7 32.6, 51.7 32.7, 51.6 32.6))",\n'
+        "3,POINT (garbage),فارس\n",
+        "mixed_geometries.geojson": json.dumps({"type": "FeatureCollection", "features": [
+            _feature({"type": "Polygon", "coordinates": [[[51.3, 35.6], [51.5, 35.6], [51.5, 35.8], [51.3, 35.8], [51.3, 35.6]]]}, name="outline"),
+            _feature({"type": "MultiPoint", "coordinates": [[51.39, 35.69], [52.54, 29.61]]}, name="two points"),
+            _feature({"type": "LineString", "coordinates": [[51.39, 35.69], [52.54, 29.61]]}, name="road"),
+            _feature(None, name="nowhere"),
+            _feature({"type": "Point", "coordinates": [51.39, 35.69, 1200]}, name="3d"),
+        ]}),  # fmt: skip
     }
     return files
 
@@ -115,6 +138,76 @@ def _xlsx(path: Path) -> None:
     wb.save(path)
 
 
+def _workbooks(folder: Path) -> None:
+    """XLSX files as Excel users make them: a title row, merged headers, several sheets, types."""
+    import datetime
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["فهرست شهرک‌های صنعتی ۱۴۰۲"])
+    ws.append([])
+    ws.append(["کد", "نام شهرک", "استان", "عرض", "طول"])
+    ws.append([1, "a", "تهران", *TEHRAN])
+    ws.append([2, "b", "فارس", *SHIRAZ])
+    wb.save(folder / "title_row.xlsx")
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["مشخصات", None, "موقعیت", None])
+    ws.merge_cells("A1:B1")
+    ws.merge_cells("C1:D1")
+    ws.append(["نام", "استان", "عرض", "طول"])
+    ws.append(["a", "تهران", *TEHRAN])
+    wb.save(folder / "merged_header.xlsx")
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "راهنما"
+    ws.append(["این فایل فهرست شهرک‌ها را دارد"])
+    ws = wb.create_sheet("شهرک‌ها")
+    ws.append(["نام", "استان"])
+    ws.append(["a", "تهران"])
+    wb.save(folder / "readme_sheet_first.xlsx")
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "1401"
+    ws.append(["نام", "استان"])
+    ws.append(["a", "تهران"])
+    ws = wb.create_sheet("1402")
+    ws.append(["نام", "استان"])
+    ws.append(["b", "فارس"])
+    ws.append(["c", "قم"])
+    wb.save(folder / "two_sheets.xlsx")
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["id", "استان", "تاریخ تاسیس", "مساحت", "دارای تصفیه خانه", "ISO"])
+    ws.append(["007", "تهران", datetime.datetime(2010, 1, 1), "۱۲٬۵۰۰", "دارد", "✓"])
+    ws.append([1.0, "فارس", datetime.datetime(2012, 1, 1), "1,234.5", "نامعلوم", "x"])
+    ws.append([-0.0, "قم", None, "  ", "ندارد", None])
+    ws.append([1e20, "یزد", None, 12, "Y", "✗"])
+    wb.save(folder / "excel_types.xlsx")
+
+
+def _geo_files(folder: Path) -> None:
+    import geopandas as gpd
+    import pandas as pd
+    from shapely.geometry import Point
+
+    target = folder / "two_layers.gpkg"
+    target.unlink(missing_ok=True)
+    gpd.GeoDataFrame({"name": ["a"]}, geometry=[Point(TEHRAN[1], TEHRAN[0])], crs=4326).to_file(target, layer="estates")
+    gpd.GeoDataFrame({"name": ["b", "c"]}, geometry=[Point(SHIRAZ[1], SHIRAZ[0]), Point(ISFAHAN[1], ISFAHAN[0])],
+                     crs=4326).to_file(target, layer="zones")  # fmt: skip
+    pd.DataFrame({"name": ["a"], "geometry": [Point(TEHRAN[1], TEHRAN[0]).wkb]}).to_parquet(folder / "wkb_without_geo_metadata.parquet")
+    pd.DataFrame({"استان": ["تهران", "فارس"], "عرض": [TEHRAN[0], SHIRAZ[0]], "طول": [TEHRAN[1], SHIRAZ[1]]}).to_parquet(
+        folder / "no_geometry.parquet"
+    )
+
+
 def build(folder: str | Path) -> Path:
     """Write the whole corpus into ``folder``; return it."""
     folder = Path(folder)
@@ -126,6 +219,12 @@ def build(folder: str | Path) -> Path:
         else:
             target.write_text(content, encoding="utf-8")
     _xlsx(folder / "mixed.xlsx")
+    _workbooks(folder)
+    _geo_files(folder)
+    (folder / "a_folder.csv").mkdir(exist_ok=True)
+    link = folder / "broken_link.csv"
+    if not link.is_symlink():
+        link.symlink_to(folder / "gone" / "estates.csv")
     return folder
 
 
