@@ -4,6 +4,9 @@ Join Iran's 31 provinces with sourced facts about the country's industrial estat
 (شهرک‌ها و نواحی صنعتی) and users' own estate registers, and render them as
 self-contained interactive maps.
 
+The public names below are imported on first use (PEP 562), so ``import geo`` and the
+command line stay quick: a command loads only the modules it needs.
+
 Examples
 --------
 >>> import geo
@@ -12,6 +15,11 @@ Examples
 >>> len(geo.load_provinces())
 31
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from geo.errors import (
     AmbiguousNameError,
@@ -24,16 +32,45 @@ from geo.errors import (
     RegisterError,
     UnknownNameError,
 )
-from geo.facts import load_facts
+
+# `join` is imported now, not lazily: the function has the name of its module, and a
+# lazy attribute would be replaced by the module the first time geo.join is imported.
 from geo.join import JoinResult, join
-from geo.maps import estates_map, register_map, save_map
-from geo.names import normalize_name, resolve_province
-from geo.numbers import format_number_fa, parse_number, parse_percent, to_persian_digits
-from geo.provinces import load_provinces
-from geo.registers import Register, read_register
-from geo.stats import load_indicators, load_province_stats
+
+if TYPE_CHECKING:
+    from geo.facts import load_facts
+    from geo.maps import estates_map, register_map, save_map
+    from geo.names import normalize_name, resolve_province
+    from geo.numbers import (
+        format_number_fa,
+        parse_number,
+        parse_percent,
+        to_persian_digits,
+    )
+    from geo.provinces import load_provinces
+    from geo.registers import Register, read_register
+    from geo.stats import load_indicators, load_province_stats
 
 __version__ = "0.1.0"
+
+# public name -> the module that defines it
+_LAZY = {
+    "estates_map": "geo.maps",
+    "register_map": "geo.maps",
+    "save_map": "geo.maps",
+    "read_register": "geo.registers",
+    "Register": "geo.registers",
+    "load_provinces": "geo.provinces",
+    "load_province_stats": "geo.stats",
+    "load_indicators": "geo.stats",
+    "resolve_province": "geo.names",
+    "normalize_name": "geo.names",
+    "load_facts": "geo.facts",
+    "parse_number": "geo.numbers",
+    "parse_percent": "geo.numbers",
+    "format_number_fa": "geo.numbers",
+    "to_persian_digits": "geo.numbers",
+}
 
 __all__ = [
     "estates_map",
@@ -63,3 +100,16 @@ __all__ = [
     "RegisterError",
     "MapError",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'geo' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])

@@ -45,12 +45,22 @@ from branca.element import Element, Figure
 from branca.utilities import color_brewer
 from jinja2 import Template
 
-from geo._assets import font_codepoints, font_face_css, leaflet_css, leaflet_js, own_css, own_js, script_json
+from geo._assets import (
+    font_codepoints,
+    font_face_css,
+    leaflet_css,
+    leaflet_js,
+    own_css,
+    own_js,
+    script_json,
+)
 from geo._io import atomic_write_text
 from geo.errors import MapError
 from geo.numbers import format_number_fa, to_persian_digits
 
 if TYPE_CHECKING:
+    import geopandas as gpd
+
     from geo.join import JoinResult
 
 __all__ = [
@@ -557,7 +567,7 @@ def estates_map(
     tiles: str | None = None,
     indicators: str | Path | Sequence[str] | None = None,
     *,
-    stats=None,
+    stats: gpd.GeoDataFrame | None = None,
     facts: pd.DataFrame | None = None,
 ) -> folium.Map:
     """The default map: one switchable choropleth per indicator, a national HSE panel.
@@ -750,7 +760,7 @@ def save_map(m: folium.Map, path: str | Path) -> Path:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(path, render_html(m), newline="\n")
+    atomic_write_text(path, render_html(m))
     return path
 
 

@@ -1,0 +1,48 @@
+"""The public API: one import, every name documented with an example, typed."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+
+import pytest
+
+import geo
+
+PUBLIC = [n for n in geo.__all__ if not (inspect.isclass(getattr(geo, n)) and issubclass(getattr(geo, n), Exception))]
+
+
+def test_every_public_name_resolves():
+    for name in geo.__all__:
+        assert getattr(geo, name) is not None
+    assert set(geo.__all__) <= set(dir(geo))
+
+
+def test_join_stays_the_function_after_its_module_is_imported():
+    importlib.import_module("geo.join")
+    assert callable(geo.join) and inspect.isfunction(geo.join)
+
+
+@pytest.mark.parametrize("name", PUBLIC)
+def test_public_names_have_numpy_docstrings_with_examples(name):
+    obj = getattr(geo, name)
+    doc = inspect.getdoc(obj) or ""
+    assert "Examples\n--------" in doc, f"{name}: no Examples section"
+    if inspect.isfunction(obj) and inspect.signature(obj).parameters:
+        assert "Parameters\n----------" in doc, f"{name}: no Parameters section"
+
+
+@pytest.mark.parametrize("name", [n for n in PUBLIC if inspect.isfunction(getattr(geo, n))])
+def test_public_functions_are_typed(name):
+    sig = inspect.signature(getattr(geo, name))
+    assert sig.return_annotation is not inspect.Signature.empty, f"{name}: no return type"
+    for p in sig.parameters.values():
+        if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            assert p.annotation is not inspect.Parameter.empty, f"{name}({p.name}): no type"
+
+
+def test_errors_share_one_base_class():
+    for name in geo.__all__:
+        obj = getattr(geo, name)
+        if inspect.isclass(obj) and issubclass(obj, Exception):
+            assert issubclass(obj, geo.GeoError)
