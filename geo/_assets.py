@@ -16,14 +16,12 @@ import base64
 import hashlib
 import io
 import json
-import os
 import re
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
-from geo._io import atomic_write_bytes
+from geo._cache import cached
 from geo.errors import MapError
 
 __all__ = [
@@ -198,19 +196,6 @@ def _unicode_range(codepoints: tuple[int, ...]) -> str:
     return ", ".join(parts)
 
 
-def font_cache_dir() -> Path | None:
-    """Where subset fonts are kept between runs (``GEO_CACHE_DIR``, else the user cache).
-
-    ``GEO_CACHE_DIR=""`` (empty) turns the disk cache off. The folder is created on first
-    use; when it cannot be, fonts are subset anew in every process (slower, same bytes).
-    """
-    explicit = os.environ.get("GEO_CACHE_DIR")
-    if explicit is not None:
-        return Path(explicit) if explicit else None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "geo" / "fonts"
-
-
 @lru_cache(maxsize=1)
 def _font_digest() -> str:
     import fontTools
@@ -229,22 +214,11 @@ def font_bytes(codepoints: tuple[int, ...]) -> tuple[bytes, str, str]:
     variable font is instanced with its width pinned to 100 and its weight kept from 400
     to 700 (regular to bold). The head table's timestamps are those of the shipped font,
     so the same code points always give the same bytes. Subsetting takes about half a
-    second, so the result is also kept on disk (:func:`font_cache_dir`), keyed by the
+    second, so the result is also kept on disk (:mod:`geo._cache`), keyed by the
     font file, the fontTools version, the options and the code points.
     """
     _, mime, fmt = _font_flavor()
-    folder = font_cache_dir()
-    key = hashlib.sha256(f"{_font_digest()}|{','.join(map(str, codepoints))}".encode()).hexdigest()[:32]
-    cached = folder / f"{key}.font" if folder is not None else None
-    if cached is not None and cached.is_file():
-        return cached.read_bytes(), mime, fmt
-    data = _subset_font(codepoints)
-    if cached is not None:
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            atomic_write_bytes(cached, data)
-        except OSError:
-            pass  # a read-only home: subset again next time, same bytes
+    data = cached("fonts", (_font_digest(), codepoints), lambda: _subset_font(codepoints))
     return data, mime, fmt
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import html as _html
+import importlib.metadata
 import json
 import math
 import warnings
@@ -54,6 +55,7 @@ from geo._assets import (
     own_js,
     script_json,
 )
+from geo._cache import cached
 from geo._io import atomic_write_text
 from geo.errors import MapError
 from geo.numbers import format_number_fa, to_persian_digits
@@ -213,6 +215,23 @@ def _decimals(values: np.ndarray) -> int:
 
 @lru_cache(maxsize=64)
 def _classify(values: tuple[float, ...], scheme: str) -> tuple[tuple[int, ...], tuple[float, ...], float]:
+    """Class of each value, class upper bounds and minimum, through the disk cache.
+
+    Importing mapclassify (and SciPy with it) takes longer than building the map, and
+    the classes depend only on the values, the scheme and mapclassify's version, so they
+    are kept between runs (:mod:`geo._cache`). JSON keeps every float exactly.
+    """
+    key = ("classes", importlib.metadata.version("mapclassify"), MAX_CLASSES, scheme, values)
+
+    def compute() -> bytes:
+        yb, bins, low = _classify_now(values, scheme)
+        return json.dumps([list(yb), list(bins), low]).encode("utf-8")
+
+    yb, bins, low = json.loads(cached("classes", key, compute))
+    return tuple(yb), tuple(bins), low
+
+
+def _classify_now(values: tuple[float, ...], scheme: str) -> tuple[tuple[int, ...], tuple[float, ...], float]:
     """Class of each finite value, upper bounds of the classes and the minimum (mapclassify).
 
     NaturalBreaks draws random k-means starts from NumPy's global generator; it is seeded

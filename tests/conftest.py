@@ -16,3 +16,19 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is not beside this checkout")
     return SHARED
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory):
+    """Each test run starts with an empty disk cache of its own (fonts, classes), so the
+    slow paths run and the user's cache is left alone."""
+    import os
+
+    folder = tmp_path_factory.mktemp("geo-cache")
+    old = os.environ.get("GEO_CACHE_DIR")
+    os.environ["GEO_CACHE_DIR"] = str(folder)
+    yield folder
+    if old is None:
+        os.environ.pop("GEO_CACHE_DIR", None)
+    else:
+        os.environ["GEO_CACHE_DIR"] = old

@@ -396,3 +396,31 @@ def test_register_map_needs_a_numeric_column():
     result = SimpleNamespace(by_province=load_provinces(), estates=fake_register_result().estates)
     with pytest.raises(MapError):
         register_map(result)
+
+
+def test_disk_cache_changes_nothing_in_the_output(tmp_path, monkeypatch):
+    """The same map with the cache off, with a cold cache and with a warm one: same bytes."""
+    from geo import _assets, maps
+
+    def build(cache: str) -> bytes:
+        monkeypatch.setenv("GEO_CACHE_DIR", cache)
+        _assets.font_bytes.cache_clear()
+        maps._classify.cache_clear()
+        return render_html(estates_map(lang="fa")).encode("utf-8")
+
+    off = build("")
+    cold = build(str(tmp_path))
+    assert any((tmp_path / "fonts").iterdir()) and any((tmp_path / "classes").iterdir())
+    warm = build(str(tmp_path))
+    assert off == cold == warm
+
+
+def test_an_unwritable_cache_is_not_an_error(tmp_path, monkeypatch):
+    from geo import _assets, maps
+
+    blocker = tmp_path / "file-in-the-way"
+    blocker.write_text("x")
+    monkeypatch.setenv("GEO_CACHE_DIR", str(blocker / "cache"))
+    _assets.font_bytes.cache_clear()
+    maps._classify.cache_clear()
+    assert "geo-data" in render_html(estates_map(lang="en"))
