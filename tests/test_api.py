@@ -46,3 +46,26 @@ def test_errors_share_one_base_class():
         obj = getattr(geo, name)
         if inspect.isclass(obj) and issubclass(obj, Exception):
             assert issubclass(obj, geo.GeoError)
+
+
+def test_results_work_with_the_usual_geopandas_calls(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import pyogrio
+
+    result = geo.join(geo.read_register(_example()))
+    stats = geo.load_province_stats()
+    for frame in (geo.load_provinces(), stats, result.by_province, result.estates):
+        assert frame.crs is not None and frame.crs.to_epsg() == 4326
+    assert type(stats.explore(column="green_space_ha")).__name__ == "Map"
+    assert result.by_province.plot(column="estates") is not None
+    out = tmp_path / "estates.gpkg"
+    result.estates[result.estates["status"] != "rejected"].drop(columns=["reasons"]).to_file(out)
+    assert pyogrio.read_info(out)["features"] == result.summary["rows_joined"] + result.summary["rows_flagged"]
+
+
+def _example():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parents[1] / "data" / "examples" / "estates_example.csv"
