@@ -61,7 +61,7 @@ def test_results_work_with_the_usual_geopandas_calls(tmp_path):
     assert type(stats.explore(column="green_space_ha")).__name__ == "Map"
     assert result.by_province.plot(column="estates") is not None
     out = tmp_path / "estates.gpkg"
-    result.estates[result.estates["status"] != "rejected"].drop(columns=["reasons"]).to_file(out)
+    result.estates[result.estates["status"] != "rejected"].to_file(out)
     assert pyogrio.read_info(out)["features"] == result.summary["rows_joined"] + result.summary["rows_flagged"]
 
 
