@@ -50,7 +50,7 @@ import shapely
 
 from geo._io import atomic_write_text
 from geo.errors import AmbiguousNameError, DataError, NameResolutionError, RegisterError
-from geo.registers import Register, RowReasons, header_key, read_register
+from geo.registers import Bilingual, Reason, Register, RowReasons, header_key, read_register
 
 __all__ = ["JoinResult", "join", "reconcile", "parse_reconcile", "COAST_KM"]
 
@@ -70,6 +70,8 @@ class _Provinces:
     frame: gpd.GeoDataFrame
     codes: np.ndarray  # ISO codes in frame order, object
     labels: np.ndarray  # "IR-10 Isfahan", object
+    names: np.ndarray  # Bilingual("IR-10 Isfahan", "اصفهان (IR-10)"): a province in a reason
+    short: np.ndarray  # Bilingual("IR-10", "اصفهان (IR-10)")
     geoms: tuple  # EPSG:4326 polygons, prepared
     bounds: np.ndarray  # (31, 4) bounds of geoms
     edges: shapely.STRtree  # every boundary segment, in EQUAL_AREA_CRS
@@ -92,6 +94,11 @@ def _provinces(coast_km: float) -> _Provinces:
     geoms = np.asarray(frame.geometry.values, dtype=object)
     shapely.prepare(geoms)
     labels = (frame["code"] + " " + frame["name_en"]).to_numpy(dtype=object)
+    names_fa = (frame["name_fa"] + " (" + frame["code"] + ")").tolist()
+    names = np.empty(len(frame), dtype=object)
+    names[:] = [Bilingual(en, fa) for en, fa in zip(labels.tolist(), names_fa, strict=True)]
+    short = np.empty(len(frame), dtype=object)
+    short[:] = [Bilingual(en, fa) for en, fa in zip(frame["code"].tolist(), names_fa, strict=True)]
     # Distance to a polygon is distance to its nearest boundary segment (for a point outside):
     # a tree of ~6,000 two-point segments answers that far faster than the polygons do.
     segments, owner = [], []
@@ -104,6 +111,8 @@ def _provinces(coast_km: float) -> _Provinces:
         frame,
         frame["code"].to_numpy(dtype=object),
         labels,
+        names,
+        short,
         tuple(geoms),
         shapely.bounds(geoms),
         shapely.STRtree(np.concatenate(segments)),
@@ -126,6 +135,7 @@ class JoinResult:
         One row per input row, in input order: ``row`` (1-based data row), ``id``,
         ``name``, ``province`` (ISO code, None when rejected), ``province_as_given``,
         ``status`` (``joined``/``flagged``/``rejected``), ``reasons`` (tuple of text),
+        ``reasons_fa`` (the same reasons in Persian, in the same order),
         ``lat``, ``lon``, the indicators, and a point ``geometry`` (EPSG:4326; None
         without a usable location).
     by_province
@@ -160,16 +170,18 @@ class JoinResult:
     def report(self) -> dict[str, Any]:
         """The report: the summary plus ``rows``, one object per input row.
 
-        Each row object has ``row``, ``id``, ``status``, ``province`` (ISO code or None)
-        and ``reasons``. Built on first use (a register of 10^6 rows makes 10^6 objects).
+        Each row object has ``row``, ``id``, ``status``, ``province`` (ISO code or None),
+        ``reasons`` and ``reasons_fa`` (the same in Persian). Built on first use (a register
+        of 10^6 rows makes 10^6 objects).
         """
         e = self.estates
         ids = e["id"].astype(object).where(e["id"].notna(), None).tolist()
         provinces = e["province"].astype(object).where(e["province"].notna(), None).tolist()
         rows = [
-            {"row": r, "id": i, "status": s, "province": p, "reasons": list(why)}
-            for r, i, s, p, why in zip(
-                e["row"].tolist(), ids, e["status"].tolist(), provinces, e["reasons"].tolist(), strict=True
+            {"row": r, "id": i, "status": s, "province": p, "reasons": list(why), "reasons_fa": list(why_fa)}
+            for r, i, s, p, why, why_fa in zip(
+                e["row"].tolist(), ids, e["status"].tolist(), provinces, e["reasons"].tolist(),
+                _reasons_fa(e).tolist(), strict=True,
             )
         ]
         return {**self.summary, "rows": rows}
@@ -233,21 +245,22 @@ def _resolve_attribute(
     index = {c: i for i, c in enumerate(prov.codes)}
     uniques = pd.unique(values[values.notna()])
     codes: dict[str, int] = {}
-    messages: dict[str, str] = {}
+    messages: dict[str, Reason] = {}
     candidates: dict[str, tuple[str, ...]] = {}
     for value in uniques:
         try:
             codes[value] = index[resolve_province(value, legacy_codes=legacy_codes)]
         except AmbiguousNameError as exc:
-            messages[value] = str(exc)
+            messages[value] = Reason("ambiguous_province", message=str(exc))
             candidates[value] = exc.candidates
         except NameResolutionError as exc:
-            messages[value] = str(exc).replace("Pass legacy_codes=True", "Pass legacy_codes=True (--legacy-codes)")
+            text = str(exc).replace("Pass legacy_codes=True", "Pass legacy_codes=True (--legacy-codes)")
+            messages[value] = Reason("unknown_province", message=text)
             candidates[value] = exc.candidates
     idx = values.map(codes).fillna(-1).to_numpy(dtype="int64")
-    msg = values.map(messages).to_numpy(dtype=object)
+    msg = values.map(messages).to_numpy(dtype=object, copy=True)
     blank = values.isna().to_numpy()
-    msg[blank] = "no province given"
+    msg[blank] = Reason("no_province")
     return idx, msg, candidates
 
 
@@ -279,7 +292,7 @@ def _locate(
     n = len(lon)
     fail = np.full(n, None, dtype=object)
     valid = ~np.isnan(lon) & ~np.isnan(lat)
-    fail[~valid] = "no usable coordinates"
+    fail[~valid] = Reason("no_coordinates")
     idx = np.where(valid, _within(prov, np.nan_to_num(lon), np.nan_to_num(lat)), -1)
 
     cand = np.flatnonzero(valid & (idx < 0))
@@ -297,9 +310,8 @@ def _locate(
         reasons.add_at(
             rows[off],
             [
-                f"outside every province polygon, {d / 1000:.1f} km from {label}: assigned to it"
-                f" (within {coast_km:g} km: just off the coast or across a border)"
-                for d, label in zip(dist[off].tolist(), prov.labels[poly[off]].tolist(), strict=True)
+                Reason("outside_polygon_near", distance=d / 1000, province=name, coast_km=coast_km)
+                for d, name in zip(dist[off].tolist(), prov.names[poly[off]].tolist(), strict=True)
             ],
         )
 
@@ -310,14 +322,15 @@ def _locate(
         rows, poly = swap[found >= 0], found[found >= 0]
         idx[rows] = poly
         msgs = [
-            f"lat/lon look swapped: lat={a:g}, lon={b:g} lies outside Iran, swapped it lies in {label};"
-            " joined as swapped"
-            for a, b, label in zip(lat[rows].tolist(), lon[rows].tolist(), prov.labels[poly].tolist(), strict=True)
+            Reason("swapped", lat=a, lon=b, province=name)
+            for a, b, name in zip(lat[rows].tolist(), lon[rows].tolist(), prov.names[poly].tolist(), strict=True)
         ]
         reasons.add_at(rows, msgs)
         lon[rows], lat[rows] = lat[rows].copy(), lon[rows].copy()
 
-    fail[valid & (idx < 0)] = f"the point is outside Iran, farther than {coast_km:g} km from any province"
+    outside = valid & (idx < 0)
+    if outside.any():
+        fail[outside] = Reason("outside_iran", coast_km=coast_km)
     return idx, fail
 
 
@@ -327,11 +340,15 @@ def _duplicates(ids: pd.Series, rows: np.ndarray, reasons: RowReasons) -> None:
         return
     sub = pd.DataFrame({"id": ids[dup].to_numpy(), "row": rows[dup]})
     groups = sub.groupby("id", sort=False)["row"].agg(list)
-    text = {
-        key: f"duplicate id {key!r} (rows {', '.join(map(str, rs[:10]))}{' …' if len(rs) > 10 else ''})"
-        for key, rs in groups.items()
-    }
+    text = {key: Reason("duplicate_id", id=key, rows=_row_list(rs)) for key, rs in groups.items()}
     reasons.add(dup, sub["id"].map(text).to_numpy(dtype=object))
+
+
+def _row_list(rows: list[int]) -> Bilingual:
+    """Up to 10 row numbers, in English («5, 37») and Persian («۵، ۳۷»)."""
+    more = " …" if len(rows) > 10 else ""
+    en = ", ".join(map(str, rows[:10])) + more
+    return Bilingual(en, en.replace(", ", "، ").translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")))
 
 
 def _aggregate(
@@ -448,26 +465,24 @@ def join(
         differ = both & (a_idx != l_idx)
         reasons.add(
             differ,
-            np.array(
-                [
-                    f"province attribute says {a} but the point lies in {b}; kept the attribute"
-                    for a, b in zip(prov.labels[a_idx[differ]].tolist(), prov.labels[l_idx[differ]].tolist(), strict=True)
-                ],
-                dtype=object,
-            ),
+            [
+                Reason("attribute_differs", attribute=a, location=b)
+                for a, b in zip(prov.names[a_idx[differ]].tolist(), prov.names[l_idx[differ]].tolist(), strict=True)
+            ],
         )
         only_a = (a_idx >= 0) & (l_idx < 0)
-        reasons.add(only_a, np.array([f"{m}; joined by its province attribute" for m in l_fail[only_a]], dtype=object))
+        reasons.add(only_a, [Reason("location_failed_joined_by_attribute", problem=m) for m in l_fail[only_a]])
         only_l = (a_idx < 0) & (l_idx >= 0)
         msgs = []
-        for value, msg, code in zip(
-            frame["province"].to_numpy()[only_l], a_fail[only_l], prov.codes[l_idx[only_l]], strict=True
-        ):
+        for value, msg, code, name in zip(
+            frame["province"].to_numpy()[only_l], a_fail[only_l], prov.codes[l_idx[only_l]],
+            prov.short[l_idx[only_l]], strict=True,
+        ):  # fmt: skip
             if code in candidates.get(value, ()):
-                msgs.append(f"{msg}; the point lies in {code}, one of its candidates: joined by location")
+                msgs.append(Reason("attribute_failed_located_candidate", problem=msg, province=name))
             else:
-                msgs.append(f"{msg}; joined by location ({code})")
-        reasons.add(only_l, np.array(msgs, dtype=object))
+                msgs.append(Reason("attribute_failed_located", problem=msg, province=name))
+        reasons.add(only_l, msgs)
         neither = (a_idx < 0) & (l_idx < 0)
         reasons.add(neither, a_fail[neither])
         reasons.add(neither, l_fail[neither])
@@ -477,7 +492,7 @@ def join(
     joined = idx >= 0
     status = np.where(~joined, "rejected", np.where(flagged, "flagged", "joined")).astype(object)
     unexplained = ~joined & ~flagged
-    reasons.add(unexplained, "no province could be assigned")
+    reasons.add(unexplained, Reason("no_province_assigned"))
     tick("aggregating", 0.8)
     geoms[np.isnan(lon) | np.isnan(lat)] = None
     # One construction from whole columns: inserting them one by one copies the frame each time.
@@ -486,6 +501,7 @@ def join(
         "province": pd.Series(np.where(joined, prov.codes[np.maximum(idx, 0)], None), dtype=object, copy=False),
         "status": pd.Series(status, dtype=object, copy=False),
         "reasons": pd.Series(reasons.lists(), dtype=object, copy=False),
+        "reasons_fa": pd.Series(reasons.lists_fa(), dtype=object, copy=False),
     }
     for col in frame.columns[1:]:
         columns["province_as_given" if col == "province" else col] = frame[col].array
@@ -684,10 +700,17 @@ def _for_file(estates: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """A copy the file writers accept: reasons as one text, nullable booleans as objects."""
     out = estates.copy()
     out["reasons"] = out["reasons"].map(" | ".join)
+    if "reasons_fa" in out.columns:
+        out["reasons_fa"] = out["reasons_fa"].map(" | ".join)
     for col in out.columns:
         if isinstance(out[col].dtype, pd.BooleanDtype):
             out[col] = out[col].astype(object).where(out[col].notna(), None)
     return out
+
+
+def _reasons_fa(estates: pd.DataFrame) -> pd.Series:
+    """The Persian reasons of ``estates``; the English ones for a frame made without them."""
+    return estates["reasons_fa"] if "reasons_fa" in estates.columns else estates["reasons"]
 
 
 def _neutralise(frame: pd.DataFrame) -> pd.DataFrame:

@@ -685,7 +685,7 @@ def register_map(result: JoinResult, *, lang: str = "fa", tiles: str | None = No
         An object with ``by_province`` (GeoDataFrame of the 31 provinces, the columns of
         :func:`geo.load_provinces` plus numeric indicator columns such as ``estates``)
         and ``estates`` (GeoDataFrame of points, some empty, with ``row``, ``name``,
-        ``status``, ``province``, ``reasons``).
+        ``status``, ``province``, ``reasons``, and ``reasons_fa`` shown on the Persian map).
     lang, tiles
         As for :func:`estates_map`.
 
@@ -724,9 +724,11 @@ def register_map(result: JoinResult, *, lang: str = "fa", tiles: str | None = No
         points["name"].append(_text(rec.get("name")))
         points["status"].append(_text(rec.get("status")))
         points["province"].append(_text(rec.get("province")))
-        reasons = rec.get("reasons")
+        reasons = rec.get("reasons_fa") if lang == "fa" else None  # Persian reasons on the Persian map
+        if not isinstance(reasons, (list, tuple, str)) or not reasons:
+            reasons = rec.get("reasons")
         if isinstance(reasons, (list, tuple)):
-            reasons = "; ".join(map(str, reasons))
+            reasons = ("؛ " if lang == "fa" else "; ").join(map(str, reasons))
         points["reasons"].append(_text(reasons))
         row = rec.get("row")
         points["row"].append(int(row) if row is not None and pd.notna(row) else None)

@@ -31,7 +31,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import numbers
 import re
+import string
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -47,7 +49,7 @@ from geo._text import DIGIT_MAP, MATCH_LETTERS
 from geo._text import INVISIBLE as _INVISIBLE
 from geo.errors import DataError, RegisterError
 
-__all__ = ["Register", "RowReasons", "read_register", "header_key", "parse_numbers", "parse_booleans", "ROLES"]
+__all__ = ["Register", "Reason", "Bilingual", "RowReasons", "read_register", "header_key", "parse_numbers", "parse_booleans", "ROLES"]
 
 #: The columns a register may have, besides its indicators.
 ROLES = ("id", "name", "province", "lat", "lon")
@@ -132,8 +134,149 @@ for _role, _words in _ROLE_NAMES.items():
         _ROLE_OF[header_key(_word)] = (*_ROLE_OF.get(header_key(_word), ()), _role)
 
 
+_TO_PERSIAN_NUMBER = str.maketrans("0123456789.,", "۰۱۲۳۴۵۶۷۸۹٫٬")
+
+
+def _read_reason_templates() -> dict[str, tuple[str, str]]:
+    """Code → (English, Persian) format strings, from ``data/registers/reasons.csv``.
+
+    Both wordings of a code must name the same fields: a mismatch is a :class:`DataError`
+    when ``geo`` is imported, not a ``KeyError`` on some user's row.
+    """
+    path = data_dir() / "registers" / "reasons.csv"
+    out: dict[str, tuple[str, str]] = {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        for i, rec in enumerate(csv.DictReader(fh), start=1):
+            code, en, fa = rec["code"], rec["en"], rec["fa"]
+            if not code or code in out or not en or not fa:
+                raise DataError(f"reason code {code!r} is empty, repeated or lacks a wording", path=path, row=i)
+            if template_fields(en) != template_fields(fa):
+                raise DataError(f"reason {code!r}: the English and Persian wordings name different fields",
+                                path=path, row=i, field="fa")  # fmt: skip
+            out[code] = (en, fa)
+    return out
+
+
+def template_fields(template: str) -> frozenset[str]:
+    """The field names of a format string: ``{id!r}`` and ``{id}`` both name ``id``."""
+    return frozenset(name.split(".")[0].split("[")[0] for _, name, _, _ in string.Formatter().parse(template) if name)
+
+
+class Bilingual:
+    """A field value written differently in English and Persian (a province: «IR-22 Hormozgan» / «هرمزگان (IR-22)»)."""
+
+    __slots__ = ("en", "fa")
+
+    def __init__(self, en: str, fa: str) -> None:
+        self.en, self.fa = en, fa
+
+    def __repr__(self) -> str:
+        return f"Bilingual({self.en!r}, {self.fa!r})"
+
+
+class _PersianNumber:
+    """A number that formats with Persian digits and separators (``{d:.1f}`` → ``۱۰٫۶``)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def __format__(self, spec: str) -> str:
+        text = format(self.value, spec)
+        if "e" in text and spec.endswith("g") and abs(self.value) >= 1:  # 4.25805e+06 reads as ۴٬۲۵۸٬۰۵۰ in Persian
+            text = format(self.value, ",.0f")
+        return text.translate(_TO_PERSIAN_NUMBER)
+
+    def __str__(self) -> str:
+        return format(self, "")
+
+    def __repr__(self) -> str:
+        return repr(self.value)
+
+
+class Reason:
+    """Why a row is flagged or rejected: a code of ``data/registers/reasons.csv`` and its fields.
+
+    ``en`` and ``fa`` are the English and Persian texts, rendered on first use. In the
+    Persian text, numbers take Persian digits; text copied from the register (cell values,
+    column names, ids) is shown as written, and a :class:`Bilingual` field or a nested
+    :class:`Reason` in the language of the sentence.
+
+    Examples
+    --------
+    >>> r = Reason("duplicate_id", id="5", rows=Bilingual("5, 37", "۵، ۳۷"))
+    >>> r.en
+    "duplicate id '5' (rows 5, 37)"
+    >>> r.fa
+    'شناسهٔ تکراری «5» (ردیف‌های ۵، ۳۷)'
+    """
+
+    __slots__ = ("_en", "_fa", "code", "fields")
+
+    def __init__(self, code: str, **fields: object) -> None:
+        if code not in REASONS:
+            raise KeyError(f"unknown reason code {code!r}")
+        self.code, self.fields = code, fields
+        self._en: str | None = None
+        self._fa: str | None = None
+
+    @property
+    def en(self) -> str:
+        if self._en is None:
+            self._en = REASONS[self.code][0].format_map(
+                {k: v.en if isinstance(v, (Reason, Bilingual)) else v for k, v in self.fields.items()}
+            )
+        return self._en
+
+    @property
+    def fa(self) -> str:
+        if self._fa is None:
+            self._fa = REASONS[self.code][1].format_map({k: _in_persian(v) for k, v in self.fields.items()})
+        return self._fa
+
+    def __repr__(self) -> str:
+        return f"Reason({self.code!r}, {self.en!r})"
+
+
+def _in_persian(value: object) -> object:
+    if isinstance(value, (Reason, Bilingual)):
+        return value.fa
+    if isinstance(value, numbers.Number) and not isinstance(value, bool):
+        return _PersianNumber(value)
+    return value
+
+
+#: Reason code → (English, Persian) format string, from ``data/registers/reasons.csv``.
+REASONS = _read_reason_templates()
+
+
+def _reason(code: str, **fields: object) -> Reason:
+    return Reason(code, **fields)
+
+
+def _texts(message: str | Reason | np.ndarray | Iterable[str | Reason]) -> tuple[Any, Any]:
+    """The English and Persian texts of one message, or two object arrays of them.
+
+    A plain string (from code that predates reason codes) stands for itself in both.
+    """
+    if isinstance(message, str):
+        return message, message
+    if isinstance(message, Reason):
+        return message.en, message.fa
+    items = message.tolist() if isinstance(message, np.ndarray) else list(message)
+    en = np.empty(len(items), dtype=object)
+    fa = np.empty(len(items), dtype=object)
+    en[:] = [m.en if isinstance(m, Reason) else m for m in items]
+    fa[:] = [m.fa if isinstance(m, Reason) else m for m in items]
+    return en, fa
+
+
 class RowReasons:
     """Reasons attached to rows, collected column by column without a loop over all rows.
+
+    Each reason is kept in English and in Persian (:class:`Reason`); a plain string counts
+    as both.
 
     Parameters
     ----------
@@ -147,56 +290,66 @@ class RowReasons:
     >>> r.add(np.array([False, False, True]), np.array(["worse"], dtype=object))
     >>> r.lists().tolist()
     [('bad',), (), ('bad', 'worse')]
+    >>> r.add(np.array([True, False, False]), Reason("geometry_empty"))
+    >>> r.lists_fa()[0]
+    ('bad', 'هندسه خالی است')
     """
 
     def __init__(self, n: int) -> None:
         self.n = n
-        self._parts: list[tuple[np.ndarray, Any]] = []
+        self._parts: list[tuple[np.ndarray, Any, Any]] = []
 
-    def add(self, mask: np.ndarray, message: str | np.ndarray | Iterable[str]) -> None:
+    def add(self, mask: np.ndarray, message: str | Reason | np.ndarray | Iterable[str | Reason]) -> None:
         """Attach ``message`` to the rows where ``mask`` holds.
 
-        ``message`` is one text for all of them, or one text per selected row (in order).
+        ``message`` is one reason for all of them, or one per selected row (in order).
         """
         positions = np.flatnonzero(np.asarray(mask, dtype=bool))
         if positions.size == 0:
             return
-        if not isinstance(message, str):
-            message = np.asarray(list(message) if not isinstance(message, np.ndarray) else message, dtype=object)
-            if message.shape[0] != positions.size:
-                raise ValueError("one message per selected row is needed")
-        self._parts.append((positions, message))
+        en, fa = _texts(message)
+        if not isinstance(en, str) and en.shape[0] != positions.size:
+            raise ValueError("one message per selected row is needed")
+        self._parts.append((positions, en, fa))
 
-    def add_at(self, positions: np.ndarray, messages: str | np.ndarray) -> None:
-        """Attach ``messages`` (one text, or one per position) to the rows at ``positions``."""
+    def add_at(self, positions: np.ndarray, messages: str | Reason | np.ndarray | Iterable[str | Reason]) -> None:
+        """Attach ``messages`` (one reason, or one per position) to the rows at ``positions``."""
         positions = np.asarray(positions, dtype="int64")
         if positions.size:
-            self._parts.append((positions, messages if isinstance(messages, str) else np.asarray(messages, dtype=object)))
+            self._parts.append((positions, *_texts(messages)))
 
     def extend(self, other: RowReasons, positions: np.ndarray | None = None) -> None:
         """Add the reasons of ``other``; its row i becomes row ``positions[i]`` here."""
-        for pos, msg in other._parts:
-            self._parts.append((pos if positions is None else positions[pos], msg))
+        for pos, en, fa in other._parts:
+            self._parts.append((pos if positions is None else positions[pos], en, fa))
 
     def any(self) -> np.ndarray:
         """Boolean mask of the rows that have at least one reason."""
         out = np.zeros(self.n, dtype=bool)
-        for pos, _ in self._parts:
+        for pos, _, _ in self._parts:
             out[pos] = True
         return out
 
     def lists(self) -> np.ndarray:
-        """One tuple of reasons per row (an object array), in the order they were added.
+        """One tuple of (English) reasons per row (an object array), in the order they were added.
 
         Rows without reasons share one empty tuple, so that 10^6 clean rows cost nothing.
         """
+        return self._lists(1)
+
+    def lists_fa(self) -> np.ndarray:
+        """As :meth:`lists`, in Persian: the same reasons, in the same order."""
+        return self._lists(2)
+
+    def _lists(self, which: int) -> np.ndarray:
         out = np.empty(self.n, dtype=object)
         out.fill(())
         if not self._parts:
             return out
-        counts = np.bincount(np.concatenate([pos for pos, _ in self._parts]), minlength=self.n)
+        counts = np.bincount(np.concatenate([part[0] for part in self._parts]), minlength=self.n)
         found: dict[int, list[str]] = {}
-        for pos, msg in self._parts:
+        for part in self._parts:
+            pos, msg = part[0], part[which]
             single = counts[pos] == 1
             if single.any():  # the common case, without a Python step per row for one message
                 if isinstance(msg, str):
@@ -411,8 +564,13 @@ def _kind(s: pd.Series) -> Literal["number", "bool", "text"]:
 
 
 def _quote(value: object, limit: int = 40) -> str:
+    return repr(_clip(value, limit))
+
+
+def _clip(value: object, limit: int = 40) -> str:
+    """A cell as text, cut to ``limit`` characters: how a reason quotes it."""
     text = str(value)
-    return repr(text if len(text) <= limit else text[:limit] + "…")
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 # --------------------------------------------------------------------------- files
@@ -812,7 +970,7 @@ def _degrees(text: str) -> tuple[float, str | None] | None:
 
 def _coordinate_cells(
     cells: pd.Series, values: np.ndarray, invalid: np.ndarray, role: str, geographic: bool
-) -> tuple[list[str], dict[int, str]]:
+) -> tuple[list[str], dict[int, Reason]]:
     """Read the coordinate cells :func:`parse_numbers` could not: degrees-minutes-seconds
     («35°41′24″N») and, in geographic coordinates, a decimal comma («35,69»).
 
@@ -820,7 +978,7 @@ def _coordinate_cells(
     position, a reason that replaces "not a number".
     """
     notes: dict[str, list[str]] = {"dms": [], "comma": []}
-    why: dict[int, str] = {}
+    why: dict[int, Reason] = {}
     candidates = np.flatnonzero(invalid)
     if geographic:
         candidates = np.union1d(candidates, np.flatnonzero(~invalid & (np.abs(np.nan_to_num(values)) > 180)))
@@ -836,7 +994,7 @@ def _coordinate_cells(
             continue
         value, axis = found
         if axis is not None and axis != role:
-            why[i] = f"{role} {_quote(raw[i])} names the hemisphere of a {'latitude' if axis == 'lat' else 'longitude'}"
+            why[i] = _reason(f"{role}_names_{axis}_hemisphere", value=_clip(raw[i]))
             continue
         values[i], invalid[i] = value, False
         notes["dms"].append(text)
@@ -943,7 +1101,7 @@ def _coordinates(
         warnings.append(f"column {columns['lat']!r} holds coordinate pairs; read as 'latitude, longitude' (the order"
                         " Google Maps copies); rows that look swapped are flagged")  # fmt: skip
         if bad.any():
-            reasons.add(bad, np.array([f"not a 'lat, lon' pair: {_quote(v)}" for v in cells.to_numpy()[bad]], dtype=object))
+            reasons.add(bad, [_reason("not_latlon_pair", value=_clip(v)) for v in cells.to_numpy()[bad]])
         if transformer is not None:
             ok = ~np.isnan(lat) & ~np.isnan(lon)
             x, y = transformer.transform(lon[ok], lat[ok])
@@ -960,10 +1118,10 @@ def _coordinates(
             target[:] = values
             if invalid.any():
                 bad = frame[columns[role]].to_numpy()[invalid]
-                reasons.add(invalid, np.array([f"{role} is not a number: {_quote(v)}" for v in bad], dtype=object))
+                reasons.add(invalid, [_reason(f"{role}_not_number", value=_clip(v)) for v in bad])
         one_missing = np.isnan(lat) ^ np.isnan(lon)
         reasons.add(one_missing & (_blank(frame[columns["lat"]]) | _blank(frame[columns["lon"]])),
-                    "only one of lat/lon is given")  # fmt: skip
+                    _reason("one_coordinate"))  # fmt: skip
         if transformer is not None:
             ok = ~np.isnan(lat) & ~np.isnan(lon)
             x, y = transformer.transform(lon[ok], lat[ok])
@@ -978,8 +1136,7 @@ def _coordinates(
         invalid = present & (kinds != 0) & ~shapely.is_valid(geoms)
         if invalid.any():
             why = shapely.is_valid_reason(geoms[invalid])
-            reasons.add(invalid, np.array([f"invalid estate geometry ({w}); repaired with make_valid" for w in why],
-                                          dtype=object))  # fmt: skip
+            reasons.add(invalid, [_reason("invalid_geometry", detail=w) for w in why])
             geoms = geoms.copy()
             geoms[invalid] = shapely.make_valid(geoms[invalid])
         points = geoms.copy()
@@ -992,22 +1149,22 @@ def _coordinates(
         parts = shapely.get_num_geometries(geoms)
         odd = use & (np.isin(kinds, (1, 2, 5, 7)) | ((kinds == 4) & (parts > 1)))
         if odd.any():
-            names = {1: "LineString", 2: "LinearRing", 4: "MultiPoint", 5: "MultiLineString", 7: "GeometryCollection"}
-            reasons.add(odd, np.array([
-                f"the geometry is a {names[k]}{f' of {p} points' if k == 4 else ''}, not a point or an outline;"
-                f" located at one point on it (lat={b:.5f}, lon={a:.5f})"
+            codes = {1: "geometry_linestring", 2: "geometry_linearring", 4: "geometry_multipoint",
+                     5: "geometry_multilinestring", 7: "geometry_collection"}  # fmt: skip
+            reasons.add(odd, [
+                _reason(codes[k], count=p, lat=b, lon=a) if k == 4 else _reason(codes[k], lat=b, lon=a)
                 for k, p, a, b in zip(kinds[odd].tolist(), parts[odd].tolist(), lon[odd].tolist(), lat[odd].tolist(), strict=True)
-            ], dtype=object))  # fmt: skip
-        reasons.add(present & ~use, "the geometry is empty")
+            ])  # fmt: skip
+        reasons.add(present & ~use, _reason("geometry_empty"))
     finite = np.isfinite(lon) & np.isfinite(lat)
     lon[~finite], lat[~finite] = np.nan, np.nan
     out = finite & ((np.abs(lat) > 90) | (np.abs(lon) > 180))
     if out.any():
         msgs = []
         for a, b in zip(lat[out].tolist(), lon[out].tolist(), strict=True):
-            hint = " (they look like metres of a projected CRS such as EPSG:3857; pass --crs)" if max(abs(a), abs(b)) > 1000 else ""
-            msgs.append(f"coordinates out of range: lat={a:g}, lon={b:g}{hint}")
-        reasons.add(out, np.array(msgs, dtype=object))
+            code = "out_of_range_metres" if max(abs(a), abs(b)) > 1000 else "out_of_range"
+            msgs.append(_reason(code, lat=a, lon=b))
+        reasons.add(out, msgs)
         lat[out], lon[out] = np.nan, np.nan
     return lon, lat, (src.to_string() if src is not None and not is_wgs84 else None)
 
@@ -1043,7 +1200,7 @@ def _build(
                 if text.any():
                     geoms[text] = shapely.from_wkt(raw[text].astype(str), on_invalid="ignore")
             unread = ~pd.isna(raw) & shapely.is_missing(geoms)
-            early.add(unread, np.array([f"not a WKT/WKB geometry: {_quote(v)}" for v in raw[unread]], dtype=object))
+            early.add(unread, [_reason("not_wkt", value=_clip(v)) for v in raw[unread]])
             geometry, columns["geometry"] = pd.Series(geoms, name=wkt, dtype=object), wkt
             warnings.append(f"column {wkt!r} read as geometries (WKT/WKB), in EPSG:4326 unless --crs says otherwise")
         else:
@@ -1085,8 +1242,7 @@ def _build(
         long = lengths > MAX_NAME_LENGTH
         if long.any():
             lengths = frame.loc[long, "name"].str.len().to_numpy()
-            reasons.add(long, np.array([f"name is {k:,} characters long; cut to {MAX_NAME_LENGTH}" for k in lengths],
-                                       dtype=object))  # fmt: skip
+            reasons.add(long, [_reason("name_too_long", length=k, limit=MAX_NAME_LENGTH) for k in lengths.tolist()])
             frame.loc[long, "name"] = frame.loc[long, "name"].str.slice(0, MAX_NAME_LENGTH) + "…"
     lon, lat, source_crs = _coordinates(cells, geometry, columns, crs, declared_crs, reasons, warnings)
     frame["lat"], frame["lon"] = lat, lon
@@ -1105,23 +1261,22 @@ def _build(
             values, invalid = parse_booleans(cells[col])
             indicators[col] = "bool"
             frame[col] = values.to_numpy()
-            what = "not a yes/no value"
+            what = "not_yes_no"
         elif kind == "number":
             values, invalid = parse_numbers(cells[col])
             negative = values < 0
             if negative.any():
-                reasons.add(negative, np.array([f"negative value in {col!r}: {v:g} (left out of sums)" for v in values[negative]],
-                                               dtype=object))  # fmt: skip
+                reasons.add(negative, [_reason("negative_value", column=col, value=v) for v in values[negative].tolist()])
                 values[negative] = np.nan
             indicators[col] = "number"
             frame[col] = values
-            what = "text in a number column"
+            what = "not_number"
         else:
             frame[col] = _as_text(cells[col]).to_numpy()
             continue
         if invalid.any():
             bad = cells[col].to_numpy()[invalid]
-            reasons.add(invalid, np.array([f"{what} {col!r}: {_quote(v)} (left out)" for v in bad], dtype=object))
+            reasons.add(invalid, [_reason(what, column=col, value=_clip(v)) for v in bad])
     if n == 0:
         warnings.append("the register has a header but no data rows")
     return Register(frame, columns, indicators, reasons, warnings, path, source_crs)

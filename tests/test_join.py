@@ -421,3 +421,54 @@ def test_accounting_identity_holds_for_any_register(good_points, kinds, seed, by
         if kind == "blank" or (kind in ("bad_province", "ambiguous") and by == "attribute"):
             assert r["status"] == "rejected"
     assert int(result.by_province["estates"].sum()) == s["rows_joined"] + s["rows_flagged"]
+
+
+# --------------------------------------------------------------------------- Persian reasons
+
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+_PERSIAN = re.compile(r"[\u0600-\u06FF]")
+
+
+def _persian_words_only(text: str) -> str:
+    """``text`` without what may stay Latin: quoted cell values, province codes, technical
+    names in parentheses, and the name resolver's own (English) message."""
+    for marker in ("استان شناخته نشد: ", "حدس زده نشد: "):
+        if marker in text:
+            text = text.split(marker, 1)[0]
+    text = re.sub(r"«[^»]*»|\(IR-\d\d\)|\([^()]*\[[^\]]*\]\)|EPSG:\d+|--crs|WKT|WKB", "", text)
+    return text
+
+
+def test_every_corpus_reason_has_a_persian_text(corpus, tmp_path) -> None:
+    seen = 0
+    for name, args, code, statuses, _ in CORPUS:
+        if statuses is None or code != 0:
+            continue
+        out = tmp_path / f"{name}-{len(args)}"
+        assert _run(["join", str(corpus / name), "--out", str(out), *args]).exit_code == 0
+        report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+        for row in report["rows"]:
+            assert len(row["reasons_fa"]) == len(row["reasons"]), (name, row)
+            for en, fa in zip(row["reasons"], row["reasons_fa"], strict=True):
+                seen += 1
+                assert fa and fa != en and _PERSIAN.search(fa), (name, fa)
+                assert not _LATIN_WORD.search(_persian_words_only(fa)), (name, fa)
+        if report["rows_rejected"]:
+            rejects = pd.read_csv(out / "rejects.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+            assert (rejects["reasons_fa"] != "").all() and (rejects["reasons"] != "").all()
+            assert not rejects["reasons_fa"].str.startswith(("=", "+", "-", "@")).any()
+    assert seen > 50
+
+
+def test_persian_reasons_spot_checks(corpus) -> None:
+    at_sea = join(corpus / "at_sea.csv", by="location").estates
+    flagged = at_sea.loc[at_sea["status"] == "flagged"].iloc[0]
+    assert "10.6 km from IR-22 Hormozgan" in flagged["reasons"][0]
+    assert "۱۰٫۶ کیلومتر از هرمزگان (IR-22)" in flagged["reasons_fa"][0]
+    ids = join(corpus / "duplicate_ids.csv").estates
+    assert "(ردیف‌های ۱، ۲)" in ids["reasons_fa"][0][0] and "(rows 1, 2)" in ids["reasons"][0][0]
+    reg = pd.DataFrame({"id": [1, 2], "province": ["تهران", "Atlantis"], "lat": [32.65, 0], "lon": [51.67, 0]})
+    both = join(reg).estates
+    assert both["reasons_fa"][0] == ("ستون استان تهران (IR-23) را می‌گوید ولی نقطه در اصفهان (IR-10) است؛ استانِ ستون نگه داشته شد",)
+    assert both["reasons_fa"][1][0].startswith("استان شناخته نشد: unknown province 'Atlantis'")
+    assert both["reasons_fa"][1][1] == "نقطه بیرون از ایران است و بیش از ۲۵ کیلومتر با همهٔ استان‌ها فاصله دارد"

@@ -424,3 +424,24 @@ def test_an_unwritable_cache_is_not_an_error(tmp_path, monkeypatch):
     _assets.font_bytes.cache_clear()
     maps._classify.cache_clear()
     assert "geo-data" in render_html(estates_map(lang="en"))
+
+
+def test_fa_register_map_shows_persian_reasons_and_en_map_english():
+    import geo
+
+    result = geo.join(REPO / "data" / "examples" / "estates_example.csv")
+    estates = result.estates
+    flagged = (estates["status"] != "joined").to_numpy()
+    assert flagged.any()
+    fa = embedded_data(render_html(register_map(result, lang="fa")))["points"]["reasons"]
+    en = embedded_data(render_html(register_map(result, lang="en")))["points"]["reasons"]
+    assert fa == ["؛ ".join(r) for r in estates["reasons_fa"]]
+    assert en == ["; ".join(r) for r in estates["reasons"]]
+    for i in np.flatnonzero(flagged):
+        assert re.search(r"[\u0600-\u06FF]", fa[i]) and fa[i] != en[i]
+    assert any("ردیف‌های ۵، ۳۷" in text for text in fa)
+
+
+def test_fa_register_map_falls_back_to_english_reasons_without_persian_ones():
+    data = embedded_data(render_html(register_map(fake_register_result(), lang="fa")))
+    assert data["points"]["reasons"] == ["", "outside its province", "", "no coordinates"]
