@@ -67,11 +67,17 @@ class DataError(GeoError):
 
 
 class NameResolutionError(GeoError, LookupError):
-    """A province name or code could not be resolved to one ISO 3166-2:IR code."""
+    """A province name or code could not be resolved to one ISO 3166-2:IR code.
 
-    def __init__(self, message: str, *, value: object, candidates: tuple[str, ...] = ()) -> None:
+    ``message_fa`` says the same in Persian (for Persian maps and reports).
+    """
+
+    def __init__(
+        self, message: str, *, value: object, candidates: tuple[str, ...] = (), message_fa: str | None = None
+    ) -> None:
         self.value = value
         self.candidates = candidates
+        self.message_fa = message_fa or message
         super().__init__(message)
 
 

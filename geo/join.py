@@ -251,11 +251,11 @@ def _resolve_attribute(
         try:
             codes[value] = index[resolve_province(value, legacy_codes=legacy_codes)]
         except AmbiguousNameError as exc:
-            messages[value] = Reason("ambiguous_province", message=str(exc))
+            messages[value] = Reason("ambiguous_province", message=Bilingual(str(exc), exc.message_fa))
             candidates[value] = exc.candidates
         except NameResolutionError as exc:
             text = str(exc).replace("Pass legacy_codes=True", "Pass legacy_codes=True (--legacy-codes)")
-            messages[value] = Reason("unknown_province", message=text)
+            messages[value] = Reason("unknown_province", message=Bilingual(text, exc.message_fa))
             candidates[value] = exc.candidates
     idx = values.map(codes).fillna(-1).to_numpy(dtype="int64")
     msg = values.map(messages).to_numpy(dtype=object, copy=True)

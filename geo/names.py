@@ -91,7 +91,7 @@ class _Index:
     """Matching keys of every known name form."""
 
     keys: dict[str, str]  # key -> hasc
-    ambiguous: dict[str, tuple[tuple[str, ...], str]]  # key -> (hascs, note)
+    ambiguous: dict[str, tuple[tuple[str, ...], str, str]]  # key -> (hascs, note, note_fa)
     legacy: dict[str, str]  # normalised legacy ISO code -> hasc
     display: dict[str, str]  # key -> one readable form, for suggestions
 
@@ -136,13 +136,13 @@ def _index() -> _Index:
             legacy[normalize_name(rec["alias"])] = rec["hasc"]
         else:
             _add(keys, display, rec["alias"], rec["hasc"], alias_path, i)
-    ambiguous: dict[str, tuple[tuple[str, ...], str]] = {}
+    ambiguous: dict[str, tuple[tuple[str, ...], str, str]] = {}
     amb_path = folder / "ambiguous.csv"
     for i, rec in enumerate(_read_csv(amb_path), start=1):
         key = normalize_name(rec["name"])
         if key in keys:
             raise DataError(f"{rec['name']!r} is listed both as ambiguous and as a name", path=amb_path, row=i)
-        ambiguous[key] = (tuple(rec["hascs"].split()), rec["note"])
+        ambiguous[key] = (tuple(rec["hascs"].split()), rec["note"], rec["note_fa"])
         display.setdefault(key, rec["name"])
     return _Index(keys, ambiguous, legacy, display)
 
@@ -181,39 +181,61 @@ def _hasc_for_name(value: str) -> str:
     raise AssertionError("unreachable")
 
 
-def _describe(hasc: str) -> str:
-    """``IR-09 Razavi Khorasan`` for a HASC code (the HASC code itself before a build)."""
+def _describe(hasc: str, lang: str = "en") -> str:
+    """``IR-09 Razavi Khorasan`` (``خراسان رضوی (IR-09)`` in Persian) for a HASC code.
+
+    Before the boundary file exists (while it is being built) the HASC code itself.
+    """
     try:
         from geo.provinces import province_table
 
         table = province_table().set_index("hasc")
-        return f"{table.at[hasc, 'code']} {table.at[hasc, 'name_en']}"
-    except DataError:  # the boundary file does not exist yet while it is being built
+    except DataError:
         return hasc
+    code = table.at[hasc, "code"]
+    return f"{table.at[hasc, 'name_fa']} ({code})" if lang == "fa" else f"{code} {table.at[hasc, 'name_en']}"
+
+
+def _code_of(hasc: str) -> str:
+    return _describe(hasc).split(" ", 1)[0]
+
+
+def _fa_list(items: list[str], last: str = "یا") -> str:
+    return items[0] if len(items) == 1 else "، ".join(items[:-1]) + f" {last} " + items[-1]
 
 
 def _raise_unresolved(value: object, key: str, idx: _Index) -> None:
+    shown = f"«{value}»"
     if key in idx.ambiguous:
-        hascs, note = idx.ambiguous[key]
-        described = tuple(_describe(h) for h in hascs)
+        hascs, note, note_fa = idx.ambiguous[key]
         raise AmbiguousNameError(
-            f"province name {value!r} is ambiguous: it may mean {', '.join(described)}. {note}",
+            f"province name {value!r} is ambiguous: it may mean {', '.join(_describe(h) for h in hascs)}. {note}",
             value=value,
-            candidates=tuple(d.split(" ", 1)[0] for d in described),
+            candidates=tuple(_code_of(h) for h in hascs),
+            message_fa=f"{shown} ممکن است {_fa_list([_describe(h, 'fa') for h in hascs])} باشد. {note_fa}",
         )
     if key in idx.legacy:
-        described = _describe(idx.legacy[key])
+        hasc = idx.legacy[key]
         raise UnknownNameError(
             f"{value!r} is not a current ISO 3166-2:IR code; in the earlier edition of the"
-            f" standard it meant {described}. Pass legacy_codes=True if the file uses"
+            f" standard it meant {_describe(hasc)}. Pass legacy_codes=True if the file uses"
             " the earlier codes throughout.",
             value=value,
-            candidates=(described.split(" ", 1)[0],),
+            candidates=(_code_of(hasc),),
+            message_fa=f"{shown} کدِ ویرایش کنونی ISO 3166-2:IR نیست؛ در ویرایش پیشین به معنای"
+            f" {_describe(hasc, 'fa')} بود. اگر همهٔ پرونده کدهای پیشین را دارد، گزینهٔ legacy_codes"
+            " (در خط فرمان --legacy-codes) را بدهید.",
         )
     close = difflib.get_close_matches(key, list(idx.keys), n=3, cutoff=0.6) if key else []
     suggestions = tuple(dict.fromkeys(idx.display[k] for k in close))
     hint = f"; closest: {', '.join(suggestions)}" if suggestions else ""
-    raise UnknownNameError(f"unknown province {value!r}{hint}", value=value, candidates=suggestions)
+    hint_fa = f"؛ نزدیک‌ترین نام‌ها: {'، '.join(suggestions)}" if suggestions else ""
+    raise UnknownNameError(
+        f"unknown province {value!r}{hint}",
+        value=value,
+        candidates=suggestions,
+        message_fa=f"{shown} نام یا کد هیچ استانی نیست{hint_fa}",
+    )
 
 
 def resolve_province(value: str, *, legacy_codes: bool = False) -> str:
@@ -251,7 +273,9 @@ def resolve_province(value: str, *, legacy_codes: bool = False) -> str:
     'IR-12'
     """
     if not isinstance(value, str):
-        raise UnknownNameError(f"province must be text, got {value!r}", value=value)
+        raise UnknownNameError(
+            f"province must be text, got {value!r}", value=value, message_fa=f"نام استان باید متن باشد، نه {value!r}"
+        )
     return _resolve(value, legacy_codes)
 
 
@@ -265,7 +289,11 @@ def _resolve(value: str, legacy_codes: bool) -> str:
         fips = _fips_to_code().get(f"IR{fips_match.group(1)}")
         if fips is not None:
             return fips
-        raise UnknownNameError(f"{value!r} is not a FIPS code of an Iranian province", value=value)
+        raise UnknownNameError(
+            f"{value!r} is not a FIPS code of an Iranian province",
+            value=value,
+            message_fa=f"«{value}» کد FIPS هیچ استانی از ایران نیست",
+        )
     code_match = _ISO_CODE.match(raw)
     if code_match:
         code = f"IR-{int(code_match.group(1)):02d}"

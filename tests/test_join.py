@@ -470,5 +470,5 @@ def test_persian_reasons_spot_checks(corpus) -> None:
     reg = pd.DataFrame({"id": [1, 2], "province": ["تهران", "Atlantis"], "lat": [32.65, 0], "lon": [51.67, 0]})
     both = join(reg).estates
     assert both["reasons_fa"][0] == ("ستون استان تهران (IR-23) را می‌گوید ولی نقطه در اصفهان (IR-10) است؛ استانِ ستون نگه داشته شد",)
-    assert both["reasons_fa"][1][0].startswith("استان شناخته نشد: unknown province 'Atlantis'")
+    assert both["reasons_fa"][1][0] == "استان شناخته نشد: «Atlantis» نام یا کد هیچ استانی نیست"
     assert both["reasons_fa"][1][1] == "نقطه بیرون از ایران است و بیش از ۲۵ کیلومتر با همهٔ استان‌ها فاصله دارد"

@@ -142,3 +142,19 @@ def test_persian_variants_resolve(name, prefix, arabic, zwnj):
     if zwnj:
         text = text.replace(" ", "\u200c")
     assert geo.resolve_province(prefix + text) == expected
+
+
+@pytest.mark.parametrize("value", ["خراسان", "Atlantis", "IR-31", "Kordistn", "IR99"])
+def test_errors_also_speak_persian(value):
+    with pytest.raises(geo.NameResolutionError) as info:
+        geo.resolve_province(value)
+    fa = info.value.message_fa
+    assert f"«{value}»" in fa and fa != str(info.value)
+    assert any("\u0600" <= c <= "\u06ff" for c in fa)
+
+
+def test_ambiguous_message_in_persian_names_the_three_provinces():
+    with pytest.raises(AmbiguousNameError) as info:
+        geo.resolve_province("خراسان")
+    for name in ("خراسان رضوی (IR-09)", "خراسان شمالی (IR-28)", "خراسان جنوبی (IR-29)"):
+        assert name in info.value.message_fa
