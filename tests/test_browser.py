@@ -278,7 +278,7 @@ def test_persian_shapes_on_a_machine_without_arabic_fonts(browser, files, tmp_pa
 
     liberation = Path("/usr/share/fonts/truetype/liberation")
     if not liberation.is_dir():
-        pytest.skip("Debian's fonts-liberation is not installed")
+        pytest.fail("Debian's fonts-liberation is missing: run `make test` (it installs it) or `apt-get install fonts-liberation`")
     conf = tmp_path / "fonts.conf"
     conf.write_text('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n'
                     f"<fontconfig><dir>{liberation}</dir><cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>\n",
