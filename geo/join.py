@@ -214,7 +214,7 @@ class JoinResult:
         paths: dict[str, Path] = {}
         ok = self.estates["status"] != "rejected"
         joined = _for_file(self.estates.loc[ok])
-        paths["joined.geojson"] = _atomic_text(out / "joined.geojson", _geojson(joined))
+        paths["joined.geojson"] = atomic_write_text(out / "joined.geojson", _geojson(joined))
         paths["joined.gpkg"] = out / "joined.gpkg"
         paths["joined.gpkg"].unlink(missing_ok=True)
         joined.to_file(paths["joined.gpkg"], driver="GPKG", engine="pyogrio", layer="estates")
@@ -229,7 +229,7 @@ class JoinResult:
         rows = self.report["rows"]  # plain Python values already: no walk over 10^6 of them
         report = _jsonable({**self.summary, "map": note, "outputs": sorted(paths, key=str)})
         text = json.dumps({**report, "rows": rows}, ensure_ascii=False, indent=1, allow_nan=False, default=_json_default)
-        paths["report.json"] = _atomic_text(out / "report.json", text)
+        paths["report.json"] = atomic_write_text(out / "report.json", text)
         return paths
 
 
@@ -727,11 +727,7 @@ def _neutralise(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> Path:
-    return _atomic_text(path, _neutralise(frame).to_csv(index=False, lineterminator="\n"), encoding="utf-8-sig")
-
-
-def _atomic_text(path: Path, text: str, encoding: str = "utf-8") -> Path:
-    return atomic_write_text(path, text, encoding=encoding)
+    return atomic_write_text(path, _neutralise(frame).to_csv(index=False, lineterminator="\n"), encoding="utf-8-sig")
 
 
 def _geojson(frame: gpd.GeoDataFrame) -> str:

@@ -160,6 +160,7 @@ def _current_codes() -> frozenset[str]:
     return frozenset(s.code for s in pycountry.subdivisions.get(country_code="IR"))
 
 
+@lru_cache(maxsize=1)
 def _pycountry_keys() -> dict[str, str]:
     """Keys of pycountry's romanised names, mapped to their current ISO code."""
     out = {}
