@@ -1,6 +1,6 @@
 """geo: map Iran's industrial estates.
 
-Join Iran's 31 provinces with sourced facts about the country's industrial estates
+Join Iran's 31 provinces (and 478 counties) with sourced facts about the country's industrial estates
 (شهرک‌ها و نواحی صنعتی) and users' own estate registers, and render them as
 self-contained interactive maps.
 
@@ -38,6 +38,7 @@ from geo.errors import (
 from geo.join import JoinResult, join
 
 if TYPE_CHECKING:
+    from geo.counties import load_counties, resolve_county
     from geo.facts import load_facts
     from geo.maps import estates_map, register_map, save_map
     from geo.names import normalize_name, resolve_province
@@ -61,6 +62,8 @@ _LAZY = {
     "read_register": "geo.registers",
     "Register": "geo.registers",
     "load_provinces": "geo.provinces",
+    "load_counties": "geo.counties",
+    "resolve_county": "geo.counties",
     "load_province_stats": "geo.stats",
     "load_indicators": "geo.stats",
     "resolve_province": "geo.names",
@@ -81,6 +84,8 @@ __all__ = [
     "join",
     "JoinResult",
     "load_provinces",
+    "load_counties",
+    "resolve_county",
     "load_province_stats",
     "load_indicators",
     "resolve_province",

@@ -70,6 +70,28 @@ def provinces() -> None:
 
 
 @app.command()
+def counties(
+    province: str | None = typer.Option(None, "--province", help="Only this province's counties (a code or name)."),
+) -> None:
+    """List the counties (all 478, or one province's) with their codes, names and land areas."""
+    from rich.table import Table
+
+    from geo.counties import county_table
+    from geo.names import resolve_province
+
+    try:
+        rows = county_table()
+        if province is not None:
+            rows = rows[rows["province"] == resolve_province(province)]
+    except GeoError as exc:
+        _fail(exc)
+    table = Table("code", "province", "name_en", "name_fa", "area km²")
+    for rec in rows.itertuples():
+        table.add_row(rec.code, rec.province, rec.name_en, rec.name_fa_short, f"{rec.area_km2:,.0f}")
+    _out.print(table)
+
+
+@app.command()
 def resolve(names: list[str] = typer.Argument(..., help="Province names or codes, in any spelling.")) -> None:
     """Resolve province names or codes to ISO 3166-2:IR codes."""
     from geo.names import resolve_province

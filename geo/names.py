@@ -38,7 +38,6 @@ _ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed]")
 _PUNCT = re.compile(r"[\s\-_.,'’‘`\"()\[\]/\\:;،؛&]+")
 # Words that carry no identity: "province", the Persian ezafe "-e"/"-ye", "and"/"va".
 _LATIN_STOPWORDS = frozenset({"province", "ostan", "ostane", "e", "ye", "and", "va", "of", "the"})
-_PERSIAN_PREFIXES = ("استان",)
 _ISO_CODE = re.compile(r"^IR\s*[-\u2010-\u2015\u2212]\s*(\d{1,2})$", re.IGNORECASE)
 _FIPS_CODE = re.compile(r"^IR\s*(\d{2})$", re.IGNORECASE)
 
@@ -68,6 +67,12 @@ def normalize_name(text: str) -> str:
     >>> normalize_name("Khorāsān-e Raẕavī")
     'khorasanrazavi'
     """
+    return _key(text, "استان", _LATIN_STOPWORDS)
+
+
+def _fold_tokens(text: str) -> list[str]:
+    """The words of ``text`` once folded: Arabic letter forms to Persian, invisible
+    characters, diacritics and Latin accents removed, digits ASCII, lower case."""
     s = unicodedata.normalize("NFKC", str(text))
     s = _INVISIBLE.sub("", s)
     s = _ARABIC_MARKS.sub("", s)
@@ -75,15 +80,24 @@ def normalize_name(text: str) -> str:
     # Latin accents: decompose and drop combining marks (Persian letters are unaffected).
     s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
     s = unicodedata.normalize("NFC", s).casefold()
-    tokens = [t for t in _PUNCT.split(s) if t]
-    if tokens and tokens[0] in _PERSIAN_PREFIXES:
+    return [t for t in _PUNCT.split(s) if t]
+
+
+def _key(text: str, persian_word: str, latin_stopwords: frozenset[str]) -> str:
+    """A matching key: folded words without the Persian ``persian_word`` (leading, even
+    written together with the name, or trailing) and without ``latin_stopwords``.
+
+    Shared by the province key (word «استان», province) and the county key (word
+    «شهرستان», county) so that both levels fold names the same way.
+    """
+    tokens = _fold_tokens(text)
+    if tokens and tokens[0] == persian_word:
         tokens = tokens[1:]
-    elif tokens and tokens[0].startswith(_PERSIAN_PREFIXES) and len(tokens[0]) > len("استان"):
-        tokens[0] = tokens[0][len("استان") :]
-    if tokens and tokens[-1] in _PERSIAN_PREFIXES:
+    elif tokens and tokens[0].startswith(persian_word) and len(tokens[0]) > len(persian_word):
+        tokens[0] = tokens[0][len(persian_word) :]
+    if tokens and tokens[-1] == persian_word:
         tokens = tokens[:-1]
-    tokens = [t for t in tokens if t not in _LATIN_STOPWORDS]
-    return "".join(tokens)
+    return "".join(t for t in tokens if t not in latin_stopwords)
 
 
 @dataclass(frozen=True)
@@ -205,6 +219,14 @@ def _fa_list(items: list[str], last: str = "یا") -> str:
     return items[0] if len(items) == 1 else "، ".join(items[:-1]) + f" {last} " + items[-1]
 
 
+def _closest_hint(names_en: Iterable[str], names_fa: Iterable[str]) -> tuple[str, str]:
+    """The "; closest: …" tail of an unknown-name message, in English and in Persian."""
+    en, fa = list(names_en), list(names_fa)
+    if not en:
+        return "", ""
+    return f"; closest: {', '.join(en)}", f"؛ نزدیک‌ترین نام‌ها: {'، '.join(fa)}"
+
+
 def _raise_unresolved(value: object, key: str, idx: _Index) -> None:
     shown = f"«{value}»"
     if key in idx.ambiguous:
@@ -229,8 +251,7 @@ def _raise_unresolved(value: object, key: str, idx: _Index) -> None:
         )
     close = difflib.get_close_matches(key, list(idx.keys), n=3, cutoff=0.6) if key else []
     suggestions = tuple(dict.fromkeys(idx.display[k] for k in close))
-    hint = f"; closest: {', '.join(suggestions)}" if suggestions else ""
-    hint_fa = f"؛ نزدیک‌ترین نام‌ها: {'، '.join(suggestions)}" if suggestions else ""
+    hint, hint_fa = _closest_hint(suggestions, suggestions)
     raise UnknownNameError(
         f"unknown province {value!r}{hint}",
         value=value,

@@ -302,10 +302,23 @@ def test_by_mode_must_match_columns() -> None:
         join(pd.DataFrame({"province": ["Fars"]}), by="nearest")
 
 
+def _km_off_the_coast(code: str, lon: float, lat: float) -> str:
+    """Distance (km, one decimal) from a point to a province's land polygon, computed here
+    from the shipped boundaries in the package's equal-area projection."""
+    import geopandas as gpd
+
+    from geo.provinces import EQUAL_AREA_CRS, load_provinces
+
+    land = load_provinces(geometry="land").to_crs(EQUAL_AREA_CRS).loc[code, "geometry"]
+    point = gpd.GeoSeries(gpd.points_from_xy([lon], [lat]), crs=4326).to_crs(EQUAL_AREA_CRS).iloc[0]
+    return f"{land.distance(point) / 1000:.1f}"
+
+
 def test_coast_distance_is_documented_and_honoured() -> None:
     assert COAST_KM == 25.0
     near = join(pd.DataFrame({"lat": [27.1], "lon": [56.3]}))
-    assert near.estates["status"].tolist() == ["flagged"] and "10.6 km" in near.estates["reasons"][0][0]
+    km = _km_off_the_coast("IR-22", 56.3, 27.1)
+    assert near.estates["status"].tolist() == ["flagged"] and f"{km} km" in near.estates["reasons"][0][0]
     far = join(pd.DataFrame({"lat": [27.1], "lon": [56.3]}), coast_km=5)
     assert far.estates["status"].tolist() == ["rejected"]
 
@@ -463,8 +476,10 @@ def test_every_corpus_reason_has_a_persian_text(corpus, tmp_path) -> None:
 def test_persian_reasons_spot_checks(corpus) -> None:
     at_sea = join(corpus / "at_sea.csv", by="location").estates
     flagged = at_sea.loc[at_sea["status"] == "flagged"].iloc[0]
-    assert "10.6 km from IR-22 Hormozgan" in flagged["reasons"][0]
-    assert "۱۰٫۶ کیلومتر از هرمزگان (IR-22)" in flagged["reasons_fa"][0]
+    km = _km_off_the_coast("IR-22", 56.3, 27.1)  # the corpus's "off coast" row
+    assert f"{km} km from IR-22 Hormozgan" in flagged["reasons"][0]
+    km_fa = km.translate(str.maketrans("0123456789.", "۰۱۲۳۴۵۶۷۸۹٫"))
+    assert f"{km_fa} کیلومتر از هرمزگان (IR-22)" in flagged["reasons_fa"][0]
     ids = join(corpus / "duplicate_ids.csv").estates
     assert "(ردیف‌های ۱، ۲)" in ids["reasons_fa"][0][0] and "(rows 1, 2)" in ids["reasons"][0][0]
     reg = pd.DataFrame({"id": [1, 2], "province": ["تهران", "Atlantis"], "lat": [32.65, 0], "lon": [51.67, 0]})
