@@ -35,7 +35,7 @@ test: $(TEST_STAMP) browser
 bench: $(TEST_STAMP)
 	$(BIN)/python -m bench
 
-# Rebuild data/boundaries from Natural Earth (needs npm; see data/boundaries/README.md).
+# Rebuild data/boundaries from the OpenStreetMap files in ../shared and the npm land package (see data/boundaries/README.md).
 boundaries: $(RUNTIME_STAMP)
 	$(BIN)/python tools/build_boundaries.py
 

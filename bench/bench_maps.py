@@ -53,7 +53,7 @@ import sys
 import geopandas as gpd
 import pandas as pd
 data = sys.argv[2]
-provinces = gpd.read_file(data + "/boundaries/iran_provinces.geojson")
+provinces = gpd.read_parquet(data + "/boundaries/provinces.parquet").set_geometry("land").drop(columns="geometry").rename_geometry("geometry")
 table = pd.read_csv(data + "/yearbook/green_space_1392.csv")
 column = provinces.merge(table, on="code")[["name_en", "green_space_ha", "geometry"]]
 column.explore(column="green_space_ha").save(sys.argv[1])

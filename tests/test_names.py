@@ -158,3 +158,25 @@ def test_ambiguous_message_in_persian_names_the_three_provinces():
         geo.resolve_province("خراسان")
     for name in ("خراسان رضوی (IR-09)", "خراسان شمالی (IR-28)", "خراسان جنوبی (IR-29)"):
         assert name in info.value.message_fa
+
+
+@pytest.mark.parametrize(
+    ("fips", "code"),
+    [("IR26", "IR-23"), ("IR44", "IR-30"), ("IR33", "IR-03"), ("IR01", "IR-04"), ("IR35", "IR-02")],
+)
+def test_fips_codes_follow_geonames(fips, code):
+    """FIPS codes come from GeoNames' admin-1 table (Natural Earth's gave IR01 and IR26 twice)."""
+    assert geo.resolve_province(fips) == code
+
+
+def test_fips_column_matches_the_geonames_admin1_table():
+    from geo.names import _hasc_for_name
+
+    table = province_table().set_index("hasc")
+    lines = (data_dir() / "provinces" / "geonames_admin1_IR.tsv").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 31
+    for line in lines:
+        key, name, ascii_name, _ = line.split("\t")
+        hasc = _hasc_for_name(name)
+        assert _hasc_for_name(ascii_name) == hasc
+        assert table.at[hasc, "fips"] == "IR" + key.split(".")[1]
