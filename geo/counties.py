@@ -130,10 +130,9 @@ def display_coverage(province: str | None = None, tolerance: float = 0.01, decim
     ----------
     province
         Only this province's counties (any form :func:`geo.resolve_province` reads).
-    tolerance
-        Simplification tolerance in degrees (:func:`shapely.coverage_simplify`).
-    decimals
-        Coordinates are rounded to this many decimals, keeping every polygon valid.
+    tolerance, decimals
+        As in :func:`geo.provinces.display_coverage` (degrees; decimals kept, rounding
+        that keeps every polygon valid).
 
     Returns
     -------
