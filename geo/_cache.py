@@ -20,9 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from geo._io import atomic_write_bytes
-
-#: The per-user cache folder's application name (the distribution's name).
-APP_NAME = "iran-estates"
+from geo._paths import DISTRIBUTION
 
 #: Header of every entry: format tag, then the SHA-256 digest of the content.
 _MAGIC = b"geo-cache-1\n"
@@ -51,7 +49,7 @@ def cache_dir() -> Path | None:
         return Path(explicit) if explicit else None
     from platformdirs import user_cache_dir
 
-    return Path(user_cache_dir(APP_NAME, appauthor=False))
+    return Path(user_cache_dir(DISTRIBUTION, appauthor=False))
 
 
 def _read_entry(path: Path) -> bytes | None:
