@@ -196,3 +196,15 @@ def test_licenses_prints_every_licence_text():
     ]:
         assert f"==> {heading} <==" in result.stdout
         assert words in result.stdout.split(f"==> {heading} <==")[1].split("==>")[0]
+
+
+def test_shell_completion_offers_the_choices():
+    """The completion the installed `geo` script gives bash (what --install-completion sets up)."""
+    script = Path(sys.executable).with_name("geo")
+    for words, cword, expected in [("geo join x --by lo", "4", ["location"]),
+                                   ("geo provinces --format ", "3", ["table", "csv", "json"]),
+                                   ("geo li", "1", ["licenses"])]:  # fmt: skip
+        env = {**os.environ, "COMP_WORDS": words, "COMP_CWORD": cword, "_GEO_COMPLETE": "complete_bash"}
+        result = subprocess.run([str(script)], capture_output=True, text=True, env=env, timeout=60)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.split() == expected
