@@ -42,4 +42,4 @@ boundaries: $(RUNTIME_STAMP)
 	$(BIN)/python tools/build_boundaries.py
 
 clean:
-	rm -rf $(VENV) maps/*.html build dist *.egg-info .pytest_cache
+	rm -rf $(VENV) maps/*.html build dist third_party *.egg-info .pytest_cache
