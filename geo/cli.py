@@ -235,7 +235,7 @@ def provinces(fmt: str = format_option()) -> None:
 
 @app.command(epilog='Example: python -m geo resolve "استان آذربايجان شرقي" Kordestan IR.ES')
 def resolve(
-    names: list[str] = typer.Argument(..., metavar="NAME...", help="Province names or codes, in any spelling."),
+    names: list[str] = typer.Argument(..., metavar="NAME", help="Province names or codes, in any spelling."),
 ) -> None:
     """Resolve province names or codes to ISO 3166-2:IR codes (exit 3 when one does not resolve)."""
     from geo.names import resolve_province
