@@ -7,13 +7,14 @@ clear line on stderr and exit status 2, never a traceback.
 
 from __future__ import annotations
 
+import re
 from enum import Enum
 from pathlib import Path
 
 import typer
 from rich.console import Console
 
-from geo.errors import GeoError
+from geo.errors import DataError, GeoError
 
 app = typer.Typer(
     name="geo",
@@ -26,8 +27,46 @@ _err = Console(stderr=True)
 _out = Console()
 
 
+#: Library parameter (as errors name it, in backquotes or as their field) → its option here.
+_FLAGS = {
+    "by": "--by",
+    "crs": "--crs",
+    "id": "--id",
+    "lang": "--lang",
+    "lat": "--lat",
+    "legacy_codes": "--legacy-codes",
+    "lon": "--lon",
+    "name": "--name",
+    "province": "--province",
+    "reconcile": "--reconcile",
+    "sheet": "--sheet",
+}
+_PARAMETER = re.compile(r"`(\w+)`")
+
+
+def _message(exc: GeoError) -> str:
+    """The error as the command line says it: library parameters named by their options."""
+
+    def flag(match: re.Match[str]) -> str:
+        return _FLAGS.get(match[1], match[1])
+
+    if not isinstance(exc, DataError):
+        return _PARAMETER.sub(flag, str(exc))
+    text = _PARAMETER.sub(flag, exc.message)
+    where = [str(exc.path)] if exc.path is not None else []
+    if exc.row is not None:
+        where.append(f"row {exc.row}")
+    if exc.field in _FLAGS:
+        if _FLAGS[exc.field] not in text:
+            where.append(_FLAGS[exc.field])
+    elif exc.field is not None:
+        where.append(f"field {exc.field!r}")
+    return f"{', '.join(where)}: {text}" if where else text
+
+
 def _fail(exc: GeoError) -> None:
-    _err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
+    _err.print("[bold red]error:[/] ", end="", highlight=False, markup=True)
+    _err.print(_message(exc), highlight=False, markup=False, soft_wrap=True)
     raise typer.Exit(code=2)
 
 
@@ -42,13 +81,10 @@ def build(
     ),
 ) -> None:
     """Write the default interactive maps: OUT/iran_estates.html (fa) and OUT/iran_estates.en.html (en)."""
-    from geo.maps import LANGS, build_maps
+    from geo.i18n import LANGS
+    from geo.maps import build_maps
 
     try:
-        if lang is not None and lang not in LANGS:
-            from geo.errors import MapError
-
-            raise MapError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
         paths = build_maps(out, langs=(lang,) if lang else LANGS, tiles=tiles)
     except GeoError as exc:
         _fail(exc)
@@ -130,21 +166,29 @@ def join_register(
     """Join an estate register to the provinces; write joined, rejects, by-province, report and map."""
     from rich.progress import BarColumn, Progress, TextColumn
 
-    from geo.errors import RegisterError
-    from geo.join import join
+    from geo.i18n import check_lang
+    from geo.joining import join
 
-    if lang not in ("fa", "en"):
-        _fail(RegisterError(f"--lang must be fa or en, not {lang!r}", field="lang"))
     big = register.is_file() and register.stat().st_size > 5_000_000
+    columns = {"id": id_col, "name": name, "province": province, "lat": lat, "lon": lon, "crs": crs, "sheet": sheet}
     try:
+        check_lang(lang)
         with Progress(TextColumn("{task.description}"), BarColumn(), console=_err, disable=not big) as bar:
             task = bar.add_task("joining", total=1.0)
+
+            def progress(stage: str, done: float) -> None:
+                bar.update(task, completed=done, description=stage)
+
             result = join(
-                register, by=by, reconcile=reconcile or None, id=id_col, name=name, province=province,
-                lat=lat, lon=lon, crs=crs, sheet=sheet, legacy_codes=legacy_codes, progress=lambda stage, done: bar.update(task, completed=done, description=stage),
-            )  # fmt: skip
+                register,
+                by=by,  # type: ignore[arg-type]  # checked by join, which names the field
+                reconcile=reconcile or None,
+                legacy_codes=legacy_codes,
+                progress=progress,
+                **columns,
+            )
             bar.update(task, description="writing")
-            result.write(out, lang=lang)
+            result.write(out, lang=lang)  # type: ignore[arg-type]  # checked above
     except GeoError as exc:
         _fail(exc)
     s = result.summary
