@@ -157,7 +157,9 @@ def join_register(
     lon: str | None = typer.Option(None, "--lon", help="Column of longitudes (x)."),
     crs: str | None = typer.Option(None, "--crs", help="CRS of the coordinates, e.g. EPSG:3857."),
     sheet: str | None = typer.Option(None, "--sheet", "--layer", help="XLSX sheet or GeoPackage layer to read."),
-    legacy_codes: bool = typer.Option(False, "--legacy-codes", help="Read IR-NN codes in the earlier ISO 3166-2:IR edition."),
+    legacy_codes: bool = typer.Option(
+        False, "--legacy-codes", help="Read IR-NN codes in the earlier ISO 3166-2:IR edition."
+    ),
     by: str | None = typer.Option(None, "--by", help="attribute, location or both (default: both when available)."),
     reconcile: list[str] | None = typer.Option(None, "--reconcile", help="column=fact_id, or a JSON/CSV mapping file."),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 when any row is flagged or rejected."),
@@ -170,7 +172,6 @@ def join_register(
     from geo.joining import join
 
     big = register.is_file() and register.stat().st_size > 5_000_000
-    columns = {"id": id_col, "name": name, "province": province, "lat": lat, "lon": lon, "crs": crs, "sheet": sheet}
     try:
         check_lang(lang)
         with Progress(TextColumn("{task.description}"), BarColumn(), console=_err, disable=not big) as bar:
@@ -185,7 +186,13 @@ def join_register(
                 reconcile=reconcile or None,
                 legacy_codes=legacy_codes,
                 progress=progress,
-                **columns,
+                id=id_col,
+                name=name,
+                province=province,
+                lat=lat,
+                lon=lon,
+                crs=crs,
+                sheet=sheet,
             )
             bar.update(task, description="writing")
             result.write(out, lang=lang)  # type: ignore[arg-type]  # checked above

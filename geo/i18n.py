@@ -27,8 +27,9 @@ import csv
 import numbers
 import string
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import cache
 from types import MappingProxyType
+from typing import Any
 
 from geo._paths import data_dir
 from geo._text import persian_digits
@@ -80,7 +81,7 @@ def template_fields(template: str) -> frozenset[str]:
     return frozenset(name.split(".")[0].split("[")[0] for _, name, _, _ in parsed if name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(name: str) -> Mapping[str, tuple[str, str]]:
     """Code → (English, Persian) format strings of one catalogue of ``data/i18n/``.
 
@@ -109,7 +110,9 @@ def catalogue(name: str) -> Mapping[str, tuple[str, str]]:
         if bool(en) != bool(fa):
             raise DataError(f"{code!r} has a wording in one language only", path=path, row=i, field="fa")
         if template_fields(en) != template_fields(fa):
-            raise DataError(f"{code!r}: the English and Persian wordings name different fields", path=path, row=i, field="fa")
+            raise DataError(
+                f"{code!r}: the English and Persian wordings name different fields", path=path, row=i, field="fa"
+            )
         out[code] = (en, fa)
     return MappingProxyType(out)  # shared by every caller: read-only
 
@@ -165,12 +168,12 @@ class _PersianNumber:
 
     __slots__ = ("value",)
 
-    def __init__(self, value: numbers.Number) -> None:
+    def __init__(self, value: Any) -> None:
         self.value = value
 
     def __format__(self, spec: str) -> str:
         text = format(self.value, spec)
-        if "e" in text and spec.endswith("g") and abs(self.value) >= 1:  # type: ignore[arg-type]
+        if "e" in text and spec.endswith("g") and abs(self.value) >= 1:
             text = format(self.value, ",.0f")  # 4.25805e+06 reads as ۴٬۲۵۸٬۰۵۰ in Persian
         return persian_digits(text, separators=True)
 

@@ -189,7 +189,9 @@ def _decide_both(
         only_l,
         [
             Reason(
-                "attribute_failed_located_candidate" if code in candidates.get(value, ()) else "attribute_failed_located",
+                "attribute_failed_located_candidate"
+                if code in candidates.get(value, ())
+                else "attribute_failed_located",
                 problem=msg,
                 province=name,
             )
@@ -281,7 +283,7 @@ def _estates(
 def _summary(reg: Register, by: str, coast_km: float, status: np.ndarray) -> dict[str, Any]:
     """The report's header: what was read and how, and the count of each outcome."""
     counts = pd.Series(status).value_counts()
-    summary = {
+    summary: dict[str, Any] = {
         "source": str(reg.path) if reg.path is not None else None,
         "by": by,
         "coast_km": coast_km,
@@ -352,25 +354,25 @@ def join(
     """
     tick = progress or (lambda stage, done: None)
     tick("reading", 0.0)
-    reg = register if isinstance(register, Register) else read_register(register, **overrides)  # type: ignore[arg-type]
+    reg = register if isinstance(register, Register) else read_register(register, **overrides)
     frame = reg.frame
     prov = province_index(coast_km)
-    by = _check_by(by, reg)  # type: ignore[assignment]
+    mode = _check_by(by, reg)
     reasons = RowReasons(len(frame))
     reasons.extend(reg.reasons)
     lon = frame["lon"].to_numpy(dtype="float64", copy=True)
     lat = frame["lat"].to_numpy(dtype="float64", copy=True)
     tick("resolving provinces", 0.2)
-    if by in ("attribute", "both"):
+    if mode in ("attribute", "both"):
         attribute = _resolve_attribute(frame["province"], legacy_codes, prov)
     tick("locating points", 0.4)
-    if by in ("location", "both"):
+    if mode in ("location", "both"):
         location = locate(lon, lat, coast_km, reasons)
     tick("deciding", 0.7)
-    if by == "both":
+    if mode == "both":
         idx = _decide_both(frame["province"].to_numpy(), attribute, location, prov, reasons)
     else:
-        idx, fail = attribute[:2] if by == "attribute" else location
+        idx, fail = attribute[:2] if mode == "attribute" else location
         reasons.add(idx < 0, fail[idx < 0])
     _duplicates(frame["id"], frame["row"].to_numpy(), reasons)
     flagged = reasons.any()
@@ -379,7 +381,7 @@ def join(
     tick("aggregating", 0.8)
     estates = _estates(frame, idx, status, reasons, lon, lat, prov)
     by_province = _aggregate(frame, idx, reg.indicators, prov)
-    summary = _summary(reg, by, coast_km, status)
+    summary = _summary(reg, mode, coast_km, status)
     tick("reconciling", 0.9)
     table = reconciliation_table(by_province, reg, reconcile) if reconcile else empty_reconciliation()
     summary["reconciliation"] = table.to_dict("records")

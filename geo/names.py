@@ -209,8 +209,10 @@ def _error(
     /,
     **fields: object,
 ) -> Exception:
-    """An error of ``kind`` whose message is ``code`` of ``data/i18n/names.csv``, in both
-    languages, with ``codes`` as its candidates."""
+    """An error of ``kind`` with ``codes`` as its candidates.
+
+    Its message is ``code`` of ``data/i18n/names.csv``, in both languages.
+    """
     text = message("names", code, value=value, **fields)
     return kind(str(text), value=value, candidates=codes, message_fa=text.fa)
 
@@ -221,7 +223,9 @@ def _raise_unresolved(value: object, key: str, idx: _Index) -> None:
         described = [_describe(h) for h in hascs]
         candidates = Bilingual(", ".join(described), _fa_list([d.fa for d in described]))
         codes = tuple(_code_of(h) for h in hascs)
-        raise _error(AmbiguousNameError, "ambiguous", value, codes, candidates=candidates, note=Bilingual(note, note_fa))
+        raise _error(
+            AmbiguousNameError, "ambiguous", value, codes, candidates=candidates, note=Bilingual(note, note_fa)
+        )
     if key in idx.legacy:
         hasc = idx.legacy[key]
         raise _error(UnknownNameError, "legacy_code", value, (_code_of(hasc),), province=_describe(hasc))

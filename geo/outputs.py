@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal, Protocol
 
 import geopandas as gpd
 import numpy as np
@@ -21,15 +21,36 @@ from geo._io import atomic_write_text
 from geo.errors import DataError
 from geo.maps import register_map, save_map
 
-if TYPE_CHECKING:
-    from geo.joining import JoinResult
-
 __all__ = ["write_outputs"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def write_outputs(result: JoinResult, out_dir: str | Path, *, lang: Literal["fa", "en"] = "fa") -> dict[str, Path]:
+class Written(Protocol):
+    """What :func:`write_outputs` writes (a :class:`geo.JoinResult` has it all)."""
+
+    @property
+    def estates(self) -> gpd.GeoDataFrame:
+        """One row per register row."""
+
+    @property
+    def by_province(self) -> gpd.GeoDataFrame:
+        """The per-province table."""
+
+    @property
+    def reconciliation(self) -> pd.DataFrame:
+        """The declared comparisons."""
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        """The report without its rows."""
+
+    @property
+    def report(self) -> dict[str, Any]:
+        """The report with its rows."""
+
+
+def write_outputs(result: Written, out_dir: str | Path, *, lang: Literal["fa", "en"] = "fa") -> dict[str, Path]:
     """Write the outputs of ``result`` into ``out_dir`` (created if needed).
 
     Files: ``joined.geojson`` and ``joined.gpkg`` (joined and flagged estates),

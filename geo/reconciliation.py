@@ -11,7 +11,7 @@ import json
 import math
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pandas as pd
 
@@ -20,8 +20,6 @@ from geo.registers import Register, header_key
 
 if TYPE_CHECKING:
     import geopandas as gpd
-
-    from geo.joining import JoinResult
 
 __all__ = ["RECONCILIATION_COLUMNS", "empty_reconciliation", "parse_reconcile", "reconcile", "reconciliation_table"]
 
@@ -41,6 +39,18 @@ RECONCILIATION_COLUMNS = [
 ]
 
 Spec = Mapping[str, str] | Iterable[str] | str | Path
+
+
+class Joined(Protocol):
+    """What :func:`reconcile` needs of a join's result (a :class:`geo.JoinResult` has it)."""
+
+    @property
+    def by_province(self) -> gpd.GeoDataFrame:
+        """The per-province table of the register."""
+
+    @property
+    def register(self) -> Register | None:
+        """The register that was joined."""
 
 
 def empty_reconciliation() -> pd.DataFrame:
@@ -85,7 +95,7 @@ def parse_reconcile(spec: Spec) -> dict[str, str]:
 
 def _load_yaml(text: str, path: Path) -> Any:
     try:
-        import yaml  # type: ignore[import-untyped]  # optional: only for a YAML mapping
+        import yaml  # optional: only for a YAML mapping
     except ImportError as exc:
         raise RegisterError("YAML needs PyYAML; write the mapping as JSON or CSV", path=path) from exc
     return yaml.safe_load(text)
@@ -111,7 +121,7 @@ def _read_mapping_file(path: Path) -> dict[str, str]:
     return {str(k): str(v) for k, v in data.items()}
 
 
-def reconcile(result: JoinResult, mapping: Spec) -> pd.DataFrame:
+def reconcile(result: Joined, mapping: Spec) -> pd.DataFrame:
     """Compare aggregated register columns with published figures.
 
     Parameters
@@ -174,7 +184,9 @@ def reconciliation_table(by_province: gpd.GeoDataFrame, reg: Register, spec: Spe
         if len(fact):
             rec = fact.iloc[0]
             rows.append(
-                _compare(col, ref, "ledger", None, rec["label_en"], rec["unit"], rec["period"], values.sum(), rec["value"])
+                _compare(
+                    col, ref, "ledger", None, rec["label_en"], rec["unit"], rec["period"], values.sum(), rec["value"]
+                )
             )
             continue
         stats = load_province_stats() if stats is None else stats

@@ -1,4 +1,4 @@
-"""Interactive, self-contained, bilingual maps of Iran's provinces and industrial estates.
+r"""Interactive, self-contained, bilingual maps of Iran's provinces and industrial estates.
 
 The default map (:func:`estates_map`) shows one choropleth per declared per-province
 indicator (``data/yearbook/indicators.csv``) on a single embedded GeoJSON: switching the
@@ -25,7 +25,7 @@ Examples
 --------
 >>> m = estates_map(lang="en")
 >>> html = render_html(m)
->>> "<script src=\\"http" in html
+>>> "<script src=\"http" in html
 False
 """
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import folium
 import numpy as np
@@ -229,5 +229,3 @@ def build_maps(
     meta, stats = _load_inputs(indicators)
     maps = [(lang, _estates_map(lang, tiles, meta, stats, facts)) for lang in langs]
     return [save_map(m, Path(out) / DEFAULT_FILES[lang]) for lang, m in maps]
-
-

@@ -7,6 +7,10 @@ below are that contract, field by field: a field the script reads must be declar
 the package writes against :func:`check_page_data`). Short names (``c``, ``t``, ``r``,
 ``s``, ``ll``) keep the per-province and per-point arrays small.
 
+``map.js`` names these objects consistently, and the test relies on it: ``D`` (the page),
+``S`` (its strings), ``ind`` or ``inds[k]`` (an indicator), ``f`` (a fact) and ``f.pair``,
+``P`` (the points), ``p`` or ``.properties`` (a province feature's properties).
+
 Every text is already in the page's language (numbers with Persian digits on a Persian
 page); the script only places it, with ``textContent``.
 """

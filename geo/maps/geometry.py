@@ -35,8 +35,9 @@ def _simplified(key: str, wkb: tuple[bytes, ...]) -> tuple[tuple[str, tuple[floa
 
 
 def geometry_json(geoms: Sequence[Any]) -> list[tuple[str, tuple[float, float]]]:
-    """The polygons as GeoJSON geometry texts (coverage-simplified as a whole, then
-    rounded), each with a representative point (lat, lon) inside it.
+    """The polygons as GeoJSON geometry texts, each with a point (lat, lon) inside it.
+
+    The polygons are coverage-simplified as a whole, then rounded.
 
     The result is cached by the polygons' WKB (``key`` is its digest, so the cache
     compares a short string first).

@@ -1,5 +1,7 @@
-"""Assembling the HTML page: a folium map without CDN links, Leaflet and the font inlined,
-the data block, our script and style.
+"""Assembling the HTML page.
+
+A folium map without CDN links, with Leaflet and the font inlined, the data block, our
+script and style.
 
 Element ids are fixed, so the same inputs give byte-identical HTML. Data travels as JSON
 in a ``<script type="application/json">`` block with ``<``, ``>`` and ``&`` escaped.
@@ -68,17 +70,18 @@ class _GeoLayer(Element):
     def render(self, **kwargs: Any) -> str:
         """Add the font, style, data block and script to the page; nothing in place."""
         fig = self.get_root()
+        assert isinstance(fig, Figure) and self._parent is not None  # rendered as a child of its map
         map_var = self._parent.get_name()
         # the embedded Persian font, subset to the Arabic-script characters of this page's
         # data and strings (all of the page's own text travels in the data block)
-        font = font_face_css(font_codepoints(fig.title + self.data_json))  # type: ignore[attr-defined]
-        fig.header.add_child(_Inline(f"<style>{font}{own_css()}</style>", "geo_css"), name="geo_css")  # type: ignore[attr-defined]
-        fig.html.add_child(  # type: ignore[attr-defined]
+        font = font_face_css(font_codepoints((fig.title or "") + self.data_json))
+        fig.header.add_child(_Inline(f"<style>{font}{own_css()}</style>", "geo_css"), name="geo_css")
+        fig.html.add_child(
             _Inline(f'<script type="application/json" id="geo-data">{self.data_json}</script>', "geo_data"),
             name="geo_data",
         )
         script = _Inline(f"(function (map) {{\n{own_js()}\n}})({map_var});", "geo_js")
-        fig.script.add_child(script, name="geo_js")  # type: ignore[attr-defined]
+        fig.script.add_child(script, name="geo_js")
         return ""
 
 
@@ -132,7 +135,8 @@ def new_map(lang: str, title: str, tiles: str | None) -> folium.Map:
     assert isinstance(fig, Figure)
     fig._id = "page"
     fig._template = _FIGURE_TEMPLATE
-    fig.title = title  # type: ignore[attr-defined]
+    fig.title = title
+    # attributes our page template reads (branca's Figure does not declare them)
     fig.geo_lang = lang  # type: ignore[attr-defined]
     fig.geo_dir = "rtl" if lang == "fa" else "ltr"  # type: ignore[attr-defined]
     fig.header.add_child(_Inline(f"<style>{leaflet_css()}</style>", "leaflet_css"), name="leaflet_css")
@@ -149,13 +153,13 @@ def add_data(m: folium.Map, data: PageData) -> folium.Map:
 
 
 def render_html(m: folium.Map) -> str:
-    """The complete HTML page of a map, as a string.
+    r"""The complete HTML page of a map, as a string.
 
     Examples
     --------
     >>> from geo.maps import estates_map
     >>> html = render_html(estates_map(lang="en"))
-    >>> "<script src=\\"http" in html
+    >>> "<script src=\"http" in html
     False
     """
     return m.get_root().render()

@@ -1,5 +1,7 @@
-"""The data of a map page (:mod:`geo.maps.contract`) from tables: provinces, indicators,
-facts and register points, every text in the page's language."""
+"""The data of a map page (:mod:`geo.maps.contract`), every text in the page's language.
+
+It is made from tables: provinces, indicators, facts and register points.
+"""
 
 from __future__ import annotations
 
@@ -36,7 +38,7 @@ def _fmt(value: float | int | None, lang: str, decimals: int = 0) -> str | None:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return None
     if decimals == 0:
-        value = int(round(float(value)))
+        value = round(float(value))
         return format_number_fa(value) if lang == "fa" else f"{value:,d}"
     return format_number_fa(float(value), decimals=decimals) if lang == "fa" else f"{float(value):,.{decimals}f}"
 
@@ -51,9 +53,7 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _class_legend(
-    values: np.ndarray, scheme: str, lang: str, decimals: int
-) -> tuple[list[int], list[str], list[str]]:
+def _class_legend(values: np.ndarray, scheme: str, lang: str, decimals: int) -> tuple[list[int], list[str], list[str]]:
     """Class of each value (-1: none), and the colour and range text of each class."""
     finite = np.isfinite(values)
     if not finite.any():
@@ -67,7 +67,7 @@ def _class_legend(
     bins_text = []
     lower = low
     for upper in bins:
-        a, b = _fmt(lower, lang, decimals), _fmt(upper, lang, decimals)
+        a, b = _fmt(lower, lang, decimals) or "", _fmt(upper, lang, decimals) or ""  # finite: never empty
         bins_text.append(a if a == b else f"{a} – {b}")
         # whole numbers: the next class starts at the next whole number (e.g. 0 | 1 – 2)
         lower = upper + 1 if decimals == 0 else upper
@@ -190,7 +190,9 @@ def provinces_payload(gdf: Any, indicators: pd.DataFrame, lang: str) -> tuple[Ra
         # geometry text from GEOS (numbers and brackets only) spliced in, not re-encoded
         features.append('{"type":"Feature","properties":' + script_json(props) + ',"geometry":' + geoms[i][0] + "}")
     records = zip(ind_ids, indicators.to_dict("records"), strict=True)
-    payload = [_indicator_payload(dict(rec, id=ind_id), values[ind_id], lang, k) for k, (ind_id, rec) in enumerate(records)]
+    payload = [
+        _indicator_payload(dict(rec, id=ind_id), values[ind_id], lang, k) for k, (ind_id, rec) in enumerate(records)
+    ]
     return RawJSON('{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"), payload
 
 

@@ -25,7 +25,7 @@ from geo._text import INVISIBLE
 from geo.errors import RegisterError
 from geo.i18n import message
 from geo.reasons import Reason, RowReasons
-from geo.registers.cells import as_text, blank, clip, column_kind, parse_booleans, parse_numbers
+from geo.registers.cells import as_text, clip, column_kind, parse_booleans, parse_numbers
 from geo.registers.coordinates import coordinates, pair_column, wkt_column, wkt_geometries
 from geo.registers.readers import read_file
 from geo.registers.vocabulary import DIGITS, ROLE_WORDS, ROLES, header_key, vocabulary, without_parens
@@ -107,7 +107,9 @@ def _find_columns(frame: pd.DataFrame, overrides: Mapping[str, str | None], path
             col = wanted if wanted in frame.columns else keys.get(header_key(wanted))
             if col is None:
                 columns = list(map(str, frame.columns))
-                raise RegisterError(f"no column {wanted!r} for {role}; the columns are {columns}", path=path, field=wanted)
+                raise RegisterError(
+                    f"no column {wanted!r} for {role}; the columns are {columns}", path=path, field=wanted
+                )
             found[role] = col
             continue
         for alias in names[role]:

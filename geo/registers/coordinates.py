@@ -1,5 +1,6 @@
-"""Coordinates of register rows, in EPSG:4326: from lat/lon columns, a column of pairs,
-WKT/WKB cells or a geometry column, in any CRS pyproj knows.
+"""Coordinates of register rows, in EPSG:4326, in any CRS pyproj knows.
+
+They come from lat/lon columns, a column of pairs, WKT/WKB cells or a geometry column.
 
 Cells are read as decimal degrees, degrees-minutes-seconds («35°41′24″N») or, in
 geographic coordinates, with a decimal comma («35,69»). A coordinate that cannot be used
@@ -15,12 +16,12 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo._text import fold
 from geo.errors import RegisterError
 from geo.i18n import message
 from geo.reasons import Reason, RowReasons
 from geo.registers.cells import blank, clip, parse_numbers
 from geo.registers.vocabulary import DIGITS, ROLE_WORDS, STRIP, header_key, role_keys, without_parens
-from geo._text import fold
 
 __all__ = ["coordinates", "pair_column", "wkt_column", "wkt_geometries"]
 
@@ -73,8 +74,10 @@ def _degrees(text: str) -> tuple[float, str | None] | None:
 def _coordinate_cells(
     cells: pd.Series, values: np.ndarray, invalid: np.ndarray, role: str, geographic: bool
 ) -> tuple[list[str], dict[int, Reason]]:
-    """Read the coordinate cells :func:`parse_numbers` could not: degrees-minutes-seconds
-    («35°41′24″N») and, in geographic coordinates, a decimal comma («35,69»).
+    """Read the coordinate cells :func:`parse_numbers` could not.
+
+    Those are degrees-minutes-seconds («35°41′24″N») and, in geographic coordinates, a
+    decimal comma («35,69»).
 
     ``values`` and ``invalid`` are updated in place. Returns file warnings and, per row
     position, a reason that replaces "not a number".
@@ -131,14 +134,17 @@ def _pair(text: str) -> tuple[float, float, bool] | None:
     first, second = _degrees(parts[0]), _degrees(parts[1])
     if first is None or second is None:
         return None
-    if first[1] == "lon" and second[1] in ("lat", None) or second[1] == "lat" and first[1] is None:
+    if (first[1] == "lon" and second[1] in ("lat", None)) or (second[1] == "lat" and first[1] is None):
         return second[0], first[0], True
     return first[0], second[0], False
 
 
 def _pairs(cells: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Latitude, longitude, a mask of unreadable cells and one of cells read as lon, lat
-    (their hemisphere letters said so) of a column of coordinate pairs («35.69, 51.39»)."""
+    """Read a column of coordinate pairs («35.69, 51.39»).
+
+    Returns latitude, longitude, a mask of unreadable cells and one of cells read as
+    lon, lat (their hemisphere letters said so).
+    """
     n = len(cells)
     lat, lon = np.full(n, np.nan), np.full(n, np.nan)
     empty = blank(cells)
@@ -246,7 +252,9 @@ def _from_pair_column(cells: pd.Series, reasons: RowReasons, warnings: list[str]
     return lat, lon
 
 
-def _from_column(cells: pd.Series, role: str, proj: _Projection, reasons: RowReasons, warnings: list[str]) -> np.ndarray:
+def _from_column(
+    cells: pd.Series, role: str, proj: _Projection, reasons: RowReasons, warnings: list[str]
+) -> np.ndarray:
     """The values of a lat or lon column; cells that are not numbers get a reason."""
     values, invalid = parse_numbers(cells)
     if invalid.any() or (proj.src is None and (np.abs(np.nan_to_num(values)) > 180).any()):
@@ -261,11 +269,12 @@ def _from_column(cells: pd.Series, role: str, proj: _Projection, reasons: RowRea
     return values
 
 
-def _from_geometry(
-    geometry: Any, proj: _Projection, reasons: RowReasons, lon: np.ndarray, lat: np.ndarray
-) -> None:
-    """Fill ``lon``/``lat`` from a geometry column: points as they are, outlines by a point
-    on their surface; invalid, empty and odd shapes get a reason."""
+def _from_geometry(geometry: Any, proj: _Projection, reasons: RowReasons, lon: np.ndarray, lat: np.ndarray) -> None:
+    """Fill ``lon``/``lat`` from a geometry column.
+
+    Points are taken as they are, outlines by a point on their surface; invalid, empty
+    and odd shapes get a reason.
+    """
     geoms = np.asarray(geometry.values if hasattr(geometry, "values") else geometry, dtype=object)
     present = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
     if present.any():

@@ -8,7 +8,7 @@ names the most estate columns.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -38,7 +38,7 @@ def _header_score(cells: Iterable[object], wanted: frozenset[str]) -> int:
     return len(roles) + len(keys & wanted)
 
 
-def _merged(upper: list[object], lower: list[object]) -> list[object]:
+def _merged(upper: Sequence[object], lower: Sequence[object]) -> list[object]:
     """Two header rows as one: the lower cell where it is filled, else the upper one."""
     width = max(len(upper), len(lower))
     upper = [*upper, *[None] * (width - len(upper))]
@@ -46,7 +46,7 @@ def _merged(upper: list[object], lower: list[object]) -> list[object]:
     return [b if is_filled(b) else a for a, b in zip(upper, lower, strict=True)]
 
 
-def find_header(rows: list[list[object]], wanted: frozenset[str]) -> tuple[int, list[object] | None, int]:
+def find_header(rows: Sequence[Sequence[object]], wanted: frozenset[str]) -> tuple[int, list[object] | None, int]:
     """Where the header is among the first rows.
 
     Returns the index of the header row (the data start after it), the header cells when
@@ -102,7 +102,7 @@ def header_names(cells: Iterable[object]) -> tuple[list[str], list[str]]:
     return names, warnings
 
 
-def header_warnings(index: int, merged: bool, rows: list[list[object]], where: str) -> list[str]:
+def header_warnings(index: int, merged: bool, rows: Sequence[Sequence[object]], where: str) -> list[str]:
     """A warning when the header is not the first row (``where`` is ``line`` or ``row``)."""
     one, many = _WHERE[where]
     if merged:

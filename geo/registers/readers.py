@@ -137,7 +137,9 @@ def _decode_mixed(data: bytes) -> tuple[str, list[str]]:
     return "\n".join(out), [message("warnings", "mixed_encodings", lines=lines)]
 
 
-def _sniff(lines: list[str], sep: str | None, wanted: frozenset[str], path: Path) -> tuple[str, list[list[str]], int, list[object] | None]:
+def _sniff(
+    lines: list[str], sep: str | None, wanted: frozenset[str], path: Path
+) -> tuple[str, list[list[str]], int, list[object] | None]:
     """The delimiter whose rows hold the best header, those rows, the header index and merged header."""
     candidates = [sep] if sep is not None else ["\t", ",", ";", "|"]
     found = []
@@ -146,7 +148,7 @@ def _sniff(lines: list[str], sep: str | None, wanted: frozenset[str], path: Path
             rows = [list(r) for r in csv.reader(lines, delimiter=candidate)]
         except csv.Error:
             continue
-        index, merged, score = find_header(rows, wanted)  # type: ignore[arg-type]
+        index, merged, score = find_header(rows, wanted)
         count = lines[0].count(candidate) if lines else 0
         found.append(((score, count, -order), candidate, rows, index, merged))
     if not found:
@@ -190,13 +192,15 @@ def _read_delimited(path: Path, sep: str | None, wanted: frozenset[str]) -> Cell
         warnings += dup_warnings
     else:
         frame.columns = pd.Index([str(c).strip(STRIP) for c in frame.columns])
-    warnings += header_warnings(index, merged is not None, rows, "line")  # type: ignore[arg-type]
+    warnings += header_warnings(index, merged is not None, rows, "line")
     return Cells(frame.reset_index(drop=True), warnings=warnings)
 
 
 def _sheet_rows(path: Path, sheet: str | None, wanted: frozenset[str]) -> tuple[list[str], str, list[list[object]]]:
-    """The workbook's sheet names, the sheet to read (the one named, else the first whose
-    header names estate columns) and its rows."""
+    """The workbook's sheet names, the sheet to read and its rows.
+
+    The sheet read is the one named, else the first whose header names estate columns.
+    """
     from openpyxl import load_workbook
 
     try:
@@ -228,7 +232,13 @@ def _read_xlsx(path: Path, sheet: str | None, wanted: frozenset[str]) -> Cells:
     names, chosen, rows = _sheet_rows(path, sheet, wanted)
     warnings: list[str] = []
     if len(names) > 1:
-        code = "sheets_named" if sheet is not None else "sheets_first" if chosen == names[0] else "sheets_first_with_columns"
+        code = (
+            "sheets_named"
+            if sheet is not None
+            else "sheets_first"
+            if chosen == names[0]
+            else "sheets_first_with_columns"
+        )
         warnings.append(message("warnings", code, count=len(names), names=", ".join(map(repr, names)), chosen=chosen))
     while rows and not any(is_filled(c) for c in rows[-1]):
         rows.pop()  # Excel keeps formatted but empty rows in the used range

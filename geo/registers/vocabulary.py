@@ -17,7 +17,17 @@ from geo._text import DIGIT_MAP, MATCH_LETTERS, fold
 from geo.errors import DataError
 from geo.i18n import Bilingual
 
-__all__ = ["ROLES", "ROLE_WORDS", "STRIP", "Vocabulary", "bool_key", "header_key", "role_keys", "vocabulary", "without_parens"]
+__all__ = [
+    "ROLES",
+    "ROLE_WORDS",
+    "STRIP",
+    "Vocabulary",
+    "bool_key",
+    "header_key",
+    "role_keys",
+    "vocabulary",
+    "without_parens",
+]
 
 #: The columns a register may have, besides its indicators.
 ROLES = ("id", "name", "province", "lat", "lon")
