@@ -246,23 +246,13 @@ def _validate_row(cells: dict[str, str], row: int, path: Path, seen: dict[str, i
     }
 
 
+#: The columns of :func:`load_facts`: the ledger's, with the period's first and last day.
 _OUTPUT_COLUMNS = (
-    "id",
-    "theme",
-    "label_en",
-    "label_fa",
-    "value",
-    "unit",
-    "subject",
-    "scope",
-    "period",
+    *REQUIRED_COLUMNS[: REQUIRED_COLUMNS.index("period") + 1],
     "period_start",
     "period_end",
-    "source_phrase",
-    "approx",
-    "hse_panel",
-    "counterpart",
-    "note",
+    *REQUIRED_COLUMNS[REQUIRED_COLUMNS.index("period") + 1 :],
+    *OPTIONAL_COLUMNS,
 )
 
 
