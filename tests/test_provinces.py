@@ -146,7 +146,7 @@ def test_cached_tables_cannot_be_corrupted_by_a_caller():
         before = load().copy()
         first[first.columns[1]] = "changed"
         first["added"] = 1
-        first.drop(first.index[:5], inplace=True)
+        del first[first.columns[0]]
         assert load().equals(before), load.__name__
     assert geo.resolve_province("IR.ES") == "IR-10"
     with pytest.raises(TypeError):
