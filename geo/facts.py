@@ -366,7 +366,7 @@ def facts_table(facts: pd.DataFrame | None = None) -> Any:
         ("scope", "left"),
         ("label_en", "left"),
     ):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]  # the literals rich names
     for rec in facts_as_records(facts):
         table.add_row(rec["id"], rec["theme"], _value_text(rec), rec["unit"], rec["scope"], rec["label_en"])
     return table
@@ -417,5 +417,5 @@ def format_facts(
 
         console = Console(file=io.StringIO(), width=width, color_system=None)
         console.print(facts_table(facts))
-        return console.file.getvalue()  # type: ignore[attr-defined]
+        return console.file.getvalue()  # type: ignore[attr-defined]  # the StringIO given above
     raise GeoError(f"unknown format {fmt!r} (choose one of {', '.join(FORMATS)})")
