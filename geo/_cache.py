@@ -14,6 +14,7 @@ damaged bytes.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections.abc import Callable
@@ -28,11 +29,11 @@ _DIGEST_SIZE = hashlib.sha256().digest_size
 
 
 def cache_dir() -> Path | None:
-    """The cache folder: ``$GEO_CACHE_DIR``, else the platform's per-user cache folder.
+    r"""The cache folder: ``$GEO_CACHE_DIR``, else the platform's per-user cache folder.
 
     The default comes from :func:`platformdirs.user_cache_dir` (``~/.cache/iran-estates``
     on Linux, honouring ``$XDG_CACHE_HOME``; ``~/Library/Caches/iran-estates`` on macOS;
-    ``%LOCALAPPDATA%\\iran-estates\\Cache`` on Windows). ``GEO_CACHE_DIR=""`` (empty)
+    ``%LOCALAPPDATA%\iran-estates\Cache`` on Windows). ``GEO_CACHE_DIR=""`` (empty)
     turns the cache off.
 
     Examples
@@ -63,10 +64,9 @@ def _read_entry(path: Path) -> bytes | None:
         data = raw[head:]
         if hashlib.sha256(data).digest() == raw[len(_MAGIC) : head]:
             return data
-    try:
+    # the rebuilt entry replaces it, or the cache is read-only: still no harm
+    with contextlib.suppress(OSError):
         path.unlink()
-    except OSError:
-        pass  # the rebuilt entry replaces it, or the cache is read-only: still no harm
     return None
 
 

@@ -34,12 +34,16 @@ def licence_files() -> dict[str, str]:
     try:
         dist = importlib.metadata.distribution(DISTRIBUTION)
     except importlib.metadata.PackageNotFoundError as exc:
-        raise GeoError(f"geo is not installed as {DISTRIBUTION!r}; install it (pip install -e .) to read its licences") from exc
+        raise GeoError(
+            f"geo is not installed as {DISTRIBUTION!r}; install it (pip install -e .) to read its licences"
+        ) from exc
     texts = {}
     for name in dist.metadata.get_all("License-File") or []:
         text = dist.read_text(f"licenses/{name}")
         if text is None:
-            raise GeoError(f"the {DISTRIBUTION} install lists the licence file {name!r} but does not hold it; reinstall it")
+            raise GeoError(
+                f"the {DISTRIBUTION} install lists the licence file {name!r} but does not hold it; reinstall it"
+            )
         texts[name] = text
     return texts
 

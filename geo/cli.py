@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -30,7 +31,7 @@ from rich.console import Console
 from rich.text import Text
 from typer.core import TyperGroup
 
-from geo.errors import GeoError
+from geo.errors import DataError, GeoError
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -47,7 +48,7 @@ _out = Console(markup=False, highlight=False, emoji=False, soft_wrap=True)
 _err = Console(stderr=True, markup=False, highlight=False, emoji=False, soft_wrap=True)
 
 
-def _say(text: str) -> None:
+def _say(text: Any) -> None:
     """One line (or a rich renderable) for a person, on stdout, never read as markup."""
     _out.print(text)
 
@@ -63,8 +64,45 @@ def _error_line(message: str) -> None:
     _err.print(Text.assemble(("error:", "bold red"), " ", one_line))
 
 
+#: Library parameter (as errors name it, in backquotes or as their field) → its option here.
+_FLAGS = {
+    "by": "--by",
+    "crs": "--crs",
+    "id": "--id",
+    "lang": "--lang",
+    "lat": "--lat",
+    "legacy_codes": "--legacy-codes",
+    "lon": "--lon",
+    "name": "--name",
+    "province": "--province",
+    "reconcile": "--reconcile",
+    "sheet": "--sheet",
+}
+_PARAMETER = re.compile(r"`(\w+)`")
+
+
+def _message(exc: GeoError) -> str:
+    """The error as the command line says it: library parameters named by their options."""
+
+    def flag(match: re.Match[str]) -> str:
+        return _FLAGS.get(match[1], match[1])
+
+    if not isinstance(exc, DataError):
+        return _PARAMETER.sub(flag, str(exc))
+    text = _PARAMETER.sub(flag, exc.message)
+    where = [str(exc.path)] if exc.path is not None else []
+    if exc.row is not None:
+        where.append(f"row {exc.row}")
+    if exc.field in _FLAGS:
+        if _FLAGS[exc.field] not in text:
+            where.append(_FLAGS[exc.field])
+    elif exc.field is not None:
+        where.append(f"field {exc.field!r}")
+    return f"{', '.join(where)}: {text}" if where else text
+
+
 def _fail(exc: GeoError | str, code: int = EXIT_INPUT) -> None:
-    _error_line(str(exc))
+    _error_line(exc if isinstance(exc, str) else _message(exc))
     raise typer.Exit(code=code)
 
 
@@ -134,9 +172,11 @@ def _not_one_of(value: str, choices: Sequence[str]) -> str:
     return f"{_quote(value)} is not one of {', '.join(choices)}{hint}"
 
 
-def choice_option(default: str | None, *decls: str, choices: Sequence[str], help: str) -> Any:
-    """A typer option limited to ``choices``: listed in --help, completed by the shell, and
-    checked with a "did you mean" suggestion (upper or lower case both accepted).
+def choice_option(default: str | None, *decls: str, choices: Sequence[str], help: str) -> Any:  # noqa: A002
+    """A typer option limited to ``choices``, with a "did you mean" suggestion.
+
+    Listed in --help, completed by the shell, upper or lower case both accepted. ``help``
+    keeps typer's own parameter name.
 
     Examples
     --------
@@ -208,14 +248,18 @@ def _run(work: Callable[[], Any]) -> Any:
 def build(
     out: Path = typer.Option(Path("maps"), "--out", help="Folder to write the maps into (created if missing)."),
     lang: str | None = choice_option(
-        None, "--lang", choices=LANG_CHOICES, help="Write only this language: fa (iran_estates.html) or en (iran_estates.en.html)."
+        None,
+        "--lang",
+        choices=LANG_CHOICES,
+        help="Write only this language: fa (iran_estates.html) or en (iran_estates.en.html).",
     ),
     tiles: str | None = typer.Option(
         None, "--tiles", help="Opt-in tile basemap, an xyzservices name such as CartoDB.Positron (needs the network)."
     ),
 ) -> None:
     """Write the default interactive maps: OUT/iran_estates.html (fa) and OUT/iran_estates.en.html (en)."""
-    from geo.maps import LANGS, build_maps
+    from geo.i18n import LANGS
+    from geo.maps import build_maps
 
     _check_out_dir(out)
     paths = _run(lambda: build_maps(out, langs=(lang,) if lang else LANGS, tiles=tiles))
@@ -228,8 +272,13 @@ def provinces(fmt: str = format_option()) -> None:
     """List the 31 provinces: ISO 3166-2:IR code, names, capital, area (km²)."""
     from geo.provinces import province_table
 
-    columns = {"code": "code", "name_en": "name_en", "name_fa": "name_fa", "capital_en": "capital",
-               "area_km2": "area km²"}  # fmt: skip
+    columns = {
+        "code": "code",
+        "name_en": "name_en",
+        "name_fa": "name_fa",
+        "capital_en": "capital",
+        "area_km2": "area km²",
+    }
     print_listing(province_table(), fmt, columns)
 
 
@@ -262,12 +311,15 @@ def facts(
     if fmt == "table":
         _say(facts_table(table))
     else:
-        _write(_run(lambda: format_facts(table, fmt)))
+        _write(_run(lambda: format_facts(table, fmt)))  # type: ignore[arg-type]  # csv or json here
 
 
 @app.command(
     "join",
-    epilog='Example: python -m geo join my_estates.xlsx --out out --by both --reconcile "fire_stations=hse_fire_stations_built"',
+    epilog=(
+        "Example: python -m geo join my_estates.xlsx --out out --by both"
+        ' --reconcile "fire_stations=hse_fire_stations_built"'
+    ),
 )
 def join_register(
     register: Path = typer.Argument(..., help="Estate register: CSV/TSV, XLSX, GeoJSON, GeoPackage or Parquet."),
@@ -279,31 +331,54 @@ def join_register(
     lon: str | None = typer.Option(None, "--lon", help="Column of longitudes (x)."),
     crs: str | None = typer.Option(None, "--crs", help="CRS of the coordinates, e.g. EPSG:3857."),
     sheet: str | None = typer.Option(None, "--sheet", "--layer", help="XLSX sheet or GeoPackage layer to read."),
-    legacy_codes: bool = typer.Option(False, "--legacy-codes", help="Read IR-NN codes in the earlier ISO 3166-2:IR edition."),
-    by: str | None = choice_option(
-        None, "--by", choices=BY_CHOICES, help="Join by the province column, by location, or both (default: both when the file has both)."
+    legacy_codes: bool = typer.Option(
+        False, "--legacy-codes", help="Read IR-NN codes in the earlier ISO 3166-2:IR edition."
     ),
-    reconcile: list[str] | None = typer.Option(None, "--reconcile", metavar="COLUMN=FACT_ID", help="column=fact_id, or a JSON/CSV mapping file."),
+    by: str | None = choice_option(
+        None,
+        "--by",
+        choices=BY_CHOICES,
+        help="Join by the province column, by location, or both (default: both when the file has both).",
+    ),
+    reconcile: list[str] | None = typer.Option(
+        None, "--reconcile", metavar="COLUMN=FACT_ID", help="column=fact_id, or a JSON/CSV mapping file."
+    ),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 when any row is flagged or rejected."),
     lang: str = choice_option("fa", "--lang", choices=LANG_CHOICES, help="Language of map.html."),
 ) -> None:
     """Join an estate register to the provinces; write joined, rejects, by-province, report and map."""
     from rich.progress import BarColumn, Progress, TextColumn
 
-    from geo.join import join
+    from geo.joining import join
 
     _check_out_dir(out)
     big = register.is_file() and register.stat().st_size > 5_000_000
 
     def work() -> Any:
-        with Progress(TextColumn("{task.description}", markup=False), BarColumn(), console=_err, disable=not big) as bar:
+        with Progress(
+            TextColumn("{task.description}", markup=False), BarColumn(), console=_err, disable=not big
+        ) as bar:
             task = bar.add_task("joining", total=1.0)
+
+            def progress(stage: str, done: float) -> None:
+                bar.update(task, completed=done, description=stage)
+
             result = join(
-                register, by=by, reconcile=reconcile or None, id=id_col, name=name, province=province,
-                lat=lat, lon=lon, crs=crs, sheet=sheet, legacy_codes=legacy_codes, progress=lambda stage, done: bar.update(task, completed=done, description=stage),
-            )  # fmt: skip
+                register,
+                by=by,  # type: ignore[arg-type]  # a choice of BY_CHOICES, checked by its option
+                reconcile=reconcile or None,
+                legacy_codes=legacy_codes,
+                progress=progress,
+                id=id_col,
+                name=name,
+                province=province,
+                lat=lat,
+                lon=lon,
+                crs=crs,
+                sheet=sheet,
+            )
             bar.update(task, description="writing")
-            result.write(out, lang=lang)
+            result.write(out, lang=lang)  # type: ignore[arg-type]  # a choice of LANG_CHOICES
         return result
 
     s = _run(work).summary
