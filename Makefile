@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 TEST_STAMP    := $(VENV)/.test-installed
 
-.PHONY: maps test bench install browser clean boundaries
+.PHONY: maps test lint bench install browser clean boundaries
 
 maps: $(RUNTIME_STAMP)
 	$(BIN)/python -m geo build
@@ -17,7 +17,9 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(RUNTIME_STAMP): pyproject.toml | $(BIN)/python
+$(RUNTIME_STAMP): pyproject.toml hatch_build.py | $(BIN)/python
+	@# the distribution was named geo before it became iran-estates: drop a stale install of it
+	@if $(BIN)/python -m pip show --quiet geo >/dev/null 2>&1; then $(BIN)/python -m pip uninstall --quiet -y geo; fi
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
@@ -29,7 +31,13 @@ $(TEST_STAMP): pyproject.toml $(RUNTIME_STAMP)
 browser:
 	@bash tools/ensure_chromium.sh
 
-test: $(TEST_STAMP) browser
+# Lint, format and type checks of geo/ (configured in pyproject.toml); `make test` runs them first.
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check geo
+	$(BIN)/ruff format --check geo
+	$(BIN)/mypy
+
+test: lint browser
 	$(BIN)/python -m pytest
 
 bench: $(TEST_STAMP)
@@ -40,4 +48,4 @@ boundaries: $(RUNTIME_STAMP)
 	$(BIN)/python tools/build_boundaries.py
 
 clean:
-	rm -rf $(VENV) maps/*.html build dist *.egg-info .pytest_cache
+	rm -rf $(VENV) maps/*.html build dist third_party *.egg-info .pytest_cache

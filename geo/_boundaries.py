@@ -77,6 +77,14 @@ def simplified_coverage(frame: gpd.GeoDataFrame, tolerance: float, decimals: int
     geoms = frame.geometry.to_numpy()
     simple = shapely.coverage_simplify(geoms, tolerance) if tolerance > 0 else geoms
     rounded = shapely.set_precision(simple, 10.0**-decimals)
-    if not (shapely.is_valid(rounded).all() and bool(shapely.coverage_is_valid(rounded)) and not shapely.is_empty(rounded).any()):
-        raise DataError(f"the land polygons are not a valid coverage once simplified at {tolerance} and rounded to {decimals} decimals", path=data_dir() / path)
+    if not (
+        shapely.is_valid(rounded).all()
+        and bool(shapely.coverage_is_valid(rounded))
+        and not shapely.is_empty(rounded).any()
+    ):
+        raise DataError(
+            f"the land polygons are not a valid coverage once simplified at {tolerance}"
+            f" and rounded to {decimals} decimals",
+            path=data_dir() / path,
+        )
     return frame.set_geometry(gpd.GeoSeries(rounded, index=frame.index, crs=4326))

@@ -25,9 +25,10 @@ import pandas as pd
 
 from geo._boundaries import Geometry, attribute_table, read_boundaries, simplified_coverage, with_geometry
 from geo.errors import AmbiguousNameError, UnknownNameError
-from geo.names import _LATIN_STOPWORDS, _closest_hint, _fa_list, _key, resolve_province
+from geo.i18n import Bilingual, message, province_label
+from geo.names import _LATIN_STOPWORDS, _error, _fa_list, _key, resolve_province
 
-__all__ = ["load_counties", "resolve_county", "county_table", "display_coverage", "COUNTIES_FILE"]
+__all__ = ["load_counties", "resolve_county", "county_table", "county_label", "display_coverage", "COUNTIES_FILE"]
 
 #: The processed county file (GeoParquet), relative to the data folder.
 COUNTIES_FILE = "boundaries/counties.parquet"
@@ -59,6 +60,13 @@ def _read() -> gpd.GeoDataFrame:
 
 
 @lru_cache(maxsize=1)
+def _table() -> pd.DataFrame:
+    df = attribute_table(COUNTIES_FILE, _COLUMNS)
+    for col in ("wikidata", "name_en"):
+        df[col] = df[col].fillna("")
+    return df.set_index("code", drop=False).rename_axis(None)
+
+
 def county_table() -> pd.DataFrame:
     """The county attributes without geometry (fast; used by the name resolver).
 
@@ -73,10 +81,7 @@ def county_table() -> pd.DataFrame:
     >>> county_table().shape[0]
     478
     """
-    df = attribute_table(COUNTIES_FILE, _COLUMNS)
-    for col in ("wikidata", "name_en"):
-        df[col] = df[col].fillna("")
-    return df.set_index("code", drop=False).rename_axis(None)
+    return _table().copy()
 
 
 def load_counties(province: str | None = None, geometry: Geometry = "land") -> gpd.GeoDataFrame:
@@ -160,44 +165,46 @@ def display_coverage(province: str | None = None, tolerance: float = 0.01, decim
 @dataclass(frozen=True)
 class _Index:
     keys: dict[str, tuple[str, ...]]  # key -> county codes (more than one: ambiguous)
-    display: dict[str, str]  # key -> a readable form, for suggestions
 
 
 @lru_cache(maxsize=1)
 def _index() -> _Index:
-    table = county_table()
     keys: dict[str, list[str]] = {}
-    display: dict[str, str] = {}
-    for rec in table.itertuples():
+    for rec in _table().itertuples():
         for form in (rec.name_fa, rec.name_fa_short, rec.name_en):
             key = county_key(form) if form else ""
-            if not key:
-                continue
-            codes = keys.setdefault(key, [])
-            if rec.code not in codes:
-                codes.append(rec.code)
-            display.setdefault(key, form)
-    return _Index({k: tuple(v) for k, v in keys.items()}, display)
+            if key and rec.code not in keys.setdefault(key, []):
+                keys[key].append(rec.code)
+    return _Index({k: tuple(v) for k, v in keys.items()})
 
 
-def _describe(code: str, lang: str = "en") -> str:
-    """``r6554961 Tabriz County (IR-03 East Azerbaijan)``, or in Persian
-    ``شهرستان تبریز (آذربایجان شرقی، IR-03)``."""
-    from geo.provinces import province_table
-
-    rec = county_table().loc[code]
-    prov = province_table().set_index("code").loc[rec["province"]]
-    if lang == "fa":
-        return f"{rec['name_fa']} ({prov['name_fa']}، {rec['province']})"
-    name = rec["name_en"] or rec["name_fa"]
-    return f"{code} {name} ({rec['province']} {prov['name_en']})"
-
-
-def _province_label(code: str | None, lang: str = "en") -> str:
+def _province(code: str) -> Bilingual:
     from geo.provinces import province_table
 
     rec = province_table().set_index("code").loc[code]
-    return f"{rec['name_fa']} ({code})" if lang == "fa" else f"{code} {rec['name_en']}"
+    return province_label(code, rec["name_en"], rec["name_fa"])
+
+
+def county_label(code: str) -> Bilingual:
+    """How a sentence names a county: its code, name and province, in English and Persian.
+
+    Examples
+    --------
+    >>> label = county_label("r6554961")
+    >>> label.en
+    'r6554961 Tabriz County (IR-03 East Azerbaijan)'
+    >>> label.fa
+    'شهرستان تبریز (r6554961) در استان آذربایجان شرقی (IR-03)'
+    """
+    rec = _table().loc[code]
+    name = Bilingual(rec["name_en"] or rec["name_fa"], rec["name_fa"])
+    return message("names", "county_label", code=code, name=name, province=_province(rec["province"]))
+
+
+def _labels(codes: tuple[str, ...]) -> Bilingual:
+    """Counties as a sentence lists them («A; B» / «A یا B»)."""
+    labels = [county_label(c) for c in codes]
+    return Bilingual("; ".join(labels), _fa_list([lab.fa for lab in labels]))
 
 
 def resolve_county(name: str, province: str | None = None) -> str:
@@ -225,7 +232,8 @@ def resolve_county(name: str, province: str | None = None) -> str:
         The name fits counties in more than one province (``candidates`` holds their
         codes; the messages name them in English and Persian). Give ``province``.
     UnknownNameError
-        No county is known by that name (in that province); the closest names are listed.
+        No county is known by that name (in that province): the counties of that name
+        elsewhere, or else the closest names, are its ``candidates`` and are named.
 
     Examples
     --------
@@ -235,15 +243,13 @@ def resolve_county(name: str, province: str | None = None) -> str:
     True
     """
     if not isinstance(name, str):
-        raise UnknownNameError(
-            f"county must be text, got {name!r}", value=name, message_fa=f"نام شهرستان باید متن باشد، نه {name!r}"
-        )
+        raise _error(UnknownNameError, "county_not_text", name, ())
     return _resolve(name, None if province is None else resolve_province(province))
 
 
 @lru_cache(maxsize=4096)
 def _resolve(name: str, province: str | None) -> str:
-    table = county_table()
+    table = _table()
     stripped = name.strip()
     if stripped in table.index and (province is None or table.at[stripped, "province"] == province):
         return stripped
@@ -253,32 +259,29 @@ def _resolve(name: str, province: str | None) -> str:
     codes = everywhere if province is None else tuple(c for c in everywhere if table.at[c, "province"] == province)
     if len(codes) == 1:
         return codes[0]
-    shown = f"«{name}»"
-    if everywhere and not codes:
-        raise UnknownNameError(
-            f"county {name!r} is not in {_province_label(province)}: it is {'; '.join(_describe(c) for c in everywhere)}",
-            value=name,
-            candidates=everywhere,
-            message_fa=f"{shown} در استان {_province_label(province, 'fa')} نیست؛"
-            f" {_fa_list([_describe(c, 'fa') for c in everywhere])} است",
-        )
     if len(codes) > 1:
-        raise AmbiguousNameError(
-            f"county name {name!r} is ambiguous: it may mean {'; '.join(_describe(c) for c in codes)}."
-            " Give the province to choose.",
-            value=name,
-            candidates=codes,
-            message_fa=f"{shown} ممکن است {_fa_list([_describe(c, 'fa') for c in codes])} باشد؛ استان را هم بدهید.",
+        raise _error(AmbiguousNameError, "county_ambiguous", name, codes, candidates=_labels(codes))
+    if everywhere:
+        raise _error(
+            UnknownNameError,
+            "county_elsewhere",
+            name,
+            everywhere,
+            province=_province(province or ""),
+            candidates=_labels(everywhere),
         )
-    pool = list(idx.keys) if province is None else [k for k, cs in idx.keys.items() if any(table.at[c, "province"] == province for c in cs)]
+    _raise_unknown(name, key, province)
+    raise AssertionError("unreachable")
+
+
+def _raise_unknown(name: str, key: str, province: str | None) -> None:
+    """An unknown county name: the closest names (in ``province``) as candidates."""
+    table, keys = _table(), _index().keys
+    pool = [k for k, cs in keys.items() if province is None or any(table.at[c, "province"] == province for c in cs)]
     close = difflib.get_close_matches(key, pool, n=3, cutoff=0.6) if key else []
-    candidates = tuple(dict.fromkeys(c for k in close for c in idx.keys[k] if province is None or table.at[c, "province"] == province))
-    where = f" in {_province_label(province)}" if province else ""
-    where_fa = f" در استان {_province_label(province, 'fa')}" if province else ""
-    hint, hint_fa = _closest_hint((_describe(c) for c in candidates), (_describe(c, "fa") for c in candidates))
-    raise UnknownNameError(
-        f"unknown county {name!r}{where}{hint}",
-        value=name,
-        candidates=candidates,
-        message_fa=f"{shown} نام هیچ شهرستانی{where_fa} نیست{hint_fa}",
-    )
+    found = (c for k in close for c in keys[k] if province is None or table.at[c, "province"] == province)
+    candidates = tuple(dict.fromkeys(found))
+    where = {} if province is None else {"province": _province(province)}
+    code = ("county_unknown" if province is None else "county_unknown_in") + ("_closest" if candidates else "")
+    extra = {"closest": _labels(candidates)} if candidates else {}
+    raise _error(UnknownNameError, code, name, candidates, **where, **extra)

@@ -19,7 +19,14 @@ import shapely
 
 from geo._boundaries import Geometry, attribute_table, read_boundaries, simplified_coverage, with_geometry
 
-__all__ = ["load_provinces", "province_table", "territorial_sea", "display_coverage", "EQUAL_AREA_CRS", "BOUNDARIES_FILE"]
+__all__ = [
+    "load_provinces",
+    "province_table",
+    "territorial_sea",
+    "display_coverage",
+    "EQUAL_AREA_CRS",
+    "BOUNDARIES_FILE",
+]
 
 #: Albers equal-area conic fitted to Iran (standard parallels 27° N and 37° N);
 #: used for every area the package computes.
@@ -145,6 +152,12 @@ def display_coverage(tolerance: float = 0.01, decimals: int = 3) -> gpd.GeoDataF
 
 
 @lru_cache(maxsize=1)
+def _table() -> pd.DataFrame:
+    df = attribute_table(BOUNDARIES_FILE, _COLUMNS)
+    df["fips"] = df["fips"].fillna("")
+    return df[_COLUMNS].sort_values("code").reset_index(drop=True)
+
+
 def province_table() -> pd.DataFrame:
     """The province attributes without geometry (fast; used by the name resolver).
 
@@ -152,12 +165,11 @@ def province_table() -> pd.DataFrame:
     -------
     pandas.DataFrame
         One row per province with the columns of :func:`load_provinces` except geometry.
+        Each call returns a fresh copy, safe to modify.
 
     Examples
     --------
     >>> province_table().shape[0]
     31
     """
-    df = attribute_table(BOUNDARIES_FILE, _COLUMNS)
-    df["fips"] = df["fips"].fillna("")
-    return df[_COLUMNS].sort_values("code").reset_index(drop=True)
+    return _table().copy()

@@ -54,7 +54,9 @@ def _read_indicators(path: Path) -> pd.DataFrame:
             if not rec[col].strip():
                 raise LedgerError("required field is empty", path=path, row=i, field=col)
         if rec["scheme"] not in _SCHEMES:
-            raise LedgerError(f"unknown scheme {rec['scheme']!r}; use one of {sorted(_SCHEMES)}", path=path, row=i, field="scheme")
+            raise LedgerError(
+                f"unknown scheme {rec['scheme']!r}; use one of {sorted(_SCHEMES)}", path=path, row=i, field="scheme"
+            )
     dup = df["id"][df["id"].duplicated()]
     if len(dup):
         row = int(dup.index[0]) + 1
@@ -101,7 +103,9 @@ def _read_table(path: Path, column: str) -> pd.Series:
         if not np.isfinite(val) or val < 0:
             raise LedgerError(f"value {raw!r} is not a non-negative number", path=path, row=i, field=column)
         if resolve_province(printed) != code:
-            raise LedgerError(f"{printed!r} resolves to {resolve_province(printed)}, not {code}", path=path, row=i, field="code")
+            raise LedgerError(
+                f"{printed!r} resolves to {resolve_province(printed)}, not {code}", path=path, row=i, field="code"
+            )
     if df["code"].duplicated().any():
         row = int(df.index[df["code"].duplicated()][0]) + 1
         raise LedgerError("province appears twice", path=path, row=row, field="code")

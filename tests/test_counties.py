@@ -119,8 +119,8 @@ def test_unknown_county_lists_the_closest_in_both_languages():
     with pytest.raises(UnknownNameError) as err:
         geo.resolve_county("Tabriiz")
     assert "r6554961" in err.value.candidates
-    assert "Tabriz County (IR-03 East Azerbaijan)" in str(err.value)
-    assert "شهرستان تبریز (آذربایجان شرقی، IR-03)" in err.value.message_fa
+    assert "r6554961 Tabriz County (IR-03 East Azerbaijan)" in str(err.value)
+    assert "شهرستان تبریز (r6554961) در استان آذربایجان شرقی (IR-03)" in err.value.message_fa
 
 
 @pytest.mark.parametrize("bad", ["", "شهرستان", "County", "   ", "‌", "<script>", "r999", "IR-10"])
@@ -146,7 +146,7 @@ def test_a_name_shared_by_two_provinces_is_ambiguous(monkeypatch):
     table = county_table()
     twin = table.loc[["r6555119"]].assign(code="r1", osm_id=1, province="IR-21")
     doubled = pd.concat([table, twin.set_index("code", drop=False).rename_axis(None)])
-    monkeypatch.setattr(mod, "county_table", lambda: doubled)
+    monkeypatch.setattr(mod, "_table", lambda: doubled)
     mod._index.cache_clear()
     mod._resolve.cache_clear()
     try:
