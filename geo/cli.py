@@ -67,6 +67,7 @@ def _error_line(message: str) -> None:
 #: Library parameter (as errors name it, in backquotes or as their field) → its option here.
 _FLAGS = {
     "by": "--by",
+    "county": "--county",
     "crs": "--crs",
     "id": "--id",
     "lang": "--lang",
@@ -353,6 +354,7 @@ def join_register(
     id_col: str | None = typer.Option(None, "--id", help="Column of estate ids."),
     name: str | None = typer.Option(None, "--name", help="Column of estate names."),
     province: str | None = typer.Option(None, "--province", help="Column of province names or codes."),
+    county: str | None = typer.Option(None, "--county", help="Column of county (شهرستان) names or codes."),
     lat: str | None = typer.Option(None, "--lat", help="Column of latitudes (y)."),
     lon: str | None = typer.Option(None, "--lon", help="Column of longitudes (x)."),
     crs: str | None = typer.Option(None, "--crs", help="CRS of the coordinates, e.g. EPSG:3857."),
@@ -372,7 +374,7 @@ def join_register(
     strict: bool = typer.Option(False, "--strict", help="Exit 1 when any row is flagged or rejected."),
     lang: str = choice_option("fa", "--lang", choices=LANG_CHOICES, help="Language of map.html."),
 ) -> None:
-    """Join an estate register to the provinces; write joined, rejects, by-province, report and map."""
+    """Join an estate register to provinces and counties; write joined, rejects, per province/county, report, map."""
     from rich.progress import BarColumn, Progress, TextColumn
 
     from geo.joining import join
@@ -398,6 +400,7 @@ def join_register(
                 id=id_col,
                 name=name,
                 province=province,
+                county=county,
                 lat=lat,
                 lon=lon,
                 crs=crs,

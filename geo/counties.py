@@ -178,13 +178,20 @@ def _index() -> _Index:
     return _Index({k: tuple(v) for k, v in keys.items()})
 
 
-def _province(code: str) -> Bilingual:
+@lru_cache(maxsize=1)
+def _province_labels() -> dict[str, Bilingual]:
     from geo.provinces import province_table
 
-    rec = province_table().set_index("code").loc[code]
-    return province_label(code, rec["name_en"], rec["name_fa"])
+    table = province_table()
+    rows = zip(table["code"].tolist(), table["name_en"].tolist(), table["name_fa"].tolist(), strict=True)
+    return {code: province_label(code, en, fa) for code, en, fa in rows}
 
 
+def _province(code: str) -> Bilingual:
+    return _province_labels()[code]
+
+
+@lru_cache(maxsize=1024)
 def county_label(code: str) -> Bilingual:
     """How a sentence names a county: its code, name and province, in English and Persian.
 

@@ -1,19 +1,24 @@
-"""Join an estate register to Iran's provinces and aggregate it per province.
+"""Join an estate register to Iran's provinces and counties and aggregate it per province and county.
 
-:func:`join` assigns each row of a register (see :mod:`geo.registers`) to one province:
+:func:`join` assigns each row of a register (see :mod:`geo.registers`) to one province
+and, where it can, one county (شهرستان):
 
-* **by attribute**: the province column, through :func:`geo.names.resolve_province`;
-  historical or unknown names are never guessed (the resolver's message and candidates
-  become the row's reason);
-* **by location**: point in polygon against the 31 provinces through a spatial index
-  (:mod:`geo.locate`). A point outside every polygon but within ``coast_km`` (default
-  25 km, measured in Iran's Albers equal-area CRS) of one is assigned to the nearest
-  province and flagged: just off the coast, or just across a land border (no coastline is
-  shipped, so the two are not told apart). A point outside Iran as given that falls inside
-  it with latitude and longitude exchanged is flagged as swapped and joined as swapped.
-  Anything else outside is rejected;
+* **by attribute**: the province column, through :func:`geo.names.resolve_province`,
+  and the county column, through :func:`geo.counties.resolve_county` among the counties
+  of the row's province (:mod:`geo.attributes`); a register with a county column and no
+  province takes each row's province from its county. Historical, unknown or ambiguous
+  names are never guessed (the resolver's message, naming the candidates, becomes the
+  row's reason); a county in another province than the row's is flagged with both named;
+* **by location**: point in polygon against the 31 provinces' territorial polygons
+  through a spatial index (:mod:`geo.locate`), then against the counties of that
+  province. A point in a province's territorial sea is joined to it and flagged; a
+  point outside every territorial polygon but within ``coast_km`` (default 25 km,
+  measured in Iran's Albers equal-area CRS) of one is assigned to the nearest province
+  and flagged: at sea beyond the territorial sea, or just across a land border. A point
+  outside Iran as given that falls inside it with latitude and longitude exchanged is
+  flagged as swapped and joined as swapped. Anything else outside is rejected;
 * **both** (the default when the register has both): a disagreement is flagged with both
-  provinces named and the row keeps the province its attribute declares.
+  provinces (or both counties) named and the row keeps what its attributes declare.
 
 Every row ends in exactly one of ``joined``, ``flagged`` (joined, with reasons) or
 ``rejected`` (no province could be assigned; with reasons), so that
@@ -46,10 +51,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.errors import AmbiguousNameError, NameResolutionError, RegisterError
-from geo.i18n import Bilingual, number_list
-from geo.locate import ProvinceIndex, locate, province_index
-from geo.names import resolve_province
+from geo.attributes import Attribute, resolve_places
+from geo.counties import county_label
+from geo.errors import RegisterError
+from geo.i18n import number_list
+from geo.locate import CountyIndex, ProvinceIndex, county_index, locate, locate_counties, province_index
 from geo.reasons import Reason, RowReasons
 from geo.reconciliation import empty_reconciliation, reconciliation_table
 from geo.registers import Register, read_register
@@ -74,8 +80,9 @@ class JoinResult:
     ----------
     estates
         One row per input row, in input order: ``row`` (1-based data row), ``id``,
-        ``name``, ``province`` (ISO code, None when rejected), ``province_as_given``,
-        ``status`` (``joined``/``flagged``/``rejected``), ``reasons`` (tuple of text),
+        ``name``, ``province`` (ISO code, None when rejected), ``county`` (county code of
+        :func:`geo.load_counties`, None when the row has none), ``province_as_given``,
+        ``county_as_given``, ``status`` (``joined``/``flagged``/``rejected``), ``reasons`` (tuple of text),
         ``reasons_fa`` (the same reasons in Persian, in the same order),
         ``lat``, ``lon``, the indicators, and a point ``geometry`` (EPSG:4326; None
         without a usable location).
@@ -90,6 +97,11 @@ class JoinResult:
         ``coverage`` (register / published).
     summary
         The report without its per-row part (cheap; :attr:`report` adds ``rows``).
+    register
+        The register as read.
+    by_county
+        The 478 counties (indexed by county code, with ``province``, names and land
+        polygon) and the same columns as ``by_province``, over the rows with a county.
 
     Examples
     --------
@@ -106,23 +118,25 @@ class JoinResult:
     reconciliation: pd.DataFrame
     summary: dict[str, Any]
     register: Register | None = field(default=None, repr=False)
+    by_county: gpd.GeoDataFrame | None = field(default=None, repr=False)
 
     @cached_property
     def report(self) -> dict[str, Any]:
         """The report: the summary plus ``rows``, one object per input row.
 
         Each row object has ``row``, ``id``, ``status``, ``province`` (ISO code or None),
-        ``reasons`` and ``reasons_fa`` (the same in Persian). Built on first use (a register
-        of 10^6 rows makes 10^6 objects).
+        ``county`` (county code or None), ``reasons`` and ``reasons_fa`` (the same in
+        Persian). Built on first use (a register of 10^6 rows makes 10^6 objects).
         """
         e = self.estates
         ids = e["id"].astype(object).where(e["id"].notna(), None).tolist()
         provinces = e["province"].astype(object).where(e["province"].notna(), None).tolist()
+        counties = e["county"].astype(object).where(e["county"].notna(), None).tolist()
         reasons_fa = e["reasons_fa"] if "reasons_fa" in e.columns else e["reasons"]
-        columns = (e["row"].tolist(), ids, e["status"].tolist(), provinces, e["reasons"].tolist(), reasons_fa.tolist())
+        columns = (e["row"].tolist(), ids, e["status"].tolist(), provinces, counties)
         rows = [
-            {"row": r, "id": i, "status": s, "province": p, "reasons": list(why), "reasons_fa": list(why_fa)}
-            for r, i, s, p, why, why_fa in zip(*columns, strict=True)
+            {"row": r, "id": i, "status": s, "province": p, "county": c, "reasons": list(why), "reasons_fa": list(fa)}
+            for r, i, s, p, c, why, fa in zip(*columns, e["reasons"].tolist(), reasons_fa.tolist(), strict=True)
         ]
         return {**self.summary, "rows": rows}
 
@@ -134,39 +148,16 @@ class JoinResult:
         >>> import tempfile, pandas as pd
         >>> r = join(pd.DataFrame({"province": ["Fars"]}))
         >>> sorted(r.write(tempfile.mkdtemp()))[:3]
-        ['by_province.csv', 'joined.geojson', 'joined.gpkg']
+        ['by_county.csv', 'by_province.csv', 'joined.geojson']
         """
         from geo.outputs import write_outputs  # the writers and the map: only when writing
 
         return write_outputs(self, out_dir, lang=lang)
 
 
-def _resolve_attribute(
-    values: pd.Series, legacy_codes: bool, prov: ProvinceIndex
-) -> tuple[np.ndarray, np.ndarray, dict[str, tuple[str, ...]]]:
-    """Province index per row (-1 when unresolved), the failure reason, and candidates."""
-    index = {c: i for i, c in enumerate(prov.codes)}
-    codes: dict[str, int] = {}
-    messages: dict[str, Reason] = {}
-    candidates: dict[str, tuple[str, ...]] = {}
-    for value in pd.unique(values[values.notna()]):
-        try:
-            codes[value] = index[resolve_province(value, legacy_codes=legacy_codes)]
-        except AmbiguousNameError as exc:
-            messages[value] = Reason("ambiguous_province", message=Bilingual(str(exc), exc.message_fa))
-            candidates[value] = exc.candidates
-        except NameResolutionError as exc:
-            messages[value] = Reason("unknown_province", message=Bilingual(str(exc), exc.message_fa))
-            candidates[value] = exc.candidates
-    idx = values.map(codes).fillna(-1).to_numpy(dtype="int64")
-    msg = values.map(messages).to_numpy(dtype=object, copy=True)
-    msg[values.isna().to_numpy()] = Reason("no_province")
-    return idx, msg, candidates
-
-
 def _decide_both(
     province: np.ndarray,
-    attribute: tuple[np.ndarray, np.ndarray, dict[str, tuple[str, ...]]],
+    attribute: Attribute,
     location: tuple[np.ndarray, np.ndarray],
     prov: ProvinceIndex,
     reasons: RowReasons,
@@ -177,7 +168,8 @@ def _decide_both(
     provinces); either alone is used (flagged with why the other failed); neither gives
     both failures.
     """
-    (a_idx, a_fail, candidates), (l_idx, l_fail) = attribute, location
+    a_idx, a_fail, candidates = attribute.province, attribute.fail, attribute.candidates
+    l_idx, l_fail = location
     differ = (a_idx >= 0) & (l_idx >= 0) & (a_idx != l_idx)
     pairs = zip(prov.names[a_idx[differ]].tolist(), prov.names[l_idx[differ]].tolist(), strict=True)
     reasons.add(differ, [Reason("attribute_differs", attribute=a, location=b) for a, b in pairs])
@@ -216,12 +208,16 @@ def _duplicates(ids: pd.Series, rows: np.ndarray, reasons: RowReasons) -> None:
 
 
 def _aggregate(
-    frame: pd.DataFrame, idx: np.ndarray, indicators: Mapping[str, str], prov: ProvinceIndex
+    frame: pd.DataFrame, idx: np.ndarray, indicators: Mapping[str, str], units: gpd.GeoDataFrame, columns: list[str]
 ) -> gpd.GeoDataFrame:
-    """Per province: the count of joined rows, and sums and means (numbers) or counts of yes (yes/no)."""
-    k = len(prov.codes)
+    """Per unit (province or county): the count of joined rows, their sums and means or counts of yes.
+
+    ``idx`` is each row's position in ``units`` (-1: none); numbers are summed and
+    averaged, yes/no columns counted.
+    """
+    k = len(units)
     ok = idx >= 0
-    out = prov.frame[["code", "name_en", "name_fa"]].copy()
+    out = units[columns].copy()
     out["estates"] = np.bincount(idx[ok], minlength=k).astype("int64")
     for col, kind in indicators.items():
         values = frame[col].to_numpy(dtype="float64", na_value=np.nan)
@@ -234,18 +230,74 @@ def _aggregate(
             out[f"{col}_sum"] = total
             with np.errstate(invalid="ignore", divide="ignore"):
                 out[f"{col}_mean"] = np.where(known > 0, total / np.maximum(known, 1), np.nan)
-    out["geometry"] = prov.frame.geometry
-    return gpd.GeoDataFrame(out, geometry="geometry", crs=prov.frame.crs)
+    out["geometry"] = units.geometry
+    return gpd.GeoDataFrame(out, geometry="geometry", crs=units.crs)
+
+
+def by_county_table(
+    frame: pd.DataFrame, county: np.ndarray, indicators: Mapping[str, str], counties: CountyIndex
+) -> gpd.GeoDataFrame:
+    """The per-county table of a join, like ``by_province``.
+
+    478 rows indexed by county code with ``code``, ``province``, ``name_en``, ``name_fa``,
+    ``estates`` and the sums, means and counts of yes of the indicators, and the county's
+    land polygon.
+    """
+    units = counties.frame.set_index("code", drop=False).rename_axis(None)
+    return _aggregate(frame, county, indicators, units, ["code", "province", "name_en", "name_fa"])
+
+
+def _places(
+    reg: Register,
+    mode: str,
+    legacy_codes: bool,
+    coast_km: float,
+    lon: np.ndarray,
+    lat: np.ndarray,
+    reasons: RowReasons,
+    tick: Progress,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The province and county position of each row (-1: none), by ``mode``.
+
+    By attribute, the county is the county column's; by location, the county the point
+    lies in; by both, the county column's (a different county at the location is
+    flagged with both named), else the location's when the point lies in the row's
+    province. Failures and flags are added to ``reasons``.
+    """
+    prov, counties = province_index(), county_index()
+    if mode in ("attribute", "both"):
+        attribute = resolve_places(reg, legacy_codes, prov, counties, reasons)
+    tick("locating points", 0.4)
+    if mode in ("location", "both"):
+        location = locate(lon, lat, coast_km, reasons)
+        located = locate_counties(location[0], lon, lat)
+    tick("deciding", 0.7)
+    if mode == "both":
+        idx = _decide_both(reg.frame["province"].to_numpy(), attribute, location, prov, reasons)
+        given = attribute.county
+        differ = (given >= 0) & (located >= 0) & (given != located)
+        pairs = zip(counties.codes[given[differ]].tolist(), counties.codes[located[differ]].tolist(), strict=True)
+        reasons.add(
+            differ, [Reason("county_differs", attribute=county_label(a), location=county_label(b)) for a, b in pairs]
+        )
+        return idx, np.where(given >= 0, given, np.where(location[0] == idx, located, -1))
+    idx, fail = (attribute.province, attribute.fail) if mode == "attribute" else location
+    reasons.add(idx < 0, fail[idx < 0])
+    return idx, attribute.county if mode == "attribute" else located
 
 
 def _check_by(by: str | None, reg: Register) -> str:
     """The join mode: ``by`` as given (checked against the register), else what the register allows."""
+    named = reg.has_province or reg.has_county
     if by is None:
-        return "both" if reg.has_province and reg.has_location else ("attribute" if reg.has_province else "location")
+        return "both" if named and reg.has_location else ("attribute" if named else "location")
     if by not in _BY:
         raise RegisterError(f"`by` must be attribute, location or both, not {by!r}", path=reg.path, field="by")
-    if by in ("attribute", "both") and not reg.has_province:
-        raise RegisterError("joining by attribute needs a province column (name it with `province`)", path=reg.path)
+    if by in ("attribute", "both") and not named:
+        raise RegisterError(
+            "joining by attribute needs a province or county column (name it with `province` or `county`)",
+            path=reg.path,
+        )
     if by in ("location", "both") and not reg.has_location:
         raise RegisterError("joining by location needs lat/lon columns or a geometry (`lat`/`lon`)", path=reg.path)
     return by
@@ -253,12 +305,12 @@ def _check_by(by: str | None, reg: Register) -> str:
 
 def _estates(
     frame: pd.DataFrame,
-    idx: np.ndarray,
+    places: tuple[np.ndarray, np.ndarray],
     status: np.ndarray,
     reasons: RowReasons,
     lon: np.ndarray,
     lat: np.ndarray,
-    prov: ProvinceIndex,
+    indexes: tuple[ProvinceIndex, CountyIndex],
 ) -> gpd.GeoDataFrame:
     """The estates table of :class:`JoinResult`, built from whole columns at once.
 
@@ -266,16 +318,19 @@ def _estates(
     """
     geoms = shapely.points(lon, lat)
     geoms[np.isnan(lon) | np.isnan(lat)] = None  # NaN coordinates would make empty points
+    (idx, county), (prov, counties) = places, indexes
     province = np.where(idx >= 0, prov.codes[np.maximum(idx, 0)], None)
     columns: dict[str, Any] = {
         "row": frame["row"].to_numpy(),
         "province": pd.Series(province, dtype=object, copy=False),
+        "county": pd.Series(np.where(county >= 0, counties.codes[np.maximum(county, 0)], None), dtype=object),
         "status": pd.Series(status, dtype=object, copy=False),
         "reasons": pd.Series(reasons.lists(), dtype=object, copy=False),
         "reasons_fa": pd.Series(reasons.lists_fa(), dtype=object, copy=False),
     }
+    as_given = {"province": "province_as_given", "county": "county_as_given"}
     for col in frame.columns[1:]:
-        columns["province_as_given" if col == "province" else col] = frame[col].array
+        columns[as_given.get(col, col)] = frame[col].array
     columns["lat"], columns["lon"] = lat, lon
     return gpd.GeoDataFrame(columns, geometry=gpd.array.from_shapely(geoms, crs=4326), crs=4326, copy=False)
 
@@ -356,34 +411,27 @@ def join(
     tick("reading", 0.0)
     reg = register if isinstance(register, Register) else read_register(register, **overrides)
     frame = reg.frame
-    prov = province_index(coast_km)
+    prov = province_index()
     mode = _check_by(by, reg)
     reasons = RowReasons(len(frame))
     reasons.extend(reg.reasons)
     lon = frame["lon"].to_numpy(dtype="float64", copy=True)
     lat = frame["lat"].to_numpy(dtype="float64", copy=True)
-    tick("resolving provinces", 0.2)
-    if mode in ("attribute", "both"):
-        attribute = _resolve_attribute(frame["province"], legacy_codes, prov)
-    tick("locating points", 0.4)
-    if mode in ("location", "both"):
-        location = locate(lon, lat, coast_km, reasons)
-    tick("deciding", 0.7)
-    if mode == "both":
-        idx = _decide_both(frame["province"].to_numpy(), attribute, location, prov, reasons)
-    else:
-        idx, fail = attribute[:2] if mode == "attribute" else location
-        reasons.add(idx < 0, fail[idx < 0])
+    tick("resolving places", 0.2)
+    idx, county = _places(reg, mode, legacy_codes, coast_km, lon, lat, reasons, tick)
     _duplicates(frame["id"], frame["row"].to_numpy(), reasons)
     flagged = reasons.any()
     status = np.where(idx < 0, "rejected", np.where(flagged, "flagged", "joined")).astype(object)
     reasons.add((idx < 0) & ~flagged, Reason("no_province_assigned"))
     tick("aggregating", 0.8)
-    estates = _estates(frame, idx, status, reasons, lon, lat, prov)
-    by_province = _aggregate(frame, idx, reg.indicators, prov)
+    counties = county_index()
+    estates = _estates(frame, (idx, county), status, reasons, lon, lat, (prov, counties))
+    by_province = _aggregate(frame, idx, reg.indicators, prov.frame, ["code", "name_en", "name_fa"])
     summary = _summary(reg, mode, coast_km, status)
+    summary["rows_with_county"] = int((county >= 0).sum())
     tick("reconciling", 0.9)
     table = reconciliation_table(by_province, reg, reconcile) if reconcile else empty_reconciliation()
     summary["reconciliation"] = table.to_dict("records")
+    by_county = by_county_table(frame, county, reg.indicators, counties)
     tick("done", 1.0)
-    return JoinResult(estates, by_province, table, summary, reg)
+    return JoinResult(estates, by_province, table, summary, reg, by_county)

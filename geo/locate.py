@@ -1,10 +1,21 @@
-"""Where a point lies: the provinces as a spatial index, point in polygon, coast and swap rules.
+"""Where a point lies: provinces and counties as spatial indexes; sea, coast and swap rules.
 
-:func:`locate` assigns each point to the province it lies in, vectorised over all points.
-A point outside every polygon but within ``coast_km`` (measured in
-:data:`geo.provinces.EQUAL_AREA_CRS`) of one is assigned to the nearest province and
-flagged; a point outside Iran that falls inside it with latitude and longitude exchanged
-is flagged as swapped and joined as swapped; anything else outside is not assigned.
+:func:`locate` assigns each point to the province whose **territorial** polygon it lies
+in (OpenStreetMap's polygon: land, lakes and the 12-nautical-mile territorial sea), at
+full detail, vectorised over all points. Then:
+
+* a point in a province's territorial sea (inside its territorial polygon, off its land)
+  is joined to that province and flagged (reason ``territorial_sea``);
+* a point outside every territorial polygon but within ``coast_km`` of one (the distance
+  to the nearest boundary segment, in :data:`geo.provinces.EQUAL_AREA_CRS`; no polygon is
+  buffered) is assigned to the nearest province and flagged (``outside_polygon_near``);
+* a point outside Iran that falls inside it with latitude and longitude exchanged is
+  flagged as swapped and joined as swapped; anything else outside is not assigned.
+
+:func:`locate_counties` then gives every located point its county: point in polygon
+against the counties of its own province only, and for a point in no county's polygon
+(off the coast, on a border line, or in the one stretch of territorial sea OpenStreetMap
+leaves out of every county, around Farsi Island) the nearest county of that province.
 """
 
 from __future__ import annotations
@@ -21,7 +32,7 @@ from geo.i18n import Bilingual, province_label
 from geo.provinces import EQUAL_AREA_CRS, load_provinces
 from geo.reasons import Reason, RowReasons
 
-__all__ = ["ProvinceIndex", "province_index", "within", "locate"]
+__all__ = ["CountyIndex", "ProvinceIndex", "county_index", "locate", "locate_counties", "province_index", "within"]
 
 # Iran's bounding box (lon_min, lat_min, lon_max, lat_max), a little padded: the swap test.
 _IRAN_BBOX = (43.5, 24.5, 64.0, 40.0)
@@ -34,7 +45,7 @@ class ProvinceIndex:
     Attributes
     ----------
     frame
-        :func:`geo.load_provinces`, sorted by code.
+        :func:`geo.load_provinces` (land polygons: what maps draw), sorted by code.
     codes
         ISO codes in frame order (object array).
     names
@@ -43,12 +54,14 @@ class ProvinceIndex:
     short
         As ``names``, with the bare code in English («IR-10»).
     geoms, bounds
-        The prepared EPSG:4326 polygons and their bounds, shape (31, 4).
+        The prepared territorial polygons (EPSG:4326) and their bounds, shape (31, 4).
+    land
+        The prepared land polygon of each coastal province (a point in its territorial
+        polygon but not on its land is in its territorial sea); None for the 24 provinces
+        whose territorial polygon is their land.
     edges, edge_province
-        Every boundary segment in :data:`~geo.provinces.EQUAL_AREA_CRS` (an STRtree) and
-        the province index of each.
-    ring
-        Iran buffered by ``coast_km``, EPSG:4326, prepared.
+        Every boundary segment of the territorial polygons in
+        :data:`~geo.provinces.EQUAL_AREA_CRS` (an STRtree) and the province index of each.
     to_metric
         pyproj Transformer EPSG:4326 → :data:`~geo.provinces.EQUAL_AREA_CRS`, always_xy.
     """
@@ -59,9 +72,9 @@ class ProvinceIndex:
     short: np.ndarray
     geoms: tuple[Any, ...]
     bounds: np.ndarray
+    land: tuple[Any, ...]
     edges: shapely.STRtree
     edge_province: np.ndarray
-    ring: Any
     to_metric: Any
 
 
@@ -77,15 +90,15 @@ def _frozen(array: np.ndarray) -> np.ndarray:
     return array
 
 
-def _edges(metric: gpd.GeoDataFrame) -> tuple[shapely.STRtree, np.ndarray]:
-    """Every boundary segment of every province, as a tree, and the province of each.
+def _edges(metric: np.ndarray) -> tuple[shapely.STRtree, np.ndarray]:
+    """Every boundary segment of every polygon, as a tree, and the polygon index of each.
 
     Distance to a polygon is distance to its nearest boundary segment (for a point
-    outside): a tree of ~6,000 two-point segments answers that far faster than the
-    polygons do.
+    outside): a tree of two-point segments answers that far faster than the polygons
+    do, and without buffering anything.
     """
     segments, owner = [], []
-    for i, geom in enumerate(metric.geometry.values):
+    for i, geom in enumerate(metric):
         for line in shapely.get_parts(shapely.get_parts(shapely.boundary(geom))):
             xy = shapely.get_coordinates(line)
             segments.append(shapely.linestrings(np.stack([xy[:-1], xy[1:]], axis=1)))
@@ -93,49 +106,74 @@ def _edges(metric: gpd.GeoDataFrame) -> tuple[shapely.STRtree, np.ndarray]:
     return shapely.STRtree(np.concatenate(segments)), np.concatenate(owner)
 
 
-@lru_cache(maxsize=4)
-def province_index(coast_km: float) -> ProvinceIndex:
-    """The provinces prepared for :func:`locate` (cached per ``coast_km``)."""
+def _prepared(geoms: Any) -> np.ndarray:
+    array = np.asarray(geoms, dtype=object)
+    shapely.prepare(array)
+    return array
+
+
+@lru_cache(maxsize=1)
+def province_index() -> ProvinceIndex:
+    """The provinces prepared for :func:`locate` (built once)."""
     from pyproj import Transformer
 
-    frame = load_provinces().sort_index()
-    metric = frame.to_crs(EQUAL_AREA_CRS)
-    ring_metric = shapely.union_all(metric.geometry.values).buffer(coast_km * 1000.0 + 1.0, quad_segs=4)
-    ring = gpd.GeoSeries([ring_metric], crs=EQUAL_AREA_CRS).to_crs(4326).iloc[0]
-    shapely.prepare(ring)
-    geoms = np.asarray(frame.geometry.values, dtype=object)
-    shapely.prepare(geoms)
-    rows = zip(frame["code"].tolist(), frame["name_en"].tolist(), frame["name_fa"].tolist(), strict=True)
+    land = load_provinces().sort_index()
+    territorial = load_provinces(geometry="territorial").sort_index().geometry.to_numpy()
+    geoms = _prepared(territorial)
+    coastal = shapely.area(territorial) > shapely.area(land.geometry.to_numpy()) + 1e-9
+    coast = [_prepared([g])[0] if c else None for g, c in zip(land.geometry.to_numpy(), coastal, strict=True)]
+    metric = gpd.GeoSeries(territorial, crs=4326).to_crs(EQUAL_AREA_CRS).to_numpy()
+    rows = zip(land["code"].tolist(), land["name_en"].tolist(), land["name_fa"].tolist(), strict=True)
     labels = [province_label(code, en, fa) for code, en, fa in rows]
     edges, owner = _edges(metric)
     return ProvinceIndex(
-        frame,
-        _frozen(frame["code"].to_numpy(dtype=object, copy=True)),
+        land,
+        _frozen(land["code"].to_numpy(dtype=object, copy=True)),
         _objects(labels),
-        _objects([Bilingual(code, label.fa) for code, label in zip(frame["code"].tolist(), labels, strict=True)]),
+        _objects([Bilingual(code, label.fa) for code, label in zip(land["code"].tolist(), labels, strict=True)]),
         tuple(geoms),
         _frozen(shapely.bounds(geoms)),
+        tuple(coast),
         edges,
         _frozen(owner),
-        ring,
         Transformer.from_crs(4326, EQUAL_AREA_CRS, always_xy=True),
     )
 
 
-def within(prov: ProvinceIndex, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Index of the province each point lies in (-1: none), point in polygon, vectorised.
+def _contains(geoms: Any, bounds: np.ndarray, x: np.ndarray, y: np.ndarray, out: np.ndarray, ids: Any) -> None:
+    """Set ``out[k] = ids[i]`` for each point k inside prepared polygon ``geoms[i]``.
 
-    Each prepared polygon tests only the points inside its bounding box, straight from the
-    coordinates (:func:`shapely.contains_xy`), so no point geometry has to be built. A point
-    on a border line lies in no polygon's interior; the coast step assigns it.
+    Each polygon tests only the points inside its bounding box, straight from the
+    coordinates (:func:`shapely.contains_xy`), so no point geometry has to be built.
     """
-    idx = np.full(len(x), -1, dtype="int64")
-    for i, geom in enumerate(prov.geoms):
-        x0, y0, x1, y1 = prov.bounds[i]
+    for i, geom in enumerate(geoms):
+        x0, y0, x1, y1 = bounds[i]
         box = np.flatnonzero((x >= x0) & (x <= x1) & (y >= y0) & (y <= y1))
         if box.size:
-            idx[box[shapely.contains_xy(geom, x[box], y[box])]] = i
+            out[box[shapely.contains_xy(geom, x[box], y[box])]] = ids[i]
+
+
+def within(prov: ProvinceIndex, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Index of the province whose territorial polygon holds each point (-1: none), vectorised.
+
+    A point on a border line lies in no polygon's interior; the coast step assigns it.
+    """
+    idx = np.full(len(x), -1, dtype="int64")
+    _contains(prov.geoms, prov.bounds, x, y, idx, range(len(prov.geoms)))
     return idx
+
+
+def _territorial_sea(
+    prov: ProvinceIndex, lon: np.ndarray, lat: np.ndarray, idx: np.ndarray, reasons: RowReasons
+) -> None:
+    """Flag the points of coastal provinces that lie in their territorial sea (joined)."""
+    for i, land in enumerate(prov.land):
+        if land is None:
+            continue
+        rows = np.flatnonzero(idx == i)
+        if rows.size:
+            at_sea = rows[~shapely.contains_xy(land, lon[rows], lat[rows])]
+            reasons.add_at(at_sea, Reason("territorial_sea", province=prov.names[i]))
 
 
 def _near_coast(
@@ -143,8 +181,6 @@ def _near_coast(
 ) -> None:
     """Assign points outside every polygon but within ``coast_km`` of one to the nearest (flagged)."""
     cand = np.flatnonzero(~np.isnan(lon) & ~np.isnan(lat) & (idx < 0))
-    if cand.size:
-        cand = cand[shapely.contains_xy(prov.ring, lon[cand], lat[cand])]
     if not cand.size:
         return
     x, y = prov.to_metric.transform(lon[cand], lat[cand])
@@ -186,16 +222,108 @@ def locate(lon: np.ndarray, lat: np.ndarray, coast_km: float, reasons: RowReason
     """Province index by location (-1 outside), and the failure reason of each row.
 
     Swapped points come back with their coordinates exchanged (``lon``/``lat`` are updated
-    in place). Coast and swap findings are added to ``reasons``.
+    in place). Territorial-sea, coast and swap findings are added to ``reasons``.
     """
-    prov = province_index(coast_km)
+    prov = province_index()
     fail = np.full(len(lon), None, dtype=object)
     valid = ~np.isnan(lon) & ~np.isnan(lat)
     fail[~valid] = Reason("no_coordinates")
     idx = np.where(valid, within(prov, np.nan_to_num(lon), np.nan_to_num(lat)), -1)
+    _territorial_sea(prov, lon, lat, idx, reasons)
     _near_coast(prov, lon, lat, idx, coast_km, reasons)
     _swapped(prov, lon, lat, idx, reasons)
     outside = valid & (idx < 0)
     if outside.any():
         fail[outside] = Reason("outside_iran", coast_km=coast_km)
     return idx, fail
+
+
+# --------------------------------------------------------------------------- counties
+
+
+@dataclass(frozen=True)
+class CountyIndex:
+    """The 478 counties, prepared for giving each located point its county.
+
+    Attributes
+    ----------
+    frame
+        :func:`geo.load_counties` (land polygons), in file order.
+    codes
+        County codes in frame order (object array).
+    province
+        The :class:`ProvinceIndex` position of each county's province.
+    geoms, bounds
+        The prepared territorial polygons (EPSG:4326) and their bounds.
+    members
+        For each province position, the positions of its counties.
+    """
+
+    frame: gpd.GeoDataFrame
+    codes: np.ndarray
+    province: np.ndarray
+    geoms: tuple[Any, ...]
+    bounds: np.ndarray
+    members: tuple[np.ndarray, ...]
+
+
+@lru_cache(maxsize=1)
+def county_index() -> CountyIndex:
+    """The counties prepared for :func:`locate_counties` (built once)."""
+    from geo.counties import load_counties
+
+    land = load_counties()
+    geoms = _prepared(load_counties(geometry="territorial").geometry.to_numpy())
+    position = {code: i for i, code in enumerate(province_index().codes)}
+    province = land["province"].map(position).to_numpy(dtype="int64")
+    members = tuple(_frozen(np.flatnonzero(province == p)) for p in range(len(position)))
+    return CountyIndex(
+        land,
+        _frozen(land["code"].to_numpy(dtype=object, copy=True)),
+        _frozen(province),
+        tuple(geoms),
+        _frozen(shapely.bounds(geoms)),
+        members,
+    )
+
+
+@lru_cache(maxsize=64)
+def _county_tree(province: int) -> tuple[shapely.STRtree, np.ndarray]:
+    """One province's counties (territorial polygons in the equal-area CRS) as a tree."""
+    counties = county_index()
+    members = counties.members[province]
+    metric = gpd.GeoSeries(np.asarray(counties.geoms, dtype=object)[members], crs=4326).to_crs(EQUAL_AREA_CRS)
+    return shapely.STRtree(metric.to_numpy()), members
+
+
+def locate_counties(province: np.ndarray, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """The :class:`CountyIndex` position of each point's county (-1 where ``province`` is -1).
+
+    Parameters
+    ----------
+    province
+        Each point's province position (:func:`locate`, or an attribute); a point is only
+        ever given a county of its own province.
+    lon, lat
+        The points (EPSG:4326; as :func:`locate` left them, swaps undone).
+    """
+    counties = county_index()
+    out = np.full(len(province), -1, dtype="int64")
+    order = np.argsort(province, kind="stable")
+    starts = np.searchsorted(province[order], np.arange(len(counties.members) + 1))
+    for p, members in enumerate(counties.members):
+        rows = order[starts[p] : starts[p + 1]]
+        rows = rows[~np.isnan(lon[rows]) & ~np.isnan(lat[rows])]
+        if not rows.size:
+            continue
+        found = np.full(rows.size, -1, dtype="int64")
+        geoms = [counties.geoms[j] for j in members]
+        _contains(geoms, counties.bounds[members], lon[rows], lat[rows], found, members)
+        missing = np.flatnonzero(found < 0)
+        if missing.size:  # off the coast, on a border line, or in the sea around Farsi Island
+            tree, ids = _county_tree(p)
+            x, y = province_index().to_metric.transform(lon[rows[missing]], lat[rows[missing]])
+            hit, nearest = tree.query_nearest(shapely.points(x, y), all_matches=False)
+            found[missing[hit]] = ids[nearest]
+        out[rows] = found
+    return out

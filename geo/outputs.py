@@ -38,6 +38,10 @@ class Written(Protocol):
         """The per-province table."""
 
     @property
+    def by_county(self) -> gpd.GeoDataFrame | None:
+        """The per-county table (None: no county level)."""
+
+    @property
     def reconciliation(self) -> pd.DataFrame:
         """The declared comparisons."""
 
@@ -54,7 +58,7 @@ def write_outputs(result: Written, out_dir: str | Path, *, lang: Literal["fa", "
     """Write the outputs of ``result`` into ``out_dir`` (created if needed).
 
     Files: ``joined.geojson`` and ``joined.gpkg`` (joined and flagged estates),
-    ``by_province.csv``, ``rejects.csv``, ``reconciliation.csv`` (when there is a
+    ``by_province.csv``, ``by_county.csv`` (the 478 counties), ``rejects.csv``, ``reconciliation.csv`` (when there is a
     reconciliation), ``report.json`` and ``map.html``. CSV cells that a spreadsheet
     would run as a formula are prefixed with a single quote.
 
@@ -85,6 +89,10 @@ def write_outputs(result: Written, out_dir: str | Path, *, lang: Literal["fa", "
     joined.to_file(paths["joined.gpkg"], driver="GPKG", engine="pyogrio", layer="estates")
     by_prov = pd.DataFrame(result.by_province.drop(columns="geometry"))
     paths["by_province.csv"] = _write_csv(by_prov, out / "by_province.csv")
+    if result.by_county is not None:
+        paths["by_county.csv"] = _write_csv(
+            pd.DataFrame(result.by_county.drop(columns="geometry")), out / "by_county.csv"
+        )
     rejects = pd.DataFrame(_for_file(result.estates.loc[~ok]).drop(columns=["geometry", "province", "status"]))
     paths["rejects.csv"] = _write_csv(rejects, out / "rejects.csv")
     if len(result.reconciliation):

@@ -58,21 +58,23 @@ CORPUS = [
     ("whitespace_only.csv", [], 3, None, ["empty"]),
     ("header_only.csv", [], 0, [], ["no data rows"]),
     ("binary.csv", [], 3, None, ["not a text file"]),
-    ("wrong_encoding.csv", [], 3, None, ["no province column", "encoding"]),
+    ("wrong_encoding.csv", [], 3, None, ["no province or county column", "encoding"]),
     ("windows1256.csv", [], 0, ["joined"], []),
     ("mixed_encodings.csv", [], 0, ["joined", "joined"], ["mixed encodings"]),
     ("utf16_excel.tsv", [], 0, ["joined"], []),
     ("broken.geojson", [], 3, None, ["cannot read as GeoJSON"]),
     ("invalid_polygons.geojson", [], 0, ["flagged", "joined"], ["invalid estate geometry", "Self-intersection"]),
-    ("null_geometry.geojson", [], 3, None, ["no province column and no location"]),
+    ("null_geometry.geojson", [], 3, None, ["no province or county column and no location"]),
     ("epsg3857.geojson", [], 0, ["joined", "joined"], []),
     ("epsg3857_columns.csv", [], 0, ["rejected", "rejected"], ["projected CRS", "--crs"]),
     ("epsg3857_columns.csv", ["--crs", "EPSG:3857"], 0, ["joined", "joined"], []),
     ("nan_infinity.csv", [], 0, ["flagged", "rejected", "flagged"], ["not a number: 'NaN'", "'Infinity'"]),
     ("out_of_range.csv", [], 0, ["rejected"] * 3, ["out of range: lat=95", "lon=200"]),
     ("swapped.csv", [], 0, ["flagged", "flagged"], ["look swapped", "IR-23 Tehran", "IR-09 Razavi Khorasan"]),
-    ("at_sea.csv", [], 0, ["rejected", "rejected", "flagged", "rejected"], ["outside Iran", "km from IR-22"]),
-    ("at_sea.csv", ["--by", "location"], 0, ["rejected", "rejected", "flagged", "rejected"], ["just off the coast"]),
+    ("at_sea.csv", [], 0, ["rejected", "rejected", "flagged", "rejected", "flagged"],
+     ["outside Iran", "in the territorial sea of IR-22 Hormozgan", "km from IR-22"]),
+    ("at_sea.csv", ["--by", "location"], 0, ["rejected", "rejected", "flagged", "rejected", "flagged"],
+     ["at sea beyond the territorial sea"]),
     ("negative_counts.csv", [], 0, ["flagged", "joined"], ["negative value", "-5"]),
     ("text_in_numbers.csv", [], 0, ["flagged", "joined", "joined"], ["text in a number column", "'ده'"]),
     ("duplicate_ids.csv", [], 0, ["flagged", "flagged", "joined"], ["duplicate id '7' (rows 1, 2)"]),
@@ -80,7 +82,7 @@ CORPUS = [
     ("html_names.csv", [], 0, ["joined", "joined"], []),
     ("formulas.csv", [], 0, ["rejected", "rejected", "rejected", "flagged", "rejected"], ["unknown province 'Atlantis'"]),
     ("historical_province.csv", [], 0, ["rejected"] * 3, ["ambiguous", "IR-28 North Khorasan", "earlier edition"]),
-    ("no_usable_columns.csv", [], 3, None, ["no province column"]),
+    ("no_usable_columns.csv", [], 3, None, ["no province or county column"]),
     ("ragged.csv", [], 3, None, ["line 3"]),
     ("unknown_format.dat", [], 3, None, ["unknown register format"]),
     ("not_really.xlsx", [], 3, None, ["cannot read as XLSX"]),
@@ -303,25 +305,42 @@ def test_by_mode_must_match_columns() -> None:
         join(pd.DataFrame({"province": ["Fars"]}), by="nearest")
 
 
-def _km_off_the_coast(code: str, lon: float, lat: float) -> str:
-    """Distance (km, one decimal) from a point to a province's land polygon, computed here
-    from the shipped boundaries in the package's equal-area projection."""
+def _km_off_the_territory(code: str, lon: float, lat: float) -> str:
+    """Distance (km, one decimal) from a point to a province's territorial polygon (land and
+    territorial sea), computed here with geopandas from the shipped boundaries in the
+    package's equal-area projection."""
     import geopandas as gpd
 
     from geo.provinces import EQUAL_AREA_CRS, load_provinces
 
-    land = load_provinces(geometry="land").to_crs(EQUAL_AREA_CRS).loc[code, "geometry"]
+    territory = load_provinces(geometry="territorial").to_crs(EQUAL_AREA_CRS).loc[code, "geometry"]
     point = gpd.GeoSeries(gpd.points_from_xy([lon], [lat]), crs=4326).to_crs(EQUAL_AREA_CRS).iloc[0]
-    return f"{land.distance(point) / 1000:.1f}"
+    return f"{territory.distance(point) / 1000:.1f}"
 
 
 def test_coast_distance_is_documented_and_honoured() -> None:
+    """Beyond the territorial sea (south of Jask, Gulf of Oman) the coast band applies."""
     assert COAST_KM == 25.0
-    near = join(pd.DataFrame({"lat": [27.1], "lon": [56.3]}))
-    km = _km_off_the_coast("IR-22", 56.3, 27.1)
-    assert near.estates["status"].tolist() == ["flagged"] and f"{km} km" in near.estates["reasons"][0][0]
-    far = join(pd.DataFrame({"lat": [27.1], "lon": [56.3]}), coast_km=5)
+    near = join(pd.DataFrame({"lat": [25.3], "lon": [57.8]}))
+    km = _km_off_the_territory("IR-22", 57.8, 25.3)
+    assert 5 < float(km) < 25
+    assert near.estates["status"].tolist() == ["flagged"] and f"{km} km from IR-22" in near.estates["reasons"][0][0]
+    far = join(pd.DataFrame({"lat": [25.3], "lon": [57.8]}), coast_km=5)
     assert far.estates["status"].tolist() == ["rejected"]
+
+
+def test_territorial_sea_joins_flagged_whatever_the_coast_band() -> None:
+    """In the Strait of Hormuz, 8 km off Hormozgan's coast: inside its territorial polygon, off its land."""
+    import shapely
+
+    assert not load_provinces().geometry.contains(shapely.Point(56.3, 27.1)).any()  # off every land polygon
+    for coast_km in (25, 0):
+        at_sea = join(pd.DataFrame({"lat": [27.1], "lon": [56.3]}), coast_km=coast_km).estates
+        assert at_sea["status"].tolist() == ["flagged"] and at_sea["province"].tolist() == ["IR-22"]
+        assert at_sea["reasons"][0] == ("at sea, in the territorial sea of IR-22 Hormozgan: joined to it",)
+        assert at_sea["reasons_fa"][0] == ("در دریا، در آب‌های سرزمینی هرمزگان (IR-22): به همین استان نسبت داده شد",)
+    on_land = join(pd.DataFrame({"lat": [27.18], "lon": [56.27]})).estates  # Bandar Abbas
+    assert on_land["status"].tolist() == ["joined"]
 
 
 # --------------------------------------------------------------------------- reconciliation
@@ -476,8 +495,8 @@ def test_every_corpus_reason_has_a_persian_text(corpus, tmp_path) -> None:
 
 def test_persian_reasons_spot_checks(corpus) -> None:
     at_sea = join(corpus / "at_sea.csv", by="location").estates
-    flagged = at_sea.loc[at_sea["status"] == "flagged"].iloc[0]
-    km = _km_off_the_coast("IR-22", 56.3, 27.1)  # the corpus's "off coast" row
+    flagged = at_sea.loc[at_sea["name"] == "gulf of oman"].iloc[0]
+    km = _km_off_the_territory("IR-22", 57.8, 25.3)  # the corpus's row beyond the territorial sea
     assert f"{km} km from IR-22 Hormozgan" in flagged["reasons"][0]
     km_fa = km.translate(str.maketrans("0123456789.", "۰۱۲۳۴۵۶۷۸۹٫"))
     assert f"{km_fa} کیلومتر از هرمزگان (IR-22)" in flagged["reasons_fa"][0]

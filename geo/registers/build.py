@@ -44,12 +44,12 @@ class Register:
     ----------
     frame
         One row per data row, in file order, with ``row`` (1-based, header excluded),
-        ``id``, ``name``, ``province`` (the text as written), ``lat`` and ``lon`` (floats
+        ``id``, ``name``, ``province``, ``county`` (the texts as written), ``lat`` and ``lon`` (floats
         in EPSG:4326, NaN when missing or unusable), then the indicator columns (float64
         for numbers, pandas ``boolean`` for yes/no columns) and any other text columns,
         under their header names as written.
     columns
-        Role (``id``, ``name``, ``province``, ``lat``, ``lon``, ``geometry``) → the header
+        Role (``id``, ``name``, ``province``, ``county``, ``lat``, ``lon``, ``geometry``) → the header
         it was found under.
     indicators
         Header → ``"number"`` or ``"bool"``.
@@ -91,6 +91,11 @@ class Register:
     def has_province(self) -> bool:
         """Whether the register has a province column."""
         return "province" in self.columns
+
+    @property
+    def has_county(self) -> bool:
+        """Whether the register has a county column (شهرستان)."""
+        return "county" in self.columns
 
 
 def _find_columns(frame: pd.DataFrame, overrides: Mapping[str, str | None], path: Path | None) -> dict[str, str]:
@@ -149,11 +154,12 @@ def _location_columns(
 
 
 def _require_something_to_join(cells: pd.DataFrame, columns: dict[str, str], path: Path | None) -> None:
-    """A register without a province column and without a location cannot be joined."""
-    if "province" not in columns and "geometry" not in columns and "lat" not in columns:
+    """A register without a province or county column and without a location cannot be joined."""
+    if not {"province", "county", "geometry", "lat"} & set(columns):
         raise RegisterError(
-            "no province column and no location (lat/lon columns or a geometry); the columns are"
-            f" {list(map(str, cells.columns))}. Name them with `province` or `lat`/`lon`, or check the encoding",
+            "no province or county column and no location (lat/lon columns or a geometry); the columns are"
+            f" {list(map(str, cells.columns))}. Name them with `province`, `county` or `lat`/`lon`,"
+            " or check the encoding",
             path=path,
         )
 
@@ -184,14 +190,14 @@ def _cut_long_names(cells: pd.Series, names: pd.Series, reasons: RowReasons) -> 
 
 
 def _identity_columns(cells: pd.DataFrame, columns: dict[str, str], reasons: RowReasons) -> pd.DataFrame:
-    """``row``, then ``id``, ``name`` and ``province`` as written (None where absent or blank).
+    """``row``, then ``id``, ``name``, ``province`` and ``county`` as written (None where absent or blank).
 
     Whole-number ids stay numbers (cheap to compare); text ids have their Persian digits
     read as ASCII; names longer than :data:`MAX_NAME_LENGTH` are cut.
     """
     n = len(cells)
     frame = pd.DataFrame({"row": np.arange(1, n + 1, dtype="int64")})
-    for role in ("id", "name", "province"):
+    for role in ("id", "name", "province", "county"):
         source = cells[columns[role]] if role in columns else None
         if role == "id" and source is not None and pd.api.types.is_integer_dtype(source.dtype) and not source.hasnans:
             frame[role] = source.to_numpy(dtype="int64")
@@ -288,6 +294,7 @@ def read_register(
     id: str | None = None,  # noqa: A002 - the column role is called id
     name: str | None = None,
     province: str | None = None,
+    county: str | None = None,
     lat: str | None = None,
     lon: str | None = None,
     crs: str | None = None,
@@ -300,7 +307,7 @@ def read_register(
     source
         A CSV/TSV (UTF-8, UTF-8 with BOM, UTF-16 with BOM or Windows-1256), XLSX, GeoJSON,
         GeoPackage or (Geo)Parquet file, or a (Geo)DataFrame already in memory.
-    id, name, province, lat, lon
+    id, name, province, county, lat, lon
         Header of the column to use for that role, instead of finding it by name.
     crs
         CRS of the coordinates (``lat`` = y, ``lon`` = x), e.g. ``"EPSG:3857"``; wins over
@@ -327,7 +334,7 @@ def read_register(
     >>> sorted(read_register(frame).columns)
     ['lat', 'lon', 'province']
     """
-    overrides = {"id": id, "name": name, "province": province, "lat": lat, "lon": lon}
+    overrides = {"id": id, "name": name, "province": province, "county": county, "lat": lat, "lon": lon}
     if isinstance(source, pd.DataFrame):
         geometry = None
         cells = source
@@ -338,6 +345,6 @@ def read_register(
             cells = pd.DataFrame(source.drop(columns=geometry.name))
         return _build(cells, geometry, declared, None, overrides, crs, [])
     path = Path(source)
-    wanted = frozenset(header_key(v) for v in (id, name, province, lat, lon) if v is not None)
+    wanted = frozenset(header_key(v) for v in overrides.values() if v is not None)
     found = read_file(path, sheet, wanted)
     return _build(found.frame, found.geometry, found.crs, path, overrides, crs, found.warnings)

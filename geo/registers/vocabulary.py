@@ -30,7 +30,7 @@ __all__ = [
 ]
 
 #: The columns a register may have, besides its indicators.
-ROLES = ("id", "name", "province", "lat", "lon")
+ROLES = ("id", "name", "province", "county", "lat", "lon")
 
 #: How a sentence names the coordinate roles, in English and Persian.
 ROLE_WORDS = {"lat": Bilingual("lat", "عرض"), "lon": Bilingual("lon", "طول")}

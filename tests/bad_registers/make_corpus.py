@@ -80,7 +80,7 @@ def _texts() -> dict[str, str | bytes]:
         "out_of_range.csv": _csv(["1,a,,95,51.39,1", "2,b,,35.69,200,1", "3,c,,-91,-181,1"]),
         "swapped.csv": _csv([f"1,a,,{TEHRAN[1]},{TEHRAN[0]},1", f"2,b,,{MASHHAD[1]},{MASHHAD[0]},1"]),
         "at_sea.csv": _csv(["1,gulf,,26.5,52.5,1", "2,caspian,,38.5,51.0,1", "3,off coast,,27.1,56.3,1",
-                            "4,atlantic,,0,-30,1"]),  # fmt: skip
+                            "4,atlantic,,0,-30,1", "5,gulf of oman,,25.3,57.8,1"]),  # fmt: skip
         "negative_counts.csv": _csv([f"1,a,تهران,{TEHRAN[0]},{TEHRAN[1]},-5", f"2,b,فارس,{SHIRAZ[0]},{SHIRAZ[1]},7"]),
         "text_in_numbers.csv": _csv([f"1,a,تهران,{TEHRAN[0]},{TEHRAN[1]},ده", f"2,b,فارس,{SHIRAZ[0]},{SHIRAZ[1]},7",
                                      f"3,c,فارس,{SHIRAZ[0]},{SHIRAZ[1]},8"]),  # fmt: skip

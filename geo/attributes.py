@@ -1,0 +1,159 @@
+"""What a register's own columns say about where each row is: its province and county.
+
+The province column goes through :func:`geo.names.resolve_province`; the county column
+(شهرستان) through :func:`geo.counties.resolve_county`, looked up among the counties of
+the row's province when the province is known. Nothing is guessed:
+
+* a county that lies in another province than the row's is not used, and the row is
+  flagged with both named (``county_not_in_province``);
+* an unknown or ambiguous county is not used, and the row is flagged with the
+  resolver's message, which names the candidates (``county_unknown``,
+  ``county_ambiguous``);
+* a row whose province column is blank, unknown or ambiguous takes the province of its
+  county when the county resolves (flagged with the province's problem when a province
+  was given, ``province_from_county``); a register with a county column and no province
+  column gets every row's province from its county, unflagged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from geo.counties import county_label, resolve_county
+from geo.errors import AmbiguousNameError, NameResolutionError, UnknownNameError
+from geo.i18n import Bilingual
+from geo.locate import CountyIndex, ProvinceIndex
+from geo.names import resolve_province
+from geo.reasons import Reason, RowReasons
+from geo.registers import Register
+
+__all__ = ["Attribute", "resolve_places"]
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """The places a register's columns give, one entry per row.
+
+    Attributes
+    ----------
+    province
+        :class:`~geo.locate.ProvinceIndex` position of the row's province (-1: none).
+    fail
+        Why a row has no province (a :class:`~geo.reasons.Reason`; None where it has one).
+    candidates
+        A province value that did not resolve → the codes it may have meant.
+    county
+        :class:`~geo.locate.CountyIndex` position of the row's county (-1: none given or
+        not usable).
+    """
+
+    province: np.ndarray
+    fail: np.ndarray
+    candidates: dict[str, tuple[str, ...]]
+    county: np.ndarray
+
+
+def _error_text(exc: NameResolutionError) -> Bilingual:
+    return Bilingual(str(exc), exc.message_fa)
+
+
+def _province_column(
+    values: pd.Series, legacy_codes: bool, prov: ProvinceIndex
+) -> tuple[np.ndarray, np.ndarray, dict[str, tuple[str, ...]]]:
+    """Province position per row (-1 when unresolved), the failure reason, and candidates."""
+    index = {c: i for i, c in enumerate(prov.codes)}
+    codes: dict[str, int] = {}
+    messages: dict[str, Reason] = {}
+    candidates: dict[str, tuple[str, ...]] = {}
+    for value in pd.unique(values[values.notna()]):
+        try:
+            codes[value] = index[resolve_province(value, legacy_codes=legacy_codes)]
+        except AmbiguousNameError as exc:
+            messages[value] = Reason("ambiguous_province", message=_error_text(exc))
+            candidates[value] = exc.candidates
+        except NameResolutionError as exc:
+            messages[value] = Reason("unknown_province", message=_error_text(exc))
+            candidates[value] = exc.candidates
+    idx = values.map(codes).fillna(-1).to_numpy(dtype="int64")
+    msg = values.map(messages).to_numpy(dtype=object, copy=True)
+    msg[values.isna().to_numpy()] = Reason("no_province")
+    return idx, msg, candidates
+
+
+def _one_county(value: str, province: str | None, prov: ProvinceIndex) -> tuple[str | None, Reason | None]:
+    """The county code ``value`` names (in ``province`` when known), or why it is not used."""
+    try:
+        return resolve_county(value, province=province), None
+    except AmbiguousNameError as exc:
+        return None, Reason("county_ambiguous", message=_error_text(exc))
+    except UnknownNameError as exc:
+        if province is not None:
+            try:
+                elsewhere = resolve_county(value)
+            except NameResolutionError:
+                pass
+            else:
+                label = prov.names[list(prov.codes).index(province)]
+                return None, Reason("county_not_in_province", county=county_label(elsewhere), province=label)
+        return None, Reason("county_unknown", message=_error_text(exc))
+
+
+def _county_column(
+    values: pd.Series, province: np.ndarray, prov: ProvinceIndex, counties: CountyIndex
+) -> tuple[np.ndarray, np.ndarray]:
+    """County position per row (-1: blank or not usable) and why it is not used (None: fine).
+
+    Each distinct (value, province) pair is resolved once.
+    """
+    n = len(values)
+    county = np.full(n, -1, dtype="int64")
+    why = np.full(n, None, dtype=object)
+    given = values.notna().to_numpy()
+    if not given.any():
+        return county, why
+    rows = np.flatnonzero(given)
+    pairs = pd.MultiIndex.from_arrays([values.to_numpy(dtype=object)[rows], province[rows]])
+    group, unique = pd.factorize(pairs)
+    position = {code: i for i, code in enumerate(counties.codes)}
+    found = np.full(len(unique), -1, dtype="int64")
+    reasons = np.full(len(unique), None, dtype=object)
+    for k, (value, p) in enumerate(unique):
+        code, reasons[k] = _one_county(value, prov.codes[p] if p >= 0 else None, prov)
+        found[k] = -1 if code is None else position[code]
+    county[rows], why[rows] = found[group], reasons[group]
+    return county, why
+
+
+def resolve_places(
+    reg: Register, legacy_codes: bool, prov: ProvinceIndex, counties: CountyIndex, reasons: RowReasons
+) -> Attribute:
+    """The province and county each row's own columns give (see the module's rules).
+
+    Problems with a county that do not leave the row without a province are added to
+    ``reasons`` (flags); the others are the row's ``fail`` reason.
+    """
+    frame, n = reg.frame, len(reg.frame)
+    if reg.has_province:
+        province, fail, candidates = _province_column(frame["province"], legacy_codes, prov)
+    else:
+        province, fail, candidates = np.full(n, -1, dtype="int64"), np.full(n, None, dtype=object), {}
+    county = np.full(n, -1, dtype="int64")
+    if reg.has_county:
+        county, why = _county_column(frame["county"], province, prov, counties)
+        derived = (province < 0) & (county >= 0)
+        stated = derived & frame["province"].notna().to_numpy()
+        labels = [county_label(c) for c in counties.codes[county[stated]].tolist()]
+        pairs = zip(fail[stated].tolist(), labels, strict=True)
+        reasons.add(stated, [Reason("province_from_county", problem=p, county=c) for p, c in pairs])
+        province = np.where(derived, counties.province[np.maximum(county, 0)], province)
+        fail[derived] = None
+        has_why = ~pd.isna(why)
+        if reg.has_province:  # the province's own problem stays the row's failure
+            reasons.add(has_why, why[has_why])
+        else:
+            fail[(province < 0) & has_why] = why[(province < 0) & has_why]
+            fail[(province < 0) & ~has_why] = Reason("no_county")
+    return Attribute(province, fail, candidates, county)
