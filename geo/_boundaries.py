@@ -14,7 +14,6 @@ from typing import Literal
 import geopandas as gpd
 import pandas as pd
 import pyarrow.parquet as pq
-import shapely
 
 from geo._paths import data_dir
 from geo.errors import DataError
@@ -64,27 +63,3 @@ def with_geometry(frame: gpd.GeoDataFrame, columns: list[str], geometry: str) ->
         raise ValueError(f"geometry must be one of {', '.join(GEOMETRIES)}, not {geometry!r}")
     source = "geometry" if geometry == "territorial" else "land"
     return gpd.GeoDataFrame(frame[columns].copy(), geometry=frame[source].copy().rename("geometry"), crs=4326)
-
-
-def simplified_coverage(frame: gpd.GeoDataFrame, tolerance: float, decimals: int, path: str) -> gpd.GeoDataFrame:
-    """``frame`` with its polygons simplified as one coverage and rounded to ``decimals``.
-
-    :func:`shapely.coverage_simplify` keeps shared borders shared; rounding then uses
-    :func:`shapely.set_precision` in its ``valid_output`` mode, because rounding each
-    vertex on its own (``pointwise``) makes narrow estuaries and island channels cross
-    themselves. The result is checked to be valid polygons forming a valid coverage.
-    """
-    geoms = frame.geometry.to_numpy()
-    simple = shapely.coverage_simplify(geoms, tolerance) if tolerance > 0 else geoms
-    rounded = shapely.set_precision(simple, 10.0**-decimals)
-    if not (
-        shapely.is_valid(rounded).all()
-        and bool(shapely.coverage_is_valid(rounded))
-        and not shapely.is_empty(rounded).any()
-    ):
-        raise DataError(
-            f"the land polygons are not a valid coverage once simplified at {tolerance}"
-            f" and rounded to {decimals} decimals",
-            path=data_dir() / path,
-        )
-    return frame.set_geometry(gpd.GeoSeries(rounded, index=frame.index, crs=4326))

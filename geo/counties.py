@@ -23,12 +23,12 @@ from functools import lru_cache
 import geopandas as gpd
 import pandas as pd
 
-from geo._boundaries import Geometry, attribute_table, read_boundaries, simplified_coverage, with_geometry
+from geo._boundaries import Geometry, attribute_table, read_boundaries, with_geometry
 from geo.errors import AmbiguousNameError, UnknownNameError
 from geo.i18n import Bilingual, message, province_label
 from geo.names import _LATIN_STOPWORDS, _error, _fa_list, _key, resolve_province
 
-__all__ = ["load_counties", "resolve_county", "county_table", "county_label", "display_coverage", "COUNTIES_FILE"]
+__all__ = ["load_counties", "resolve_county", "county_table", "county_label", "COUNTIES_FILE"]
 
 #: The processed county file (GeoParquet), relative to the data folder.
 COUNTIES_FILE = "boundaries/counties.parquet"
@@ -126,37 +126,6 @@ def load_counties(province: str | None = None, geometry: Geometry = "land") -> g
     if province is not None:
         frame = frame[frame["province"] == resolve_province(province)]
     return with_geometry(frame, _COLUMNS, geometry)
-
-
-def display_coverage(province: str | None = None, tolerance: float = 0.01, decimals: int = 3) -> gpd.GeoDataFrame:
-    """The counties' land polygons simplified as one coverage, for a county map layer.
-
-    Parameters
-    ----------
-    province
-        Only this province's counties (any form :func:`geo.resolve_province` reads).
-    tolerance, decimals
-        As in :func:`geo.provinces.display_coverage` (degrees; decimals kept, rounding
-        that keeps every polygon valid).
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        :func:`load_counties` with ``geometry="land"``, simplified and rounded: a valid
-        coverage whose outer edges match :func:`geo.provinces.display_coverage` at the
-        same settings only approximately (each layer is simplified on its own).
-
-    Raises
-    ------
-    DataError
-        If the result is not a valid coverage.
-
-    Examples
-    --------
-    >>> len(display_coverage("IR-30"))
-    7
-    """
-    return simplified_coverage(load_counties(province, geometry="land"), tolerance, decimals, COUNTIES_FILE)
 
 
 # --------------------------------------------------------------------------- resolver

@@ -17,13 +17,12 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo._boundaries import Geometry, attribute_table, read_boundaries, simplified_coverage, with_geometry
+from geo._boundaries import Geometry, attribute_table, read_boundaries, with_geometry
 
 __all__ = [
     "load_provinces",
     "province_table",
     "territorial_sea",
-    "display_coverage",
     "EQUAL_AREA_CRS",
     "BOUNDARIES_FILE",
 ]
@@ -114,41 +113,6 @@ def territorial_sea() -> gpd.GeoDataFrame:
     (True, False)
     """
     return _territorial_sea().copy()
-
-
-def display_coverage(tolerance: float = 0.01, decimals: int = 3) -> gpd.GeoDataFrame:
-    """The provinces' land polygons simplified as one coverage, for drawing.
-
-    Parameters
-    ----------
-    tolerance
-        Simplification tolerance in degrees (:func:`shapely.coverage_simplify`); 0 to keep
-        every vertex.
-    decimals
-        Coordinates are rounded to this many decimals (3 ≈ 100 m), keeping every polygon
-        valid (:func:`shapely.set_precision`, ``valid_output`` mode).
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        :func:`load_provinces` with ``geometry="land"``, simplified and rounded: valid
-        polygons forming a valid coverage (no gaps, no overlaps on screen).
-
-    Raises
-    ------
-    DataError
-        If the result is not a valid coverage.
-
-    Examples
-    --------
-    >>> import shapely
-    >>> shown = display_coverage()
-    >>> bool(shapely.coverage_is_valid(shown.geometry.to_numpy()))
-    True
-    >>> int(shapely.get_num_coordinates(shown.geometry.to_numpy()).sum()) < 20_000
-    True
-    """
-    return simplified_coverage(load_provinces(geometry="land"), tolerance, decimals, BOUNDARIES_FILE)
 
 
 @lru_cache(maxsize=1)

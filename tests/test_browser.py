@@ -325,11 +325,82 @@ def test_credits_name_the_licences_and_how_to_read_them(browser, files, name):
     pg = Page(browser, files[name], VIEWPORTS["laptop"])
     try:
         credits = pg.page.inner_text(".leaflet-control-attribution")
-        for words in ("Leaflet (BSD-2-Clause)", "Noto Sans Arabic", "(OFL-1.1)", "python -m geo licenses"):
+        for words in ("© OpenStreetMap contributors (ODbL)", "Leaflet (BSD-2-Clause)", "Noto Sans Arabic", "(OFL-1.1)",
+                      "python -m geo licenses"):  # fmt: skip
             assert words in credits, credits
+        # visible: inside the viewport, not covered by a panel
+        box = pg.box(".leaflet-control-attribution")
+        assert box["r"] - box["x"] > 200 and 0 <= box["y"] < box["b"] <= VIEWPORTS["laptop"][1]
+        for sel in (".geo-head", ".geo-side"):
+            assert not overlap(box, pg.box(sel)), sel
         links = pg.page.eval_on_selector_all(".leaflet-control-attribution a", "as => as.map(a => a.textContent)")
         assert not any("licen" in text.lower() for text in links)
         pg.page.locator(".leaflet-control-attribution").screenshot(path=str(ARTIFACTS / f"credits_{name}.png"))
         assert pg.blocked == [] and pg.errors == []
+    finally:
+        pg.close()
+
+
+@pytest.mark.parametrize("lang", ["fa", "en"])
+def test_the_reader_switches_to_the_county_level(browser, files, lang):
+    """The default map's county level: decoded on demand, 478 counties in their province's
+    colour with the province outlines over them, a county tooltip that says the figure is
+    the province's, and back to the 31 provinces."""
+    pg = Page(browser, files[lang], VIEWPORTS["laptop"])
+    try:
+        assert pg.page.evaluate("geoMap.countyFills()") == []
+        fills = pg.page.evaluate("geoMap.fills()")
+        pg.page.select_option("#geo-level", "county")
+        pg.page.wait_for_function("geoMap.level() === 'county'")
+        counties = pg.page.evaluate("geoMap.countyFills()")
+        assert len(counties) == 478 and pg.page.evaluate("geoMap.paths()") == 0
+        assert set(counties) == set(fills)  # each county in its province's colour
+        legend = pg.page.inner_text("#geo-legend")
+        assert ("۴۷۸ شهرستان" in legend) if lang == "fa" else ("478 counties" in legend)
+        pt = pg.page.evaluate("geoMap.countyPoint('r6554961')")  # Tabriz County
+        pg.page.mouse.move(pt["x"] + 1, pt["y"] + 1)
+        pg.page.mouse.move(pt["x"], pt["y"])
+        pg.page.wait_for_selector(".leaflet-tooltip")
+        tip = pg.page.inner_text(".leaflet-tooltip")
+        assert "شهرستان تبریز" in tip and "Tabriz County" in tip
+        assert ("آذربایجان شرقی" in tip and "رقم کل استان" in tip) if lang == "fa" else ("East Azerbaijan" in tip and "whole province" in tip)
+        pg.page.select_option("#geo-select", "treatment_plants_operational")
+        assert pg.page.evaluate("geoMap.countyFills()") != counties
+        ARTIFACTS.mkdir(exist_ok=True)
+        pg.page.screenshot(path=str(ARTIFACTS / f"map_{lang}_counties.png"))
+        pg.page.select_option("#geo-level", "province")
+        pg.page.wait_for_function("geoMap.level() === 'province'")
+        assert pg.page.evaluate("geoMap.paths()") == 31 and pg.page.evaluate("geoMap.countyFills()") == []
+        assert pg.errors == [] and pg.blocked == []
+    finally:
+        pg.close()
+
+
+def test_register_map_has_its_own_figures_per_county(browser, tmp_path):
+    """A joined register's map at the county level: each county coloured by its own count,
+    ranks among the 478 in Persian digits."""
+    import geo
+
+    reg = geo.join(Path(__file__).resolve().parents[1] / "data" / "examples" / "estates_example.csv")
+    path = save_map(register_map(reg, lang="fa"), tmp_path / "map.html")
+    pg = Page(browser, path, VIEWPORTS["laptop"])
+    try:
+        pg.page.evaluate("geoMap.setLevel('county')")
+        pg.page.wait_for_function("geoMap.level() === 'county'")
+        fills = pg.page.evaluate("geoMap.countyFills()")
+        assert len(set(fills)) >= 2
+        tehran = reg.by_county.loc["r6554970"]  # Tehran County
+        assert tehran["estates"] >= 1
+        inside = tehran.geometry.representative_point()  # zoomed in: clusters no longer cover it
+        pg.page.evaluate(f"geoMap.map.setView([{inside.y}, {inside.x}], 9, {{animate: false}})")
+        pg.page.wait_for_timeout(200)
+        pt = pg.page.evaluate("geoMap.countyPoint('r6554970')")
+        pg.page.mouse.move(pt["x"] + 1, pt["y"] + 1)
+        pg.page.mouse.move(pt["x"], pt["y"])
+        pg.page.wait_for_selector(".leaflet-tooltip")
+        tip = pg.page.inner_text(".leaflet-tooltip")
+        assert "شهرستان تهران" in tip and "از ۴۷۸" in tip
+        pg.page.screenshot(path=str(ARTIFACTS / "register_example_fa_counties.png"))
+        assert pg.errors == [] and pg.blocked == []
     finally:
         pg.close()

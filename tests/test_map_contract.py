@@ -12,15 +12,19 @@ import geo
 from geo.i18n import section
 from geo.maps import embedded_data, estates_map, register_map, render_html
 from geo.maps.contract import (
+    CountyData,
+    CountyLayer,
     FactData,
     FeatureProperties,
     IndicatorData,
     PageData,
     PairData,
     PointsData,
+    check_county_data,
     check_page_data,
     field_names,
 )
+from geo.maps.page import embedded_counties
 
 MAP_JS = Path(geo.__file__).parent / "templates" / "map.js"
 
@@ -32,7 +36,9 @@ _NAMES = {
     r"\bP": (PointsData, set()),
     r"\bf\.pair": (PairData, set()),
     r"\bf": (FactData, {"properties", "pair"}),
-    r"\bp|\bprops|\.properties": (FeatureProperties, {"_i"}),
+    r"\bp|\bprops|\.properties": (FeatureProperties, {"_i", "_j"}),
+    r"\bD\.counties": (CountyLayer, set()),
+    r"\bK": (CountyData, set()),
 }
 
 
@@ -58,23 +64,36 @@ def test_every_string_map_js_reads_is_a_page_string() -> None:
     assert section("map", "page", "fa").keys() == keys
 
 
-def _pages() -> dict[str, dict]:
+def _html() -> dict[str, str]:
     frame = pd.DataFrame(
         {"province": ["Fars", "تهران", "Atlantis"], "lat": [29.6, 35.7, None], "lon": [52.5, 51.4, None], "units": [3, 4, 5]}
     )
     result = geo.join(frame)
     return {
-        "default fa": embedded_data(render_html(estates_map(lang="fa"))),
-        "default en": embedded_data(render_html(estates_map(lang="en"))),
-        "register fa": embedded_data(render_html(register_map(result, lang="fa"))),
+        "default fa": render_html(estates_map(lang="fa")),
+        "default en": render_html(estates_map(lang="en")),
+        "register fa": render_html(register_map(result, lang="fa")),
     }
 
 
+def _pages() -> dict[str, dict]:
+    return {name: embedded_data(html) for name, html in _html().items()}
+
+
 def test_every_page_the_package_writes_keeps_the_contract() -> None:
-    pages = _pages()
-    for name, data in pages.items():
+    pages = _html()
+    for name, html in pages.items():
+        data = embedded_data(html)
         check_page_data(data)
         assert data["indicators"], name
+        counties = embedded_counties(html)
+        assert data["counties"] == {"n": 478, "block": "geo-counties", "packing": "deflate+base64"}, name
+        check_county_data(counties, data["n"])
+        # the register map has its own figures per county, the default map none
+        assert [i["id"] for i in counties["indicators"]] == (
+            [i["id"] for i in data["indicators"]] if name.startswith("register") else []
+        ), name
+    pages = {name: embedded_data(html) for name, html in pages.items()}
     assert pages["default fa"]["facts"] and any(f["pair"] for f in pages["default fa"]["facts"])
     assert pages["register fa"]["points"]["ll"][2] is None and len(pages["register fa"]["points"]["row"]) == 3
 

@@ -120,12 +120,15 @@ def embedded_font(html: str):
     return TTFont(io.BytesIO(base64.b64decode(rules[0][1])))
 
 
-def test_default_map_is_at_most_350_kb(built):
-    """At most 350 KB without the embedded font (which is a few tens of KB on top)."""
+def test_default_map_is_at_most_350_kb_and_the_county_layer_at_most_250_kb_more(built):
+    """The default Persian map with the province geometry: at most 350 KB, its embedded font
+    included. The county level (a second, packed block decoded on demand) costs at most
+    250 KB more (its block, and the county names' letters in the font)."""
+    provinces_only = render_html(estates_map(lang="fa", counties=False)).encode("utf-8")
+    assert len(provinces_only) <= 350_000, len(provinces_only)
     html = built["fa"]
+    assert 100_000 < len(html.encode("utf-8")) - len(provinces_only) <= 250_000
     font = FONT_RULE.search(html)
-    size = len(html.encode("utf-8")) - len(font.group(0).encode("utf-8"))
-    assert size <= 350_000, size
     assert len(font.group(0)) <= 40_000, len(font.group(0))
 
 
@@ -145,8 +148,8 @@ def test_embedded_font_is_a_subset_that_shapes(built, lang):
     font = embedded_font(html)
     cmap = set(font.getBestCmap())
     # exactly the Arabic-script characters of the page, plus Persian digits, ٬ ٫ and ZWNJ
-    assert cmap == set(font_codepoints(html))
-    page = {ord(c) for c in embedded_data(html)["strings"]["title"] + json_text(html)}
+    assert cmap == set(font_codepoints(font_text(html)))
+    page = {ord(c) for c in embedded_data(html)["strings"]["title"] + json_text(html) + font_text(html)}
     arabic = {c for c in page if 0x0600 <= c <= 0x06FF}
     assert arabic and arabic <= cmap
     assert set(map(ord, "۰۱۲۳۴۵۶۷۸۹٬٫\u200c")) <= cmap
@@ -167,6 +170,16 @@ def test_embedded_font_is_a_subset_that_shapes(built, lang):
         assert font.flavor == "woff"
 
 
+def font_text(html: str) -> str:
+    """The page's text the font subset covers: the page and its packed county level (names)."""
+    import json
+
+    from geo.maps.page import embedded_counties
+
+    counties = embedded_counties(html)
+    return html + (json.dumps(counties, ensure_ascii=False) if counties is not None else "")
+
+
 def json_text(html: str) -> str:
     start = html.index('<script type="application/json" id="geo-data">')
     return html[start:html.index("</script>", start)]
@@ -177,7 +190,7 @@ def test_embedded_font_is_deterministic(built):
     shipped font's timestamps kept, in this process and in a fresh one."""
     from geo import _assets
 
-    cps = _assets.font_codepoints(built["fa"])
+    cps = _assets.font_codepoints(font_text(built["fa"]))
     first = _assets.font_bytes(cps)
     _assets.font_bytes.cache_clear()
     assert _assets.font_bytes(cps) == first
@@ -251,6 +264,55 @@ def test_embedded_geometry_is_a_valid_coverage(built):
     # simplified but still close to the shipped area
     original = load_provinces().geometry.values
     assert abs(shapely.area(geoms).sum() / shapely.area(original).sum() - 1) < 0.01
+
+
+def test_embedded_counties_are_a_valid_coverage_inside_their_provinces(built):
+    """The county level decodes to 478 valid polygons forming a valid coverage, each inside
+    the outline drawn for its province, and the outlines are exactly the counties' unions."""
+    from geo.counties import load_counties
+    from geo.maps.page import embedded_counties
+
+    data, counties = embedded_data(built["en"]), embedded_counties(built["en"])
+    scale = 10.0 ** counties["decimals"]
+
+    def unpack(packed):
+        polygons = []
+        for rings in packed:
+            parts = [np.cumsum(np.array(r, dtype="int64").reshape(-1, 2), axis=0) / scale for r in rings]
+            polygons.append(shapely.Polygon(parts[0], parts[1:]))
+        return shapely.MultiPolygon(polygons)
+
+    geoms = np.array([unpack(p) for p in counties["polygons"]])
+    outlines = np.array([unpack(p) for p in counties["outline"]])
+    assert len(geoms) == 478 and shapely.is_valid(geoms).all() and shapely.coverage_is_valid(geoms)
+    codes = [f["properties"]["code"] for f in data["geojson"]["features"]]
+    shipped = load_counties().set_index("code")
+    assert [codes[p] for p in counties["province"]] == shipped.loc[counties["code"], "province"].tolist()
+    for k, code in enumerate(codes):
+        mine = geoms[np.array(counties["province"]) == k]
+        assert shapely.equals(shapely.union_all(mine), outlines[k]), code
+    original = shapely.area(shipped.loc[counties["code"]].geometry.to_numpy())
+    assert np.abs(shapely.area(geoms) / original - 1).max() < 0.05
+    assert counties["name_fa"][counties["code"].index("r6554961")] == "شهرستان تبریز"
+    assert counties["nums"][478] == "478"
+
+
+def test_yearbook_layers_say_their_provinces_are_those_of_1392(built):
+    for lang, words in (("en", "Per province as of 1392"), ("fa", "مرزهای سال ۱۳۹۲")):
+        data = embedded_data(built[lang])
+        for ind in data["indicators"]:
+            assert words in ind["borders"] and ("Tabas" in ind["borders"] or "طبس" in ind["borders"])
+
+
+def test_every_map_credits_openstreetmap_contributors(built):
+    from geo.maps.page import embedded_data as data_of
+
+    import geo
+
+    register = render_html(register_map(geo.join(pd.DataFrame({"province": ["Fars"]})), lang="fa"))
+    for html in (built["fa"], built["en"], register):
+        assert "© OpenStreetMap contributors (ODbL)" in data_of(html)["attribution"]
+        assert "Natural Earth" not in html
 
 
 def test_national_panel_has_the_hse_facts_with_sources(built):
@@ -403,15 +465,19 @@ def test_disk_cache_changes_nothing_in_the_output(tmp_path, monkeypatch):
     from geo import _assets
     from geo.maps import classify
 
+    from geo.maps import geometry, payload
+
     def build(cache: str) -> bytes:
         monkeypatch.setenv("GEO_CACHE_DIR", cache)
         _assets.font_bytes.cache_clear()
         classify.classify.cache_clear()
+        geometry._simplified_wkb.cache_clear()
+        payload._county_shapes.cache_clear()
         return render_html(estates_map(lang="fa")).encode("utf-8")
 
     off = build("")
     cold = build(str(tmp_path))
-    assert any((tmp_path / "fonts").iterdir()) and any((tmp_path / "classes").iterdir())
+    assert all(any((tmp_path / kind).iterdir()) for kind in ("fonts", "classes", "coverage"))
     warm = build(str(tmp_path))
     assert off == cold == warm
 

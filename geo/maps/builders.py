@@ -13,7 +13,7 @@ import pandas as pd
 from geo.errors import MapError
 from geo.i18n import LANGS, check_lang, section
 from geo.maps.page import add_data, new_map, save_map, tile_layer
-from geo.maps.payload import facts_payload, page_data, points_payload, provinces_payload, strings
+from geo.maps.payload import counties_payload, facts_payload, page_data, points_payload, provinces_payload, strings
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -34,6 +34,10 @@ class JoinedRegister(Protocol):
     @property
     def estates(self) -> gpd.GeoDataFrame:
         """The register's rows as points."""
+
+    @property
+    def by_county(self) -> gpd.GeoDataFrame | None:
+        """The 478 counties with the register's per-county columns (None: no county level)."""
 
 
 def _load_inputs(indicators: str | Path | Sequence[str] | None) -> tuple[pd.DataFrame, gpd.GeoDataFrame]:
@@ -57,6 +61,7 @@ def estates_map(
     *,
     stats: gpd.GeoDataFrame | None = None,
     facts: pd.DataFrame | None = None,
+    counties: bool = True,
 ) -> folium.Map:
     """The default map: one switchable choropleth per indicator, a national HSE panel.
 
@@ -76,6 +81,10 @@ def estates_map(
         shipped one (same index and columns; used for tests of hostile names).
     facts
         A facts ledger like :func:`geo.load_facts` instead of the shipped one.
+    counties
+        Whether the reader can switch to the county level: the 478 counties
+        (OpenStreetMap) drawn in their province's colour, packed in a second block that
+        the page decodes only when asked (:mod:`geo.maps.contract`).
 
     Returns
     -------
@@ -96,11 +105,16 @@ def estates_map(
     """
     check_lang(lang)
     meta, loaded = _load_inputs(indicators)
-    return _estates_map(lang, tiles, meta, loaded if stats is None else stats, facts)
+    return _estates_map(lang, tiles, meta, loaded if stats is None else stats, facts, counties)
 
 
 def _estates_map(
-    lang: str, tiles: str | None, meta: pd.DataFrame, gdf: gpd.GeoDataFrame, facts: pd.DataFrame | None
+    lang: str,
+    tiles: str | None,
+    meta: pd.DataFrame,
+    gdf: gpd.GeoDataFrame,
+    facts: pd.DataFrame | None,
+    counties: bool = True,
 ) -> folium.Map:
     missing = [i for i in meta.index if i not in gdf.columns]
     if missing:
@@ -110,8 +124,15 @@ def _estates_map(
     provinces = provinces_payload(gdf, meta, lang)
     facts_data = facts_payload(lang, meta, facts)
     credit = f"{texts['attribution']} · {texts['licences']}"
-    data = page_data(lang, texts, len(gdf), bool(tiles), credit, provinces, facts_data, None)
-    return add_data(m, data)
+    block = counties_payload(_codes(gdf), lang) if counties else None
+    layer = block.layer if block is not None else None
+    data = page_data(lang, texts, len(gdf), bool(tiles), credit, provinces, facts_data, None, layer)
+    return add_data(m, data, block)
+
+
+def _codes(gdf: gpd.GeoDataFrame) -> list[str]:
+    """The province codes of a table, in its row order (its ``code`` column, else its index)."""
+    return [str(c) for c in (gdf["code"] if "code" in gdf.columns else gdf.index)]
 
 
 def _register_indicators(by_province: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -165,7 +186,8 @@ def register_map(result: JoinedRegister, *, lang: str = "fa", tiles: str | None 
     Returns
     -------
     folium.Map
-        Switchable choropleths of the register's indicators and the estates drawn as
+        Switchable choropleths of the register's indicators (per province, and per
+        county when ``result`` has ``by_county``: the reader switches level) and the estates drawn as
         circle markers, grouped by a small grid clustering in the page's own script
         (cells of 48 px; a cluster shows its count and zooms in on click).
 
@@ -192,8 +214,13 @@ def register_map(result: JoinedRegister, *, lang: str = "fa", tiles: str | None 
     points = points_payload(result.estates, lang)
     page_texts = dict(texts, title=texts["points"], subtitle="")
     credit = f"{texts['attribution'].split(' · ')[0]} · {texts['licences']}"
-    data = page_data(lang, page_texts, len(by_province), bool(tiles), credit, provinces, [], points)
-    return add_data(m, data)
+    by_county = getattr(result, "by_county", None)
+    block = None
+    if by_county is not None:
+        block = counties_payload(_codes(by_province), lang, by_county, meta.loc[meta.index.isin(by_county.columns)])
+    layer = block.layer if block is not None else None
+    data = page_data(lang, page_texts, len(by_province), bool(tiles), credit, provinces, [], points, layer)
+    return add_data(m, data, block)
 
 
 def build_maps(

@@ -9,7 +9,13 @@ the package writes against :func:`check_page_data`). Short names (``c``, ``t``, 
 
 ``map.js`` names these objects consistently, and the test relies on it: ``D`` (the page),
 ``S`` (its strings), ``ind`` or ``inds[k]`` (an indicator), ``f`` (a fact) and ``f.pair``,
-``P`` (the points), ``p`` or ``.properties`` (a province feature's properties).
+``P`` (the points), ``p`` or ``.properties`` (a province feature's properties), ``D.counties``
+(:class:`CountyLayer`) and ``K`` (the county level once decoded, :class:`CountyData`).
+
+The county level is not in the main block: it travels in a second element (its id is
+:attr:`CountyLayer.block`), a :class:`CountyData` as JSON, compressed (zlib "deflate")
+and base64-encoded, which the page decodes (``DecompressionStream``) only when the reader
+switches to counties.
 
 Every text is already in the page's language (numbers with Persian digits on a Persian
 page); the script only places it, with ``textContent``.
@@ -21,12 +27,15 @@ from dataclasses import dataclass, fields, is_dataclass
 from typing import Any
 
 __all__ = [
+    "CountyData",
+    "CountyLayer",
     "FactData",
     "FeatureProperties",
     "IndicatorData",
     "PageData",
     "PairData",
     "PointsData",
+    "check_county_data",
     "check_page_data",
     "field_names",
     "plain",
@@ -79,6 +88,9 @@ class IndicatorData:
         Share of the national total as text (None without a total or value).
     order
         Position of the layer in the indicator menu.
+    borders
+        A caption on the boundaries the figures were counted in, when they differ from the
+        boundaries drawn (e.g. per province as of 1392), or None.
     """
 
     id: str
@@ -96,6 +108,7 @@ class IndicatorData:
     r: list[int | None]
     s: list[str | None]
     order: int
+    borders: str | None
 
 
 @dataclass(frozen=True)
@@ -156,6 +169,65 @@ class PointsData:
 
 
 @dataclass(frozen=True)
+class CountyLayer:
+    """Where a page's county level is (:attr:`PageData.counties`).
+
+    Attributes
+    ----------
+    n
+        The number of counties.
+    block
+        The id of the element holding the packed :class:`CountyData`.
+    packing
+        How it is packed: ``"deflate+base64"`` (zlib stream, base64 text).
+    """
+
+    n: int
+    block: str
+    packing: str
+
+
+@dataclass(frozen=True)
+class CountyData:
+    """The county level of a page, as decoded from its block (``K`` in ``map.js``).
+
+    Attributes
+    ----------
+    code, name_fa, name_en
+        Each county's code (``r`` + OSM relation id) and names.
+    province
+        Each county's province, as the position of its feature in :attr:`PageData.geojson`.
+    pt
+        A point inside each county, ``[lat, lon]``.
+    decimals
+        Packed coordinates are integers in units of ``10**-decimals`` degrees.
+    polygons
+        Each county's land polygon (:func:`geo.maps.geometry.pack_polygons`).
+    outline
+        Each province's outline drawn over the counties: the union of its counties'
+        simplified polygons (packed the same way, in feature order), so that province
+        and county borders meet exactly.
+    indicators
+        Per-county layers with the ids of the page's indicators (the register map: its
+        own counts per county), arrays of one entry per county; empty when the figures
+        are per province only (the default map: counties take their province's colour).
+    nums
+        The numbers 0 … n (counties) written in the page's digits (ranks, counts).
+    """
+
+    code: list[str]
+    name_fa: list[str]
+    name_en: list[str]
+    province: list[int]
+    pt: list[tuple[float, float]]
+    decimals: int
+    polygons: list[Any]
+    outline: list[Any]
+    indicators: list[IndicatorData]
+    nums: list[str | None]
+
+
+@dataclass(frozen=True)
 class PageData:
     """Everything a map page shows.
 
@@ -180,6 +252,8 @@ class PageData:
         The choropleth layers and the national figures.
     points
         The register's estates, or None on the default map.
+    counties
+        Where the county level is packed, or None for a page without one.
     """
 
     lang: str
@@ -193,6 +267,7 @@ class PageData:
     indicators: list[IndicatorData]
     facts: list[FactData]
     points: PointsData | None
+    counties: CountyLayer | None
 
 
 def field_names(cls: type) -> tuple[str, ...]:
@@ -245,3 +320,26 @@ def check_page_data(data: dict[str, Any]) -> None:
         _check_keys(data["points"], PointsData, "points")
         if len({len(v) for v in data["points"].values()}) > 1:
             raise ValueError("points: the lists differ in length")
+    if data["counties"] is not None:
+        _check_keys(data["counties"], CountyLayer, "counties")
+
+
+def check_county_data(data: dict[str, Any], n_provinces: int) -> None:
+    """Check a decoded county block against the contract (keys, lengths, provinces).
+
+    Raises
+    ------
+    ValueError
+        Naming the first part that does not conform.
+    """
+    _check_keys(data, CountyData, "county data")
+    n = len(data["code"])
+    per_county = ("name_fa", "name_en", "province", "pt", "polygons")
+    if any(len(data[k]) != n for k in per_county) or len(data["outline"]) != n_provinces or len(data["nums"]) != n + 1:
+        raise ValueError("county data: one entry per county (and one outline per province) is needed")
+    if not all(0 <= p < n_provinces for p in data["province"]):
+        raise ValueError("county data: a province position is out of range")
+    for ind in data["indicators"]:
+        _check_keys(ind, IndicatorData, f"county indicator {ind.get('id')!r}")
+        if not all(len(ind[k]) == n for k in ("c", "t", "r", "s")):
+            raise ValueError(f"county indicator {ind['id']!r}: c, t, r and s need one entry per county")

@@ -22,9 +22,9 @@ from geo._assets import font_codepoints, font_face_css, leaflet_css, leaflet_js,
 from geo._io import atomic_write_text
 from geo.errors import MapError
 from geo.maps.contract import PageData, plain
-from geo.maps.payload import RawJSON
+from geo.maps.payload import COUNTY_BLOCK, CountyBlock, RawJSON
 
-__all__ = ["add_data", "embedded_data", "new_map", "render_html", "save_map", "tile_layer"]
+__all__ = ["add_data", "embedded_counties", "embedded_data", "new_map", "render_html", "save_map", "tile_layer"]
 
 _FIGURE_TEMPLATE = Template(
     "<!DOCTYPE html>\n"
@@ -61,11 +61,12 @@ class _GeoLayer(Element):
     100 KB JSON tokenised). These pieces go into the page as plain text.
     """
 
-    def __init__(self, data: PageData) -> None:
+    def __init__(self, data: PageData, counties: CountyBlock | None = None) -> None:
         super().__init__()
         self._name = "GeoLayer"
         self._id = "geo"
         self.data_json = _data_json(plain(data))
+        self.counties = counties
 
     def render(self, **kwargs: Any) -> str:
         """Add the font, style, data block and script to the page; nothing in place."""
@@ -74,12 +75,16 @@ class _GeoLayer(Element):
         map_var = self._parent.get_name()
         # the embedded Persian font, subset to the Arabic-script characters of this page's
         # data and strings (all of the page's own text travels in the data block)
-        font = font_face_css(font_codepoints((fig.title or "") + self.data_json))
+        county_text = self.counties.text if self.counties is not None else ""
+        font = font_face_css(font_codepoints((fig.title or "") + self.data_json + county_text))
         fig.header.add_child(_Inline(f"<style>{font}{own_css()}</style>", "geo_css"), name="geo_css")
         fig.html.add_child(
             _Inline(f'<script type="application/json" id="geo-data">{self.data_json}</script>', "geo_data"),
             name="geo_data",
         )
+        if self.counties is not None:  # base64 text only: it cannot close the element
+            block = f'<script type="text/plain" id="{COUNTY_BLOCK}">{self.counties.packed}</script>'
+            fig.html.add_child(_Inline(block, "geo_counties"), name="geo_counties")
         script = _Inline(f"(function (map) {{\n{own_js()}\n}})({map_var});", "geo_js")
         fig.script.add_child(script, name="geo_js")
         return ""
@@ -146,9 +151,9 @@ def new_map(lang: str, title: str, tiles: str | None) -> folium.Map:
     return m
 
 
-def add_data(m: folium.Map, data: PageData) -> folium.Map:
-    """Put the page's data block, script and style on ``m``."""
-    m.add_child(_GeoLayer(data), name="geo")
+def add_data(m: folium.Map, data: PageData, counties: CountyBlock | None = None) -> folium.Map:
+    """Put the page's data block (and its packed county level, if any), script and style on ``m``."""
+    m.add_child(_GeoLayer(data, counties), name="geo")
     return m
 
 
@@ -212,3 +217,24 @@ def embedded_data(html: str) -> dict[str, Any]:
     start = html.index(start_tag) + len(start_tag)
     end = html.index("</script>", start)
     return dict(json.loads(html[start:end]))
+
+
+def embedded_counties(html: str) -> dict[str, Any] | None:
+    """Decode the packed county level of a rendered map (None without one), as the page does.
+
+    Examples
+    --------
+    >>> from geo.maps import estates_map
+    >>> counties = embedded_counties(render_html(estates_map(lang="en")))
+    >>> len(counties["code"]), len(counties["outline"])
+    (478, 31)
+    """
+    import base64
+    import zlib
+
+    start_tag = f'<script type="text/plain" id="{COUNTY_BLOCK}">'
+    if start_tag not in html:
+        return None
+    start = html.index(start_tag) + len(start_tag)
+    end = html.index("</script>", start)
+    return dict(json.loads(zlib.decompress(base64.b64decode(html[start:end])).decode("utf-8")))

@@ -5,8 +5,13 @@ It is made from tables: provinces, indicators, facts and register points.
 
 from __future__ import annotations
 
+import base64
 import html
+import json
 import math
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -17,11 +22,20 @@ from branca.utilities import color_brewer
 from geo._assets import script_json
 from geo.i18n import section
 from geo.maps.classify import PALETTE, classify, decimals_of
-from geo.maps.contract import FactData, IndicatorData, PageData, PairData, PointsData
-from geo.maps.geometry import geometry_json
+from geo.maps.contract import CountyData, CountyLayer, FactData, IndicatorData, PageData, PairData, PointsData, plain
+from geo.maps.geometry import COUNTY_STEPS, geometry_json, pack_polygons, simplified
 from geo.numbers import format_number_fa, to_persian_digits
 
-__all__ = ["RawJSON", "facts_payload", "page_data", "points_payload", "provinces_payload", "strings"]
+__all__ = [
+    "CountyBlock",
+    "RawJSON",
+    "counties_payload",
+    "facts_payload",
+    "page_data",
+    "points_payload",
+    "provinces_payload",
+    "strings",
+]
 
 
 class RawJSON(str):
@@ -108,6 +122,7 @@ def _indicator_payload(ind: dict[str, Any], values: np.ndarray, lang: str, order
         r=ranks,
         s=[_share(v, total, lang) if total and ok else None for v, ok in pairs],
         order=order,
+        borders=_text(ind.get(f"borders_{lang}")) or None,
     )
 
 
@@ -222,6 +237,88 @@ def points_payload(estates: Any, lang: str) -> PointsData:
     return points
 
 
+#: The id of the element that carries a page's packed county level.
+COUNTY_BLOCK = "geo-counties"
+
+
+@dataclass(frozen=True)
+class CountyBlock:
+    """A page's county level: where it goes and what it holds.
+
+    Attributes
+    ----------
+    layer
+        :attr:`PageData.counties <geo.maps.contract.PageData>`.
+    packed
+        The block's text: the :class:`~geo.maps.contract.CountyData` JSON, zlib-compressed,
+        base64.
+    text
+        The uncompressed JSON (its Persian names must be in the page's font subset).
+    """
+
+    layer: CountyLayer
+    packed: str
+    text: str
+
+
+@lru_cache(maxsize=2)
+def _county_shapes(province_codes: tuple[str, ...]) -> tuple[Any, int, list[Any], list[Any]]:
+    """The counties as a page draws them (cached: the same for every page).
+
+    Returns the county frame (file order, with a point ``pt`` inside each), the decimals
+    of the packed coordinates, the packed county polygons, and the packed outline of each
+    province in ``province_codes`` order.
+    """
+    from geo.counties import load_counties
+
+    frame = load_counties()
+    geoms, decimals = simplified(frame.geometry.to_numpy(), COUNTY_STEPS)
+    province = frame["province"].to_numpy()
+    outline = [shapely.coverage_union_all(geoms[province == code]) for code in province_codes]
+    frame = frame.assign(pt=[(round(float(p.y), 4), round(float(p.x), 4)) for p in shapely.point_on_surface(geoms)])
+    return frame, decimals, pack_polygons(geoms, decimals), pack_polygons(outline, decimals)
+
+
+def counties_payload(
+    province_codes: list[str], lang: str, by_county: Any = None, indicators: pd.DataFrame | None = None
+) -> CountyBlock:
+    """The county level of a page, packed.
+
+    Parameters
+    ----------
+    province_codes
+        The page's provinces, in feature order.
+    lang
+        The page's language (the per-county layers' texts).
+    by_county, indicators
+        A per-county table (indexed by county code) and the declared indicators whose
+        columns it has, for per-county layers (the register map); None for none.
+    """
+    frame, decimals, polygons, outline = _county_shapes(tuple(province_codes))
+    layers: list[IndicatorData] = []
+    if by_county is not None and indicators is not None:
+        aligned = by_county.reindex(frame["code"])
+        for k, (ind_id, rec) in enumerate(zip(indicators.index, indicators.to_dict("records"), strict=True)):
+            values = aligned[ind_id].to_numpy(dtype=float)
+            layers.append(_indicator_payload(dict(rec, id=ind_id, national_total=None), values, lang, k))
+    position = {code: i for i, code in enumerate(province_codes)}
+    data = CountyData(
+        code=frame["code"].tolist(),
+        name_fa=frame["name_fa"].tolist(),
+        name_en=[_text(v) for v in frame["name_en"].tolist()],
+        province=[position[c] for c in frame["province"].tolist()],
+        pt=frame["pt"].tolist(),
+        decimals=decimals,
+        polygons=polygons,
+        outline=outline,
+        indicators=layers,
+        nums=[_fmt(i, lang) for i in range(len(frame) + 1)],
+    )
+    text = json.dumps(plain(data), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    packed = base64.b64encode(zlib.compress(text.encode("utf-8"), 9)).decode("ascii")
+    return CountyBlock(CountyLayer(n=len(frame), block=COUNTY_BLOCK, packing="deflate+base64"), packed, text)
+
+
 def page_data(
     lang: str,
     texts: dict[str, str],
@@ -231,6 +328,7 @@ def page_data(
     provinces: tuple[RawJSON, list[IndicatorData]],
     facts: list[FactData],
     points: PointsData | None,
+    counties: CountyLayer | None = None,
 ) -> PageData:
     """A page's :class:`~geo.maps.contract.PageData`; ``attribution`` is escaped here."""
     geojson, indicators = provinces
@@ -246,4 +344,5 @@ def page_data(
         indicators=indicators,
         facts=facts,
         points=points,
+        counties=counties,
     )

@@ -124,9 +124,14 @@ function popupContent(i) {
     var item = el("div", "geo-pop-ind", null, box);
     indicatorBlock(ind, i, item, "geo-pop-label");
     if (ind.s[i] != null) { el("div", "geo-share", fill(S.share, { s: ind.s[i] }), item); }
-    el("div", "geo-source", S.source + ": " + ind.source, item);
+    sourceLines(ind, item);
   });
   return box;
+}
+/* an indicator's source, and the caption on its boundaries when it has one */
+function sourceLines(ind, parent) {
+  el("div", "geo-source", S.source + ": " + ind.source, parent);
+  if (ind.borders) { el("div", "geo-source geo-borders", S.borders + ": " + ind.borders, parent); }
 }
 
 /* ---------------------------------------------------------------- panels */
@@ -135,7 +140,14 @@ el("h1", null, S.title, head);
 if (S.subtitle) { el("p", null, S.subtitle, head); }
 
 var side = shield(el("div", "geo-panel geo-side", null, container));
-var legend;
+var legend, levelSelect = null;
+if (D.counties) {
+  var lvLab = el("label", "geo-select-label", S.level, side);
+  levelSelect = el("select", "geo-select", null, lvLab);
+  levelSelect.id = "geo-level";
+  ["province", "county"].forEach(function (lv) { el("option", null, S["level_" + lv], levelSelect).value = lv; });
+  levelSelect.addEventListener("change", function () { setLevel(levelSelect.value); });
+}
 if (inds.length) {
   var lab = el("label", "geo-select-label", S.indicator, side);
   var select = el("select", "geo-select", null, lab);
@@ -152,7 +164,8 @@ if (inds.length) {
 function drawLegend() {
   if (!legend) { return; }
   while (legend.firstChild) { legend.removeChild(legend.firstChild); }
-  var ind = inds[current];
+  var own = level === "county" ? countyInd() : null;
+  var ind = own || inds[current];
   var t = el("div", "geo-legend-title", ind.label, legend);
   t.title = ind.label;
   var sub = [ind.unit, ind.year].filter(Boolean).join(" · ");
@@ -169,7 +182,9 @@ function drawLegend() {
   el("div", "geo-legend-note", ind.classes, legend);
   if (ind.total) { el("div", "geo-legend-note", fill(S.total, { t: ind.total + (ind.unit ? " " + ind.unit : "") }), legend); }
   el("div", "geo-legend-note", S.source + ": " + ind.source, legend);
-  el("div", "geo-legend-hint", S.click, legend);
+  if (ind.borders) { el("div", "geo-legend-note geo-borders", S.borders + ": " + ind.borders, legend); }
+  if (level === "county") { el("div", "geo-legend-note", fill(own ? S.county_own : S.county_note, { n: knum(K.code.length) }), legend); }
+  el("div", "geo-legend-hint", level === "county" ? S.click_county : S.click, legend);
 }
 function setIndicator(id) {
   for (var k = 0; k < inds.length; k++) {
@@ -177,6 +192,7 @@ function setIndicator(id) {
   }
   if (select && select.value !== id) { select.value = id; }
   layer.setStyle(function (f) { return styleOf(f.properties._i); });
+  if (countyLayer) { countyLayer.setStyle(function (f) { return countyStyle(f.properties._j); }); }
   drawLegend();
 }
 drawLegend();
@@ -219,6 +235,136 @@ map.attributionControl.addAttribution(D.attribution);
 /* the credits read in the page's direction (Persian credits in an LTR box are scrambled) */
 map.attributionControl.getContainer().setAttribute("dir", D.dir);
 L.control.zoom({ position: RTL ? "bottomright" : "bottomleft" }).addTo(map);
+
+
+/* ---------------------------------------------------------------- county level */
+/* The counties travel packed in a second element (D.counties: zlib "deflate", base64) and
+   are decoded only when the reader switches to them. K is the decoded CountyData. */
+var level = "province", K = null, countyLayer = null, outlineLayer = null, loading = null;
+function knum(n) { return K && K.nums[n] != null ? K.nums[n] : String(n); }
+function unpack(id) {
+  var text = document.getElementById(id).textContent, bin = atob(text), bytes = new Uint8Array(bin.length);
+  for (var k = 0; k < bin.length; k++) { bytes[k] = bin.charCodeAt(k); }
+  var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+  return new Response(stream).text().then(function (t) { return JSON.parse(t); });
+}
+/* packed polygons (integers, each ring's pairs after the first as differences) to GeoJSON */
+function unpackPolygons(packed) {
+  var scale = Math.pow(10, K.decimals);
+  return { type: "MultiPolygon", coordinates: packed.map(function (poly) {
+    return poly.map(function (ring) {
+      var out = [], x = 0, y = 0;
+      for (var k = 0; k < ring.length; k += 2) { x += ring[k]; y += ring[k + 1]; out.push([x / scale, y / scale]); }
+      return out;
+    });
+  }) };
+}
+/* the county layer of the current indicator, when the page has figures per county */
+function countyInd() {
+  var id = inds[current] ? inds[current].id : null;
+  var found = null;
+  if (K) { K.indicators.forEach(function (ind) { if (ind.id === id) { found = ind; } }); }
+  return found;
+}
+function countyStyle(j) {
+  var own = countyInd(), ind = own || inds[current];
+  var c = !ind ? -1 : own ? own.c[j] : ind.c[K.province[j]];
+  return { fillColor: c < 0 ? NODATA : ind.colors[c], fillOpacity: D.tiles ? 0.78 : 1,
+    color: "#ffffff", weight: 0.6, opacity: 1 };
+}
+function countyBox(j, kind) {
+  var box = el("div", "geo-" + kind + "-box");
+  box.setAttribute("dir", D.dir);
+  names({ name_fa: K.name_fa[j], name_en: K.name_en[j] }, box, "geo-" + kind + "-names");
+  el("div", "geo-county-of", S.province + ": " + provinceName(features[K.province[j]].properties.code), box);
+  return box;
+}
+/* one indicator for county j: its own figure, or its province's marked as such */
+function countyFigure(ind, j, parent, labelCls) {
+  var own = null;
+  K.indicators.forEach(function (x) { if (x.id === ind.id) { own = x; } });
+  el("div", labelCls, ind.label, parent);
+  if (own) {
+    valueLine(own, j, parent);
+    if (own.r[j] != null) { el("div", "geo-rank", fill(S.rank, { r: knum(own.r[j]), n: knum(K.code.length) }), parent); }
+  } else {
+    valueLine(ind, K.province[j], parent);
+    el("div", "geo-rank", S.whole_province, parent);
+  }
+}
+function countyTip(j) {
+  var box = countyBox(j, "tip");
+  if (inds[current]) { countyFigure(inds[current], j, box, "geo-tip-label"); }
+  return box;
+}
+function countyPopup(j) {
+  var box = countyBox(j, "pop");
+  inds.forEach(function (ind) {
+    var item = el("div", "geo-pop-ind", null, box);
+    countyFigure(ind, j, item, "geo-pop-label");
+    sourceLines(ind, item);
+  });
+  return box;
+}
+function buildCounties(data) {
+  K = data;
+  var feats = K.code.map(function (code, j) {
+    return { type: "Feature", properties: { _j: j }, geometry: unpackPolygons(K.polygons[j]) };
+  });
+  countyLayer = L.geoJSON({ type: "FeatureCollection", features: feats }, {
+    renderer: renderer,
+    style: function (f) { return countyStyle(f.properties._j); },
+    onEachFeature: function (f, l) {
+      var j = f.properties._j;
+      l.bindTooltip(function () { return countyTip(j); },
+        { sticky: true, direction: "top", className: "geo-tip", opacity: 1 });
+      l.bindPopup(function () { clearOfPanels(l.getPopup()); return countyPopup(j); },
+        { maxWidth: 340, minWidth: 220, maxHeight: 340, className: "geo-popup" });
+      l.on("mouseover", function () { l.setStyle({ weight: 2, color: "#222222" }); l.bringToFront(); outlineLayer.bringToFront(); });
+      l.on("mouseout", function () { l.setStyle({ weight: 0.6, color: "#ffffff" }); });
+    }
+  });
+  var outlines = K.outline.map(function (packed) { return { type: "Feature", properties: {}, geometry: unpackPolygons(packed) }; });
+  outlineLayer = L.geoJSON({ type: "FeatureCollection", features: outlines }, {
+    renderer: renderer, interactive: false,
+    style: function () { return { fill: false, color: "#444444", weight: 1.4, opacity: 1 }; }
+  });
+}
+function loadCounties() {
+  if (!loading) {
+    loading = unpack(D.counties.block).then(buildCounties);
+  }
+  return loading;
+}
+/* switch the level shown: "province" or "county" (a promise: the counties load on first use) */
+function setLevel(lv) {
+  if (lv !== "county" || !D.counties) {
+    if (level === "county") { map.removeLayer(countyLayer); map.removeLayer(outlineLayer); layer.addTo(map); }
+    level = "province";
+    if (levelSelect) { levelSelect.value = "province"; }
+    drawLegend();
+    return Promise.resolve(level);
+  }
+  if (legend && !K) { el("div", "geo-legend-note geo-loading", S.loading, legend); }
+  return loadCounties().then(function () {
+    if (level !== "county") {
+      map.removeLayer(layer);
+      countyLayer.addTo(map);
+      outlineLayer.addTo(map);
+      level = "county";
+    }
+    countyLayer.setStyle(function (f) { return countyStyle(f.properties._j); });
+    levelSelect.value = "county";
+    drawLegend();
+    return level;
+  }, function () {
+    loading = null;
+    levelSelect.value = "province";
+    drawLegend();
+    if (legend) { el("div", "geo-legend-note", S.no_counties, legend); }
+    return level;
+  });
+}
 
 
 /* ---------------------------------------------------------------- points (register) */
@@ -356,5 +502,19 @@ window.geoMap = {
     return { x: q.x + r.left, y: q.y + r.top };
   },
   paths: function () { return pathOf.filter(function (l) { return l && l._path && l._path.isConnected; }).length; },
+  setLevel: setLevel,
+  level: function () { return level; },
+  /* container pixel of a county's representative point (for tests; the counties loaded) */
+  countyPoint: function (code) {
+    var p = K.pt[K.code.indexOf(code)];
+    var q = map.latLngToContainerPoint(L.latLng(p[0], p[1]));
+    var r = container.getBoundingClientRect();
+    return { x: q.x + r.left, y: q.y + r.top };
+  },
+  /* the fill of every county path drawn (empty at the province level) */
+  countyFills: function () {
+    if (level !== "county") { return []; }
+    return countyLayer.getLayers().map(function (l) { return l._path.getAttribute("fill"); });
+  },
   fills: function () { return pathOf.map(function (l) { return l._path.getAttribute("fill"); }); }
 };
