@@ -1,7 +1,7 @@
 """The licence of geo and the notices of what it ships or embeds, read from its install.
 
 The wheel's ``License-File`` metadata lists ``LICENSE`` (MIT), ``THIRD_PARTY_NOTICES.md``
-(OpenStreetMap, Natural Earth, Leaflet, Noto Sans Arabic, the quoted sources) and the full
+(OpenStreetMap, Natural Earth's name spellings, Leaflet, Noto Sans Arabic, the quoted sources) and the full
 texts of Leaflet's and the font's licences, copied from those packages when the wheel is
 built (``hatch_build.py``). ``python -m geo licenses`` prints them all, offline.
 """
