@@ -59,9 +59,9 @@ class ProvinceIndex:
         The prepared land polygon of each coastal province (a point in its territorial
         polygon but not on its land is in its territorial sea); None for the 24 provinces
         whose territorial polygon is their land.
-    edges, edge_province
-        Every boundary segment of the territorial polygons in
-        :data:`~geo.provinces.EQUAL_AREA_CRS` (an STRtree) and the province index of each.
+    metric
+        The territorial polygons in :data:`~geo.provinces.EQUAL_AREA_CRS` (for distances;
+        :func:`_edge_tree` makes their boundary segments into a tree when first needed).
     to_metric
         pyproj Transformer EPSG:4326 → :data:`~geo.provinces.EQUAL_AREA_CRS`, always_xy.
     """
@@ -73,8 +73,7 @@ class ProvinceIndex:
     geoms: tuple[Any, ...]
     bounds: np.ndarray
     land: tuple[Any, ...]
-    edges: shapely.STRtree
-    edge_province: np.ndarray
+    metric: np.ndarray
     to_metric: Any
 
 
@@ -90,20 +89,23 @@ def _frozen(array: np.ndarray) -> np.ndarray:
     return array
 
 
-def _edges(metric: np.ndarray) -> tuple[shapely.STRtree, np.ndarray]:
-    """Every boundary segment of every polygon, as a tree, and the polygon index of each.
+@lru_cache(maxsize=1)
+def _edge_tree() -> tuple[shapely.STRtree, np.ndarray]:
+    """Every boundary segment of every territorial polygon, as a tree, and the province of each.
 
     Distance to a polygon is distance to its nearest boundary segment (for a point
     outside): a tree of two-point segments answers that far faster than the polygons
-    do, and without buffering anything.
+    do, and without buffering anything. Built on first use: a register whose points all
+    lie inside Iran never needs it.
     """
+    metric = province_index().metric
     segments, owner = [], []
     for i, geom in enumerate(metric):
         for line in shapely.get_parts(shapely.get_parts(shapely.boundary(geom))):
             xy = shapely.get_coordinates(line)
             segments.append(shapely.linestrings(np.stack([xy[:-1], xy[1:]], axis=1)))
             owner.append(np.full(len(xy) - 1, i))
-    return shapely.STRtree(np.concatenate(segments)), np.concatenate(owner)
+    return shapely.STRtree(np.concatenate(segments)), _frozen(np.concatenate(owner))
 
 
 def _prepared(geoms: Any) -> np.ndarray:
@@ -125,7 +127,6 @@ def province_index() -> ProvinceIndex:
     metric = gpd.GeoSeries(territorial, crs=4326).to_crs(EQUAL_AREA_CRS).to_numpy()
     rows = zip(land["code"].tolist(), land["name_en"].tolist(), land["name_fa"].tolist(), strict=True)
     labels = [province_label(code, en, fa) for code, en, fa in rows]
-    edges, owner = _edges(metric)
     return ProvinceIndex(
         land,
         _frozen(land["code"].to_numpy(dtype=object, copy=True)),
@@ -134,8 +135,7 @@ def province_index() -> ProvinceIndex:
         tuple(geoms),
         _frozen(shapely.bounds(geoms)),
         tuple(coast),
-        edges,
-        _frozen(owner),
+        _frozen(metric),
         Transformer.from_crs(4326, EQUAL_AREA_CRS, always_xy=True),
     )
 
@@ -184,11 +184,12 @@ def _near_coast(
     if not cand.size:
         return
     x, y = prov.to_metric.transform(lon[cand], lat[cand])
-    (hit, edge), dist = prov.edges.query_nearest(
+    edges, owner = _edge_tree()
+    (hit, edge), dist = edges.query_nearest(
         shapely.points(x, y), max_distance=coast_km * 1000.0, return_distance=True, all_matches=False
     )
     rows = cand[hit]
-    poly = prov.edge_province[edge]
+    poly = owner[edge]
     idx[rows] = poly
     off = dist >= 1.0  # closer than a metre: on a border line, not worth a flag
     reasons.add_at(

@@ -221,8 +221,8 @@ class CountyData:
     province: list[int]
     pt: list[tuple[float, float]]
     decimals: int
-    polygons: list[Any]
-    outline: list[Any]
+    polygons: Any
+    outline: Any
     indicators: list[IndicatorData]
     nums: list[str | None]
 

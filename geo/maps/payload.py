@@ -23,7 +23,7 @@ from geo._assets import script_json
 from geo.i18n import section
 from geo.maps.classify import PALETTE, classify, decimals_of
 from geo.maps.contract import CountyData, CountyLayer, FactData, IndicatorData, PageData, PairData, PointsData, plain
-from geo.maps.geometry import COUNTY_STEPS, geometry_json, pack_polygons, simplified
+from geo.maps.geometry import COUNTY_STEPS, geometry_json, pack_polygons, packed_json, simplified
 from geo.numbers import format_number_fa, to_persian_digits
 
 __all__ = [
@@ -262,12 +262,12 @@ class CountyBlock:
 
 
 @lru_cache(maxsize=2)
-def _county_shapes(province_codes: tuple[str, ...]) -> tuple[Any, int, list[Any], list[Any]]:
+def _county_shapes(province_codes: tuple[str, ...]) -> tuple[Any, int, str, str]:
     """The counties as a page draws them (cached: the same for every page).
 
     Returns the county frame (file order, with a point ``pt`` inside each), the decimals
-    of the packed coordinates, the packed county polygons, and the packed outline of each
-    province in ``province_codes`` order.
+    of the packed coordinates, and as JSON text the packed county polygons and the packed
+    outline of each province in ``province_codes`` order.
     """
     from geo.counties import load_counties
 
@@ -276,7 +276,7 @@ def _county_shapes(province_codes: tuple[str, ...]) -> tuple[Any, int, list[Any]
     province = frame["province"].to_numpy()
     outline = [shapely.coverage_union_all(geoms[province == code]) for code in province_codes]
     frame = frame.assign(pt=[(round(float(p.y), 4), round(float(p.x), 4)) for p in shapely.point_on_surface(geoms)])
-    return frame, decimals, pack_polygons(geoms, decimals), pack_polygons(outline, decimals)
+    return frame, decimals, packed_json(pack_polygons(geoms, decimals)), packed_json(pack_polygons(outline, decimals))
 
 
 def counties_payload(
@@ -309,13 +309,17 @@ def counties_payload(
         province=[position[c] for c in frame["province"].tolist()],
         pt=frame["pt"].tolist(),
         decimals=decimals,
-        polygons=polygons,
-        outline=outline,
+        polygons=RawJSON(polygons),
+        outline=RawJSON(outline),
         indicators=layers,
         nums=[_fmt(i, lang) for i in range(len(frame) + 1)],
     )
-    text = json.dumps(plain(data), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    packed = base64.b64encode(zlib.compress(text.encode("utf-8"), 9)).decode("ascii")
+    # the packed polygons are JSON text already: spliced in, not walked value by value
+    fields = {k: (f"@@{k}@@" if isinstance(v, RawJSON) else plain(v)) for k, v in vars(data).items()}
+    text = json.dumps(fields, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    for key in ("polygons", "outline"):
+        text = text.replace(f'"@@{key}@@"', getattr(data, key), 1)
+    packed = base64.b64encode(zlib.compress(text.encode("utf-8"), 6)).decode("ascii")
     return CountyBlock(CountyLayer(n=len(frame), block=COUNTY_BLOCK, packing="deflate+base64"), packed, text)
 
 
