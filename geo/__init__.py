@@ -24,7 +24,9 @@ from typing import TYPE_CHECKING, Any
 from geo.errors import (
     AmbiguousNameError,
     DataError,
+    DataQualityWarning,
     GeoError,
+    GeoWarning,
     LedgerError,
     MapError,
     NameResolutionError,
@@ -99,6 +101,8 @@ __all__ = [
     "LedgerError",
     "RegisterError",
     "MapError",
+    "GeoWarning",
+    "DataQualityWarning",
 ]
 
 

@@ -7,13 +7,15 @@ clear line on stderr and exit status 2, never a traceback.
 
 from __future__ import annotations
 
+import warnings
 from enum import Enum
 from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
-from geo.errors import GeoError
+from geo.errors import GeoError, GeoWarning
 
 app = typer.Typer(
     name="geo",
@@ -24,6 +26,19 @@ app = typer.Typer(
 )
 _err = Console(stderr=True)
 _out = Console()
+
+
+def _warn(caught: list[warnings.WarningMessage]) -> None:
+    """The package's warnings (e.g. a printed table that does not add up), one line each, once;
+    any other warning as Python would show it."""
+    seen: set[str] = set()
+    for w in caught:
+        text = str(w.message)
+        if not issubclass(w.category, GeoWarning):
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+        elif text not in seen:
+            seen.add(text)
+            _err.print(f"[yellow]warning:[/] {escape(text)}", highlight=False, markup=True, soft_wrap=True)
 
 
 def _fail(exc: GeoError) -> None:
@@ -49,9 +64,12 @@ def build(
             from geo.errors import MapError
 
             raise MapError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
-        paths = build_maps(out, langs=(lang,) if lang else LANGS, tiles=tiles)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", GeoWarning)
+            paths = build_maps(out, langs=(lang,) if lang else LANGS, tiles=tiles)
     except GeoError as exc:
         _fail(exc)
+    _warn(caught)
     for path in paths:
         _out.print(f"wrote {path}", highlight=False)
 

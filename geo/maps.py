@@ -56,6 +56,7 @@ from geo._assets import (
     script_json,
 )
 from geo._cache import cached
+from geo._page import allow_page_zoom, page_data
 from geo._io import atomic_write_text
 from geo.errors import MapError
 from geo.numbers import format_number_fa, to_persian_digits
@@ -119,7 +120,7 @@ _FACT_UNITS = {
 _STRINGS: dict[str, dict[str, str]] = {
     "en": {
         "title": "Iran's industrial estates: environment and infrastructure",
-        "subtitle": "Per-province figures: Statistical Yearbook of Iran, 1392 SH (2013–14). "
+        "subtitle": "Per-province figures: Statistical Yearbook of Iran, 1392 SH (2013–14) and 1394 SH (2015–16). "
         "National panel: ISIPO's results for 1396 SH (2017–18).",
         "indicator": "Indicator",
         "no_data": "no data",
@@ -133,7 +134,7 @@ _STRINGS: dict[str, dict[str, str]] = {
         "phrase": "source phrase",
         "pair_1396": "1396, national (ISIPO)",
         "pair_1392": "1392, total of the 31 provinces (yearbook)",
-        "attribution": "Boundaries: Natural Earth · Statistical Yearbook of Iran 1392 · ISIPO figures reported by IRNA",
+        "attribution": "Boundaries: Natural Earth · Statistical Yearbook of Iran 1392, 1394 · ISIPO figures reported by IRNA",
         "click": "Click a province for all its figures.",
         "points": "Estates in the register",
         "status_joined": "joined",
@@ -149,7 +150,7 @@ _STRINGS: dict[str, dict[str, str]] = {
     },
     "fa": {
         "title": "شهرک‌ها و نواحی صنعتی ایران: محیط زیست و زیرساخت",
-        "subtitle": "آمار استانی: سالنامهٔ آماری کشور ۱۳۹۲. آمار کشوری: عملکرد سازمان صنایع کوچک و شهرک‌های صنعتی ایران در سال ۱۳۹۶.",
+        "subtitle": "آمار استانی: سالنامهٔ آماری کشور ۱۳۹۲ و ۱۳۹۴. آمار کشوری: عملکرد سازمان صنایع کوچک و شهرک‌های صنعتی ایران در سال ۱۳۹۶.",
         "indicator": "شاخص",
         "no_data": "بدون داده",
         "classes": "طبقه‌بندی: {k} طبقه به روش {scheme}، محاسبه با mapclassify",
@@ -162,7 +163,7 @@ _STRINGS: dict[str, dict[str, str]] = {
         "phrase": "عین عبارت منبع",
         "pair_1396": "۱۳۹۶، کل کشور (سازمان)",
         "pair_1392": "۱۳۹۲، جمع ۳۱ استان (سالنامه)",
-        "attribution": "مرزها: Natural Earth · سالنامهٔ آماری کشور ۱۳۹۲ · آمار سازمان صنایع کوچک و شهرک‌های صنعتی به گزارش ایرنا",
+        "attribution": "مرزها: Natural Earth · سالنامهٔ آماری کشور ۱۳۹۲ و ۱۳۹۴ · آمار سازمان صنایع کوچک و شهرک‌های صنعتی به گزارش ایرنا",
         "click": "برای دیدن همهٔ آمار هر استان روی آن کلیک کنید.",
         "points": "شهرک‌های فهرست شما",
         "status_joined": "پذیرفته",
@@ -461,6 +462,10 @@ class _GeoLayer(Element):
             name="geo_data",
         )
         fig.script.add_child(_Inline(f"(function (map) {{\n{own_js()}\n}})({map_var});", "geo_js"), name="geo_js")
+        # the reader's page (geo/_page.py): folium's viewport tag forbids pinch-zoom on phones
+        head = fig.header._children.get(map_var)
+        if head is not None:
+            fig.header._children[map_var] = _Inline(allow_page_zoom(head.render()), map_var)
         return ""
 
 
@@ -649,6 +654,8 @@ def _estates_map(lang: str, tiles: str | None, meta: pd.DataFrame, gdf, facts: p
         "facts": _facts_payload(lang, meta, facts),
         "points": None,
     }
+    # the reader's page (geo/_page.py): search, shared state, language link, CSV download
+    data.update(page_data(lang, gdf, meta, alternate=DEFAULT_FILES["en" if lang == "fa" else "fa"], csv_name="iran_estates"))
     m.add_child(_GeoLayer(data), name="geo")
     return m
 
@@ -745,6 +752,8 @@ def register_map(result: JoinResult, *, lang: str = "fa", tiles: str | None = No
         "facts": [],
         "points": points,
     }
+    # the reader's page (geo/_page.py): search, shared state, CSV download (no other-language file)
+    data.update(page_data(lang, by_province, meta, alternate=None, csv_name="estate_register"))
     m.add_child(_GeoLayer(data), name="geo")
     return m
 

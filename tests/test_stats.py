@@ -55,7 +55,8 @@ def test_density_indicator_uses_province_area():
 def test_indicator_metadata_is_complete():
     ind = load_indicators()
     assert {"green_space_ha", "treatment_plants_operational"} <= set(ind.index)
-    assert (ind["year_sh"] == "1392").all()
+    assert set(ind["year_sh"]) == {"1392", "1394"}
+    assert (ind.loc[ind["table"] == "manufacturing_establishments_1394.csv", "year_sh"] == "1394").all()
     assert ind["source_en"].str.contains("Statistical Yearbook").all()
 
 
