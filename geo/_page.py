@@ -80,24 +80,26 @@ def allow_page_zoom(head: str) -> str:
     return _VIEWPORT_TAG.sub(VIEWPORT, head, count=1)
 
 
-def _indicator_extras(meta: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
-    """Per indicator, in the map's order: the year in Latin digits (for the CSV), and the
-    notes on where its printed table does not add up (legend) with the province ones by
-    code (popups, the CSV's ``note`` column)."""
+def _indicator_extras(meta: pd.DataFrame, lang: str) -> tuple[list[dict[str, Any]], list[str]]:
+    """Per indicator, in the map's order: the year in Latin digits (for the CSV), and where
+    its printed table does not add up: ``q`` for the legend, ``n`` by province code for
+    popups and the CSV's ``note`` column, both as indices into the returned notes (a
+    disagreement is shared by the indicators of its row, so each note is sent once)."""
+    notes: dict[str, int] = {}
     out: list[dict[str, Any]] = []
     for rec in meta.to_dict("records"):
         extra: dict[str, Any] = {"y": str(rec.get("year_sh") or "")}
-        issues = rec.get("quality") or ()
+        issues = rec.get("quality")
         if isinstance(issues, (list, tuple)) and issues:
-            extra["q"] = [i.note(lang) for i in issues]
-            notes: dict[str, str] = {}
+            extra["q"] = [notes.setdefault(i.note(lang), len(notes)) for i in issues]
+            by_code: dict[str, list[int]] = {}
             for issue in issues:
                 if issue.code:
-                    notes[issue.code] = (notes[issue.code] + "; " if issue.code in notes else "") + issue.note(lang)
-            if notes:
-                extra["n"] = notes
+                    by_code.setdefault(issue.code, []).append(notes[issue.note(lang)])
+            if by_code:
+                extra["n"] = by_code
         out.append(extra)
-    return out
+    return out, list(notes)
 
 
 def page_data(lang: str, places: Any, meta: pd.DataFrame, *, alternate: str | None, csv_name: str) -> dict[str, Any]:
@@ -132,10 +134,12 @@ def page_data(lang: str, places: Any, meta: pd.DataFrame, *, alternate: str | No
         for a, b in zip(column["name_fa"], column["name_en"], strict=True)
     ]
     S = UI_STRINGS[lang]
+    extras, notes = _indicator_extras(meta, lang)
     return {
         "ui": S,
         "search": search_index("province", codes, names),
         "alt": {"href": alternate, "lang": other, "label": S["lang_label"], "title": S["lang_title"]} if alternate else None,
-        "extra": _indicator_extras(meta, lang),
+        "extra": extras,
+        "notes": notes,
         "csv_name": csv_name,
     }

@@ -61,7 +61,7 @@ def main() -> None:
         df = df.sort_values("code")
         out = TARGET / dst
         df.to_csv(out, index=False, encoding="utf-8", lineterminator="\n")
-        print(f"wrote {out.relative_to(ROOT)} ({len(df)} rows)")
+        print(f"wrote {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out} ({len(df)} rows)")
 
 
 if __name__ == "__main__":

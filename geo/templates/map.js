@@ -10,6 +10,7 @@ var RTL = D.dir === "rtl";
 var features = D.geojson.features;
 var inds = D.indicators;
 var extra = D.extra || [];   /* per indicator: year in Latin digits, printed-table notes */
+function notes(ids) { return (ids || []).map(function (k) { return D.notes[k]; }); }
 var current = 0;
 var byCode = Object.create(null);
 var pathOf = [];
@@ -146,7 +147,7 @@ function tipContent(i) {
 /* where the printed table behind indicator k does not add up for this province, if it does not */
 function provinceNote(k, i) {
   var n = extra[k] && extra[k].n, code = features[i].properties.code;
-  return own(n, code) ? n[code] : null;
+  return own(n, code) ? notes(n[code]).join("; ") : null;
 }
 function popupContent(i) {
   var box = contentBox(i, "pop");
@@ -219,7 +220,7 @@ function drawLegend() {
     var q = el("div", "geo-quality", null, legend);
     el("div", "geo-quality-title", U.quality, q);
     var ul = el("ul", null, null, q);
-    ex.q.forEach(function (text) { el("li", null, text, ul); });
+    notes(ex.q).forEach(function (text) { el("li", null, text, ul); });
   }
   el("div", "geo-legend-hint", S.click, legend);
 }
