@@ -381,7 +381,8 @@ function clearOfPanels(popup) {
   popup.options.autoPanPaddingBottomRight = L.point(pad[1][0], pad[1][1] + 4);
   var room = container.clientHeight - pad[0][1] - pad[1][1] - 60;
   popup.options.maxHeight = Math.max(120, Math.min(340, room));
-  popup.options.maxWidth = Math.max(180, Math.min(340, container.clientWidth - pad[0][0] - pad[1][0] - 12));
+  /* (the popup's frame adds some 50 px to the width of its content) */
+  popup.options.maxWidth = Math.max(160, Math.min(340, container.clientWidth - pad[0][0] - pad[1][0] - 60));
   popup.options.minWidth = Math.min(220, popup.options.maxWidth);
 }
 var zoomCorner = null;
