@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 TEST_STAMP    := $(VENV)/.test-installed
 
-.PHONY: maps test bench install browser clean boundaries
+.PHONY: maps test lint bench install browser clean boundaries
 
 maps: $(RUNTIME_STAMP)
 	$(BIN)/python -m geo build
@@ -29,7 +29,13 @@ $(TEST_STAMP): pyproject.toml $(RUNTIME_STAMP)
 browser:
 	@bash tools/ensure_chromium.sh
 
-test: $(TEST_STAMP) browser
+# Lint, format and type checks of geo/ (configured in pyproject.toml); `make test` runs them first.
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check geo
+	$(BIN)/ruff format --check geo
+	$(BIN)/mypy
+
+test: lint browser
 	$(BIN)/python -m pytest
 
 bench: $(TEST_STAMP)

@@ -105,6 +105,7 @@ def _browser_load(paths: dict[str, Path], ready: dict[str, str]) -> dict[str, fl
 def run() -> list[dict]:
     """Measure size, build time and browser load time of the default maps vs explore()."""
     from geo import maps
+    from geo.maps import classify, geometry
     from geo.stats import load_province_stats
 
     stats = load_province_stats()
@@ -112,8 +113,8 @@ def run() -> list[dict]:
     tmp = Path(tempfile.mkdtemp(prefix="bench_maps_"))
 
     def ours() -> list[Path]:
-        maps._classify.cache_clear()
-        maps._simplified.cache_clear()
+        classify.classify.cache_clear()
+        geometry._simplified.cache_clear()
         return maps.build_maps(tmp)
 
     def explore() -> str:

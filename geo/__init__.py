@@ -5,7 +5,9 @@ Join Iran's 31 provinces with sourced facts about the country's industrial estat
 self-contained interactive maps.
 
 The public names below are imported on first use (PEP 562), so ``import geo`` and the
-command line stay quick: a command loads only the modules it needs.
+command line stay quick: a command loads only the modules it needs, and ``import geo``
+alone loads neither geopandas, shapely nor pyproj. (The function :func:`join` lives in
+:mod:`geo.joining`: a module named ``geo.join`` would replace the function on import.)
 
 Examples
 --------
@@ -35,12 +37,9 @@ from geo.errors import (
     UnknownNameError,
 )
 
-# `join` is imported now, not lazily: the function has the name of its module, and a
-# lazy attribute would be replaced by the module the first time geo.join is imported.
-from geo.join import JoinResult, join
-
 if TYPE_CHECKING:
     from geo.facts import load_facts
+    from geo.joining import JoinResult, join
     from geo.maps import estates_map, register_map, save_map
     from geo.names import normalize_name, resolve_province
     from geo.numbers import (
@@ -57,6 +56,8 @@ __version__ = "0.1.0"
 
 # public name -> the module that defines it
 _LAZY = {
+    "join": "geo.joining",
+    "JoinResult": "geo.joining",
     "estates_map": "geo.maps",
     "register_map": "geo.maps",
     "save_map": "geo.maps",

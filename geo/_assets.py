@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import importlib.util
 import io
 import json
 import re
 from functools import lru_cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import Any
 
 from geo._cache import cached
@@ -39,7 +41,7 @@ __all__ = [
 _LEAFLET_PACKAGE = "js_lib_leaflet"
 
 
-def _package_file(package: str, *parts: str, dist: str):
+def _package_file(package: str, *parts: str, dist: str) -> Traversable:
     """A file shipped inside an installed package, or a MapError that says what to reinstall."""
     try:
         path = resources.files(package).joinpath(*parts)
@@ -103,7 +105,7 @@ _JSON_ESCAPES = {
 
 
 def script_json(obj: Any) -> str:
-    """JSON for a ``<script type="application/json">`` block: ``<``, ``>``, ``&`` escaped.
+    r"""JSON for a ``<script type="application/json">`` block: ``<``, ``>``, ``&`` escaped.
 
     The result can never close the script element or open a tag, whatever the data
     holds; ``JSON.parse`` gives the original strings back.
@@ -111,7 +113,7 @@ def script_json(obj: Any) -> str:
     Examples
     --------
     >>> script_json({"name": "<img src=x>"})
-    '{"name":"\\\\u003cimg src=x\\\\u003e"}'
+    '{"name":"\\u003cimg src=x\\u003e"}'
     """
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False, sort_keys=False)
     for char, escaped in _JSON_ESCAPES.items():
@@ -129,20 +131,37 @@ FONT_FAMILY = "Noto Sans Arabic Embedded"
 
 #: OpenType layout features kept in the subset: Arabic joining forms, ligatures,
 #: contextual forms, kerning, mark positioning, composition and localised forms.
-FONT_FEATURES: tuple[str, ...] = ("init", "medi", "fina", "isol", "liga", "rlig", "calt", "kern",
-                                  "mark", "mkmk", "ccmp", "locl")  # fmt: skip
+FONT_FEATURES: tuple[str, ...] = (
+    "init",
+    "medi",
+    "fina",
+    "isol",
+    "liga",
+    "rlig",
+    "calt",
+    "kern",
+    "mark",
+    "mkmk",
+    "ccmp",
+    "locl",
+)
 
 #: The blocks the embedded font serves (the rest of the page keeps the reader's UI font):
 #: Arabic, Arabic Supplement, Arabic Extended-A, Presentation Forms-A and -B, ZWNJ and ZWJ.
 _FONT_BLOCKS: tuple[tuple[int, int], ...] = (
-    (0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF), (0x200C, 0x200D),
-)  # fmt: skip
+    (0x0600, 0x06FF),
+    (0x0750, 0x077F),
+    (0x08A0, 0x08FF),
+    (0xFB50, 0xFDFF),
+    (0xFE70, 0xFEFF),
+    (0x200C, 0x200D),
+)
 
 #: Always in the subset: Persian digits, the Arabic thousands and decimal separators, ZWNJ.
 _FONT_ALWAYS = frozenset(map(ord, "\u06f0\u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f8\u06f9\u066c\u066b\u200c"))
 
 
-def _font_path():
+def _font_path() -> Traversable:
     return _package_file(_FONT_PACKAGE, "files", _FONT_FILE, dist="fontpkg-noto-sans-arabic")
 
 
@@ -173,13 +192,8 @@ def font_codepoints(text: str) -> tuple[int, ...]:
 
 def _font_flavor() -> tuple[str | None, str, str]:
     """(fontTools flavor, MIME type, CSS format): WOFF2 when a Brotli module is installed."""
-    try:
-        import brotli  # noqa: F401
-    except ImportError:
-        try:
-            import brotlicffi  # noqa: F401
-        except ImportError:
-            return "woff", "font/woff", "woff"
+    if importlib.util.find_spec("brotli") is None and importlib.util.find_spec("brotlicffi") is None:
+        return "woff", "font/woff", "woff"
     return "woff2", "font/woff2", "woff2"
 
 

@@ -8,22 +8,22 @@ from pathlib import Path
 
 
 def atomic_write_text(path: str | Path, text: str, *, encoding: str = "utf-8") -> Path:
-    """Write ``text`` to ``path`` atomically (see :func:`atomic_write_bytes`).
+    r"""Write ``text`` to ``path`` atomically (see :func:`atomic_write_bytes`).
 
     Line endings are written as they are in ``text`` (no translation on any platform).
 
     Examples
     --------
     >>> import tempfile, pathlib
-    >>> p = atomic_write_text(pathlib.Path(tempfile.mkdtemp()) / "a.txt", "سلام\\n")
+    >>> p = atomic_write_text(pathlib.Path(tempfile.mkdtemp()) / "a.txt", "سلام\n")
     >>> p.read_text(encoding="utf-8")
-    'سلام\\n'
+    'سلام\n'
     """
     return atomic_write_bytes(path, text.encode(encoding))
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder.
+    r"""Write ``data`` to ``path`` through a temporary file in the same folder.
 
     The temporary file is moved over ``path`` with :func:`os.replace` only once it is
     complete, so readers see the old file or the new one, never half of one; a failure
@@ -32,7 +32,7 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
     Examples
     --------
     >>> import tempfile, pathlib
-    >>> atomic_write_bytes(pathlib.Path(tempfile.mkdtemp()) / "b.bin", b"\\x00\\x01").stat().st_size
+    >>> atomic_write_bytes(pathlib.Path(tempfile.mkdtemp()) / "b.bin", b"\x00\x01").stat().st_size
     2
     """
     path = Path(path)

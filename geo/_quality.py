@@ -10,21 +10,15 @@ in ``data/yearbook/indicators.csv`` (``on_mismatch``); either way no number is c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
-from geo.numbers import format_number_fa
+from geo._text import persian_digits
+from geo.i18n import Bilingual, message
 
 __all__ = ["QualityIssue", "check_column", "check_parts"]
-
-
-def _num(value: float, lang: str) -> str:
-    whole = float(value) == round(float(value))
-    if lang == "fa":
-        return format_number_fa(int(round(value))) if whole else format_number_fa(float(value), decimals=2)
-    return f"{int(round(value)):,d}" if whole else f"{float(value):,.2f}"
 
 
 @dataclass(frozen=True)
@@ -67,43 +61,46 @@ class QualityIssue:
         """Every column whose printed cells take part in the disagreement."""
         return (self.column, *(c for c, _ in self.parts))
 
+    def _fields(self) -> dict[str, object]:
+        terms = " + ".join(f"{v:,g}" for _, v in self.parts)
+        return {
+            "computed": self.computed,
+            "printed": self.printed,
+            "column": self.column,
+            "columns": " + ".join(c for c, _ in self.parts),
+            "terms": Bilingual(terms, persian_digits(terms, separators=True)),
+            "name": Bilingual(self.province_en, self.province_fa),
+        }
+
     def message(self) -> str:
         """The issue in English, naming the file, row and field, with both numbers.
 
         Examples
         --------
-        >>> QualityIssue("t.csv", "a", "national_total", printed=10, computed=12).message()
-        "t.csv, field 'a': the printed table does not add up: the provinces' cells sum to 12, the printed national total is 10 (numbers kept as printed)"
+        >>> text = QualityIssue("t.csv", "a", "national_total", printed=10, computed=12).message()
+        >>> text.startswith("t.csv, field 'a': the printed table does not add up")
+        True
+        >>> "sum to 12, the printed national total is 10" in text
+        True
         """
-        if self.kind == "national_total":
-            return (f"{self.table}, field {self.column!r}: the printed table does not add up: the provinces' cells "
-                    f"sum to {_num(self.computed, 'en')}, the printed national total is {_num(self.printed, 'en')} "
-                    "(numbers kept as printed)")  # fmt: skip
-        names = " + ".join(c for c, _ in self.parts)
-        terms = " + ".join(_num(v, "en") for _, v in self.parts)
-        return (f"{self.table}, row {self.row} ({self.province_en}, {self.code}), field {self.column!r}: the printed "
-                f"row does not add up: {names} = {terms} = {_num(self.computed, 'en')}, the printed {self.column} is "
-                f"{_num(self.printed, 'en')} (numbers kept as printed)")  # fmt: skip
+        where = [self.table] + ([f"row {self.row} ({self.code})"] if self.row is not None else [])
+        text = message("warnings", f"table.{self.kind}", **self._fields())
+        return f"{', '.join([*where, f'field {self.column!r}'])}: {text}"
 
     def note(self, lang: str = "en") -> str:
         """The issue in a short sentence for a map legend, a popup or a CSV cell.
 
         Examples
         --------
-        >>> QualityIssue("t.csv", "a", "parts", 608, 708, "IR-30", 5, "Alborz", "البرز",
-        ...              (("b", 297), ("c", 139), ("d", 272))).note("en")
+        >>> issue = QualityIssue("t.csv", "a", "parts", 608, 708, "IR-30", 5, "Alborz", "البرز",
+        ...                      (("b", 297), ("c", 139), ("d", 272)))
+        >>> issue.note("en")
         'Alborz: 297 + 139 + 272 = 708, printed total 608'
+        >>> issue.note("fa") == "البرز: \u2066۲۹۷ + ۱۳۹ + ۲۷۲ = ۷۰۸\u2069، جمع چاپ‌شده ۶۰۸"
+        True
         """
-        c, p = _num(self.computed, lang), _num(self.printed, lang)
-        if self.kind == "national_total":
-            if lang == "fa":
-                return f"جمع استان‌ها {c} است و جمع کل کشور چاپ‌شده {p}"
-            return f"the provinces sum to {c}, the printed national total is {p}"
-        terms = " + ".join(_num(v, lang) for _, v in self.parts)
-        if lang == "fa":
-            # the sum reads left to right inside a Persian sentence: keep it in an LTR isolate
-            return f"{self.province_fa}: \u2066{terms} = {c}\u2069، جمع چاپ‌شده {p}"
-        return f"{self.province_en}: {terms} = {c}, printed total {p}"
+        text = message("warnings", f"table.note_{self.kind}", **self._fields())
+        return text.fa if lang == "fa" else text.en
 
 
 def check_column(table: str, column: str, values: pd.Series, national_total: float) -> list[QualityIssue]:
@@ -122,7 +119,9 @@ def check_column(table: str, column: str, values: pd.Series, national_total: flo
     return [QualityIssue(table, column, "national_total", printed=float(national_total), computed=total)]
 
 
-def check_parts(table: str, frame: pd.DataFrame, total: str, parts: list[str], names: pd.DataFrame) -> list[QualityIssue]:
+def check_parts(
+    table: str, frame: pd.DataFrame, total: str, parts: list[str], names: pd.DataFrame
+) -> list[QualityIssue]:
     """Each province's parts against its printed total (empty cells count as none, as in print).
 
     ``frame`` holds the numeric columns indexed by ISO code in table order; ``names`` the
@@ -134,10 +133,16 @@ def check_parts(table: str, frame: pd.DataFrame, total: str, parts: list[str], n
         printed, computed = frame.at[code, total], sums.at[code]
         if pd.isna(printed) or (pd.isna(computed) and printed == 0) or np.isclose(printed, computed):
             continue
-        issues.append(QualityIssue(
-            table, total, "parts", printed=float(printed), computed=float(0 if pd.isna(computed) else computed),
-            code=str(code), row=row, province_en=str(names.at[code, "name_en"]),
-            province_fa=str(names.at[code, "name_fa"]),
-            parts=tuple((p, float(v)) for p, v in zip(parts, frame.loc[code, parts].fillna(0), strict=True)),
-        ))  # fmt: skip
+        cells = tuple((p, float(v)) for p, v in zip(parts, frame.loc[code, parts].fillna(0), strict=True))
+        issue = QualityIssue(table, total, "parts", float(printed), float(0 if pd.isna(computed) else computed))
+        issues.append(
+            replace(
+                issue,
+                code=str(code),
+                row=row,
+                province_en=str(names.at[code, "name_en"]),
+                province_fa=str(names.at[code, "name_fa"]),
+                parts=cells,
+            )
+        )
     return issues

@@ -7,15 +7,15 @@ clear line on stderr and exit status 2, never a traceback.
 
 from __future__ import annotations
 
+import re
 import warnings
 from enum import Enum
 from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 
-from geo.errors import GeoError, GeoWarning
+from geo.errors import DataError, GeoError, GeoWarning
 
 app = typer.Typer(
     name="geo",
@@ -28,9 +28,49 @@ _err = Console(stderr=True)
 _out = Console()
 
 
+#: Library parameter (as errors name it, in backquotes or as their field) → its option here.
+_FLAGS = {
+    "by": "--by",
+    "crs": "--crs",
+    "id": "--id",
+    "lang": "--lang",
+    "lat": "--lat",
+    "legacy_codes": "--legacy-codes",
+    "lon": "--lon",
+    "name": "--name",
+    "province": "--province",
+    "reconcile": "--reconcile",
+    "sheet": "--sheet",
+}
+_PARAMETER = re.compile(r"`(\w+)`")
+
+
+def _message(exc: GeoError) -> str:
+    """The error as the command line says it: library parameters named by their options."""
+
+    def flag(match: re.Match[str]) -> str:
+        return _FLAGS.get(match[1], match[1])
+
+    if not isinstance(exc, DataError):
+        return _PARAMETER.sub(flag, str(exc))
+    text = _PARAMETER.sub(flag, exc.message)
+    where = [str(exc.path)] if exc.path is not None else []
+    if exc.row is not None:
+        where.append(f"row {exc.row}")
+    if exc.field in _FLAGS:
+        if _FLAGS[exc.field] not in text:
+            where.append(_FLAGS[exc.field])
+    elif exc.field is not None:
+        where.append(f"field {exc.field!r}")
+    return f"{', '.join(where)}: {text}" if where else text
+
+
 def _warn(caught: list[warnings.WarningMessage]) -> None:
-    """The package's warnings (e.g. a printed table that does not add up), one line each, once;
-    any other warning as Python would show it."""
+    """Show the warnings caught while a command ran.
+
+    The package's own (e.g. a printed table that does not add up) one line each, once; any
+    other as Python would show it.
+    """
     seen: set[str] = set()
     for w in caught:
         text = str(w.message)
@@ -38,11 +78,13 @@ def _warn(caught: list[warnings.WarningMessage]) -> None:
             warnings.showwarning(w.message, w.category, w.filename, w.lineno)
         elif text not in seen:
             seen.add(text)
-            _err.print(f"[yellow]warning:[/] {escape(text)}", highlight=False, markup=True, soft_wrap=True)
+            _err.print("[yellow]warning:[/] ", end="", highlight=False, markup=True)
+            _err.print(text, highlight=False, markup=False, soft_wrap=True)
 
 
 def _fail(exc: GeoError) -> None:
-    _err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
+    _err.print("[bold red]error:[/] ", end="", highlight=False, markup=True)
+    _err.print(_message(exc), highlight=False, markup=False, soft_wrap=True)
     raise typer.Exit(code=2)
 
 
@@ -57,13 +99,10 @@ def build(
     ),
 ) -> None:
     """Write the default interactive maps: OUT/iran_estates.html (fa) and OUT/iran_estates.en.html (en)."""
-    from geo.maps import LANGS, build_maps
+    from geo.i18n import LANGS
+    from geo.maps import build_maps
 
     try:
-        if lang is not None and lang not in LANGS:
-            from geo.errors import MapError
-
-            raise MapError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", GeoWarning)
             paths = build_maps(out, langs=(lang,) if lang else LANGS, tiles=tiles)
@@ -139,7 +178,9 @@ def join_register(
     lon: str | None = typer.Option(None, "--lon", help="Column of longitudes (x)."),
     crs: str | None = typer.Option(None, "--crs", help="CRS of the coordinates, e.g. EPSG:3857."),
     sheet: str | None = typer.Option(None, "--sheet", "--layer", help="XLSX sheet or GeoPackage layer to read."),
-    legacy_codes: bool = typer.Option(False, "--legacy-codes", help="Read IR-NN codes in the earlier ISO 3166-2:IR edition."),
+    legacy_codes: bool = typer.Option(
+        False, "--legacy-codes", help="Read IR-NN codes in the earlier ISO 3166-2:IR edition."
+    ),
     by: str | None = typer.Option(None, "--by", help="attribute, location or both (default: both when available)."),
     reconcile: list[str] | None = typer.Option(None, "--reconcile", help="column=fact_id, or a JSON/CSV mapping file."),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 when any row is flagged or rejected."),
@@ -148,21 +189,34 @@ def join_register(
     """Join an estate register to the provinces; write joined, rejects, by-province, report and map."""
     from rich.progress import BarColumn, Progress, TextColumn
 
-    from geo.errors import RegisterError
-    from geo.join import join
+    from geo.i18n import check_lang
+    from geo.joining import join
 
-    if lang not in ("fa", "en"):
-        _fail(RegisterError(f"--lang must be fa or en, not {lang!r}", field="lang"))
     big = register.is_file() and register.stat().st_size > 5_000_000
     try:
+        check_lang(lang)
         with Progress(TextColumn("{task.description}"), BarColumn(), console=_err, disable=not big) as bar:
             task = bar.add_task("joining", total=1.0)
+
+            def progress(stage: str, done: float) -> None:
+                bar.update(task, completed=done, description=stage)
+
             result = join(
-                register, by=by, reconcile=reconcile or None, id=id_col, name=name, province=province,
-                lat=lat, lon=lon, crs=crs, sheet=sheet, legacy_codes=legacy_codes, progress=lambda stage, done: bar.update(task, completed=done, description=stage),
-            )  # fmt: skip
+                register,
+                by=by,  # type: ignore[arg-type]  # checked by join, which names the field
+                reconcile=reconcile or None,
+                legacy_codes=legacy_codes,
+                progress=progress,
+                id=id_col,
+                name=name,
+                province=province,
+                lat=lat,
+                lon=lon,
+                crs=crs,
+                sheet=sheet,
+            )
             bar.update(task, description="writing")
-            result.write(out, lang=lang)
+            result.write(out, lang=lang)  # type: ignore[arg-type]  # checked above
     except GeoError as exc:
         _fail(exc)
     s = result.summary

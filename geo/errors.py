@@ -112,9 +112,11 @@ class GeoWarning(UserWarning):
 
 
 class DataQualityWarning(GeoWarning):
-    """A shipped or given table disagrees with itself as printed (e.g. a row that does not
-    add up to its printed total). The numbers are kept as printed, never "fixed";
-    ``issue`` holds the details (:class:`geo._quality.QualityIssue`), with both numbers.
+    """A shipped or given table disagrees with itself as printed.
+
+    For example a row that does not add up to its printed total. The numbers are kept as
+    printed, never "fixed"; ``issue`` holds the details (:class:`geo._quality.QualityIssue`),
+    with both numbers.
     """
 
     def __init__(self, message: str, *, issue: object = None) -> None:

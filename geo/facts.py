@@ -21,7 +21,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -167,38 +167,22 @@ def _parse_value(text: str) -> Number:
     return int(dec) if dec == dec.to_integral_value() else dec
 
 
-def _validate_row(cells: dict[str, str], row: int, path: Path, seen: dict[str, int]) -> dict[str, Any]:
-    """Check one data row and return it with typed values."""
-
-    def err(field: str, message: str) -> LedgerError:
-        return LedgerError(message, path=path, row=row, field=field)
-
-    for name in REQUIRED_COLUMNS:
-        if not cells.get(name, ""):
-            raise err(name, "required field is empty")
+def _check_codes(cells: dict[str, str], err: Callable[[str, str], LedgerError], seen: dict[str, int]) -> None:
+    """The id is new and snake_case; theme, unit and scope are known words."""
     fid = cells["id"]
     if not _ID_RE.match(fid):
         raise err("id", f"id {fid!r} is not snake_case (a-z, 0-9, single underscores)")
     if fid in seen:
         raise err("id", f"duplicate id {fid!r} (first used in row {seen[fid]})")
-    if cells["theme"] not in THEMES:
-        raise err("theme", f"theme {cells['theme']!r} is not one of {', '.join(THEMES)}")
-    if cells["unit"] not in UNITS:
-        raise err("unit", f"unit {cells['unit']!r} is not one of {', '.join(UNITS)}")
-    if cells["scope"] not in SCOPES:
-        raise err("scope", f"scope {cells['scope']!r} is not one of {', '.join(SCOPES)}")
+    for name, allowed in (("theme", THEMES), ("unit", UNITS), ("scope", SCOPES)):
+        if cells[name] not in allowed:
+            raise err(name, f"{name} {cells[name]!r} is not one of {', '.join(allowed)}")
+
+
+def _check_phrase(cells: dict[str, str], value: Number, err: Callable[[str, str], LedgerError]) -> None:
+    """The source phrase states the value (and is a percentage exactly when the unit is)."""
     try:
-        value = _parse_value(cells["value"])
-    except (ValueError, InvalidOperation):
-        raise err("value", f"value {cells['value']!r} is not a number (write plain digits, '.' for decimals)") from None
-    period_text = cells["period"]
-    if not re.fullmatch(r"[0-9]{4}", period_text) or not _MIN_YEAR <= int(period_text) <= _MAX_YEAR:
-        raise err("period", f"period {period_text!r} is not a Solar Hijri year ({_MIN_YEAR}-{_MAX_YEAR})")
-    period = int(period_text)
-    start, end = period_bounds(period)
-    phrase = cells["source_phrase"]
-    try:
-        stated = extract_number(phrase)
+        stated = extract_number(cells["source_phrase"])
     except NumberParseError as exc:
         raise err("source_phrase", str(exc)) from None
     if stated.value != value:
@@ -208,6 +192,10 @@ def _validate_row(cells: dict[str, str], row: int, path: Path, seen: dict[str, i
             "source_phrase",
             f"{stated.text!r} is {'a' if stated.is_percent else 'not a'} percentage but unit is {cells['unit']!r}",
         )
+
+
+def _flags(cells: dict[str, str], err: Callable[[str, str], LedgerError]) -> dict[str, bool]:
+    """The true/false columns; only an HSE fact may be on the HSE panel."""
     flags: dict[str, bool] = {}
     for name in ("approx", "hse_panel"):
         text = cells.get(name, "").lower()
@@ -216,17 +204,41 @@ def _validate_row(cells: dict[str, str], row: int, path: Path, seen: dict[str, i
         flags[name] = _BOOLS[text]
     if flags["hse_panel"] and cells["theme"] != "hse":
         raise err("hse_panel", "only facts of theme 'hse' can be on the HSE panel")
+    return flags
+
+
+def _validate_row(cells: dict[str, str], row: int, path: Path, seen: dict[str, int]) -> dict[str, Any]:
+    """Check one data row and return it with typed values."""
+
+    def err(field: str, message: str) -> LedgerError:
+        return LedgerError(message, path=path, row=row, field=field)
+
+    for name in REQUIRED_COLUMNS:
+        if not cells.get(name, ""):
+            raise err(name, "required field is empty")
+    _check_codes(cells, err, seen)
+    try:
+        value = _parse_value(cells["value"])
+    except (ValueError, InvalidOperation):
+        raise err("value", f"value {cells['value']!r} is not a number (write plain digits, '.' for decimals)") from None
+    period_text = cells["period"]
+    if not re.fullmatch(r"[0-9]{4}", period_text) or not _MIN_YEAR <= int(period_text) <= _MAX_YEAR:
+        raise err("period", f"period {period_text!r} is not a Solar Hijri year ({_MIN_YEAR}-{_MAX_YEAR})")
+    period = int(period_text)
+    start, end = period_bounds(period)
+    _check_phrase(cells, value, err)
+    flags = _flags(cells, err)
     counterpart = cells.get("counterpart", "")
     if counterpart and not _ID_RE.match(counterpart):
         raise err("counterpart", f"counterpart {counterpart!r} is not a snake_case indicator name")
-    seen[fid] = row
+    seen[cells["id"]] = row
     return {
         **{name: cells[name] for name in ("id", "theme", "label_en", "label_fa", "unit", "subject", "scope")},
         "value": value,
         "period": period,
         "period_start": start,
         "period_end": end,
-        "source_phrase": phrase,
+        "source_phrase": cells["source_phrase"],
         "approx": flags["approx"],
         "hse_panel": flags["hse_panel"],
         "counterpart": counterpart,
@@ -234,10 +246,14 @@ def _validate_row(cells: dict[str, str], row: int, path: Path, seen: dict[str, i
     }
 
 
+#: The columns of :func:`load_facts`: the ledger's, with the period's first and last day.
 _OUTPUT_COLUMNS = (
-    "id", "theme", "label_en", "label_fa", "value", "unit", "subject", "scope", "period",
-    "period_start", "period_end", "source_phrase", "approx", "hse_panel", "counterpart", "note",
-)  # fmt: skip
+    *REQUIRED_COLUMNS[: REQUIRED_COLUMNS.index("period") + 1],
+    "period_start",
+    "period_end",
+    *REQUIRED_COLUMNS[REQUIRED_COLUMNS.index("period") + 1 :],
+    *OPTIONAL_COLUMNS,
+)
 
 
 def load_facts(path: str | Path | None = None) -> pd.DataFrame:
@@ -342,9 +358,15 @@ def facts_table(facts: pd.DataFrame | None = None) -> Any:
     from rich.table import Table
 
     table = Table(title="Facts: ISIPO results, 1396 SH")
-    for name, justify in (("id", "left"), ("theme", "left"), ("value", "right"), ("unit", "left"),
-                          ("scope", "left"), ("label_en", "left")):  # fmt: skip
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for name, justify in (
+        ("id", "left"),
+        ("theme", "left"),
+        ("value", "right"),
+        ("unit", "left"),
+        ("scope", "left"),
+        ("label_en", "left"),
+    ):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]  # the literals rich names
     for rec in facts_as_records(facts):
         table.add_row(rec["id"], rec["theme"], _value_text(rec), rec["unit"], rec["scope"], rec["label_en"])
     return table
@@ -359,8 +381,9 @@ def _to_csv(records: Iterable[dict[str, Any]]) -> str:
     return out.getvalue()
 
 
-def format_facts(facts: pd.DataFrame | None = None, fmt: Literal["table", "json", "csv"] = "table", *,
-                 width: int = 160) -> str:  # fmt: skip
+def format_facts(
+    facts: pd.DataFrame | None = None, fmt: Literal["table", "json", "csv"] = "table", *, width: int = 160
+) -> str:
     """Render facts as text: ``json`` (a list of objects), ``csv`` or a plain ``table``.
 
     Parameters
@@ -394,5 +417,5 @@ def format_facts(facts: pd.DataFrame | None = None, fmt: Literal["table", "json"
 
         console = Console(file=io.StringIO(), width=width, color_system=None)
         console.print(facts_table(facts))
-        return console.file.getvalue()  # type: ignore[attr-defined]
+        return console.file.getvalue()  # type: ignore[attr-defined]  # the StringIO given above
     raise GeoError(f"unknown format {fmt!r} (choose one of {', '.join(FORMATS)})")

@@ -27,10 +27,9 @@ from pathlib import Path
 import pycountry
 
 from geo._paths import data_dir
-from geo._text import ASCII_DIGITS as _DIGITS
-from geo._text import INVISIBLE as _INVISIBLE
-from geo._text import MATCH_LETTERS as _ARABIC_TO_PERSIAN
+from geo._text import ASCII_DIGITS, MATCH_LETTERS, fold
 from geo.errors import AmbiguousNameError, DataError, UnknownNameError
+from geo.i18n import Bilingual, message, province_label
 
 __all__ = ["normalize_name", "resolve_province", "province_aliases"]
 
@@ -68,10 +67,8 @@ def normalize_name(text: str) -> str:
     >>> normalize_name("Khorāsān-e Raẕavī")
     'khorasanrazavi'
     """
-    s = unicodedata.normalize("NFKC", str(text))
-    s = _INVISIBLE.sub("", s)
-    s = _ARABIC_MARKS.sub("", s)
-    s = s.translate(_ARABIC_TO_PERSIAN).translate(_DIGITS)
+    s = _ARABIC_MARKS.sub("", fold(text))
+    s = s.translate(MATCH_LETTERS).translate(ASCII_DIGITS)
     # Latin accents: decompose and drop combining marks (Persian letters are unaffected).
     s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
     s = unicodedata.normalize("NFC", s).casefold()
@@ -182,7 +179,7 @@ def _hasc_for_name(value: str) -> str:
     raise AssertionError("unreachable")
 
 
-def _describe(hasc: str, lang: str = "en") -> str:
+def _describe(hasc: str) -> Bilingual:
     """``IR-09 Razavi Khorasan`` (``خراسان رضوی (IR-09)`` in Persian) for a HASC code.
 
     Before the boundary file exists (while it is being built) the HASC code itself.
@@ -192,9 +189,8 @@ def _describe(hasc: str, lang: str = "en") -> str:
 
         table = province_table().set_index("hasc")
     except DataError:
-        return hasc
-    code = table.at[hasc, "code"]
-    return f"{table.at[hasc, 'name_fa']} ({code})" if lang == "fa" else f"{code} {table.at[hasc, 'name_en']}"
+        return Bilingual(hasc, hasc)
+    return province_label(table.at[hasc, "code"], table.at[hasc, "name_en"], table.at[hasc, "name_fa"])
 
 
 def _code_of(hasc: str) -> str:
@@ -205,38 +201,40 @@ def _fa_list(items: list[str], last: str = "یا") -> str:
     return items[0] if len(items) == 1 else "، ".join(items[:-1]) + f" {last} " + items[-1]
 
 
+def _error(
+    kind: type[UnknownNameError | AmbiguousNameError],
+    code: str,
+    value: object,
+    codes: tuple[str, ...],
+    /,
+    **fields: object,
+) -> Exception:
+    """An error of ``kind`` with ``codes`` as its candidates.
+
+    Its message is ``code`` of ``data/i18n/names.csv``, in both languages.
+    """
+    text = message("names", code, value=value, **fields)
+    return kind(str(text), value=value, candidates=codes, message_fa=text.fa)
+
+
 def _raise_unresolved(value: object, key: str, idx: _Index) -> None:
-    shown = f"«{value}»"
     if key in idx.ambiguous:
         hascs, note, note_fa = idx.ambiguous[key]
-        raise AmbiguousNameError(
-            f"province name {value!r} is ambiguous: it may mean {', '.join(_describe(h) for h in hascs)}. {note}",
-            value=value,
-            candidates=tuple(_code_of(h) for h in hascs),
-            message_fa=f"{shown} ممکن است {_fa_list([_describe(h, 'fa') for h in hascs])} باشد. {note_fa}",
+        described = [_describe(h) for h in hascs]
+        candidates = Bilingual(", ".join(described), _fa_list([d.fa for d in described]))
+        codes = tuple(_code_of(h) for h in hascs)
+        raise _error(
+            AmbiguousNameError, "ambiguous", value, codes, candidates=candidates, note=Bilingual(note, note_fa)
         )
     if key in idx.legacy:
         hasc = idx.legacy[key]
-        raise UnknownNameError(
-            f"{value!r} is not a current ISO 3166-2:IR code; in the earlier edition of the"
-            f" standard it meant {_describe(hasc)}. Pass legacy_codes=True if the file uses"
-            " the earlier codes throughout.",
-            value=value,
-            candidates=(_code_of(hasc),),
-            message_fa=f"{shown} کدِ ویرایش کنونی ISO 3166-2:IR نیست؛ در ویرایش پیشین به معنای"
-            f" {_describe(hasc, 'fa')} بود. اگر همهٔ پرونده کدهای پیشین را دارد، گزینهٔ legacy_codes"
-            " (در خط فرمان --legacy-codes) را بدهید.",
-        )
+        raise _error(UnknownNameError, "legacy_code", value, (_code_of(hasc),), province=_describe(hasc))
     close = difflib.get_close_matches(key, list(idx.keys), n=3, cutoff=0.6) if key else []
     suggestions = tuple(dict.fromkeys(idx.display[k] for k in close))
-    hint = f"; closest: {', '.join(suggestions)}" if suggestions else ""
-    hint_fa = f"؛ نزدیک‌ترین نام‌ها: {'، '.join(suggestions)}" if suggestions else ""
-    raise UnknownNameError(
-        f"unknown province {value!r}{hint}",
-        value=value,
-        candidates=suggestions,
-        message_fa=f"{shown} نام یا کد هیچ استانی نیست{hint_fa}",
-    )
+    if suggestions:
+        closest = Bilingual(", ".join(suggestions), "، ".join(suggestions))
+        raise _error(UnknownNameError, "unknown_closest", value, suggestions, closest=closest)
+    raise _error(UnknownNameError, "unknown", value, suggestions)
 
 
 def resolve_province(value: str, *, legacy_codes: bool = False) -> str:
@@ -274,9 +272,7 @@ def resolve_province(value: str, *, legacy_codes: bool = False) -> str:
     'IR-12'
     """
     if not isinstance(value, str):
-        raise UnknownNameError(
-            f"province must be text, got {value!r}", value=value, message_fa=f"نام استان باید متن باشد، نه {value!r}"
-        )
+        raise _error(UnknownNameError, "not_text", value, ())
     return _resolve(value, legacy_codes)
 
 
@@ -284,17 +280,13 @@ def resolve_province(value: str, *, legacy_codes: bool = False) -> str:
 def _resolve(value: str, legacy_codes: bool) -> str:
     idx = _index()
     key = normalize_name(value)
-    raw = _INVISIBLE.sub("", unicodedata.normalize("NFKC", value)).translate(_DIGITS).strip()
+    raw = fold(value).translate(ASCII_DIGITS).strip()
     fips_match = _FIPS_CODE.match(raw)
     if fips_match:
         fips = _fips_to_code().get(f"IR{fips_match.group(1)}")
         if fips is not None:
             return fips
-        raise UnknownNameError(
-            f"{value!r} is not a FIPS code of an Iranian province",
-            value=value,
-            message_fa=f"«{value}» کد FIPS هیچ استانی از ایران نیست",
-        )
+        raise _error(UnknownNameError, "not_fips", value, ())
     code_match = _ISO_CODE.match(raw)
     if code_match:
         code = f"IR-{int(code_match.group(1)):02d}"

@@ -8,6 +8,7 @@ keyed by the current ISO 3166-2:IR code (see ``data/boundaries/README.md`` and
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -28,7 +29,7 @@ BOUNDARIES_FILE = "boundaries/iran_provinces.geojson"
 _COLUMNS = ["code", "hasc", "fips", "name_en", "name_fa", "capital_en", "capital_fa", "area_km2"]
 
 
-def _path():
+def _path() -> Path:
     path = data_dir() / BOUNDARIES_FILE
     if not path.is_file():
         raise DataError("the shipped province boundaries are missing; reinstall the package", path=path)
@@ -69,6 +70,12 @@ def load_provinces() -> gpd.GeoDataFrame:
 
 
 @lru_cache(maxsize=1)
+def _table() -> pd.DataFrame:
+    df = pyogrio.read_dataframe(_path(), read_geometry=False)
+    df["fips"] = df["fips"].fillna("")
+    return df[_COLUMNS].sort_values("code").reset_index(drop=True)
+
+
 def province_table() -> pd.DataFrame:
     """The province attributes without geometry (fast; used by the name resolver).
 
@@ -76,12 +83,11 @@ def province_table() -> pd.DataFrame:
     -------
     pandas.DataFrame
         One row per province with the columns of :func:`load_provinces` except geometry.
+        Each call returns a fresh copy, safe to modify.
 
     Examples
     --------
     >>> province_table().shape[0]
     31
     """
-    df = pyogrio.read_dataframe(_path(), read_geometry=False)
-    df["fips"] = df["fips"].fillna("")
-    return df[_COLUMNS].sort_values("code").reset_index(drop=True)
+    return _table().copy()

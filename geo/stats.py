@@ -17,6 +17,7 @@ from __future__ import annotations
 import warnings
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -68,10 +69,16 @@ def _read_indicators(path: Path) -> pd.DataFrame:
             if not rec[col].strip():
                 raise LedgerError("required field is empty", path=path, row=i, field=col)
         if rec["scheme"] not in _SCHEMES:
-            raise LedgerError(f"unknown scheme {rec['scheme']!r}; use one of {sorted(_SCHEMES)}", path=path, row=i, field="scheme")
+            raise LedgerError(
+                f"unknown scheme {rec['scheme']!r}; use one of {sorted(_SCHEMES)}", path=path, row=i, field="scheme"
+            )
         if rec["on_mismatch"].strip() not in _MISMATCH:
-            raise LedgerError(f"on_mismatch is {rec['on_mismatch']!r}; use error (the default) or warn", path=path, row=i,
-                              field="on_mismatch")  # fmt: skip
+            raise LedgerError(
+                f"on_mismatch is {rec['on_mismatch']!r}; use error (the default) or warn",
+                path=path,
+                row=i,
+                field="on_mismatch",
+            )
     dup = df["id"][df["id"].duplicated()]
     if len(dup):
         row = int(dup.index[0]) + 1
@@ -131,9 +138,8 @@ def _read_table(path: Path) -> tuple[pd.DataFrame, tuple[str, ...]]:
             raise LedgerError("required column is missing", path=path, field=col)
     # the name the code was resolved from: the printed one, or the source's reading of
     # it where the print is damaged (``province_fa``, e.g. a truncated name)
-    read = df["province_fa"].where(df["province_fa"] != "", df["province_as_printed"]) if "province_fa" in df.columns \
-        else df["province_as_printed"]  # fmt: skip
     field = "province_fa" if "province_fa" in df.columns else "province_as_printed"
+    read = df[field].where(df[field] != "", df["province_as_printed"])
     for i, (name, code) in enumerate(zip(read, df["code"], strict=True), start=1):
         try:
             found = resolve_province(name)
@@ -159,8 +165,11 @@ def _values(path: Path, column: str) -> pd.Series:
     return pd.Series(values.to_numpy(), index=list(codes), name=column)
 
 
-def _checks(ind, path: Path, series: pd.Series, provinces: gpd.GeoDataFrame) -> list[QualityIssue]:
-    """The indicator's printed table against its national total and its declared parts."""
+def _checks(ind: Any, path: Path, series: pd.Series, provinces: gpd.GeoDataFrame) -> list[QualityIssue]:
+    """The indicator's printed table against its national total and its declared parts.
+
+    ``ind`` is the indicator's row of indicators.csv (a named tuple).
+    """
     table = path.parent / ind.table
     issues: list[QualityIssue] = []
     if pd.notna(ind.national_total):
@@ -172,10 +181,10 @@ def _checks(ind, path: Path, series: pd.Series, provinces: gpd.GeoDataFrame) -> 
     if issues and ind.on_mismatch != "warn":
         first = issues[0]
         if first.kind == "national_total":
-            raise LedgerError(f"the 31 values sum to {first.computed:g}, not the published national total {first.printed:g}",
-                              path=table, field=ind.column)  # fmt: skip
-        raise LedgerError(f"{' + '.join(parts)} = {first.computed:g}, not the printed {ind.column} {first.printed:g}",
-                          path=table, row=first.row, field=ind.column)  # fmt: skip
+            total = f"the 31 values sum to {first.computed:g}, not the published national total {first.printed:g}"
+            raise LedgerError(total, path=table, field=ind.column)
+        row = f"{' + '.join(parts)} = {first.computed:g}, not the printed {ind.column} {first.printed:g}"
+        raise LedgerError(row, path=table, row=first.row, field=ind.column)
     return issues
 
 
@@ -203,8 +212,12 @@ def _stats(path: Path) -> tuple[gpd.GeoDataFrame, dict[str, tuple[QualityIssue, 
     # each indicator carries every disagreement its column takes part in: its own column
     # against the national total, and each row whose total or parts include it
     issues = {
-        ind.id: tuple(sorted((i for i in per_table.get(ind.table, []) if ind.column in i.columns and not ind.per),
-                             key=lambda i: (i.column != ind.column, i.kind != "national_total", i.row or 0)))
+        ind.id: tuple(
+            sorted(
+                (i for i in per_table.get(ind.table, []) if ind.column in i.columns and not ind.per),
+                key=lambda i: (i.column != ind.column, i.kind != "national_total", i.row or 0),
+            )
+        )
         for ind in indicators.itertuples()
     }
     return out, issues

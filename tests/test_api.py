@@ -19,7 +19,7 @@ def test_every_public_name_resolves():
 
 
 def test_join_stays_the_function_after_its_module_is_imported():
-    importlib.import_module("geo.join")
+    importlib.import_module("geo.joining")
     assert callable(geo.join) and inspect.isfunction(geo.join)
 
 

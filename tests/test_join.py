@@ -20,7 +20,8 @@ from typer.testing import CliRunner
 import geo.maps
 from geo.cli import app
 from geo.errors import RegisterError
-from geo.join import COAST_KM, join, parse_reconcile, reconcile
+from geo.joining import COAST_KM, join
+from geo.reconciliation import parse_reconcile, reconcile
 from geo.provinces import load_provinces
 
 HERE = Path(__file__).parent

@@ -400,12 +400,13 @@ def test_register_map_needs_a_numeric_column():
 
 def test_disk_cache_changes_nothing_in_the_output(tmp_path, monkeypatch):
     """The same map with the cache off, with a cold cache and with a warm one: same bytes."""
-    from geo import _assets, maps
+    from geo import _assets
+    from geo.maps import classify
 
     def build(cache: str) -> bytes:
         monkeypatch.setenv("GEO_CACHE_DIR", cache)
         _assets.font_bytes.cache_clear()
-        maps._classify.cache_clear()
+        classify.classify.cache_clear()
         return render_html(estates_map(lang="fa")).encode("utf-8")
 
     off = build("")
@@ -416,13 +417,14 @@ def test_disk_cache_changes_nothing_in_the_output(tmp_path, monkeypatch):
 
 
 def test_an_unwritable_cache_is_not_an_error(tmp_path, monkeypatch):
-    from geo import _assets, maps
+    from geo import _assets
+    from geo.maps import classify
 
     blocker = tmp_path / "file-in-the-way"
     blocker.write_text("x")
     monkeypatch.setenv("GEO_CACHE_DIR", str(blocker / "cache"))
     _assets.font_bytes.cache_clear()
-    maps._classify.cache_clear()
+    classify.classify.cache_clear()
     assert "geo-data" in render_html(estates_map(lang="en"))
 
 

@@ -87,10 +87,22 @@ def test_examples_resolve(text, code):
 
 def test_every_yearbook_name_resolves(shared_dir):
     """The Statistical Yearbook prints names with Arabic letter forms: all 31 must resolve."""
+    national = geo.normalize_name("کل کشور")  # the national row some tables print first
     for path in sorted((shared_dir / "data").glob("yearbook_*.csv")):
         with path.open(encoding="utf-8") as fh:
-            codes = [geo.resolve_province(r["province"]) for r in csv.DictReader(fh)]
+            reader = csv.DictReader(fh)
+            # 1394 table 8-9 keeps the printed names (one truncated, see its note) beside the
+            # corrected ones; the truncated one must not resolve (tested below).
+            column = "province" if "province" in (reader.fieldnames or ()) else "province_fa"
+            names = [r[column] for r in reader if geo.normalize_name(r[column]) != national]
+        codes = [geo.resolve_province(name) for name in names]
         assert len(codes) == 31 and len(set(codes)) == 31, path.name
+
+
+def test_truncated_yearbook_name_is_not_guessed():
+    """1394 table 8-9 prints «هار محال و بختیاری» (truncated): named as closest, never assigned."""
+    with pytest.raises(UnknownNameError, match="چهارمحال و بختیاری"):
+        geo.resolve_province("هار محال و بختیاری")
 
 
 @pytest.mark.parametrize("bad", ["", "   ", "Atlantis", "Kordistn", "Isfahan City Center", "IR-99", "<script>"])

@@ -1,5 +1,6 @@
-"""What the default map sends its page for the reader's controls (geo._page, geo._search_index),
-without a browser; test_reader.py drives the same pages in Chromium."""
+"""What the default map sends its page for the reader's controls (search index, language link,
+printed-table notes, pinch-zoom), without a browser; test_reader.py drives the same pages
+in Chromium."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ import re
 
 import pytest
 
-from geo import _search_index
 from geo._text import INVISIBLE
 from geo.maps import build_maps, embedded_data, estates_map, render_html
 from geo.names import _ARABIC_MARKS, _PUNCT, normalize_name, province_aliases, resolve_province
@@ -103,13 +103,14 @@ def test_printed_table_notes_travel_with_their_layer(pages, lang):
     the 1392 layers (which add up) carry none."""
     data = embedded_data(pages[lang])
     ids = [i["id"] for i in data["indicators"]]
-    extra = dict(zip(ids, data["extra"], strict=True))
-    notes = data["notes"]
-    top = [notes[k] for k in extra["manufacturing_private_100plus"]["q"]]
+    quality = data["quality"]
+    notes = quality["notes"]
+    top = [notes[k] for k in quality["legend"]["manufacturing_private_100plus"]]
     digits = (lambda s: s.translate(str.maketrans("0123456789,", "۰۱۲۳۴۵۶۷۸۹٬"))) if lang == "fa" else (lambda s: s)
     assert digits("2,438") in top[0] and digits("2,338") in top[0]
     assert any(digits("708") in n and digits("608") in n and ("البرز" if lang == "fa" else "Alborz") in n for n in top)
-    alborz = " ".join(notes[k] for k in extra["manufacturing_private"]["n"]["IR-30"])
+    alborz = " ".join(notes[k] for k in quality["places"]["manufacturing_private"]["IR-30"])
     assert digits("297") in alborz and digits("272") in alborz
-    assert all("q" not in extra[i] for i in ids if not i.startswith("manufacturing"))
-    assert {e["y"] for e in data["extra"]} == {"1392", "1394"}
+    assert sorted(quality["legend"]) == sorted(i for i in ids if i.startswith("manufacturing"))
+    assert len(notes) == len(set(notes)) == 6  # each sentence once, though rows share them
+    assert {i["year_sh"] for i in data["indicators"]} == {"1392", "1394"}

@@ -134,3 +134,20 @@ def test_load_provinces_returns_a_copy():
     a = geo.load_provinces()
     a.loc["IR-10", "name_en"] = "changed"
     assert geo.load_provinces().loc["IR-10", "name_en"] == "Isfahan"
+
+
+def test_cached_tables_cannot_be_corrupted_by_a_caller():
+    """Every loader hands out its own copy: changing one changes nothing for the next caller."""
+    from geo.i18n import catalogue
+    from geo.stats import load_indicators, load_province_stats
+
+    for load in (province_table, geo.load_provinces, load_province_stats, load_indicators):
+        first = load()
+        before = load().copy()
+        first[first.columns[1]] = "changed"
+        first["added"] = 1
+        del first[first.columns[0]]
+        assert load().equals(before), load.__name__
+    assert geo.resolve_province("IR.ES") == "IR-10"
+    with pytest.raises(TypeError):
+        catalogue("map")["page.title"] = ("x", "y")  # type: ignore[index]

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import re
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -222,36 +219,6 @@ def test_a_missing_geometry_among_others_does_not_crash() -> None:
 
 
 # --------------------------------------------------------------------------- reasons in two languages
-
-_PERSIAN_LETTER = re.compile(r"[\u0600-\u06FF]")
-
-
-def test_every_reason_code_has_an_english_and_a_persian_wording_with_the_same_fields() -> None:
-    from geo._paths import data_dir
-    from geo.registers import REASONS, template_fields
-
-    with (data_dir() / "registers" / "reasons.csv").open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    assert [r["code"] for r in rows] == list(REASONS) and len(set(REASONS)) == len(rows) >= 30
-    for r in rows:
-        assert r["en"].strip() and r["fa"].strip(), r["code"]
-        assert template_fields(r["en"]) == template_fields(r["fa"]), r["code"]
-        assert _PERSIAN_LETTER.search(r["fa"]) and r["fa"].lstrip()[0] not in "=+-@", r["code"]
-
-
-def test_persian_reasons_use_persian_digits_and_keep_cell_values_as_written() -> None:
-    from geo.registers import Bilingual, Reason
-
-    assert Reason("name_too_long", length=10_000, limit=300).fa == "نام ۱۰٬۰۰۰ نویسه است؛ به ۳۰۰ نویسه کوتاه شد"
-    assert Reason("negative_value", column="units", value=-2.5).en == "negative value in 'units': -2.5 (left out of sums)"
-    assert "«units»: -۲٫۵" in Reason("negative_value", column="units", value=-2.5).fa
-    assert "۴٬۲۵۸٬۰۵۰" in Reason("out_of_range_metres", lat=4258050.0, lon=5720710.0).fa
-    nested = Reason("attribute_failed_located", problem=Reason("no_province"), province=Bilingual("IR-22", "هرمزگان (IR-22)"))
-    assert nested.en == "no province given; joined by location (IR-22)"
-    assert nested.fa == "استان داده نشده است؛ با موقعیت به هرمزگان (IR-22) پیوند خورد"
-    with pytest.raises(KeyError):
-        Reason("no_such_code")
-
 
 def test_register_reasons_come_in_english_and_persian_in_the_same_order() -> None:
     frame = _frame().assign(units=["-۳", "abc"], area=["5", "-1"])

@@ -5,12 +5,12 @@
    compared with the page's own names, codes and ids, never inserted into the page. */
 var D = JSON.parse(document.getElementById("geo-data").textContent);
 var S = D.strings;
-var U = D.ui || {};          /* the words of the reader's controls (geo/_page.py) */
 var RTL = D.dir === "rtl";
 var features = D.geojson.features;
 var inds = D.indicators;
-var extra = D.extra || [];   /* per indicator: year in Latin digits, printed-table notes */
-function notes(ids) { return (ids || []).map(function (k) { return D.notes[k]; }); }
+/* where the printed table behind a layer does not add up: notes by layer and by province */
+var Q = D.quality;
+function notes(ids) { return (ids || []).map(function (k) { return Q.notes[k]; }); }
 var current = 0;
 var byCode = Object.create(null);
 var pathOf = [];
@@ -21,7 +21,7 @@ container.classList.add("geo-map", RTL ? "geo-rtl" : "geo-ltr");
 container.setAttribute("dir", "ltr");
 /* the whole page is the map: its main landmark, named */
 container.setAttribute("role", "main");
-if (U.map_label) { container.setAttribute("aria-label", U.map_label); }
+container.setAttribute("aria-label", S.map_label);
 var mapPane = map.getPane("mapPane");
 
 function el(tag, cls, text, parent) {
@@ -146,8 +146,8 @@ function tipContent(i) {
 }
 /* where the printed table behind indicator k does not add up for this province, if it does not */
 function provinceNote(k, i) {
-  var n = extra[k] && extra[k].n, code = features[i].properties.code;
-  return own(n, code) ? notes(n[code]).join("; ") : null;
+  var by = own(Q.places, inds[k].id) ? Q.places[inds[k].id] : null, code = features[i].properties.code;
+  return own(by, code) ? notes(by[code]).join("; ") : null;
 }
 function popupContent(i) {
   var box = contentBox(i, "pop");
@@ -198,7 +198,7 @@ if (legend) { legend.id = "geo-legend"; }
 function drawLegend() {
   if (!legend) { return; }
   while (legend.firstChild) { legend.removeChild(legend.firstChild); }
-  var ind = inds[current], ex = extra[current] || {};
+  var ind = inds[current];
   var t = el("div", "geo-legend-title", ind.label, legend);
   t.title = ind.label;
   var sub = [ind.unit, ind.year].filter(Boolean).join(" · ");
@@ -215,12 +215,12 @@ function drawLegend() {
   el("div", "geo-legend-note", ind.classes, legend);
   if (ind.total) { el("div", "geo-legend-note", fill(S.total, { t: ind.total + (ind.unit ? " " + ind.unit : "") }), legend); }
   el("div", "geo-legend-note", S.source + ": " + ind.source, legend);
-  if (ex.q && ex.q.length) {
+  if (own(Q.legend, ind.id)) {
     /* the printed table does not add up: say where, with both numbers (never "fixed") */
     var q = el("div", "geo-quality", null, legend);
-    el("div", "geo-quality-title", U.quality, q);
+    el("div", "geo-quality-title", S.quality, q);
     var ul = el("ul", null, null, q);
-    notes(ex.q).forEach(function (text) { el("li", null, text, ul); });
+    notes(Q.legend[ind.id]).forEach(function (text) { el("li", null, text, ul); });
   }
   el("div", "geo-legend-hint", S.click, legend);
 }
@@ -414,7 +414,7 @@ var scale = L.control.scale({ position: corner, metric: true, imperial: false, m
 scale._updateScale = function (bar, text, ratio) {
   bar.style.width = Math.round(this.options.maxWidth * ratio) + "px";
   var m = /^([0-9.]+) (k?m)$/.exec(text);
-  bar.textContent = m ? digits(m[1]) + " " + (m[2] === "km" ? U.km : U.m) : text;
+  bar.textContent = m ? digits(m[1]) + " " + (m[2] === "km" ? S.km : S.m) : text;
   bar.setAttribute("data-metres", m ? String(+m[1] * (m[2] === "km" ? 1000 : 1)) : "");
 };
 scale.addTo(map);
@@ -425,8 +425,8 @@ var Home = L.Control.extend({
     var bar = L.DomUtil.create("div", "leaflet-bar geo-home-bar");
     var b = el("button", "geo-home", null, bar);
     b.type = "button";
-    b.title = U.home;
-    b.setAttribute("aria-label", U.home);
+    b.title = S.home;
+    b.setAttribute("aria-label", S.home);
     var NS = "http://www.w3.org/2000/svg"; /* an XML namespace name, never fetched */
     var svg = document.createElementNS(NS, "svg");
     svg.setAttribute("viewBox", "0 0 20 20"); svg.setAttribute("width", "18"); svg.setAttribute("height", "18");
@@ -441,7 +441,7 @@ var Home = L.Control.extend({
   }
 });
 new Home().addTo(map);
-L.control.zoom({ position: corner, zoomInTitle: U.zoom_in || "+", zoomOutTitle: U.zoom_out || "-" }).addTo(map);
+L.control.zoom({ position: corner, zoomInTitle: S.zoom_plus, zoomOutTitle: S.zoom_minus }).addTo(map);
 zoomCorner = scale.getContainer().parentNode;
 /* on a phone an open popup takes the width of the screen: the buttons step aside meanwhile */
 map.on("popupopen", function () { container.classList.add("geo-popup-open"); });
@@ -510,7 +510,7 @@ function popupOpened(popup, l) {
   if (!content) { return; }
   content.setAttribute("tabindex", "0");
   content.setAttribute("role", "region");
-  content.setAttribute("aria-label", fill(U.popup_label || "{name}", { name: placeName(features[selected].properties) }));
+  content.setAttribute("aria-label", fill(S.popup_label, { name: placeName(features[selected].properties) }));
   if (openedByKey) { content.focus({ preventScroll: true }); }
   openedByKey = false;
   node.onkeydown = function (e) {
@@ -581,13 +581,13 @@ function showPlace(i) {
 var searchBox = null;
 if (FOLD) {
   var sbox = el("div", "geo-search", null, tools);
-  var slab = el("label", "geo-sr", U.search, sbox);
+  var slab = el("label", "geo-sr", S.search, sbox);
   var input = el("input", "geo-search-input", null, sbox);
   input.id = "geo-search";
   slab.setAttribute("for", "geo-search");
   input.type = "search";
-  input.placeholder = U.search + "…";
-  input.title = U.search_hint;
+  input.placeholder = S.search + "…";
+  input.title = S.search_hint;
   input.autocomplete = "off";
   input.spellcheck = false;
   input.maxLength = 200;
@@ -598,7 +598,7 @@ if (FOLD) {
   var listbox = el("ul", "geo-search-list", null, sbox);
   listbox.id = "geo-search-list";
   listbox.setAttribute("role", "listbox");
-  listbox.setAttribute("aria-label", U.search);
+  listbox.setAttribute("aria-label", S.search);
   var status = el("div", "geo-search-status", null, sbox);
   status.setAttribute("role", "status");
   var hits = [], active = -1;
@@ -611,7 +611,7 @@ if (FOLD) {
       li.setAttribute("role", "option");
       li.setAttribute("aria-selected", k === active ? "true" : "false");
       names(p, li, "geo-search-names");
-      el("span", "geo-search-level", U["level_" + h.level] || h.level, li);
+      el("span", "geo-search-level", S["level_" + h.level] || h.level, li);
       li.addEventListener("mousedown", function (e) { e.preventDefault(); choose(k); });
     });
     var open = hits.length > 0;
@@ -623,7 +623,7 @@ if (FOLD) {
   var update = function () {
     hits = find(input.value);
     active = hits.length ? 0 : -1;
-    status.textContent = !input.value.trim() ? "" : hits.length ? fill(U.search_found, { n: num(hits.length) }) : U.search_none;
+    status.textContent = !input.value.trim() ? "" : hits.length ? fill(S.search_found, { n: num(hits.length) }) : S.search_none;
     showHits();
   };
   var choose = function (k) {
@@ -669,20 +669,20 @@ function csvValue(v) {
   return v === Math.round(v) ? String(v) : String(Math.round(v * 10000) / 10000);
 }
 function csvText() {
-  var ind = inds[current], ex = extra[current] || {};
+  var ind = inds[current];
   var rows = [CSV_COLUMNS];
   features.forEach(function (f, i) {
     var p = f.properties;
-    rows.push([p.code, p.name_fa, p.name_en, csvValue(p[ind.id]), ind.unit, ex.y || "",
+    rows.push([p.code, p.name_fa, p.name_en, csvValue(p[ind.id]), ind.unit, ind.year_sh,
       ind.r[i] == null ? "" : String(ind.r[i]), ind.source, provinceNote(current, i) || ""]);
   });
   return "\ufeff" + rows.map(function (r) { return r.map(csvCell).join(","); }).join("\r\n") + "\r\n";
 }
 function csvName() { return (D.csv_name || "map") + "_" + inds[current].id + "_" + D.lang + ".csv"; }
 if (inds.length) {
-  var dl = el("button", "geo-download", U.download, tools);
+  var dl = el("button", "geo-download", S.download, tools);
   dl.type = "button";
-  dl.title = U.download_title;
+  dl.title = S.download_title;
   dl.addEventListener("click", function () {
     var a = document.createElement("a");
     a.href = URL.createObjectURL(new Blob([csvText()], { type: "text/csv;charset=utf-8" }));

@@ -12,17 +12,20 @@ The page receives a compact form: per place, only its distinct keys, joined by a
 (:func:`search_keys`; about 2 KB for the 31 provinces, against some 6 KB for the name
 tables themselves), so that a query equal to a key is told from one that starts it. The page
 folds a query with the same steps as :func:`~geo.names.normalize_name`, driven by the
-same tables, which :func:`fold_tables` sends it (``geo/templates/map.js``, ``fold``).
+same tables, which :func:`fold_tables` sends it (``geo/templates/map.js``, ``fold``;
+the block's fields: :class:`geo.maps.contract.SearchData`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import Any
 
 from geo._text import DIGIT_MAP, INVISIBLE, MATCH_LETTER_MAP
+from geo.maps.contract import SearchData
 
-__all__ = ["fold_tables", "search_keys", "search_index"]
+__all__ = ["fold_tables", "province_search", "search_index", "search_keys"]
 
 #: Name kinds that are codes, not names: left out of the index (a legacy ISO code means
 #: another province in the current edition).
@@ -45,7 +48,7 @@ def _ascii_pattern(pattern: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def fold_tables() -> dict:
+def fold_tables() -> dict[str, Any]:
     """The tables :func:`geo.names.normalize_name` folds with, for the page's own folding.
 
     Returns
@@ -81,8 +84,10 @@ def _compact(keys: Sequence[str]) -> str:
 
 @lru_cache(maxsize=1)
 def _province_forms() -> dict[str, tuple[str, ...]]:
-    """ISO code -> every name form of the province in the shipped tables (codes excluded),
-    the ambiguous names included under each province they may mean."""
+    """ISO code -> every name form of the province in the shipped tables (codes excluded).
+
+    The ambiguous names are included under each province they may mean.
+    """
     from geo.names import _index, province_aliases
     from geo.provinces import province_table
 
@@ -131,13 +136,35 @@ def search_keys(codes: Sequence[str], names: Sequence[Sequence[str]]) -> list[st
     return out
 
 
-def search_index(level: str, codes: Sequence[str], names: Sequence[Sequence[str]]) -> dict:
+def search_index(level: str, codes: Sequence[str], names: Sequence[Sequence[str]]) -> SearchData:
     """The page's search block for one level of places (``"province"``; later ``"county"``).
 
     Examples
     --------
     >>> block = search_index("province", ["IR-10"], [["اصفهان", "Isfahan"]])
-    >>> sorted(block), list(block["levels"])
-    (['fold', 'levels'], ['province'])
+    >>> list(block.levels), len(block.levels["province"])
+    (['province'], 1)
     """
-    return {"fold": fold_tables(), "levels": {level: search_keys(codes, names)}}
+    return SearchData(fold=fold_tables(), levels={level: search_keys(codes, names)})
+
+
+def province_search(places: Any) -> SearchData:
+    """The search block of a map's provinces.
+
+    ``places`` is a frame with ``code``, ``name_fa``, ``name_en`` in feature order; a
+    missing code is the row's index, as on the map.
+
+    Examples
+    --------
+    >>> import geo
+    >>> len(province_search(geo.load_provinces()).levels["province"])
+    31
+    """
+    n = len(places)
+    column = {c: (list(places[c]) if c in places.columns else [None] * n) for c in ("code", "name_fa", "name_en")}
+    codes = [str(c) if isinstance(c, str) and c else str(i) for c, i in zip(column["code"], places.index, strict=True)]
+    names = [
+        [v if isinstance(v, str) else "" for v in pair]
+        for pair in zip(column["name_fa"], column["name_en"], strict=True)
+    ]
+    return search_index("province", codes, names)

@@ -1,0 +1,262 @@
+"""Bilingual text: every sentence ``geo`` shows, in English and Persian, read from data.
+
+The wordings live in ``data/i18n/`` (see its README), one catalogue a file, each row a
+``code`` with an ``en`` and a ``fa`` Python format string:
+
+* ``reasons.csv``: why a register row is flagged or rejected (:class:`geo.reasons.Reason`);
+* ``warnings.csv``: problems of a whole register file (:attr:`geo.registers.Register.warnings`);
+* ``map.csv``: the map page's interface strings, scheme names, units and labels;
+* ``names.csv``: the province name resolver's messages and how a province is labelled.
+
+Both wordings of a code name the same fields; a catalogue that breaks this rule is a
+:class:`~geo.errors.DataError` when it is first read, not a ``KeyError`` on some user's row.
+In the Persian wording numbers take Persian digits and separators; text (cell values,
+names) is shown as written, and a :class:`Bilingual` value in the sentence's language.
+
+Examples
+--------
+>>> message("warnings", "no_rows").fa
+'فهرست سرستون دارد ولی هیچ ردیف داده‌ای ندارد'
+>>> province_label("IR-10", "Isfahan", "اصفهان").fa
+'اصفهان (IR-10)'
+"""
+
+from __future__ import annotations
+
+import csv
+import numbers
+import string
+from collections.abc import Mapping
+from functools import cache
+from types import MappingProxyType
+from typing import Any
+
+from geo._paths import data_dir
+from geo._text import persian_digits
+from geo.errors import DataError, MapError
+
+__all__ = [
+    "LANGS",
+    "CATALOGUES",
+    "Bilingual",
+    "catalogue",
+    "check_lang",
+    "in_persian",
+    "message",
+    "number_list",
+    "province_label",
+    "section",
+    "template_fields",
+]
+
+#: The languages of every text and map, the default first.
+LANGS: tuple[str, ...] = ("fa", "en")
+
+#: The catalogues of ``data/i18n/``.
+CATALOGUES: tuple[str, ...] = ("reasons", "warnings", "map", "names")
+
+
+def check_lang(lang: str) -> str:
+    """Return ``lang`` if it is one of :data:`LANGS`, else raise :class:`MapError`.
+
+    Examples
+    --------
+    >>> check_lang("en")
+    'en'
+    """
+    if lang not in LANGS:
+        raise MapError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
+    return lang
+
+
+def template_fields(template: str) -> frozenset[str]:
+    """The field names of a format string: ``{id!r}`` and ``{id}`` both name ``id``.
+
+    Examples
+    --------
+    >>> sorted(template_fields("{a!r} and {b:.1f}"))
+    ['a', 'b']
+    """
+    parsed = string.Formatter().parse(template)
+    return frozenset(name.split(".")[0].split("[")[0] for _, name, _, _ in parsed if name)
+
+
+@cache
+def catalogue(name: str) -> Mapping[str, tuple[str, str]]:
+    """Code → (English, Persian) format strings of one catalogue of ``data/i18n/``.
+
+    Raises
+    ------
+    DataError
+        A code is empty or repeated, one wording is missing while the other is given,
+        or the two wordings name different fields.
+
+    Examples
+    --------
+    >>> catalogue("map")["page.no_data"]
+    ('no data', 'بدون داده')
+    """
+    path = data_dir() / "i18n" / f"{name}.csv"
+    out: dict[str, tuple[str, str]] = {}
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            records = list(csv.DictReader(fh))
+    except OSError as exc:
+        raise DataError(f"cannot read the {name} texts: {exc}", path=path) from exc
+    for i, rec in enumerate(records, start=1):
+        code, en, fa = rec.get("code") or "", rec.get("en") or "", rec.get("fa") or ""
+        if not code or code in out:
+            raise DataError(f"code {code!r} is empty or repeated", path=path, row=i, field="code")
+        if bool(en) != bool(fa):
+            raise DataError(f"{code!r} has a wording in one language only", path=path, row=i, field="fa")
+        if template_fields(en) != template_fields(fa):
+            raise DataError(
+                f"{code!r}: the English and Persian wordings name different fields", path=path, row=i, field="fa"
+            )
+        out[code] = (en, fa)
+    return MappingProxyType(out)  # shared by every caller: read-only
+
+
+def section(name: str, prefix: str, lang: str) -> dict[str, str]:
+    """The texts of a catalogue whose codes start with ``prefix.``, in one language.
+
+    Keys lose the prefix; the order is the file's.
+
+    Examples
+    --------
+    >>> section("map", "unit", "en")["hectare"]
+    'ha'
+    """
+    column = 1 if lang == "fa" else 0
+    start = prefix + "."
+    return {code[len(start) :]: texts[column] for code, texts in catalogue(name).items() if code.startswith(start)}
+
+
+class Bilingual(str):
+    """Text written differently in English and Persian; as a ``str`` it is the English.
+
+    A field of a reason or message (a province: «IR-22 Hormozgan» / «هرمزگان (IR-22)») is
+    shown in the language of the sentence; a warning is a whole sentence in both.
+
+    Examples
+    --------
+    >>> b = Bilingual("5, 37", "۵، ۳۷")
+    >>> b == "5, 37", b.en, b.fa
+    (True, '5, 37', '۵، ۳۷')
+    """
+
+    fa: str
+
+    def __new__(cls, en: str, fa: str) -> Bilingual:
+        """Make the text: ``en`` is the string's value, ``fa`` its Persian wording."""
+        obj = super().__new__(cls, en)
+        obj.fa = fa
+        return obj
+
+    @property
+    def en(self) -> str:
+        """The English wording (the string itself, as a plain ``str``)."""
+        return str.__str__(self)
+
+    def __repr__(self) -> str:
+        """``Bilingual('en', 'fa')``."""
+        return f"Bilingual({self.en!r}, {self.fa!r})"
+
+
+class _PersianNumber:
+    """A number that formats with Persian digits and separators (``{d:.1f}`` → ``۱۰٫۶``)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __format__(self, spec: str) -> str:
+        text = format(self.value, spec)
+        if "e" in text and spec.endswith("g") and abs(self.value) >= 1:
+            text = format(self.value, ",.0f")  # 4.25805e+06 reads as ۴٬۲۵۸٬۰۵۰ in Persian
+        return persian_digits(text, separators=True)
+
+    def __str__(self) -> str:
+        return format(self, "")
+
+    def __repr__(self) -> str:
+        return repr(self.value)
+
+
+def in_persian(value: object) -> object:
+    """A field value as a Persian sentence shows it.
+
+    Numbers format with Persian digits, a :class:`Bilingual` (or any object with a
+    ``fa`` wording, such as a reason) gives its Persian text, other values stay as they are.
+
+    Examples
+    --------
+    >>> f"{in_persian(10.6):.1f}", in_persian(Bilingual("Fars", "فارس")), in_persian("ab")
+    ('۱۰٫۶', 'فارس', 'ab')
+    """
+    fa = getattr(value, "fa", None)
+    if isinstance(fa, str):
+        return fa
+    if isinstance(value, numbers.Number) and not isinstance(value, bool):
+        return _PersianNumber(value)
+    return value
+
+
+def in_english(value: object) -> object:
+    """A field value as an English sentence shows it: the ``en`` wording of a bilingual one."""
+    en = getattr(value, "en", None)
+    return en if isinstance(en, str) else value
+
+
+def render(name: str, code: str, fields: Mapping[str, object]) -> tuple[str, str]:
+    """The English and Persian texts of ``code`` of catalogue ``name`` with ``fields``.
+
+    Raises
+    ------
+    KeyError
+        ``code`` is not in the catalogue.
+    """
+    en, fa = catalogue(name)[code]
+    return (
+        en.format_map({k: in_english(v) for k, v in fields.items()}),
+        fa.format_map({k: in_persian(v) for k, v in fields.items()}),
+    )
+
+
+def message(name: str, code: str, /, **fields: object) -> Bilingual:
+    """The text of ``code`` of catalogue ``name``, in both languages.
+
+    Examples
+    --------
+    >>> m = message("names", "unknown", value="Atlantis")
+    >>> str(m), m.fa
+    ("unknown province 'Atlantis'", '«Atlantis» نام یا کد هیچ استانی نیست')
+    """
+    return Bilingual(*render(name, code, fields))
+
+
+def province_label(code: str, name_en: str, name_fa: str) -> Bilingual:
+    """How a sentence names a province: «IR-10 Isfahan» in English, «اصفهان (IR-10)» in Persian.
+
+    Examples
+    --------
+    >>> province_label("IR-10", "Isfahan", "اصفهان")
+    Bilingual('IR-10 Isfahan', 'اصفهان (IR-10)')
+    """
+    return message("names", "province_label", code=code, name=Bilingual(name_en, name_fa))
+
+
+def number_list(values: list[int], limit: int | None = None) -> Bilingual:
+    """Numbers as a sentence lists them: «5, 37» in English, «۵، ۳۷» in Persian.
+
+    With ``limit``, only the first ``limit`` are listed, followed by « …» when there are more.
+
+    Examples
+    --------
+    >>> number_list([5, 37, 40], limit=2)
+    Bilingual('5, 37 …', '۵، ۳۷ …')
+    """
+    shown = values if limit is None else values[:limit]
+    en = ", ".join(map(str, shown)) + (" …" if len(shown) < len(values) else "")
+    return Bilingual(en, persian_digits(en.replace(", ", "، ")))

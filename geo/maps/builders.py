@@ -1,0 +1,263 @@
+"""The public map builders: the default map, a register's map, and the files of ``geo build``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+import folium
+import numpy as np
+import pandas as pd
+
+from geo.errors import MapError
+from geo.i18n import LANGS, check_lang, section
+from geo.maps.contract import LinkData
+from geo.maps.page import add_data, new_map, save_map, tile_layer
+from geo.maps.payload import facts_payload, page_data, points_payload, provinces_payload, quality_payload, strings
+from geo.maps.search import province_search
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+__all__ = ["DEFAULT_FILES", "JoinedRegister", "build_maps", "estates_map", "register_map"]
+
+#: The file each language is written to by :func:`build_maps`.
+DEFAULT_FILES: dict[str, str] = {"fa": "iran_estates.html", "en": "iran_estates.en.html"}
+
+
+class JoinedRegister(Protocol):
+    """What :func:`register_map` needs of a join's result (a :class:`geo.JoinResult` has it)."""
+
+    @property
+    def by_province(self) -> gpd.GeoDataFrame:
+        """The 31 provinces with the register's per-province columns."""
+
+    @property
+    def estates(self) -> gpd.GeoDataFrame:
+        """The register's rows as points."""
+
+
+def _load_inputs(indicators: str | Path | Sequence[str] | None) -> tuple[pd.DataFrame, gpd.GeoDataFrame]:
+    """The declared indicators (all, another CSV's, or those named) and the statistics."""
+    from geo.stats import load_indicators, load_province_stats
+
+    if indicators is None or isinstance(indicators, (str, Path)):
+        return load_indicators(indicators), load_province_stats(indicators)
+    meta = load_indicators()
+    wanted = list(indicators)
+    unknown = [i for i in wanted if i not in meta.index]
+    if unknown:
+        raise MapError(f"unknown indicator(s) {unknown}; declared: {', '.join(meta.index)}")
+    return meta.loc[wanted], load_province_stats()
+
+
+def estates_map(
+    lang: str = "fa",
+    tiles: str | None = None,
+    indicators: str | Path | Sequence[str] | None = None,
+    *,
+    stats: gpd.GeoDataFrame | None = None,
+    facts: pd.DataFrame | None = None,
+) -> folium.Map:
+    """The default map: one switchable choropleth per indicator, a national HSE panel.
+
+    Parameters
+    ----------
+    lang
+        ``"fa"`` (right-to-left, Persian digits) or ``"en"``.
+    tiles
+        An xyzservices provider name (e.g. ``"CartoDB.Positron"``) for an opt-in tile
+        basemap; ``None`` (default) draws no tiles and makes no network request at all.
+    indicators
+        ``None`` for every indicator declared in ``data/yearbook/indicators.csv``; a path
+        to another indicators CSV (its tables are read from its folder); or a list of
+        indicator ids to show, in that order.
+    stats
+        A GeoDataFrame like :func:`geo.load_province_stats` to draw instead of the
+        shipped one (same index and columns; used for tests of hostile names).
+    facts
+        A facts ledger like :func:`geo.load_facts` instead of the shipped one.
+
+    Returns
+    -------
+    folium.Map
+        Displays inline in Jupyter; write it with :func:`save_map`.
+
+    Raises
+    ------
+    MapError
+        For an unknown language, tile provider or indicator id.
+
+    Examples
+    --------
+    >>> from geo.maps import render_html
+    >>> m = estates_map(lang="en")
+    >>> 'dir="ltr"' in render_html(m)
+    True
+    """
+    check_lang(lang)
+    meta, loaded = _load_inputs(indicators)
+    return _estates_map(lang, tiles, meta, loaded if stats is None else stats, facts)
+
+
+def _estates_map(
+    lang: str, tiles: str | None, meta: pd.DataFrame, gdf: gpd.GeoDataFrame, facts: pd.DataFrame | None
+) -> folium.Map:
+    missing = [i for i in meta.index if i not in gdf.columns]
+    if missing:
+        raise MapError(f"the statistics lack indicator column(s) {missing}")
+    texts = strings(lang)
+    m = new_map(lang, texts["title"], tiles)
+    provinces = provinces_payload(gdf, meta, lang)
+    facts_data = facts_payload(lang, meta, facts)
+    # the same map in the other language, written beside this one by build_maps
+    other = "en" if lang == "fa" else "fa"
+    words = section("map", "language", other)  # the other language's name, in itself
+    alt = LinkData(href=DEFAULT_FILES[other], lang=other, label=words["name"], title=words["this_map"])
+    data = page_data(
+        lang,
+        texts,
+        len(gdf),
+        bool(tiles),
+        texts["attribution"],
+        provinces,
+        facts_data,
+        None,
+        search=province_search(gdf),
+        alt=alt,
+        quality=quality_payload(meta, lang),
+        csv_name="iran_estates",
+    )
+    return add_data(m, data)
+
+
+def _register_indicators(by_province: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The numeric per-province columns of a register, declared as indicators."""
+    from geo.provinces import province_table
+
+    base = set(province_table().columns) | {"geometry"}
+    labels = {"en": section("map", "register", "en"), "fa": section("map", "register", "fa")}
+    rows = []
+    for col in by_province.columns:
+        if col in base or not pd.api.types.is_numeric_dtype(by_province[col]):
+            continue
+        if pd.api.types.is_bool_dtype(by_province[col]):
+            continue
+        plain = str(col).replace("_", " ")
+        total = float(pd.to_numeric(by_province[col], errors="coerce").sum())
+        rows.append(
+            {
+                "id": str(col),
+                "label_en": labels["en"].get(col, plain),
+                "label_fa": labels["fa"].get(col, plain),
+                "unit_en": "",
+                "unit_fa": "",
+                "year_sh": "",
+                "year_en": "",
+                "scheme": "NaturalBreaks",
+                "source_en": "your estate register",
+                "source_fa": "فهرست شهرک‌های شما",
+                "national_total": total if total > 0 else np.nan,
+                "counterpart_fact": "",
+            }
+        )
+    if not rows:
+        raise MapError("the register's per-province table has no numeric column to map")
+    return pd.DataFrame(rows).set_index("id", drop=False).rename_axis(None)
+
+
+def register_map(result: JoinedRegister, *, lang: str = "fa", tiles: str | None = None) -> folium.Map:
+    """Map a joined estate register: per-province choropleths plus the estates as points.
+
+    Parameters
+    ----------
+    result
+        An object with ``by_province`` (GeoDataFrame of the 31 provinces, the columns of
+        :func:`geo.load_provinces` plus numeric indicator columns such as ``estates``)
+        and ``estates`` (GeoDataFrame of points, some empty, with ``row``, ``name``,
+        ``status``, ``province``, ``reasons``, and ``reasons_fa`` shown on the Persian map).
+    lang, tiles
+        As for :func:`estates_map`.
+
+    Returns
+    -------
+    folium.Map
+        Switchable choropleths of the register's indicators and the estates drawn as
+        circle markers, grouped by a small grid clustering in the page's own script
+        (cells of 48 px; a cluster shows its count and zooms in on click).
+
+    Raises
+    ------
+    MapError
+        For an unknown language or tile provider, or a result with nothing to map.
+
+    Examples
+    --------
+    >>> import pandas as pd, geo
+    >>> from geo.maps import embedded_data, render_html
+    >>> result = geo.join(pd.DataFrame({"province": ["Fars", "تهران"], "lat": [29.6, 35.7], "lon": [52.5, 51.4]}))
+    >>> m = register_map(result, lang="en")
+    >>> len(embedded_data(render_html(m))["points"]["status"])
+    2
+    """
+    check_lang(lang)
+    by_province = result.by_province
+    meta = _register_indicators(by_province)
+    texts = strings(lang)
+    m = new_map(lang, texts["points"], tiles)
+    provinces = provinces_payload(by_province, meta, lang)
+    points = points_payload(result.estates, lang)
+    page_texts = dict(texts, title=texts["points"], subtitle="")
+    credit = texts["attribution"].split(" · ")[0]
+    data = page_data(
+        lang,
+        page_texts,
+        len(by_province),
+        bool(tiles),
+        credit,
+        provinces,
+        [],
+        points,
+        search=province_search(by_province),
+        alt=None,
+        quality=quality_payload(meta, lang),
+        csv_name="estate_register",
+    )
+    return add_data(m, data)
+
+
+def build_maps(
+    out: str | Path = "maps",
+    *,
+    langs: Sequence[str] = LANGS,
+    tiles: str | None = None,
+    indicators: str | Path | Sequence[str] | None = None,
+) -> list[Path]:
+    """Write the default maps: ``iran_estates.html`` (fa) and ``iran_estates.en.html`` (en).
+
+    Parameters
+    ----------
+    out
+        The folder to write into.
+    langs
+        The languages to write, each to its file of :data:`DEFAULT_FILES`.
+    tiles, indicators
+        As for :func:`estates_map`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> [p.name for p in build_maps(tempfile.mkdtemp())]
+    ['iran_estates.html', 'iran_estates.en.html']
+    """
+    for lang in langs:
+        check_lang(lang)
+    if tiles:
+        tile_layer(tiles)
+    from geo.facts import load_facts
+
+    facts = load_facts()
+    meta, stats = _load_inputs(indicators)
+    maps = [(lang, _estates_map(lang, tiles, meta, stats, facts)) for lang in langs]
+    return [save_map(m, Path(out) / DEFAULT_FILES[lang]) for lang, m in maps]

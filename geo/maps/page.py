@@ -1,0 +1,235 @@
+"""Assembling the HTML page.
+
+A folium map without CDN links, with Leaflet and the font inlined, the data block, our
+script and style.
+
+Element ids are fixed, so the same inputs give byte-identical HTML. Data travels as JSON
+in a ``<script type="application/json">`` block with ``<``, ``>`` and ``&`` escaped.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import folium
+from branca.element import Element, Figure
+from jinja2 import Template
+
+from geo._assets import font_codepoints, font_face_css, leaflet_css, leaflet_js, own_css, own_js, script_json
+from geo._io import atomic_write_text
+from geo.errors import MapError
+from geo.maps.contract import PageData, plain
+from geo.maps.payload import RawJSON
+
+__all__ = ["add_data", "embedded_data", "new_map", "render_html", "save_map", "tile_layer"]
+
+#: The viewport of every map page: the device's width, and zoom left to the reader (folium's
+#: own tag says ``user-scalable=no``, which stops a phone reader from pinch-zooming the page).
+VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1">'
+_VIEWPORT_TAG = re.compile(r'<meta\s+name="viewport"[^>]*>')
+
+
+def allow_page_zoom(head: str) -> str:
+    r"""The map's part of the page head (folium's) with its viewport tag replaced by :data:`VIEWPORT`.
+
+    Examples
+    --------
+    >>> allow_page_zoom('<meta name="viewport" content="width=device-width,\n  user-scalable=no" />')
+    '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    """
+    return _VIEWPORT_TAG.sub(VIEWPORT, head, count=1)
+
+
+_FIGURE_TEMPLATE = Template(
+    "<!DOCTYPE html>\n"
+    '<html lang="{{ this.geo_lang }}" dir="{{ this.geo_dir }}">\n'
+    "<head>\n"
+    '<meta charset="utf-8">\n'
+    "<title>{{ this.title|e }}</title>\n"
+    "    {{ this.header.render(**kwargs) }}\n"
+    "</head>\n"
+    "<body>\n"
+    "    {{ this.html.render(**kwargs) }}\n"
+    "</body>\n"
+    "<script>\n"
+    "    {{ this.script.render(**kwargs) }}\n"
+    "</script>\n"
+    "</html>\n"
+)
+
+
+def _data_json(data: dict[str, Any]) -> str:
+    """The page's data block: script-safe JSON, with pre-encoded parts spliced in."""
+    raw = {k: v for k, v in data.items() if isinstance(v, RawJSON)}
+    text = script_json({k: (f"@@{k}@@" if k in raw else v) for k, v in data.items()})
+    for k, v in raw.items():
+        text = text.replace(f'"@@{k}@@"', v, 1)
+    return text
+
+
+class _GeoLayer(Element):
+    """Our data block, script and style: the choropleths, panels and point clusters.
+
+    Not a folium MacroElement on purpose: branca compiles a MacroElement's rendered output
+    as a Jinja template again, so data holding ``{{`` or ``{%`` would be evaluated (and the
+    100 KB JSON tokenised). These pieces go into the page as plain text.
+    """
+
+    def __init__(self, data: PageData) -> None:
+        super().__init__()
+        self._name = "GeoLayer"
+        self._id = "geo"
+        self.data_json = _data_json(plain(data))
+
+    def render(self, **kwargs: Any) -> str:
+        """Add the font, style, data block and script to the page; nothing in place."""
+        fig = self.get_root()
+        assert isinstance(fig, Figure) and self._parent is not None  # rendered as a child of its map
+        map_var = self._parent.get_name()
+        # the embedded Persian font, subset to the Arabic-script characters of this page's
+        # data and strings (all of the page's own text travels in the data block)
+        font = font_face_css(font_codepoints((fig.title or "") + self.data_json))
+        fig.header.add_child(_Inline(f"<style>{font}{own_css()}</style>", "geo_css"), name="geo_css")
+        fig.html.add_child(
+            _Inline(f'<script type="application/json" id="geo-data">{self.data_json}</script>', "geo_data"),
+            name="geo_data",
+        )
+        script = _Inline(f"(function (map) {{\n{own_js()}\n}})({map_var});", "geo_js")
+        fig.script.add_child(script, name="geo_js")
+        head = fig.header._children.get(map_var)  # the map's own head, rendered just before us
+        if head is not None:
+            fig.header._children[map_var] = _Inline(allow_page_zoom(head.render()), map_var)
+        return ""
+
+
+class _Inline(Element):
+    """Raw text placed in the page head (inlined third-party CSS/JS), not a template."""
+
+    def __init__(self, text: str, key: str) -> None:
+        super().__init__()
+        self._id = key
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        """The text as it is."""
+        return self.text
+
+
+def tile_layer(tiles: str) -> folium.TileLayer:
+    """An opt-in basemap named as in xyzservices; an unknown name lists close ones."""
+    import xyzservices
+
+    names = list(xyzservices.providers.flatten())
+    try:
+        provider = xyzservices.providers.query_name(tiles)
+    except ValueError:
+        close = difflib.get_close_matches(tiles, names, n=6, cutoff=0.4)
+        close += [n for n in names if tiles.lower().replace(" ", "") in n.lower() and n not in close][:6]
+        hint = f"; close names: {', '.join(close)}" if close else "; see xyzservices.providers"
+        raise MapError(f"unknown tile provider {tiles!r}{hint}") from None
+    layer = folium.TileLayer(tiles=provider, name=provider.name, control=False)
+    layer._id = "tiles"
+    return layer
+
+
+def new_map(lang: str, title: str, tiles: str | None) -> folium.Map:
+    """An empty map page in ``lang`` with Leaflet inlined and nothing linked."""
+    layer = tile_layer(tiles) if tiles else None  # fail early, before any work
+    m = folium.Map(
+        location=[32.4, 53.7],
+        zoom_start=5,
+        tiles=None,
+        zoom_control=False,
+        prefer_canvas=False,
+        zoomSnap=0.25,
+        attributionControl=True,
+    )
+    # Nothing from CDNs: Leaflet is inlined below, the rest folium would link is unused.
+    m.default_js = []
+    m.default_css = []
+    m._id = "geo"
+    fig = m.get_root()
+    assert isinstance(fig, Figure)
+    fig._id = "page"
+    fig._template = _FIGURE_TEMPLATE
+    fig.title = title
+    # attributes our page template reads (branca's Figure does not declare them)
+    fig.geo_lang = lang  # type: ignore[attr-defined]
+    fig.geo_dir = "rtl" if lang == "fa" else "ltr"  # type: ignore[attr-defined]
+    fig.header.add_child(_Inline(f"<style>{leaflet_css()}</style>", "leaflet_css"), name="leaflet_css")
+    fig.header.add_child(_Inline(f"<script>{leaflet_js()}</script>", "leaflet_js"), name="leaflet_js")
+    if layer is not None:
+        m.add_child(layer, name="tiles")
+    return m
+
+
+def add_data(m: folium.Map, data: PageData) -> folium.Map:
+    """Put the page's data block, script and style on ``m``."""
+    m.add_child(_GeoLayer(data), name="geo")
+    return m
+
+
+def render_html(m: folium.Map) -> str:
+    r"""The complete HTML page of a map, as a string.
+
+    Examples
+    --------
+    >>> from geo.maps import estates_map
+    >>> html = render_html(estates_map(lang="en"))
+    >>> "<script src=\"http" in html
+    False
+    """
+    return m.get_root().render()
+
+
+def save_map(m: folium.Map, path: str | Path) -> Path:
+    """Write a map to ``path`` atomically: a failure leaves any previous file in place.
+
+    The page is rendered first, written to a temporary file in the same folder and moved
+    over ``path`` with :func:`os.replace`.
+
+    Parameters
+    ----------
+    m
+        A map from :func:`~geo.maps.estates_map` or :func:`~geo.maps.register_map` (any
+        ``folium.Map`` works).
+    path
+        The HTML file to write; its folder is created if needed.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from geo.maps import estates_map
+    >>> out = save_map(estates_map(lang="en"), pathlib.Path(tempfile.mkdtemp()) / "m.html")
+    >>> out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    True
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(path, render_html(m))
+    return path
+
+
+def embedded_data(html: str) -> dict[str, Any]:
+    """Parse the JSON data block back out of a rendered map (for tests and tools).
+
+    Examples
+    --------
+    >>> from geo.maps import estates_map
+    >>> data = embedded_data(render_html(estates_map(lang="en")))
+    >>> len(data["geojson"]["features"])
+    31
+    """
+    start_tag = '<script type="application/json" id="geo-data">'
+    start = html.index(start_tag) + len(start_tag)
+    end = html.index("</script>", start)
+    return dict(json.loads(html[start:end]))

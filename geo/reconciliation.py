@@ -1,0 +1,248 @@
+"""Comparing a joined register with published figures: a declared column → reference mapping.
+
+A reference is a fact id of the facts ledger (:func:`geo.facts.load_facts`, a national
+figure) or an indicator column of the per-province yearbook tables
+(:func:`geo.stats.load_province_stats`, compared in total and province by province).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+import pandas as pd
+
+from geo.errors import RegisterError
+from geo.registers import Register, header_key
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+__all__ = ["RECONCILIATION_COLUMNS", "empty_reconciliation", "parse_reconcile", "reconcile", "reconciliation_table"]
+
+#: The columns of :attr:`geo.joining.JoinResult.reconciliation`.
+RECONCILIATION_COLUMNS = [
+    "column",
+    "reference",
+    "source",
+    "province",
+    "label",
+    "unit",
+    "period",
+    "register",
+    "published",
+    "difference",
+    "coverage",
+]
+
+Spec = Mapping[str, str] | Iterable[str] | str | Path
+
+
+class Joined(Protocol):
+    """What :func:`reconcile` needs of a join's result (a :class:`geo.JoinResult` has it)."""
+
+    @property
+    def by_province(self) -> gpd.GeoDataFrame:
+        """The per-province table of the register."""
+
+    @property
+    def register(self) -> Register | None:
+        """The register that was joined."""
+
+
+def empty_reconciliation() -> pd.DataFrame:
+    """A reconciliation table without rows (its columns typed as objects)."""
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in RECONCILIATION_COLUMNS})
+
+
+def parse_reconcile(spec: Spec) -> dict[str, str]:
+    """Read a declared mapping of register columns to published figures.
+
+    Parameters
+    ----------
+    spec
+        A mapping ``{column: reference}``; ``"column=reference"`` text (or several); or
+        the path of a JSON object, a two-column CSV (``column,reference``) or, when
+        PyYAML is installed, a YAML mapping. A reference is a fact id of the ledger
+        (:func:`geo.facts.load_facts`) or an indicator column of the per-province
+        yearbook tables (:func:`geo.stats.load_province_stats`), optionally written
+        ``stats:column``.
+
+    Examples
+    --------
+    >>> parse_reconcile(["fire_station_1396=hse_fire_stations_built"])
+    {'fire_station_1396': 'hse_fire_stations_built'}
+    """
+    if isinstance(spec, Mapping):
+        return {str(k): str(v) for k, v in spec.items()}
+    items = [spec] if isinstance(spec, (str, Path)) else list(spec)
+    out: dict[str, str] = {}
+    for item in items:
+        text = str(item)
+        path = Path(text)
+        if "=" not in text or (path.suffix.lower() in (".json", ".csv", ".yaml", ".yml") and path.is_file()):
+            out.update(_read_mapping_file(path))
+            continue
+        column, _, ref = text.rpartition("=")
+        if not column.strip() or not ref.strip():
+            raise RegisterError(f"`reconcile` wants column=reference, not {text!r}", field="reconcile")
+        out[column.strip()] = ref.strip()
+    return out
+
+
+def _load_yaml(text: str, path: Path) -> Any:
+    try:
+        import yaml  # optional: only for a YAML mapping
+    except ImportError as exc:
+        raise RegisterError("YAML needs PyYAML; write the mapping as JSON or CSV", path=path) from exc
+    return yaml.safe_load(text)
+
+
+def _read_mapping_file(path: Path) -> dict[str, str]:
+    if not path.is_file():
+        raise RegisterError("no such reconciliation file (or write column=reference)", path=path, field="reconcile")
+    text = path.read_text(encoding="utf-8-sig")
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".json":
+            data = json.loads(text)
+        elif suffix in (".yaml", ".yml"):
+            data = _load_yaml(text, path)
+        else:
+            rows = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            data = dict(zip(rows.iloc[:, 0], rows.iloc[:, 1], strict=True))
+    except (ValueError, IndexError) as exc:
+        raise RegisterError(f"cannot read the reconciliation mapping: {exc}", path=path) from exc
+    if not isinstance(data, dict):
+        raise RegisterError("the reconciliation mapping must be an object {column: reference}", path=path)
+    return {str(k): str(v) for k, v in data.items()}
+
+
+def reconcile(result: Joined, mapping: Spec) -> pd.DataFrame:
+    """Compare aggregated register columns with published figures.
+
+    Parameters
+    ----------
+    result
+        A :class:`~geo.joining.JoinResult`.
+    mapping
+        Anything :func:`parse_reconcile` reads.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :attr:`~geo.joining.JoinResult.reconciliation`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from geo import join
+    >>> r = join(pd.DataFrame({"province": ["Fars", "Qom"], "fire_station_1396": ["بله", "خیر"]}))
+    >>> table = reconcile(r, {"fire_station_1396": "hse_fire_stations_built"})
+    >>> table[["register", "published", "difference"]].iloc[0].tolist()
+    [1, 11, -10]
+    """
+    if result.register is None:
+        raise RegisterError("this result has no register to reconcile")
+    return reconciliation_table(result.by_province, result.register, mapping)
+
+
+def _register_column(reg: Register, column: str) -> str:
+    """The indicator of ``reg`` that ``column`` names (as written, else by :func:`header_key`)."""
+    if column in reg.indicators:
+        return column
+    col = {header_key(c): c for c in reg.indicators}.get(header_key(column))
+    if col is None:
+        raise RegisterError(
+            f"`reconcile` names {column!r}, which is not a number or yes/no column of the register"
+            f" (those are {list(reg.indicators)})",
+            path=reg.path,
+            field=column,
+        )
+    return col
+
+
+def reconciliation_table(by_province: gpd.GeoDataFrame, reg: Register, spec: Spec) -> pd.DataFrame:
+    """The comparisons ``spec`` declares, from a per-province table of ``reg``.
+
+    A ledger fact gives one national row; a yearbook column gives a national row and one
+    row per province.
+    """
+    from geo.facts import load_facts
+    from geo.stats import load_province_stats
+
+    facts = load_facts()
+    stats: gpd.GeoDataFrame | None = None
+    rows: list[dict[str, Any]] = []
+    for column, ref in parse_reconcile(spec).items():
+        col = _register_column(reg, column)
+        values = by_province[f"{col}_true" if reg.indicators[col] == "bool" else f"{col}_sum"]
+        fact = facts.loc[facts["id"] == ref]
+        if len(fact):
+            rec = fact.iloc[0]
+            rows.append(
+                _compare(
+                    col, ref, "ledger", None, rec["label_en"], rec["unit"], rec["period"], values.sum(), rec["value"]
+                )
+            )
+            continue
+        stats = load_province_stats() if stats is None else stats
+        rows += _yearbook_rows(col, ref, values, stats, reg, column)
+    return pd.DataFrame(rows, columns=RECONCILIATION_COLUMNS) if rows else empty_reconciliation()
+
+
+def _yearbook_rows(
+    col: str, ref: str, values: pd.Series, stats: gpd.GeoDataFrame, reg: Register, column: str
+) -> list[dict[str, Any]]:
+    """The national and per-province comparisons of ``values`` with a yearbook column."""
+    stat_col = ref.removeprefix("stats:")
+    if stat_col not in stats.columns:
+        raise RegisterError(
+            f"`reconcile` reference {ref!r} is neither a fact id of the ledger nor a column of the"
+            " per-province yearbook tables",
+            path=reg.path,
+            field=column,
+        )
+    published = pd.to_numeric(stats[stat_col], errors="coerce").reindex(values.index)
+    period = stats.attrs.get("period")
+    rows = [_compare(col, stat_col, "yearbook", None, stat_col, None, period, values.sum(), published.sum())]
+    for code in values.index:
+        rows.append(_compare(col, stat_col, "yearbook", code, stat_col, None, period, values[code], published[code]))
+    return rows
+
+
+def _plain(x: float) -> float | int:
+    """A whole float as an int (``11.0`` → ``11``), anything else as it is."""
+    return int(x) if math.isfinite(x) and x == int(x) else x
+
+
+def _compare(
+    column: str,
+    ref: str,
+    source: str,
+    province: str | None,
+    label: Any,
+    unit: Any,
+    period: Any,
+    register: Any,
+    published: Any,
+) -> dict[str, Any]:
+    """One row of the reconciliation table."""
+    register, published = float(register), float(published)
+    coverage = register / published if published and math.isfinite(published) else math.nan
+    return {
+        "column": column,
+        "reference": ref,
+        "source": source,
+        "province": province,
+        "label": label,
+        "unit": unit,
+        "period": None if period is None else int(period),
+        "register": _plain(register),
+        "published": _plain(published),
+        "difference": _plain(register - published),
+        "coverage": coverage,
+    }

@@ -1,0 +1,343 @@
+"""Assembling a :class:`Register` from a file's cells: the rules, step by step.
+
+1. :func:`_find_columns`: the role columns, named by the caller or found by header;
+2. :func:`_location_columns`: without lat/lon columns or a geometry, a WKT/WKB column or a
+   column of «lat, lon» pairs; a lat (or lon) column without its partner is not used;
+3. :func:`_require_something_to_join`: a province column or a location, else the file is unusable;
+4. :func:`_identity_columns`: ``id``, ``name`` and ``province`` as text as written (ids
+   with Persian digits read as ASCII, over-long names cut);
+5. :func:`geo.registers.coordinates.coordinates`: ``lat``/``lon`` in EPSG:4326;
+6. :func:`_indicator_columns`: every other column as numbers, yes/no values or text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo._text import INVISIBLE
+from geo.errors import RegisterError
+from geo.i18n import message
+from geo.reasons import Reason, RowReasons
+from geo.registers.cells import as_text, clip, column_kind, parse_booleans, parse_numbers
+from geo.registers.coordinates import coordinates, pair_column, wkt_column, wkt_geometries
+from geo.registers.readers import read_file
+from geo.registers.vocabulary import DIGITS, ROLE_WORDS, ROLES, header_key, vocabulary, without_parens
+
+__all__ = ["MAX_NAME_LENGTH", "Register", "read_register"]
+
+#: A name longer than this is cut (and its row flagged): no real estate name comes close.
+MAX_NAME_LENGTH = 300
+
+
+@dataclass
+class Register:
+    """An estate register as read, with its columns identified and its values parsed.
+
+    Attributes
+    ----------
+    frame
+        One row per data row, in file order, with ``row`` (1-based, header excluded),
+        ``id``, ``name``, ``province`` (the text as written), ``lat`` and ``lon`` (floats
+        in EPSG:4326, NaN when missing or unusable), then the indicator columns (float64
+        for numbers, pandas ``boolean`` for yes/no columns) and any other text columns,
+        under their header names as written.
+    columns
+        Role (``id``, ``name``, ``province``, ``lat``, ``lon``, ``geometry``) → the header
+        it was found under.
+    indicators
+        Header → ``"number"`` or ``"bool"``.
+    reasons
+        Problems found in single cells, per row.
+    warnings
+        Problems of the whole file that do not stop it being used (English text; each a
+        :class:`geo.i18n.Bilingual` with its Persian wording in ``.fa``).
+    path
+        The file read, if any.
+    source_crs
+        The CRS the coordinates were reprojected from, if any.
+
+    Examples
+    --------
+    >>> reg = read_register(pd.DataFrame({"استان": ["اصفهان"], "ایزو 14001": ["بله"]}))
+    >>> reg.columns, reg.indicators
+    ({'province': 'استان'}, {'ایزو 14001': 'bool'})
+    """
+
+    frame: pd.DataFrame
+    columns: dict[str, str]
+    indicators: dict[str, str]
+    reasons: RowReasons
+    warnings: list[str] = field(default_factory=list)
+    path: Path | None = None
+    source_crs: str | None = None
+
+    def __len__(self) -> int:
+        """The number of data rows."""
+        return len(self.frame)
+
+    @property
+    def has_location(self) -> bool:
+        """Whether the register has coordinates (lat/lon columns or a geometry)."""
+        return "geometry" in self.columns or ("lat" in self.columns and "lon" in self.columns)
+
+    @property
+    def has_province(self) -> bool:
+        """Whether the register has a province column."""
+        return "province" in self.columns
+
+
+def _find_columns(frame: pd.DataFrame, overrides: Mapping[str, str | None], path: Path | None) -> dict[str, str]:
+    """Role → header: the header the caller named for it, else the first of its known names."""
+    keys: dict[str, str] = {}
+    for col in frame.columns:
+        for key in (header_key(col), header_key(without_parens(col))):
+            keys.setdefault(key, col)
+    found: dict[str, str] = {}
+    names = vocabulary().names
+    for role in ROLES:
+        wanted = overrides.get(role)
+        if wanted is not None:
+            col = wanted if wanted in frame.columns else keys.get(header_key(wanted))
+            if col is None:
+                columns = list(map(str, frame.columns))
+                raise RegisterError(
+                    f"no column {wanted!r} for {role}; the columns are {columns}", path=path, field=wanted
+                )
+            found[role] = col
+            continue
+        for alias in names[role]:
+            col = keys.get(header_key(alias))
+            if col is not None and col not in found.values():
+                found[role] = col
+                break
+    return found
+
+
+def _location_columns(
+    cells: pd.DataFrame, geometry: Any, columns: dict[str, str], early: RowReasons, warnings: list[str]
+) -> Any:
+    """Complete ``columns`` (in place) with the location, and return the geometry column.
+
+    A geometry column with no geometry at all is none; without a geometry or lat/lon
+    columns, a WKT/WKB column is read as the geometry, else a column of «lat, lon» pairs
+    stands for both lat and lon. A lat (or lon) column without its partner is dropped.
+    """
+    if geometry is not None and not shapely.is_missing(np.asarray(geometry.values, dtype=object)).all():
+        columns["geometry"] = getattr(geometry, "name", "geometry") or "geometry"
+    else:
+        geometry = None
+    if geometry is None and "lat" not in columns and "lon" not in columns:
+        taken = set(columns.values())
+        wkt = wkt_column(cells, taken)
+        if wkt is not None:
+            geometry, columns["geometry"] = wkt_geometries(cells[wkt], early), wkt
+            warnings.append(message("warnings", "wkt_column", column=wkt))
+        elif (pair := pair_column(cells, taken)) is not None:
+            columns["lat"] = columns["lon"] = pair
+    if ("lat" in columns) != ("lon" in columns):
+        have = "lat" if "lat" in columns else "lon"
+        warnings.append(message("warnings", "no_partner", column=columns[have], role=ROLE_WORDS[have]))
+        columns.pop(have)
+    return geometry
+
+
+def _require_something_to_join(cells: pd.DataFrame, columns: dict[str, str], path: Path | None) -> None:
+    """A register without a province column and without a location cannot be joined."""
+    if "province" not in columns and "geometry" not in columns and "lat" not in columns:
+        raise RegisterError(
+            "no province column and no location (lat/lon columns or a geometry); the columns are"
+            f" {list(map(str, cells.columns))}. Name them with `province` or `lat`/`lon`, or check the encoding",
+            path=path,
+        )
+
+
+def _ascii_ids(ids: pd.Series) -> pd.Series:
+    """Ids as written, but Persian digits as ASCII and invisible characters dropped."""
+    ids = ids.astype(object)
+    odd = ids.map(lambda v: isinstance(v, str) and not v.isascii()).to_numpy(dtype=bool)
+    if odd.any():
+        ids[odd] = ids[odd].map(lambda v: INVISIBLE.sub("", v).translate(DIGITS).strip())
+    return ids
+
+
+def _cut_long_names(cells: pd.Series, names: pd.Series, reasons: RowReasons) -> pd.Series:
+    """Names cut to :data:`MAX_NAME_LENGTH` characters (and their rows flagged)."""
+    if isinstance(cells.dtype, pd.StringDtype):  # Arrow-backed text: lengths computed in C
+        lengths = cells.str.len().fillna(0).to_numpy()
+    else:
+        lengths = np.fromiter((len(v) if v is not None else 0 for v in names), dtype="int64", count=len(names))
+    long = lengths > MAX_NAME_LENGTH
+    if not long.any():
+        return names
+    names = names.copy()
+    cut = names[long].str.len().to_numpy()
+    reasons.add(long, [Reason("name_too_long", length=k, limit=MAX_NAME_LENGTH) for k in cut.tolist()])
+    names[long] = names[long].str.slice(0, MAX_NAME_LENGTH) + "…"
+    return names
+
+
+def _identity_columns(cells: pd.DataFrame, columns: dict[str, str], reasons: RowReasons) -> pd.DataFrame:
+    """``row``, then ``id``, ``name`` and ``province`` as written (None where absent or blank).
+
+    Whole-number ids stay numbers (cheap to compare); text ids have their Persian digits
+    read as ASCII; names longer than :data:`MAX_NAME_LENGTH` are cut.
+    """
+    n = len(cells)
+    frame = pd.DataFrame({"row": np.arange(1, n + 1, dtype="int64")})
+    for role in ("id", "name", "province"):
+        source = cells[columns[role]] if role in columns else None
+        if role == "id" and source is not None and pd.api.types.is_integer_dtype(source.dtype) and not source.hasnans:
+            frame[role] = source.to_numpy(dtype="int64")
+            continue
+        values = as_text(source).to_numpy() if source is not None else np.full(n, None, dtype=object)
+        frame[role] = pd.Series(values, dtype=object)
+    if "id" in columns and not pd.api.types.is_numeric_dtype(cells[columns["id"]].dtype) and n:
+        frame["id"] = _ascii_ids(frame["id"]).to_numpy()
+    if "name" in columns:
+        frame["name"] = _cut_long_names(cells[columns["name"]], frame["name"], reasons)
+    return frame
+
+
+def _decode_binary(cells: pd.DataFrame, used: set[str]) -> None:
+    """Binary cells (Parquet) as text (in place), so that they can be read and written."""
+    for col in cells.columns:
+        if cells[col].dtype == object and col not in used:
+            first = cells[col].dropna().head(1).tolist()
+            if first and isinstance(first[0], bytes):
+                cells[col] = cells[col].map(lambda v: v.decode("utf-8", "replace") if isinstance(v, bytes) else v)
+
+
+def _indicator(cells: pd.Series, reasons: RowReasons) -> tuple[str, Any]:
+    """The kind of one other column and its values; cells that do not fit get a reason.
+
+    Negative numbers are left out (they are amounts: counts, areas, money).
+    """
+    col = cells.name
+    kind = column_kind(cells)
+    if kind == "text":
+        return kind, as_text(cells).to_numpy()
+    if kind == "bool":
+        booleans, invalid = parse_booleans(cells)
+        values: Any = booleans.to_numpy()
+        what = "not_yes_no"
+    else:
+        values, invalid = parse_numbers(cells)
+        negative = values < 0
+        if negative.any():
+            reasons.add(negative, [Reason("negative_value", column=col, value=v) for v in values[negative].tolist()])
+            values[negative] = np.nan
+        what = "not_number"
+    if invalid.any():
+        reasons.add(invalid, [Reason(what, column=col, value=clip(v)) for v in cells.to_numpy()[invalid]])
+    return kind, values
+
+
+def _indicator_columns(
+    cells: pd.DataFrame, columns: dict[str, str], frame: pd.DataFrame, reasons: RowReasons
+) -> dict[str, str]:
+    """Add every column that plays no role to ``frame``; return header → number/bool."""
+    used = {columns[r] for r in (*ROLES, "geometry") if r in columns}
+    _decode_binary(cells, used)
+    indicators: dict[str, str] = {}
+    for col in cells.columns:
+        if col in used or col in frame.columns:
+            continue
+        kind, values = _indicator(cells[col], reasons)
+        frame[col] = values
+        if kind != "text":
+            indicators[col] = kind
+    return indicators
+
+
+def _build(
+    cells: pd.DataFrame,
+    geometry: Any,
+    declared_crs: str | None,
+    path: Path | None,
+    overrides: Mapping[str, str | None],
+    crs: str | None,
+    warnings: list[str],
+) -> Register:
+    """A :class:`Register` from a file's cells, by the steps of this module's docstring."""
+    cells = cells.reset_index(drop=True)
+    columns = _find_columns(cells, overrides, path)
+    early = RowReasons(len(cells))
+    geometry = _location_columns(cells, geometry, columns, early, warnings)
+    _require_something_to_join(cells, columns, path)
+    reasons = RowReasons(len(cells))
+    reasons.extend(early)
+    frame = _identity_columns(cells, columns, reasons)
+    lon, lat, source_crs = coordinates(cells, geometry, columns, crs, declared_crs, reasons, warnings)
+    frame["lat"], frame["lon"] = lat, lon
+    indicators = _indicator_columns(cells, columns, frame, reasons)
+    if len(cells) == 0:
+        warnings.append(message("warnings", "no_rows"))
+    return Register(frame, columns, indicators, reasons, warnings, path, source_crs)
+
+
+def read_register(
+    source: str | Path | pd.DataFrame,
+    *,
+    id: str | None = None,  # noqa: A002 - the column role is called id
+    name: str | None = None,
+    province: str | None = None,
+    lat: str | None = None,
+    lon: str | None = None,
+    crs: str | None = None,
+    sheet: str | None = None,
+) -> Register:
+    """Read an estate register from a file or a DataFrame.
+
+    Parameters
+    ----------
+    source
+        A CSV/TSV (UTF-8, UTF-8 with BOM, UTF-16 with BOM or Windows-1256), XLSX, GeoJSON,
+        GeoPackage or (Geo)Parquet file, or a (Geo)DataFrame already in memory.
+    id, name, province, lat, lon
+        Header of the column to use for that role, instead of finding it by name.
+    crs
+        CRS of the coordinates (``lat`` = y, ``lon`` = x), e.g. ``"EPSG:3857"``; wins over
+        a CRS the file declares.
+    sheet
+        The sheet of an XLSX workbook or the layer of a GeoPackage to read. Without it, the
+        first sheet whose header names estate columns is read (the first layer), with a
+        warning naming the others when there are several.
+
+    Returns
+    -------
+    Register
+        The parsed register; see :class:`Register`.
+
+    Raises
+    ------
+    RegisterError
+        The file is missing, empty, of an unknown format or unreadable, or has neither a
+        province column nor a location.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"Province": ["Tehran"], "Latitude": [35.7], "Longitude": [51.4]})
+    >>> sorted(read_register(frame).columns)
+    ['lat', 'lon', 'province']
+    """
+    overrides = {"id": id, "name": name, "province": province, "lat": lat, "lon": lon}
+    if isinstance(source, pd.DataFrame):
+        geometry = None
+        cells = source
+        declared = None
+        if hasattr(source, "geometry") and "geometry" in getattr(source, "columns", []):
+            geometry = source.geometry
+            declared = geometry.crs.to_string() if geometry.crs is not None else None
+            cells = pd.DataFrame(source.drop(columns=geometry.name))
+        return _build(cells, geometry, declared, None, overrides, crs, [])
+    path = Path(source)
+    wanted = frozenset(header_key(v) for v in (id, name, province, lat, lon) if v is not None)
+    found = read_file(path, sheet, wanted)
+    return _build(found.frame, found.geometry, found.crs, path, overrides, crs, found.warnings)
