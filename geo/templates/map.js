@@ -65,9 +65,23 @@ function styleOf(i) {
   };
 }
 features.forEach(function (f, i) { f.properties._i = i; byCode[f.properties.code] = i; });
-/* the provinces are drawn, and reached with Tab, in the alphabetical order of their names */
+/* the provinces are drawn, and reached with Tab, in the alphabetical order of their names:
+   letters in the order of the page's alphabet (S.alphabet), a space before any letter
+   (an Intl.Collator would do it too, but making one costs a page some 20 ms) */
+function collate(a, b) {
+  function rank(s, k) {
+    var c = s.charAt(k), r = S.alphabet.indexOf(c);
+    return r >= 0 ? r : c === " " || c === "\u200c" ? -1 : 1000 + s.charCodeAt(k);
+  }
+  a = a.toLowerCase(); b = b.toLowerCase();
+  for (var k = 0; k < a.length && k < b.length; k++) {
+    var d = rank(a, k) - rank(b, k);
+    if (d) { return d; }
+  }
+  return a.length - b.length;
+}
 var drawOrder = features.map(function (f, i) { return i; }).sort(function (a, b) {
-  return placeName(features[a].properties).localeCompare(placeName(features[b].properties), D.lang);
+  return collate(placeName(features[a].properties), placeName(features[b].properties));
 });
 var renderer = L.svg({ padding: 0.3 });
 var layer = L.geoJSON({ type: "FeatureCollection", features: drawOrder.map(function (i) { return features[i]; }) }, {
@@ -82,8 +96,13 @@ var layer = L.geoJSON({ type: "FeatureCollection", features: drawOrder.map(funct
       { maxWidth: 340, minWidth: 220, maxHeight: 340, className: "geo-popup" });
     l.on("mouseover", function () { highlight("hover", i); });
     l.on("mouseout", function () { highlight("hover", -1); });
-    l.on("popupopen", function (e) { selected = i; popupOpened(e.popup, l); highlight("focus", i); writeState(); });
-    l.on("popupclose", function () { if (selected === i) { selected = -1; highlight("focus", focused); writeState(); } });
+    l.on("popupopen", function (e) {
+      selected = i; picked = { level: "province", i: i };
+      popupOpened(e.popup, l); highlight("focus", i); writeState();
+    });
+    l.on("popupclose", function () {
+      if (selected === i) { selected = -1; picked = null; highlight("focus", focused); writeState(); }
+    });
   }
 }).addTo(map);
 
@@ -464,6 +483,8 @@ var OUTLINES = {
   focus: [{ color: "#ffffff", weight: 7 }, { color: "#c51b7d", weight: 3.5 }]
 };
 var marks = {}, selected = -1, focused = -1;
+/* the place whose popup is open, at its level (the state the URL keeps) */
+var picked = null;
 function highlight(kind, i) {
   if (marks[kind]) { map.removeLayer(marks[kind]); marks[kind] = null; }
   if (kind === "focus" && i < 0) { i = selected; }
@@ -552,6 +573,7 @@ LEVELS.province = {
   id: "province",
   keys: D.search ? D.search.levels.province.map(function (k) { return k.split(" "); }) : [],
   codes: byCode,
+  code: function (i) { return features[i].properties.code; },
   props: function (i) { return features[i].properties; },
   open: function (i) { showPlace(i); }
 };
@@ -570,7 +592,7 @@ function find(query, limit) {
       if (best < 9) { hits.push({ level: lv, i: i, rank: best, order: order, name: placeName(LEVELS[lv].props(i)) }); }
     });
   });
-  hits.sort(function (a, b) { return a.rank - b.rank || a.order - b.order || a.name.localeCompare(b.name, D.lang); });
+  hits.sort(function (a, b) { return a.rank - b.rank || a.order - b.order || collate(a.name, b.name); });
   return hits.slice(0, limit || 8);
 }
 function showPlace(i) {
@@ -578,7 +600,6 @@ function showPlace(i) {
   map.fitBounds(pathOf[i].getBounds(), { paddingTopLeft: pad[0], paddingBottomRight: pad[1], maxZoom: 6, animate: false });
   openPlace(i);
 }
-var searchBox = null;
 if (FOLD) {
   var sbox = el("div", "geo-search", null, tools);
   var slab = el("label", "geo-sr", S.search, sbox);
@@ -651,7 +672,6 @@ if (FOLD) {
   });
   input.addEventListener("blur", function () { hits = []; active = -1; showHits(); });
   showHits();
-  searchBox = input;
 }
 
 /* ---------------------------------------------------------------- reader: take the data */
@@ -698,7 +718,6 @@ if (inds.length) {
    #indicator=green_space_ha&province=IR-10 (a county later: &level=county&county=…).
    A fragment is read as text and only compared with the page's own ids and codes:
    anything else is dropped and the default view kept. */
-var STATE_KEYS = ["indicator", "level"].concat(Object.keys(LEVELS));
 function readFragment(hash) {
   var out = Object.create(null), h = String(hash || "").replace(/^#/, "");
   if (h.length > 2000) { return out; }
@@ -706,14 +725,17 @@ function readFragment(hash) {
     var eq = part.indexOf("="), k, v;
     if (eq < 1) { return; }
     try { k = decodeURIComponent(part.slice(0, eq)); v = decodeURIComponent(part.slice(eq + 1)); } catch (e) { return; }
-    if (STATE_KEYS.indexOf(k) >= 0 && !own(out, k)) { out[k] = v; }
+    if ((k === "indicator" || k === "level" || own(LEVELS, k)) && !own(out, k)) { out[k] = v; }
   });
   return out;
 }
 function stateFragment() {
   var parts = [];
   if (inds[current] && current > 0) { parts.push("indicator=" + encodeURIComponent(inds[current].id)); }
-  if (selected >= 0) { parts.push("province=" + encodeURIComponent(features[selected].properties.code)); }
+  if (picked) {
+    if (picked.level !== "province") { parts.push("level=" + encodeURIComponent(picked.level)); }
+    parts.push(picked.level + "=" + encodeURIComponent(LEVELS[picked.level].code(picked.i)));
+  }
   return parts.join("&");
 }
 var restoring = false;
@@ -780,7 +802,7 @@ window.geoMap = {
   fills: function () { return pathOf.map(function (l) { return l._path.getAttribute("fill"); }); },
   fold: fold,
   find: function (q) { return find(q).map(function (h) { return LEVELS[h.level].props(h.i).code; }); },
-  selected: function () { return selected >= 0 ? features[selected].properties.code : null; },
+  selected: function () { return picked ? LEVELS[picked.level].code(picked.i) : null; },
   csv: csvText,
   csvName: csvName
 };
