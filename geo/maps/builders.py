@@ -115,12 +115,13 @@ def _estates_map(
     other = "en" if lang == "fa" else "fa"
     words = section("map", "language", other)  # the other language's name, in itself
     alt = LinkData(href=DEFAULT_FILES[other], lang=other, label=words["name"], title=words["this_map"])
+    credit = f"{texts['attribution']} · {texts['licences']}"
     data = page_data(
         lang,
         texts,
         len(gdf),
         bool(tiles),
-        texts["attribution"],
+        credit,
         provinces,
         facts_data,
         None,
@@ -209,7 +210,7 @@ def register_map(result: JoinedRegister, *, lang: str = "fa", tiles: str | None 
     provinces = provinces_payload(by_province, meta, lang)
     points = points_payload(result.estates, lang)
     page_texts = dict(texts, title=texts["points"], subtitle="")
-    credit = texts["attribution"].split(" · ")[0]
+    credit = f"{texts['attribution'].split(' · ')[0]} · {texts['licences']}"
     data = page_data(
         lang,
         page_texts,
