@@ -409,8 +409,12 @@ function layout() {
   /* panels start below the title, whatever its height (it wraps on a phone) */
   var top = head.offsetTop + head.offsetHeight + 6;
   side.style.top = top + "px";
-  if (national && !narrow()) { national.style.top = top + "px"; }
-  else if (national) { national.style.top = ""; }
+  if (national && !narrow()) { national.style.top = top + "px"; national.style.bottom = ""; }
+  else if (national) {
+    /* on a phone it lies along the bottom, above the credits (two or three lines there) */
+    national.style.top = "";
+    national.style.bottom = map.attributionControl.getContainer().offsetHeight + 6 + "px";
+  }
   /* on a phone the national panel lies along the bottom: the map controls stand above it */
   if (zoomCorner) {
     zoomCorner.style.bottom = narrow() && national ? (container.clientHeight - national.offsetTop + 2) + "px" : "";
