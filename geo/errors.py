@@ -19,6 +19,8 @@ __all__ = [
     "LedgerError",
     "RegisterError",
     "MapError",
+    "GeoWarning",
+    "DataQualityWarning",
 ]
 
 
@@ -103,3 +105,20 @@ class RegisterError(DataError):
 
 class MapError(GeoError):
     """A map cannot be built from the inputs given (unknown indicator, tiles, language)."""
+
+
+class GeoWarning(UserWarning):
+    """Base class of every warning issued by ``geo`` (filter them all with this class)."""
+
+
+class DataQualityWarning(GeoWarning):
+    """A shipped or given table disagrees with itself as printed.
+
+    For example a row that does not add up to its printed total. The numbers are kept as
+    printed, never "fixed"; ``issue`` holds the details (:class:`geo._quality.QualityIssue`),
+    with both numbers.
+    """
+
+    def __init__(self, message: str, *, issue: object = None) -> None:
+        self.issue = issue
+        super().__init__(message)

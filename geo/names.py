@@ -37,6 +37,8 @@ _ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed]")
 _PUNCT = re.compile(r"[\s\-_.,'’‘`\"()\[\]/\\:;،؛&]+")
 # Words that carry no identity: "province", the Persian ezafe "-e"/"-ye", "and"/"va".
 _LATIN_STOPWORDS = frozenset({"province", "ostan", "ostane", "e", "ye", "and", "va", "of", "the"})
+#: The Persian word for "province", dropped at either end of a name (the page's search too).
+_PERSIAN_PREFIXES = ("استان",)
 _ISO_CODE = re.compile(r"^IR\s*[-\u2010-\u2015\u2212]\s*(\d{1,2})$", re.IGNORECASE)
 _FIPS_CODE = re.compile(r"^IR\s*(\d{2})$", re.IGNORECASE)
 
@@ -66,7 +68,7 @@ def normalize_name(text: str) -> str:
     >>> normalize_name("Khorāsān-e Raẕavī")
     'khorasanrazavi'
     """
-    return _key(text, "استان", _LATIN_STOPWORDS)
+    return _key(text, _PERSIAN_PREFIXES[0], _LATIN_STOPWORDS)
 
 
 def _fold_tokens(text: str) -> list[str]:

@@ -54,14 +54,16 @@ def files(tmp_path_factory) -> dict[str, Path]:
 class Page:
     """A page opened over file:// with the network cut off and every problem recorded."""
 
-    def __init__(self, browser, path: Path, viewport: tuple[int, int]):
+    def __init__(self, browser, path: Path, viewport: tuple[int, int], fragment: str = ""):
         self.page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
         self.blocked: list[str] = []
         self.errors: list[str] = []
+        self.dialogs: list[str] = []  # alert()/confirm()/prompt(): a hostile string that ran
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
         self.page.route("**/*", self._route)
-        self.page.goto(path.as_uri())
+        self.page.goto(path.as_uri() + fragment)
         self.page.wait_for_function("window.geoMap !== undefined")
 
     def _route(self, route):
@@ -404,3 +406,42 @@ def test_register_map_has_its_own_figures_per_county(browser, tmp_path):
         assert pg.errors == [] and pg.blocked == []
     finally:
         pg.close()
+
+
+@pytest.mark.parametrize("lang", ["fa", "en"])
+def test_search_finds_a_county_and_the_url_keeps_it(browser, files, lang):
+    """The search box finds counties too (their keys come with the county level, decoded when
+    the box is used): any spelling, with or without «شهرستان»/County. Choosing one shows the
+    county level with its popup, and the #fragment keeps it for a reload."""
+    pg = Page(browser, files[lang], VIEWPORTS["laptop"])
+    try:
+        box = pg.page.locator("#geo-search")
+        box.click()
+        pg.page.wait_for_function("geoMap.find('Kashan').length > 0")
+        for typed in ("كاشان", "شهرستان کاشان", "Kashan County", "kashan"):
+            assert pg.page.evaluate("q => geoMap.find(q)", typed)[0] == "r6555161", typed
+        box.fill("Kashan")
+        first = pg.page.locator("#geo-search-list [role=option]").first
+        assert "Kashan County" in first.inner_text() and "شهرستان کاشان" in first.inner_text()
+        assert ("شهرستان" if lang == "fa" else "county") in first.inner_text()
+        pg.page.keyboard.press("Enter")
+        pg.page.wait_for_function("geoMap.level() === 'county' && geoMap.selected() === 'r6555161'")
+        pg.page.wait_for_selector(".leaflet-popup-content .geo-pop-ind")
+        assert "Kashan County" in pg.page.inner_text(".leaflet-popup-content")
+        frag = pg.page.evaluate("location.hash")
+        assert "level=county" in frag and "county=r6555161" in frag
+        assert pg.errors == [] and pg.blocked == []
+    finally:
+        pg.close()
+    for fragment, selected in ((frag, "r6555161"), ("#level=county", None)):
+        pg = Page(browser, files[lang], VIEWPORTS["laptop"])
+        try:
+            pg.page.goto(files[lang].as_uri() + fragment)
+            pg.page.reload()
+            pg.page.wait_for_function("window.geoMap !== undefined && geoMap.level() === 'county'")
+            if selected:
+                pg.page.wait_for_function(f"geoMap.selected() === '{selected}'")
+            assert len(pg.page.evaluate("geoMap.countyFills()")) == 478
+            assert pg.errors == [] and pg.blocked == []
+        finally:
+            pg.close()

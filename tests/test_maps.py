@@ -121,9 +121,11 @@ def embedded_font(html: str):
 
 
 def test_default_map_is_at_most_350_kb_and_the_county_layer_at_most_250_kb_more(built):
-    """The default Persian map with the province geometry: at most 350 KB, its embedded font
-    included. The county level (a second, packed block decoded on demand) costs at most
-    250 KB more (its block, and the county names' letters in the font)."""
+    """The default Persian map with the province geometry: at most 350 KB with everything
+    (Leaflet, the embedded font, every layer, the search index and the reader's controls;
+    the font itself at most 40 KB of it). The county level (a second, packed block decoded
+    on demand) costs at most 250 KB more (its block, and the county names' letters in the
+    font)."""
     provinces_only = render_html(estates_map(lang="fa", counties=False)).encode("utf-8")
     assert len(provinces_only) <= 350_000, len(provinces_only)
     html = built["fa"]
@@ -257,7 +259,10 @@ def test_no_data_is_not_zero():
 
 def test_embedded_geometry_is_a_valid_coverage(built):
     data = embedded_data(built["fa"])
-    geoms = np.array([shapely.from_geojson(__import__("json").dumps(f["geometry"])) for f in data["geojson"]["features"]])
+    from geo.maps.geometry import unpack_polygons
+
+    decimals = data["geojson"]["decimals"]
+    geoms = np.array([unpack_polygons(f["geometry"], decimals) for f in data["geojson"]["features"]])
     assert len(geoms) == 31
     assert shapely.is_valid(geoms).all()
     assert shapely.coverage_is_valid(geoms)
@@ -272,18 +277,11 @@ def test_embedded_counties_are_a_valid_coverage_inside_their_provinces(built):
     from geo.counties import load_counties
     from geo.maps.page import embedded_counties
 
+    from geo.maps.geometry import unpack_polygons
+
     data, counties = embedded_data(built["en"]), embedded_counties(built["en"])
-    scale = 10.0 ** counties["decimals"]
-
-    def unpack(packed):
-        polygons = []
-        for rings in packed:
-            parts = [np.cumsum(np.array(r, dtype="int64").reshape(-1, 2), axis=0) / scale for r in rings]
-            polygons.append(shapely.Polygon(parts[0], parts[1:]))
-        return shapely.MultiPolygon(polygons)
-
-    geoms = np.array([unpack(p) for p in counties["polygons"]])
-    outlines = np.array([unpack(p) for p in counties["outline"]])
+    geoms = np.array([unpack_polygons(p, counties["decimals"]) for p in counties["polygons"]])
+    outlines = np.array([unpack_polygons(p, counties["decimals"]) for p in counties["outline"]])
     assert len(geoms) == 478 and shapely.is_valid(geoms).all() and shapely.coverage_is_valid(geoms)
     codes = [f["properties"]["code"] for f in data["geojson"]["features"]]
     shipped = load_counties().set_index("code")
@@ -297,11 +295,14 @@ def test_embedded_counties_are_a_valid_coverage_inside_their_provinces(built):
     assert counties["nums"][478] == "478"
 
 
-def test_yearbook_layers_say_their_provinces_are_those_of_1392(built):
-    for lang, words in (("en", "Per province as of 1392"), ("fa", "مرزهای سال ۱۳۹۲")):
+def test_yearbook_layers_say_their_provinces_are_those_of_their_year(built):
+    """Each yearbook layer's caption: per province as of its table's year, and Tabas's move."""
+    for lang, words in (("en", "Per province as of {}"), ("fa", "مرزهای سال {}")):
         data = embedded_data(built[lang])
         for ind in data["indicators"]:
-            assert words in ind["borders"] and ("Tabas" in ind["borders"] or "طبس" in ind["borders"])
+            year = ind["year_sh"] if lang == "en" else ind["year_sh"].translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
+            assert words.format(year) in ind["borders"], ind["id"]
+            assert "Tabas" in ind["borders"] or "طبس" in ind["borders"]
 
 
 def test_every_map_credits_openstreetmap_contributors(built):

@@ -12,8 +12,18 @@ import pandas as pd
 
 from geo.errors import MapError
 from geo.i18n import LANGS, check_lang, section
+from geo.maps.contract import LinkData
 from geo.maps.page import add_data, new_map, save_map, tile_layer
-from geo.maps.payload import counties_payload, facts_payload, page_data, points_payload, provinces_payload, strings
+from geo.maps.payload import (
+    counties_payload,
+    facts_payload,
+    page_data,
+    points_payload,
+    provinces_payload,
+    quality_payload,
+    strings,
+)
+from geo.maps.search import province_search
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -123,10 +133,27 @@ def _estates_map(
     m = new_map(lang, texts["title"], tiles)
     provinces = provinces_payload(gdf, meta, lang)
     facts_data = facts_payload(lang, meta, facts)
+    # the same map in the other language, written beside this one by build_maps
+    other = "en" if lang == "fa" else "fa"
+    words = section("map", "language", other)  # the other language's name, in itself
+    alt = LinkData(href=DEFAULT_FILES[other], lang=other, label=words["name"], title=words["this_map"])
     credit = f"{texts['attribution']} · {texts['licences']}"
     block = counties_payload(_codes(gdf), lang) if counties else None
-    layer = block.layer if block is not None else None
-    data = page_data(lang, texts, len(gdf), bool(tiles), credit, provinces, facts_data, None, layer)
+    data = page_data(
+        lang,
+        texts,
+        len(gdf),
+        bool(tiles),
+        credit,
+        provinces,
+        facts_data,
+        None,
+        search=province_search(gdf),
+        alt=alt,
+        quality=quality_payload(meta, lang),
+        csv_name="iran_estates",
+        counties=block.layer if block is not None else None,
+    )
     return add_data(m, data, block)
 
 
@@ -218,8 +245,21 @@ def register_map(result: JoinedRegister, *, lang: str = "fa", tiles: str | None 
     block = None
     if by_county is not None:
         block = counties_payload(_codes(by_province), lang, by_county, meta.loc[meta.index.isin(by_county.columns)])
-    layer = block.layer if block is not None else None
-    data = page_data(lang, page_texts, len(by_province), bool(tiles), credit, provinces, [], points, layer)
+    data = page_data(
+        lang,
+        page_texts,
+        len(by_province),
+        bool(tiles),
+        credit,
+        provinces,
+        [],
+        points,
+        search=province_search(by_province),
+        alt=None,
+        quality=quality_payload(meta, lang),
+        csv_name="estate_register",
+        counties=block.layer if block is not None else None,
+    )
     return add_data(m, data, block)
 
 

@@ -15,7 +15,7 @@ the package writes against :func:`check_page_data`). Short names (``c``, ``t``, 
 The county level is not in the main block: it travels in a second element (its id is
 :attr:`CountyLayer.block`), a :class:`CountyData` as JSON, compressed (zlib "deflate")
 and base64-encoded, which the page decodes (``DecompressionStream``) only when the reader
-switches to counties.
+asks for counties: the level switch, the search box, or a URL fragment naming a county.
 
 Every text is already in the page's language (numbers with Persian digits on a Persian
 page); the script only places it, with ``textContent``.
@@ -32,9 +32,12 @@ __all__ = [
     "FactData",
     "FeatureProperties",
     "IndicatorData",
+    "LinkData",
     "PageData",
     "PairData",
     "PointsData",
+    "QualityData",
+    "SearchData",
     "check_county_data",
     "check_page_data",
     "field_names",
@@ -88,6 +91,8 @@ class IndicatorData:
         Share of the national total as text (None without a total or value).
     order
         Position of the layer in the indicator menu.
+    year_sh
+        The Solar Hijri year in Latin digits (the downloaded CSV's ``year`` column).
     borders
         A caption on the boundaries the figures were counted in, when they differ from the
         boundaries drawn (e.g. per province as of 1392), or None.
@@ -108,6 +113,7 @@ class IndicatorData:
     r: list[int | None]
     s: list[str | None]
     order: int
+    year_sh: str
     borders: str | None
 
 
@@ -213,6 +219,9 @@ class CountyData:
         are per province only (the default map: counties take their province's colour).
     nums
         The numbers 0 … n (counties) written in the page's digits (ranks, counts).
+    search
+        Each county's search keys (as :attr:`SearchData.levels`: the keys of its names,
+        folded by :func:`geo.names.normalize_name`, space-separated).
     """
 
     code: list[str]
@@ -225,6 +234,63 @@ class CountyData:
     outline: Any
     indicators: list[IndicatorData]
     nums: list[str | None]
+    search: list[str]
+
+
+@dataclass(frozen=True)
+class SearchData:
+    """What the search box finds places by (:attr:`PageData.search`; :mod:`geo.maps.search`).
+
+    Attributes
+    ----------
+    fold
+        The tables of :func:`geo.names.normalize_name` (``invisible``, ``marks`` and ``punct``
+        as ASCII regular expressions; ``letters`` and ``digits`` as code point pairs;
+        ``prefixes``; ``stop``): the script folds a query with them, step for step.
+    levels
+        Per level of places (``province``; ``county`` once a map has counties), one string
+        per place in that level's feature order: its matching keys, space-separated.
+    """
+
+    fold: dict[str, Any]
+    levels: dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class LinkData:
+    """The same map in the other language (:attr:`PageData.alt`), opened in the same state.
+
+    Attributes
+    ----------
+    href
+        Its file name, beside this one; the script appends the page's ``#fragment``.
+    lang, label, title
+        Its language, and the link's words in that language.
+    """
+
+    href: str
+    lang: str
+    label: str
+    title: str
+
+
+@dataclass(frozen=True)
+class QualityData:
+    """Where the printed tables behind the layers do not add up (:attr:`PageData.quality`).
+
+    Attributes
+    ----------
+    notes
+        Each disagreement as a sentence in the page's language, with both numbers, once.
+    legend
+        Indicator id → the notes its legend lists.
+    places
+        Indicator id → province code → the notes of that province (popup, CSV ``note``).
+    """
+
+    notes: list[str]
+    legend: dict[str, list[int]]
+    places: dict[str, dict[str, list[int]]]
 
 
 @dataclass(frozen=True)
@@ -247,11 +313,22 @@ class PageData:
     attribution
         The map's credit line (HTML-escaped: Leaflet shows it as HTML).
     geojson
-        The provinces: a FeatureCollection with :class:`FeatureProperties`.
+        The provinces: a FeatureCollection with :class:`FeatureProperties`, whose
+        geometries are packed (:func:`geo.maps.geometry.pack_polygons`: per polygon, per
+        ring, integers delta-encoded, in units of ``10**-decimals`` degrees, ``decimals``
+        a member of the collection); the script unpacks them into GeoJSON before drawing.
     indicators, facts
         The choropleth layers and the national figures.
     points
         The register's estates, or None on the default map.
+    search
+        The search box's index (:class:`SearchData`).
+    alt
+        The same map in the other language (:class:`LinkData`), or None.
+    quality
+        Where a layer's printed table does not add up (:class:`QualityData`).
+    csv_name
+        The stem of the downloaded CSV's file name.
     counties
         Where the county level is packed, or None for a page without one.
     """
@@ -267,6 +344,10 @@ class PageData:
     indicators: list[IndicatorData]
     facts: list[FactData]
     points: PointsData | None
+    search: SearchData
+    alt: LinkData | None
+    quality: QualityData
+    csv_name: str
     counties: CountyLayer | None
 
 
@@ -300,6 +381,8 @@ def check_page_data(data: dict[str, Any]) -> None:
     """
     _check_keys(data, PageData, "page")
     n = data["n"]
+    if not isinstance(data["geojson"].get("decimals"), int):
+        raise ValueError("page: the province geometries' decimals are missing")
     features = data["geojson"]["features"]
     if len(features) != n or len(data["nums"]) != n + 1:
         raise ValueError(f"page: {len(features)} features and {len(data['nums'])} numbers for n={n}")
@@ -320,8 +403,24 @@ def check_page_data(data: dict[str, Any]) -> None:
         _check_keys(data["points"], PointsData, "points")
         if len({len(v) for v in data["points"].values()}) > 1:
             raise ValueError("points: the lists differ in length")
+    _check_reader(data)
     if data["counties"] is not None:
         _check_keys(data["counties"], CountyLayer, "counties")
+
+
+def _check_reader(data: dict[str, Any]) -> None:
+    """The parts of the reader's controls: search, language link, printed-table notes."""
+    _check_keys(data["search"], SearchData, "search")
+    if len(data["search"]["levels"].get("province", [])) != data["n"]:
+        raise ValueError("search: the province level needs one entry per province")
+    if data["alt"] is not None:
+        _check_keys(data["alt"], LinkData, "alt")
+    _check_keys(data["quality"], QualityData, "quality")
+    notes = range(len(data["quality"]["notes"]))
+    cited = [k for ks in data["quality"]["legend"].values() for k in ks]
+    cited += [k for by in data["quality"]["places"].values() for ks in by.values() for k in ks]
+    if any(k not in notes for k in cited):
+        raise ValueError("quality: a note index points past the notes")
 
 
 def check_county_data(data: dict[str, Any], n_provinces: int) -> None:
@@ -334,7 +433,7 @@ def check_county_data(data: dict[str, Any], n_provinces: int) -> None:
     """
     _check_keys(data, CountyData, "county data")
     n = len(data["code"])
-    per_county = ("name_fa", "name_en", "province", "pt", "polygons")
+    per_county = ("name_fa", "name_en", "province", "pt", "polygons", "search")
     if any(len(data[k]) != n for k in per_county) or len(data["outline"]) != n_provinces or len(data["nums"]) != n + 1:
         raise ValueError("county data: one entry per county (and one outline per province) is needed")
     if not all(0 <= p < n_provinces for p in data["province"]):

@@ -9,9 +9,10 @@ channels cross themselves). Every result is checked to be valid polygons forming
 coverage. Simplifying the detailed OpenStreetMap coverage takes about a second, so
 results are kept in the disk cache (:mod:`geo._cache`), keyed by the polygons' WKB.
 
-Province polygons travel as GeoJSON text in the page's data block; the county level
-travels packed (:func:`pack_polygons`: integer coordinates, each ring delta-encoded),
-in a second, compressed block that the page decodes only when the reader asks for it.
+Polygons travel packed (:func:`pack_polygons`: integer coordinates, each ring
+delta-encoded; about 40 % of the same polygons as GeoJSON text): the provinces in the
+page's data block, the county level in a second, compressed block that the page decodes
+only when the reader asks for it.
 """
 
 from __future__ import annotations
@@ -28,7 +29,15 @@ import shapely
 from geo._cache import cached
 from geo.errors import MapError
 
-__all__ = ["COUNTY_STEPS", "PROVINCE_STEPS", "display_coverage", "geometry_json", "pack_polygons"]
+__all__ = [
+    "COUNTY_STEPS",
+    "PROVINCE_STEPS",
+    "display_coverage",
+    "pack_polygons",
+    "packed_geometry",
+    "simplified",
+    "unpack_polygons",
+]
 
 #: Simplification tolerance (degrees) and coordinate decimals tried in order for the
 #: provinces; the first that leaves a valid coverage of valid polygons is embedded.
@@ -134,16 +143,41 @@ def display_coverage(level: str = "province") -> Any:
     return frame.set_geometry(simplified(frame.geometry.to_numpy(), steps)[0], crs=4326)
 
 
-def geometry_json(geoms: Sequence[Any]) -> list[tuple[str, tuple[float, float]]]:
-    """The polygons as GeoJSON geometry texts, each with a point (lat, lon) inside it.
+def packed_geometry(geoms: Sequence[Any]) -> tuple[int, list[tuple[str, tuple[float, float]]]]:
+    """The polygons packed for a page's province features, each with a point (lat, lon) inside it.
 
-    The polygons are coverage-simplified as a whole, then rounded (:data:`PROVINCE_STEPS`).
+    The polygons are coverage-simplified as a whole, then rounded (:data:`PROVINCE_STEPS`),
+    and packed by :func:`pack_polygons` (JSON text): about 40 % of the same polygons as
+    GeoJSON text.
+
+    Returns
+    -------
+    tuple
+        The decimals of the packed coordinates, and per polygon its packed JSON text and
+        a point inside it.
     """
-    rounded, _ = simplified(geoms)
+    rounded, decimals = simplified(geoms)
     reps = shapely.point_on_surface(rounded)
-    texts = shapely.to_geojson(rounded).tolist()
+    texts = [packed_json(p) for p in pack_polygons(rounded, decimals)]
     points = [(round(float(p.y), 4), round(float(p.x), 4)) for p in reps]
-    return list(zip(texts, points, strict=True))
+    return decimals, list(zip(texts, points, strict=True))
+
+
+def unpack_polygons(packed: Sequence[Sequence[Sequence[int]]], decimals: int) -> Any:
+    """A MultiPolygon from :func:`pack_polygons`'s form (what the page's script does too).
+
+    Examples
+    --------
+    >>> box = shapely.box(50, 30, 50.5, 30.25)
+    >>> bool(unpack_polygons(pack_polygons([box], 2)[0], 2).equals(box))
+    True
+    """
+    scale = 10.0**decimals
+    polygons = []
+    for rings in packed:
+        parts = [np.cumsum(np.asarray(r, dtype="int64").reshape(-1, 2), axis=0) / scale for r in rings]
+        polygons.append(shapely.Polygon(parts[0], parts[1:]))
+    return shapely.MultiPolygon(polygons)
 
 
 def _ring_deltas(coords: np.ndarray, scale: float) -> list[int]:

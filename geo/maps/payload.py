@@ -22,8 +22,21 @@ from branca.utilities import color_brewer
 from geo._assets import script_json
 from geo.i18n import section
 from geo.maps.classify import PALETTE, classify, decimals_of
-from geo.maps.contract import CountyData, CountyLayer, FactData, IndicatorData, PageData, PairData, PointsData, plain
-from geo.maps.geometry import COUNTY_STEPS, geometry_json, pack_polygons, packed_json, simplified
+from geo.maps.contract import (
+    CountyData,
+    CountyLayer,
+    FactData,
+    IndicatorData,
+    LinkData,
+    PageData,
+    PairData,
+    PointsData,
+    QualityData,
+    SearchData,
+    plain,
+)
+from geo.maps.geometry import COUNTY_STEPS, pack_polygons, packed_geometry, packed_json, simplified
+from geo.maps.search import county_search_keys
 from geo.numbers import format_number_fa, to_persian_digits
 
 __all__ = [
@@ -34,6 +47,7 @@ __all__ = [
     "page_data",
     "points_payload",
     "provinces_payload",
+    "quality_payload",
     "strings",
 ]
 
@@ -122,6 +136,7 @@ def _indicator_payload(ind: dict[str, Any], values: np.ndarray, lang: str, order
         r=ranks,
         s=[_share(v, total, lang) if total and ok else None for v, ok in pairs],
         order=order,
+        year_sh=_text(ind["year_sh"]),
         borders=_text(ind.get(f"borders_{lang}")) or None,
     )
 
@@ -184,8 +199,12 @@ def facts_payload(lang: str, indicators: pd.DataFrame, facts: pd.DataFrame | Non
 
 
 def provinces_payload(gdf: Any, indicators: pd.DataFrame, lang: str) -> tuple[RawJSON, list[IndicatorData]]:
-    """The provinces as GeoJSON (:class:`~geo.maps.contract.FeatureProperties`) and their layers."""
-    geoms = geometry_json(list(gdf.geometry.values))
+    """The provinces as a FeatureCollection, geometries packed, and their layers.
+
+    Each feature's properties are :class:`~geo.maps.contract.FeatureProperties` and the
+    indicators' raw values.
+    """
+    decimals, geoms = packed_geometry(list(gdf.geometry.values))
     features = []
     ind_ids = list(indicators.index)
     n = len(gdf)
@@ -202,13 +221,14 @@ def provinces_payload(gdf: Any, indicators: pd.DataFrame, lang: str) -> tuple[Ra
         for ind in ind_ids:
             v = float(values[ind][i])
             props[ind] = None if not math.isfinite(v) else (int(v) if v == int(v) else v)
-        # geometry text from GEOS (numbers and brackets only) spliced in, not re-encoded
+        # packed geometry text (numbers and brackets only) spliced in, not re-encoded
         features.append('{"type":"Feature","properties":' + script_json(props) + ',"geometry":' + geoms[i][0] + "}")
     records = zip(ind_ids, indicators.to_dict("records"), strict=True)
     payload = [
         _indicator_payload(dict(rec, id=ind_id), values[ind_id], lang, k) for k, (ind_id, rec) in enumerate(records)
     ]
-    return RawJSON('{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"), payload
+    collection = f'{{"type":"FeatureCollection","decimals":{decimals},"features":[' + ",".join(features) + "]}"
+    return RawJSON(collection), payload
 
 
 def _reasons_text(rec: dict[str, Any], lang: str) -> str:
@@ -313,6 +333,7 @@ def counties_payload(
         outline=RawJSON(outline),
         indicators=layers,
         nums=[_fmt(i, lang) for i in range(len(frame) + 1)],
+        search=county_search_keys(frame),
     )
     # the packed polygons are JSON text already: spliced in, not walked value by value
     fields = {k: (f"@@{k}@@" if isinstance(v, RawJSON) else plain(v)) for k, v in vars(data).items()}
@@ -321,6 +342,28 @@ def counties_payload(
         text = text.replace(f'"@@{key}@@"', getattr(data, key), 1)
     packed = base64.b64encode(zlib.compress(text.encode("utf-8"), 6)).decode("ascii")
     return CountyBlock(CountyLayer(n=len(frame), block=COUNTY_BLOCK, packing="deflate+base64"), packed, text)
+
+
+def quality_payload(indicators: pd.DataFrame, lang: str) -> QualityData:
+    """Where each layer's printed table does not add up, each sentence once.
+
+    From the ``quality`` of :func:`geo.load_indicators`; a disagreement of a row is shared
+    by the layers of its columns, so the notes are listed once and cited by index.
+    """
+    notes: dict[str, int] = {}
+    legend: dict[str, list[int]] = {}
+    places: dict[str, dict[str, list[int]]] = {}
+    column = indicators["quality"] if "quality" in indicators.columns else pd.Series(dtype=object)
+    for ind_id, issues in column.items():
+        if not isinstance(issues, (list, tuple)) or not issues:
+            continue
+        ids = [notes.setdefault(issue.note(lang), len(notes)) for issue in issues]
+        legend[str(ind_id)] = ids
+        by_code = places.setdefault(str(ind_id), {})
+        for issue, k in zip(issues, ids, strict=True):
+            if issue.code:
+                by_code.setdefault(issue.code, []).append(k)
+    return QualityData(notes=list(notes), legend=legend, places={k: v for k, v in places.items() if v})
 
 
 def page_data(
@@ -332,6 +375,11 @@ def page_data(
     provinces: tuple[RawJSON, list[IndicatorData]],
     facts: list[FactData],
     points: PointsData | None,
+    *,
+    search: SearchData,
+    alt: LinkData | None,
+    quality: QualityData,
+    csv_name: str,
     counties: CountyLayer | None = None,
 ) -> PageData:
     """A page's :class:`~geo.maps.contract.PageData`; ``attribution`` is escaped here."""
@@ -348,5 +396,9 @@ def page_data(
         indicators=indicators,
         facts=facts,
         points=points,
+        search=search,
+        alt=alt,
+        quality=quality,
+        csv_name=csv_name,
         counties=counties,
     )
