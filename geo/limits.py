@@ -13,7 +13,7 @@ expansion of a part of an XLSX     100 × its compressed size             ``GEO_
 
 ``GEO_MAX_MEMORY`` takes a size (``16G``, ``500M``, bytes) or ``0`` for no limit; the
 memory a run needs is estimated from the file's size and format (:data:`BYTES_PER_BYTE`,
-measured with ``tools/hostile_outcomes.py``; see README). No number of columns can pass
+measured by the ``limits`` suite of ``make bench``). No number of columns can pass
 :data:`GPKG_MAX_COLUMNS`: ``joined.gpkg`` is a SQLite table, which holds at most 2,000.
 A part of an XLSX file (a zip archive) that expands more than 100 times is a zip bomb,
 not a spreadsheet: real sheets compress 5 to 15 times.
@@ -50,9 +50,11 @@ GPKG_MAX_COLUMNS = 1980
 DEFAULT_MAX_EXPANSION = 100.0
 #: Parts smaller than this (uncompressed) are not checked for expansion: small parts compress well.
 _EXPANSION_FLOOR = 10 << 20
-#: Peak memory of ``geo join`` (read, join, write, map) per byte of input, by format,
-#: measured on synthetic registers (see README, "Limits"); a floor for the libraries.
-BYTES_PER_BYTE = {"csv": 40.0, "tsv": 40.0, "xlsx": 12.0, "geojson": 12.0, "gpkg": 20.0, "parquet": 20.0}
+#: Peak memory of ``geo join`` (read, join, write, map) per byte of input, by format (for
+#: Parquet, per byte of its uncompressed data; for XLSX, of its sheet XML), measured on
+#: registers whose rows are all flagged (the costliest case) by ``make bench`` (the
+#: ``limits`` suite, which checks that the estimate covers the peak); a floor for the libraries.
+BYTES_PER_BYTE = {"csv": 100.0, "tsv": 100.0, "xlsx": 18.0, "geojson": 28.0, "gpkg": 46.0, "parquet": 120.0}
 _BASE_BYTES = 400 << 20
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*$", re.IGNORECASE)
 _DASK = "or use the dask engine (`engine` dask), meant for registers that do not fit in memory"
