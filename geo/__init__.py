@@ -27,7 +27,10 @@ from geo.errors import (
     AmbiguousNameError,
     DataError,
     GeoError,
+    InputTypeError,
+    InputValueError,
     LedgerError,
+    LimitError,
     MapError,
     NameResolutionError,
     NumberParseError,
@@ -99,7 +102,10 @@ __all__ = [
     "NumberParseError",
     "LedgerError",
     "RegisterError",
+    "LimitError",
     "MapError",
+    "InputTypeError",
+    "InputValueError",
 ]
 
 

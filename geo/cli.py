@@ -31,6 +31,7 @@ _out = Console()
 _FLAGS = {
     "by": "--by",
     "crs": "--crs",
+    "engine": "--engine",
     "id": "--id",
     "lang": "--lang",
     "lat": "--lat",

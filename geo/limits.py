@@ -26,6 +26,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from pathlib import Path
@@ -102,7 +103,10 @@ def memory_budget() -> int | None:
 
 
 def _gb(n: float) -> str:
-    return f"{n / (1 << 30):.1f} GB" if n >= 1 << 30 else f"{n / (1 << 20):.0f} MB"
+    """A size as a message says it: ``1.5 GB``, ``300 MB`` or ``12 KB``."""
+    if n >= 1 << 30:
+        return f"{n / (1 << 30):.1f} GB"
+    return f"{n / (1 << 20):.0f} MB" if n >= 1 << 20 else f"{math.ceil(n / 1024)} KB"
 
 
 def check_memory(size: int, fmt: str, path: Path, *, what: str = "") -> None:
@@ -129,7 +133,7 @@ def check_memory(size: int, fmt: str, path: Path, *, what: str = "") -> None:
     if budget is None or need <= budget:
         return
     source = "GEO_MAX_MEMORY" if os.environ.get("GEO_MAX_MEMORY", "").strip() else "80 % of the memory available"
-    lift = f"GEO_MAX_MEMORY={-(-need // (1 << 30))}G"
+    lift = f"GEO_MAX_MEMORY={math.ceil(need / (1 << 30))}G"
     raise LimitError(
         f"this register needs about {_gb(need)} of memory (estimated from {what or f'its {_gb(size)}'}), more than"
         f" the limit of {_gb(budget)} ({source}); set GEO_MAX_MEMORY higher (e.g. {lift}) on a machine that has"
