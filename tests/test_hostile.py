@@ -50,7 +50,7 @@ def _cli(args: list[str]):
 
 def _one_line_error(result) -> str:
     lines = [line for line in result.output.splitlines() if line.strip()]
-    assert result.exit_code == 2 and len(lines) == 1, result.output
+    assert result.exit_code == 3 and len(lines) == 1, result.output  # unusable input
     return lines[0]
 
 
