@@ -250,21 +250,22 @@ def _aggregate(
     """
     k = len(prov.codes)
     ok = idx >= 0
-    out = prov.frame[["code", "name_en", "name_fa"]].copy()
-    out["estates"] = np.bincount(idx[ok], minlength=k).astype("int64")
+    columns: dict[str, np.ndarray] = {"estates": np.bincount(idx[ok], minlength=k).astype("int64")}
     for col, kind in indicators.items():
         values = frame[col].to_numpy(dtype="float64", na_value=np.nan)
         present = ok & ~np.isnan(values)
         with np.errstate(over="ignore", invalid="ignore"):
             total = np.bincount(idx[present], weights=values[present], minlength=k)
         if kind == "bool":
-            out[f"{col}_true"] = total.astype("int64")
+            columns[f"{col}_true"] = total.astype("int64")
             continue
         total = _overflow(col, total, present, idx, prov, reasons)
         known = np.bincount(idx[present], minlength=k)
-        out[f"{col}_sum"] = total
+        columns[f"{col}_sum"] = total
         with np.errstate(invalid="ignore", divide="ignore"):
-            out[f"{col}_mean"] = np.where(known > 0, total / np.maximum(known, 1), np.nan)
+            columns[f"{col}_mean"] = np.where(known > 0, total / np.maximum(known, 1), np.nan)
+    base = prov.frame[["code", "name_en", "name_fa"]]
+    out = pd.concat([base, pd.DataFrame(columns, index=base.index)], axis=1)  # at once, not column by column
     out["geometry"] = prov.frame.geometry
     return gpd.GeoDataFrame(out, geometry="geometry", crs=prov.frame.crs)
 

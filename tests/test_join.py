@@ -144,7 +144,7 @@ CORPUS = [
     ("stray_a1048576.xlsx", [], 0, ["joined", "rejected"], ["no province given"]),
     ("stray_xfd1048576.xlsx", [], 3, None, ["no province column and no location", "['x']"]),
     ("shared_strings_bomb.xlsx", [], 3, None, ["'xl/sharedStrings.xml' expands from 797 KB to 800 MB", "GEO_MAX_EXPANSION"]),
-    ("numeric_10000_columns.csv", [], 3, None, ["10,000 columns, more than the limit of 1,000", "GEO_MAX_COLUMNS"]),
+    ("numeric_10000_columns.csv", [], 3, None, ["10,000 columns, more than the limit of 500", "GEO_MAX_COLUMNS"]),
     ("text_2100_columns.csv", [], 3, None, ["2,100 columns"]),
     ("uint64_ids.parquet", [], 0, ["joined"] * 3, ['"id": "18446744073709551615"', '"id": "9223372036854775808"']),
     ("bad_crs.geojson", [], 3, None, ['declares its CRS as "EPSG:999999"', "--crs"]),
