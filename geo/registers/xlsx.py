@@ -73,14 +73,18 @@ def _rows(ws: Any) -> list[tuple[int, list[object]]]:
     return out
 
 
-def _has_formulas(archive: zipfile.ZipFile, part: str) -> bool:
-    """Whether a sheet part holds a formula element (scanned in chunks, without parsing)."""
-    tail = b""
-    with archive.open(part) as fh:
-        while chunk := fh.read(1 << 20):
-            if any(tag in tail + chunk for tag in _FORMULA):
-                return True
-            tail = chunk[-8:]
+def _has_formulas(path: Path) -> bool:
+    """Whether any sheet of the workbook holds a formula element (scanned in chunks, not parsed)."""
+    with zipfile.ZipFile(path) as archive:
+        for part in archive.namelist():
+            if not part.startswith("xl/worksheets/"):
+                continue
+            tail = b""
+            with archive.open(part) as fh:
+                while chunk := fh.read(1 << 20):
+                    if any(tag in tail + chunk for tag in _FORMULA):
+                        return True
+                    tail = chunk[-8:]
     return False
 
 
@@ -89,16 +93,15 @@ def _formulas_without_values(
 ) -> dict[tuple[int, int], str]:
     """(sheet row, column index) → formula text, of formula cells that have no saved value.
 
-    Reads the sheet a second time, for its formulas, only when it holds any.
+    Reads the sheet a second time, for its formulas, only when the workbook holds any.
     """
     from openpyxl import load_workbook
 
+    if not _has_formulas(path):
+        return {}
     wb = load_workbook(path, read_only=True, data_only=False)
     try:
         ws = wb[sheet]
-        part = getattr(ws, "_worksheet_path", None)
-        if part is not None and not _has_formulas(wb._archive, part):
-            return {}
         blanks = dict(rows)
         found: dict[tuple[int, int], str] = {}
         ws.reset_dimensions()
