@@ -94,6 +94,16 @@ def _outputs(out: Path) -> str:
     return f"{counts}; {sizes}"
 
 
+def _formula_cells(text: str) -> str:
+    """How many cells of a CSV a spreadsheet would run as a formula."""
+    import csv
+    import io
+
+    cells = [c for row in csv.reader(io.StringIO(text)) for c in row]
+    risky = [c for c in cells if c[:1] in ("=", "+", "@", "\t", "\r") or (c[:1] == "-" and not c[1:].isdigit())]
+    return f"{len(risky)} formula cells of {len(cells)}" + (f", e.g. {risky[0][:30]!r}" if risky else "")
+
+
 def main(corpus: Path, wanted: list[str]) -> None:
     for name, args in CLI.items():
         if wanted and name not in wanted:
@@ -102,7 +112,7 @@ def main(corpus: Path, wanted: list[str]) -> None:
             out = Path(tmp) / "out"
             argv = [sys.executable, "-m", "geo", *(a.replace("{c}", str(corpus)).replace("{o}", str(out)) for a in args)]
             code, seconds, err, stdout = _run(argv)
-            extra = _outputs(out) if args[0] == "join" else stdout.splitlines()[1][:100] if stdout else ""
+            extra = _outputs(out) if args[0] == "join" else _formula_cells(stdout)
             print(f"{name} | exit {code} | {seconds:.1f} s | {extra} | {err}", flush=True)
     for name, snippet in API.items():
         if wanted and name not in wanted:
