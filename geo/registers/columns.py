@@ -48,6 +48,8 @@ RESERVED = (
 #: column to be taken as the province column by its content.
 PROVINCE_SHARE = 0.8
 _SAMPLE = 200
+#: Rows a column is sampled from (its first): enough for 200 distinct values.
+_HEAD = 10_000
 
 
 def find_columns(frame: pd.DataFrame, overrides: Mapping[str, str | None], path: Path | None) -> dict[str, str]:
@@ -89,7 +91,8 @@ def _share_of_provinces(cells: pd.Series) -> tuple[float, int, str]:
     """Share of a column's distinct values that name a province, their count, and an example."""
     from geo.names import resolve_province
 
-    values = pd.unique(as_text(cells[~blank(cells)]).dropna())[:_SAMPLE]
+    head = cells.iloc[:_HEAD]
+    values = pd.unique(as_text(head[~blank(head)]).dropna())[:_SAMPLE]
     if not len(values):
         return 0.0, 0, ""
     named, example = 0, ""
