@@ -26,7 +26,9 @@ from typing import TYPE_CHECKING, Any
 from geo.errors import (
     AmbiguousNameError,
     DataError,
+    DataQualityWarning,
     GeoError,
+    GeoWarning,
     InputTypeError,
     InputValueError,
     LedgerError,
@@ -112,6 +114,8 @@ __all__ = [
     "MapError",
     "InputTypeError",
     "InputValueError",
+    "GeoWarning",
+    "DataQualityWarning",
 ]
 
 

@@ -22,6 +22,8 @@ __all__ = [
     "MapError",
     "InputTypeError",
     "InputValueError",
+    "GeoWarning",
+    "DataQualityWarning",
 ]
 
 
@@ -128,3 +130,20 @@ class InputValueError(GeoError, ValueError):
 
     ``coast_km=float("nan")``, for one. It is a :class:`ValueError` too.
     """
+
+
+class GeoWarning(UserWarning):
+    """Base class of every warning issued by ``geo`` (filter them all with this class)."""
+
+
+class DataQualityWarning(GeoWarning):
+    """A shipped or given table disagrees with itself as printed.
+
+    For example a row that does not add up to its printed total. The numbers are kept as
+    printed, never "fixed"; ``issue`` holds the details (:class:`geo._quality.QualityIssue`),
+    with both numbers.
+    """
+
+    def __init__(self, message: str, *, issue: object = None) -> None:
+        self.issue = issue
+        super().__init__(message)
