@@ -69,6 +69,7 @@ def _error_line(message: str) -> None:
 _FLAGS = {
     "by": "--by",
     "crs": "--crs",
+    "engine": "--engine",
     "id": "--id",
     "lang": "--lang",
     "lat": "--lat",

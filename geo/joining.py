@@ -19,7 +19,13 @@ Every row ends in exactly one of ``joined``, ``flagged`` (joined, with reasons) 
 ``rejected`` (no province could be assigned; with reasons), so that
 ``rows_in == rows_joined + rows_flagged + rows_rejected``. Duplicate ids are flagged.
 Cells that could not be read (text in a number column, negative amounts) flag their row
-and are left out of the sums. Comparisons with published figures are made by
+and are left out of the sums; so are values whose per-province sum (or national total)
+would overflow a float (``inf`` is never written).
+
+*Notes* are not problems: what was done to a row that needs no one's attention (a blank
+province cell where the point lies cleanly inside a province; control characters removed
+from a cell) is a note (``notes``/``notes_fa``). A row with notes and no reasons stays
+``joined``; the accounting identity above is unchanged. Comparisons with published figures are made by
 :mod:`geo.reconciliation`; the files are written by :mod:`geo.outputs`.
 
 Examples
@@ -35,9 +41,11 @@ Examples
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from numbers import Real
 from pathlib import Path
 from typing import Any, Literal
 
@@ -46,7 +54,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.errors import AmbiguousNameError, NameResolutionError, RegisterError
+from geo.errors import AmbiguousNameError, InputTypeError, InputValueError, NameResolutionError, RegisterError
 from geo.i18n import Bilingual, number_list
 from geo.locate import ProvinceIndex, locate, province_index
 from geo.names import resolve_province
@@ -76,7 +84,8 @@ class JoinResult:
         One row per input row, in input order: ``row`` (1-based data row), ``id``,
         ``name``, ``province`` (ISO code, None when rejected), ``province_as_given``,
         ``status`` (``joined``/``flagged``/``rejected``), ``reasons`` (tuple of text),
-        ``reasons_fa`` (the same reasons in Persian, in the same order),
+        ``reasons_fa`` (the same reasons in Persian, in the same order), ``notes`` and
+        ``notes_fa`` (what was done to the row that is not a problem),
         ``lat``, ``lon``, the indicators, and a point ``geometry`` (EPSG:4326; None
         without a usable location).
     by_province
@@ -112,17 +121,20 @@ class JoinResult:
         """The report: the summary plus ``rows``, one object per input row.
 
         Each row object has ``row``, ``id``, ``status``, ``province`` (ISO code or None),
-        ``reasons`` and ``reasons_fa`` (the same in Persian). Built on first use (a register
-        of 10^6 rows makes 10^6 objects).
+        ``reasons`` and ``reasons_fa`` (the same in Persian), ``notes`` and ``notes_fa``.
+        Built on first use (a register of 10^6 rows makes 10^6 objects).
         """
         e = self.estates
         ids = e["id"].astype(object).where(e["id"].notna(), None).tolist()
         provinces = e["province"].astype(object).where(e["province"].notna(), None).tolist()
-        reasons_fa = e["reasons_fa"] if "reasons_fa" in e.columns else e["reasons"]
-        columns = (e["row"].tolist(), ids, e["status"].tolist(), provinces, e["reasons"].tolist(), reasons_fa.tolist())
+        texts = [e[c] if c in e.columns else pd.Series([()] * len(e)) for c in ("reasons_fa", "notes", "notes_fa")]
+        columns = (e["row"].tolist(), ids, e["status"].tolist(), provinces, e["reasons"].tolist())
+        keys = ("row", "id", "status", "province", "reasons", "reasons_fa", "notes", "notes_fa")
         rows = [
-            {"row": r, "id": i, "status": s, "province": p, "reasons": list(why), "reasons_fa": list(why_fa)}
-            for r, i, s, p, why, why_fa in zip(*columns, strict=True)
+            dict(zip(keys, (*head, *map(list, lists)), strict=True))
+            for *head, lists in zip(
+                *columns[:4], zip(columns[4], *(t.tolist() for t in texts), strict=True), strict=True
+            )
         ]
         return {**self.summary, "rows": rows}
 
@@ -176,12 +188,14 @@ def _decide_both(
     location: tuple[np.ndarray, np.ndarray],
     prov: ProvinceIndex,
     reasons: RowReasons,
+    notes: RowReasons,
 ) -> np.ndarray:
     """The province of each row from both its attribute and its location.
 
     The attribute wins where both are known (a disagreement is flagged with both
-    provinces); either alone is used (flagged with why the other failed); neither gives
-    both failures.
+    provinces); either alone is used (flagged with why the other failed), except that a
+    blank province cell with a location is a note, not a problem; neither gives both
+    failures.
     """
     (a_idx, a_fail, candidates), (l_idx, l_fail) = attribute, location
     differ = (a_idx >= 0) & (l_idx >= 0) & (a_idx != l_idx)
@@ -189,7 +203,12 @@ def _decide_both(
     reasons.add(differ, [Reason("attribute_differs", attribute=a, location=b) for a, b in pairs])
     only_a = (a_idx >= 0) & (l_idx < 0)
     reasons.add(only_a, [Reason("location_failed_joined_by_attribute", problem=m) for m in l_fail[only_a]])
-    only_l = (a_idx < 0) & (l_idx >= 0)
+    blank = pd.isna(province)
+    located = (a_idx < 0) & (l_idx >= 0)
+    notes.add(
+        located & blank, [Reason("province_blank_located", province=p) for p in prov.names[l_idx[located & blank]]]
+    )
+    only_l = located & ~blank
     found = zip(province[only_l], a_fail[only_l], prov.codes[l_idx[only_l]], prov.short[l_idx[only_l]], strict=True)
     reasons.add(
         only_l,
@@ -222,26 +241,54 @@ def _duplicates(ids: pd.Series, rows: np.ndarray, reasons: RowReasons) -> None:
 
 
 def _aggregate(
-    frame: pd.DataFrame, idx: np.ndarray, indicators: Mapping[str, str], prov: ProvinceIndex
+    frame: pd.DataFrame, idx: np.ndarray, indicators: Mapping[str, str], prov: ProvinceIndex, reasons: RowReasons
 ) -> gpd.GeoDataFrame:
-    """Per province: the count of joined rows, and sums and means (numbers) or counts of yes (yes/no)."""
+    """Per province: the count of joined rows, and sums and means (numbers) or counts of yes (yes/no).
+
+    A sum that overflows a float (two values of 1.5e308) is left empty, and the rows that
+    made it are flagged; so are all rows of a column whose national total overflows.
+    """
     k = len(prov.codes)
     ok = idx >= 0
-    out = prov.frame[["code", "name_en", "name_fa"]].copy()
-    out["estates"] = np.bincount(idx[ok], minlength=k).astype("int64")
+    columns: dict[str, np.ndarray] = {"estates": np.bincount(idx[ok], minlength=k).astype("int64")}
     for col, kind in indicators.items():
         values = frame[col].to_numpy(dtype="float64", na_value=np.nan)
         present = ok & ~np.isnan(values)
-        total = np.bincount(idx[present], weights=values[present], minlength=k)
+        with np.errstate(over="ignore", invalid="ignore"):
+            total = np.bincount(idx[present], weights=values[present], minlength=k)
         if kind == "bool":
-            out[f"{col}_true"] = total.astype("int64")
-        else:
-            known = np.bincount(idx[present], minlength=k)
-            out[f"{col}_sum"] = total
-            with np.errstate(invalid="ignore", divide="ignore"):
-                out[f"{col}_mean"] = np.where(known > 0, total / np.maximum(known, 1), np.nan)
+            columns[f"{col}_true"] = total.astype("int64")
+            continue
+        total = _overflow(col, total, present, idx, prov, reasons)
+        known = np.bincount(idx[present], minlength=k)
+        columns[f"{col}_sum"] = total
+        with np.errstate(invalid="ignore", divide="ignore"):
+            columns[f"{col}_mean"] = np.where(known > 0, total / np.maximum(known, 1), np.nan)
+    base = prov.frame[["code", "name_en", "name_fa"]]
+    out = pd.concat([base, pd.DataFrame(columns, index=base.index)], axis=1)  # at once, not column by column
     out["geometry"] = prov.frame.geometry
     return gpd.GeoDataFrame(out, geometry="geometry", crs=prov.frame.crs)
+
+
+def _overflow(
+    col: str, total: np.ndarray, present: np.ndarray, idx: np.ndarray, prov: ProvinceIndex, reasons: RowReasons
+) -> np.ndarray:
+    """Per-province sums with overflowed ones (and all, if the national total overflows) as NaN.
+
+    The rows that made an overflowing sum are flagged.
+    """
+    over = ~np.isfinite(total)
+    if over.any():
+        rows = present & np.isin(idx, np.flatnonzero(over))
+        reasons.add(rows, [Reason("sum_overflow", column=col, province=prov.names[i]) for i in idx[rows]])
+        total = np.where(over, np.nan, total)
+    with np.errstate(over="ignore"):
+        national = float(np.nansum(total))
+    if not math.isfinite(national):
+        rows = present & ~np.isin(idx, np.flatnonzero(over))
+        reasons.add(rows, Reason("total_overflow", column=col))
+        total = np.full_like(total, np.nan)
+    return total
 
 
 def _check_by(by: str | None, reg: Register) -> str:
@@ -262,6 +309,7 @@ def _estates(
     idx: np.ndarray,
     status: np.ndarray,
     reasons: RowReasons,
+    notes: RowReasons,
     lon: np.ndarray,
     lat: np.ndarray,
     prov: ProvinceIndex,
@@ -279,6 +327,8 @@ def _estates(
         "status": pd.Series(status, dtype=object, copy=False),
         "reasons": pd.Series(reasons.lists(), dtype=object, copy=False),
         "reasons_fa": pd.Series(reasons.lists_fa(), dtype=object, copy=False),
+        "notes": pd.Series(notes.lists(), dtype=object, copy=False),
+        "notes_fa": pd.Series(notes.lists_fa(), dtype=object, copy=False),
     }
     for col in frame.columns[1:]:
         columns["province_as_given" if col == "province" else col] = frame[col].array
@@ -305,6 +355,22 @@ def _summary(reg: Register, by: str, coast_km: float, status: np.ndarray) -> dic
     if summary["rows_joined"] + summary["rows_flagged"] + summary["rows_rejected"] != len(status):
         raise AssertionError("a row was lost while joining")  # pragma: no cover - guarded by construction
     return summary
+
+
+def _check_coast(coast_km: object) -> float:
+    """``coast_km`` as a float, checked.
+
+    Raises
+    ------
+    InputTypeError, InputValueError
+        It is not a number, or not a finite one of at least 0.
+    """
+    if isinstance(coast_km, bool) or not isinstance(coast_km, Real):
+        raise InputTypeError(f"`coast_km` is a distance in km (a number), not {type(coast_km).__name__}")
+    value = float(coast_km)
+    if not math.isfinite(value) or value < 0:
+        raise InputValueError(f"`coast_km` must be a finite distance of 0 km or more, not {value!r}")
+    return value
 
 
 def join(
@@ -350,6 +416,11 @@ def join(
     ------
     RegisterError
         The register cannot be used, or ``by`` asks for a column it does not have.
+    InputTypeError
+        ``register`` is neither a path, a DataFrame nor a :class:`Register` (``None``,
+        ``42``, a list of records), or ``coast_km`` is not a number.
+    InputValueError
+        ``coast_km`` is NaN, infinite or negative.
 
     Examples
     --------
@@ -360,12 +431,16 @@ def join(
     """
     tick = progress or (lambda stage, done: None)
     tick("reading", 0.0)
+    coast_km = _check_coast(coast_km)
     reg = register if isinstance(register, Register) else read_register(register, **overrides)
     frame = reg.frame
     prov = province_index(coast_km)
     mode = _check_by(by, reg)
     reasons = RowReasons(len(frame))
     reasons.extend(reg.reasons)
+    notes = RowReasons(len(frame))
+    if reg.notes is not None:
+        notes.extend(reg.notes)
     lon = frame["lon"].to_numpy(dtype="float64", copy=True)
     lat = frame["lat"].to_numpy(dtype="float64", copy=True)
     tick("resolving provinces", 0.2)
@@ -376,17 +451,17 @@ def join(
         location = locate(lon, lat, coast_km, reasons)
     tick("deciding", 0.7)
     if mode == "both":
-        idx = _decide_both(frame["province"].to_numpy(), attribute, location, prov, reasons)
+        idx = _decide_both(frame["province"].to_numpy(), attribute, location, prov, reasons, notes)
     else:
         idx, fail = attribute[:2] if mode == "attribute" else location
         reasons.add(idx < 0, fail[idx < 0])
     _duplicates(frame["id"], frame["row"].to_numpy(), reasons)
+    tick("aggregating", 0.8)
+    by_province = _aggregate(frame, idx, reg.indicators, prov, reasons)
     flagged = reasons.any()
     status = np.where(idx < 0, "rejected", np.where(flagged, "flagged", "joined")).astype(object)
     reasons.add((idx < 0) & ~flagged, Reason("no_province_assigned"))
-    tick("aggregating", 0.8)
-    estates = _estates(frame, idx, status, reasons, lon, lat, prov)
-    by_province = _aggregate(frame, idx, reg.indicators, prov)
+    estates = _estates(frame, idx, status, reasons, notes, lon, lat, prov)
     summary = _summary(reg, mode, coast_km, status)
     tick("reconciling", 0.9)
     table = reconciliation_table(by_province, reg, reconcile) if reconcile else empty_reconciliation()
