@@ -70,6 +70,7 @@ _FLAGS = {
     "by": "--by",
     "county": "--county",
     "crs": "--crs",
+    "engine": "--engine",
     "id": "--id",
     "lang": "--lang",
     "lat": "--lat",

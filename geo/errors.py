@@ -18,7 +18,10 @@ __all__ = [
     "NumberParseError",
     "LedgerError",
     "RegisterError",
+    "LimitError",
     "MapError",
+    "InputTypeError",
+    "InputValueError",
     "GeoWarning",
     "DataQualityWarning",
 ]
@@ -103,8 +106,30 @@ class RegisterError(DataError):
     """A user's estate register cannot be used at all (missing, unreadable, no usable column)."""
 
 
+class LimitError(RegisterError):
+    """A register is beyond a resource limit of :mod:`geo.limits` (memory, columns, expansion).
+
+    The message names the limit, the environment variable that lifts it and, for memory,
+    the ``dask`` engine meant for registers that do not fit.
+    """
+
+
 class MapError(GeoError):
     """A map cannot be built from the inputs given (unknown indicator, tiles, language)."""
+
+
+class InputTypeError(GeoError, TypeError):
+    """A function of ``geo`` was given an argument of the wrong type (``geo.join(None)``).
+
+    It is a :class:`TypeError` too, the contract Python callers expect for that mistake.
+    """
+
+
+class InputValueError(GeoError, ValueError):
+    """A function of ``geo`` was given an argument of the right type but an unusable value.
+
+    ``coast_km=float("nan")``, for one. It is a :class:`ValueError` too.
+    """
 
 
 class GeoWarning(UserWarning):

@@ -24,7 +24,13 @@ Every row ends in exactly one of ``joined``, ``flagged`` (joined, with reasons) 
 ``rejected`` (no province could be assigned; with reasons), so that
 ``rows_in == rows_joined + rows_flagged + rows_rejected``. Duplicate ids are flagged.
 Cells that could not be read (text in a number column, negative amounts) flag their row
-and are left out of the sums. Comparisons with published figures are made by
+and are left out of the sums; so are values whose per-province sum (or national total)
+would overflow a float (``inf`` is never written).
+
+*Notes* are not problems: what was done to a row that needs no one's attention (a blank
+province cell where the point lies cleanly inside a province; control characters removed
+from a cell) is a note (``notes``/``notes_fa``). A row with notes and no reasons stays
+``joined``; the accounting identity above is unchanged. Comparisons with published figures are made by
 :mod:`geo.reconciliation`; the files are written by :mod:`geo.outputs`.
 
 Examples
@@ -40,9 +46,11 @@ Examples
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from numbers import Real
 from pathlib import Path
 from typing import Any, Literal
 
@@ -51,9 +59,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.aggregation import aggregate, by_county_table
 from geo.attributes import Attribute, resolve_places
 from geo.counties import county_label
-from geo.errors import RegisterError
+from geo.errors import InputTypeError, InputValueError, RegisterError
 from geo.i18n import number_list
 from geo.locate import CountyIndex, ProvinceIndex, county_index, locate, locate_counties, province_index
 from geo.reasons import Reason, RowReasons
@@ -83,7 +92,8 @@ class JoinResult:
         ``name``, ``province`` (ISO code, None when rejected), ``county`` (county code of
         :func:`geo.load_counties`, None when the row has none), ``province_as_given``,
         ``county_as_given``, ``status`` (``joined``/``flagged``/``rejected``), ``reasons`` (tuple of text),
-        ``reasons_fa`` (the same reasons in Persian, in the same order),
+        ``reasons_fa`` (the same reasons in Persian, in the same order), ``notes`` and
+        ``notes_fa`` (what was done to the row that is not a problem),
         ``lat``, ``lon``, the indicators, and a point ``geometry`` (EPSG:4326; None
         without a usable location).
     by_province
@@ -126,17 +136,21 @@ class JoinResult:
 
         Each row object has ``row``, ``id``, ``status``, ``province`` (ISO code or None),
         ``county`` (county code or None), ``reasons`` and ``reasons_fa`` (the same in
-        Persian). Built on first use (a register of 10^6 rows makes 10^6 objects).
+        Persian), ``notes`` and ``notes_fa``.
+        Built on first use (a register of 10^6 rows makes 10^6 objects).
         """
         e = self.estates
         ids = e["id"].astype(object).where(e["id"].notna(), None).tolist()
         provinces = e["province"].astype(object).where(e["province"].notna(), None).tolist()
         counties = e["county"].astype(object).where(e["county"].notna(), None).tolist()
-        reasons_fa = e["reasons_fa"] if "reasons_fa" in e.columns else e["reasons"]
-        columns = (e["row"].tolist(), ids, e["status"].tolist(), provinces, counties)
+        texts = [e[c] if c in e.columns else pd.Series([()] * len(e)) for c in ("reasons_fa", "notes", "notes_fa")]
+        columns = (e["row"].tolist(), ids, e["status"].tolist(), provinces, counties, e["reasons"].tolist())
+        keys = ("row", "id", "status", "province", "county", "reasons", "reasons_fa", "notes", "notes_fa")
         rows = [
-            {"row": r, "id": i, "status": s, "province": p, "county": c, "reasons": list(why), "reasons_fa": list(fa)}
-            for r, i, s, p, c, why, fa in zip(*columns, e["reasons"].tolist(), reasons_fa.tolist(), strict=True)
+            dict(zip(keys, (*head, *map(list, lists)), strict=True))
+            for *head, lists in zip(
+                *columns[:5], zip(columns[5], *(t.tolist() for t in texts), strict=True), strict=True
+            )
         ]
         return {**self.summary, "rows": rows}
 
@@ -167,12 +181,15 @@ def _decide_both(
     location: tuple[np.ndarray, np.ndarray],
     prov: ProvinceIndex,
     reasons: RowReasons,
+    notes: RowReasons,
+    blank: np.ndarray,
 ) -> np.ndarray:
     """The province of each row from both its attribute and its location.
 
     The attribute wins where both are known (a disagreement is flagged with both
-    provinces); either alone is used (flagged with why the other failed); neither gives
-    both failures.
+    provinces); either alone is used (flagged with why the other failed), except that a
+    row that names no place (``blank``: no province, no county) with a location is a
+    note, not a problem; neither gives both failures.
     """
     a_idx, a_fail, candidates = attribute.province, attribute.fail, attribute.candidates
     l_idx, l_fail = location
@@ -181,7 +198,11 @@ def _decide_both(
     reasons.add(differ, [Reason("attribute_differs", attribute=a, location=b) for a, b in pairs])
     only_a = (a_idx >= 0) & (l_idx < 0)
     reasons.add(only_a, [Reason("location_failed_joined_by_attribute", problem=m) for m in l_fail[only_a]])
-    only_l = (a_idx < 0) & (l_idx >= 0)
+    located = (a_idx < 0) & (l_idx >= 0)
+    notes.add(
+        located & blank, [Reason("province_blank_located", province=p) for p in prov.names[l_idx[located & blank]]]
+    )
+    only_l = located & ~blank
     found = zip(province[only_l], a_fail[only_l], prov.codes[l_idx[only_l]], prov.short[l_idx[only_l]], strict=True)
     reasons.add(
         only_l,
@@ -213,46 +234,6 @@ def _duplicates(ids: pd.Series, rows: np.ndarray, reasons: RowReasons) -> None:
     reasons.add(dup, sub["id"].map(text).to_numpy(dtype=object))
 
 
-def _aggregate(
-    frame: pd.DataFrame, idx: np.ndarray, indicators: Mapping[str, str], units: gpd.GeoDataFrame, columns: list[str]
-) -> gpd.GeoDataFrame:
-    """Per unit (province or county): the count of joined rows, their sums and means or counts of yes.
-
-    ``idx`` is each row's position in ``units`` (-1: none); numbers are summed and
-    averaged, yes/no columns counted.
-    """
-    k = len(units)
-    ok = idx >= 0
-    out = units[columns].copy()
-    out["estates"] = np.bincount(idx[ok], minlength=k).astype("int64")
-    for col, kind in indicators.items():
-        values = frame[col].to_numpy(dtype="float64", na_value=np.nan)
-        present = ok & ~np.isnan(values)
-        total = np.bincount(idx[present], weights=values[present], minlength=k)
-        if kind == "bool":
-            out[f"{col}_true"] = total.astype("int64")
-        else:
-            known = np.bincount(idx[present], minlength=k)
-            out[f"{col}_sum"] = total
-            with np.errstate(invalid="ignore", divide="ignore"):
-                out[f"{col}_mean"] = np.where(known > 0, total / np.maximum(known, 1), np.nan)
-    out["geometry"] = units.geometry
-    return gpd.GeoDataFrame(out, geometry="geometry", crs=units.crs)
-
-
-def by_county_table(
-    frame: pd.DataFrame, county: np.ndarray, indicators: Mapping[str, str], counties: CountyIndex
-) -> gpd.GeoDataFrame:
-    """The per-county table of a join, like ``by_province``.
-
-    478 rows indexed by county code with ``code``, ``province``, ``name_en``, ``name_fa``,
-    ``estates`` and the sums, means and counts of yes of the indicators, and the county's
-    land polygon.
-    """
-    units = counties.frame.set_index("code", drop=False).rename_axis(None)
-    return _aggregate(frame, county, indicators, units, ["code", "province", "name_en", "name_fa"])
-
-
 def _places(
     reg: Register,
     mode: str,
@@ -261,6 +242,7 @@ def _places(
     lon: np.ndarray,
     lat: np.ndarray,
     reasons: RowReasons,
+    notes: RowReasons,
     tick: Progress,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The province and county position of each row (-1: none), by ``mode``.
@@ -279,7 +261,10 @@ def _places(
         located = locate_counties(location[0], lon, lat)
     tick("deciding", 0.7)
     if mode == "both":
-        idx = _decide_both(reg.frame["province"].to_numpy(), attribute, location, prov, reasons)
+        blank = reg.frame["province"].isna().to_numpy()
+        if reg.has_county:
+            blank = blank & reg.frame["county"].isna().to_numpy()
+        idx = _decide_both(reg.frame["province"].to_numpy(), attribute, location, prov, reasons, notes, blank)
         given = attribute.county
         differ = (given >= 0) & (located >= 0) & (given != located)
         pairs = zip(counties.codes[given[differ]].tolist(), counties.codes[located[differ]].tolist(), strict=True)
@@ -314,6 +299,7 @@ def _estates(
     places: tuple[np.ndarray, np.ndarray],
     status: np.ndarray,
     reasons: RowReasons,
+    notes: RowReasons,
     lon: np.ndarray,
     lat: np.ndarray,
     indexes: tuple[ProvinceIndex, CountyIndex],
@@ -333,6 +319,8 @@ def _estates(
         "status": pd.Series(status, dtype=object, copy=False),
         "reasons": pd.Series(reasons.lists(), dtype=object, copy=False),
         "reasons_fa": pd.Series(reasons.lists_fa(), dtype=object, copy=False),
+        "notes": pd.Series(notes.lists(), dtype=object, copy=False),
+        "notes_fa": pd.Series(notes.lists_fa(), dtype=object, copy=False),
     }
     as_given = {"province": "province_as_given", "county": "county_as_given"}
     for col in frame.columns[1:]:
@@ -360,6 +348,22 @@ def _summary(reg: Register, by: str, coast_km: float, status: np.ndarray) -> dic
     if summary["rows_joined"] + summary["rows_flagged"] + summary["rows_rejected"] != len(status):
         raise AssertionError("a row was lost while joining")  # pragma: no cover - guarded by construction
     return summary
+
+
+def _check_coast(coast_km: object) -> float:
+    """``coast_km`` as a float, checked.
+
+    Raises
+    ------
+    InputTypeError, InputValueError
+        It is not a number, or not a finite one of at least 0.
+    """
+    if isinstance(coast_km, bool) or not isinstance(coast_km, Real):
+        raise InputTypeError(f"`coast_km` is a distance in km (a number), not {type(coast_km).__name__}")
+    value = float(coast_km)
+    if not math.isfinite(value) or value < 0:
+        raise InputValueError(f"`coast_km` must be a finite distance of 0 km or more, not {value!r}")
+    return value
 
 
 def join(
@@ -394,7 +398,7 @@ def join(
     progress
         Called with a stage name and the fraction done (for a progress bar).
     **overrides
-        ``id``, ``name``, ``province``, ``lat``, ``lon``, ``crs``, ``sheet``: passed to
+        ``id``, ``name``, ``province``, ``county``, ``lat``, ``lon``, ``crs``, ``sheet``: passed to
         :func:`~geo.registers.read_register` when ``register`` is not read yet.
 
     Returns
@@ -405,6 +409,11 @@ def join(
     ------
     RegisterError
         The register cannot be used, or ``by`` asks for a column it does not have.
+    InputTypeError
+        ``register`` is neither a path, a DataFrame nor a :class:`Register` (``None``,
+        ``42``, a list of records), or ``coast_km`` is not a number.
+    InputValueError
+        ``coast_km`` is NaN, infinite or negative.
 
     Examples
     --------
@@ -415,24 +424,28 @@ def join(
     """
     tick = progress or (lambda stage, done: None)
     tick("reading", 0.0)
+    coast_km = _check_coast(coast_km)
     reg = register if isinstance(register, Register) else read_register(register, **overrides)
     frame = reg.frame
-    prov = province_index()
     mode = _check_by(by, reg)
     reasons = RowReasons(len(frame))
     reasons.extend(reg.reasons)
+    notes = RowReasons(len(frame))
+    if reg.notes is not None:
+        notes.extend(reg.notes)
     lon = frame["lon"].to_numpy(dtype="float64", copy=True)
     lat = frame["lat"].to_numpy(dtype="float64", copy=True)
     tick("resolving places", 0.2)
-    idx, county = _places(reg, mode, legacy_codes, coast_km, lon, lat, reasons, tick)
+    idx, county = _places(reg, mode, legacy_codes, coast_km, lon, lat, reasons, notes, tick)
     _duplicates(frame["id"], frame["row"].to_numpy(), reasons)
+    tick("aggregating", 0.8)
+    prov, counties = province_index(), county_index()
+    units = (prov.frame, ["code", "name_en", "name_fa"], prov.names)
+    by_province = aggregate(frame, idx, reg.indicators, units, reasons)
     flagged = reasons.any()
     status = np.where(idx < 0, "rejected", np.where(flagged, "flagged", "joined")).astype(object)
     reasons.add((idx < 0) & ~flagged, Reason("no_province_assigned"))
-    tick("aggregating", 0.8)
-    counties = county_index()
-    estates = _estates(frame, (idx, county), status, reasons, lon, lat, (prov, counties))
-    by_province = _aggregate(frame, idx, reg.indicators, prov.frame, ["code", "name_en", "name_fa"])
+    estates = _estates(frame, (idx, county), status, reasons, notes, lon, lat, (prov, counties))
     summary = _summary(reg, mode, coast_km, status)
     summary["rows_with_county"] = int((county >= 0).sum())
     tick("reconciling", 0.9)

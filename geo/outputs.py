@@ -17,13 +17,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo._io import atomic_write_text
+from geo._io import atomic_write_text, formula_safe_frame
 from geo.errors import DataError
 from geo.maps import register_map, save_map
 
 __all__ = ["write_outputs"]
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class Written(Protocol):
@@ -109,32 +107,19 @@ def write_outputs(result: Written, out_dir: str | Path, *, lang: Literal["fa", "
 def _for_file(estates: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """A copy the file writers accept: reasons as one text, nullable booleans as objects."""
     out = estates.copy()
-    out["reasons"] = out["reasons"].map(" | ".join)
-    if "reasons_fa" in out.columns:
-        out["reasons_fa"] = out["reasons_fa"].map(" | ".join)
+    for col in ("reasons", "reasons_fa", "notes", "notes_fa"):
+        if col in out.columns:
+            out[col] = out[col].map(" | ".join)
     for col in out.columns:
         if isinstance(out[col].dtype, pd.BooleanDtype):
             out[col] = out[col].astype(object).where(out[col].notna(), None)
     return out
 
 
-def _neutralise(frame: pd.DataFrame) -> pd.DataFrame:
-    """Prefix text cells a spreadsheet would run as a formula with a single quote."""
-    out = frame.copy()
-    out.columns = pd.Index(
-        [("'" + c) if isinstance(c, str) and c.startswith(_FORMULA_START) else c for c in out.columns]
-    )
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col].dtype):
-            s = out[col].astype(object)
-            risky = s.map(lambda v: isinstance(v, str) and v.startswith(_FORMULA_START)).astype(bool)
-            if risky.any():
-                out[col] = s.where(~risky, "'" + s[risky].astype(str))
-    return out
-
-
 def _write_csv(frame: pd.DataFrame, path: Path) -> Path:
-    return atomic_write_text(path, _neutralise(frame).to_csv(index=False, lineterminator="\n"), encoding="utf-8-sig")
+    return atomic_write_text(
+        path, formula_safe_frame(frame).to_csv(index=False, lineterminator="\n"), encoding="utf-8-sig"
+    )
 
 
 def _geojson(frame: gpd.GeoDataFrame) -> str:

@@ -79,7 +79,7 @@ def _build(out: Path, cache: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_build_heals_a_damaged_font_and_classes_cache(tmp_path):
-    """Real entries (the font subset, the class breaks) damaged between two `geo build`
+    """Real entries (the font subset, the class breaks, the simplified polygons) damaged between two `geo build`
     runs: the second run exits 0, rewrites them, and its map is byte-identical to a map
     built with the cache off."""
     cache = tmp_path / "cache"
@@ -87,7 +87,7 @@ def test_build_heals_a_damaged_font_and_classes_cache(tmp_path):
     first = _build(tmp_path / "cold", str(cache))
     assert first.returncode == 0, first.stderr
     entries = sorted(p for p in cache.rglob("*") if p.is_file())
-    assert {p.parent.name for p in entries} == {"fonts", "classes"}
+    assert {p.parent.name for p in entries} == {"fonts", "classes", "coverage"}
     for i, entry in enumerate(entries):
         _damage(entry, ["truncated", "flipped", "headerless", "empty"][i % 4])
     healed = _build(tmp_path / "healed", str(cache))

@@ -48,12 +48,14 @@ def files(tmp_path_factory) -> dict[str, Path]:
     stats = load_province_stats()
     stats.loc["IR-10", "name_en"] = HOSTILE_IMG
     stats.loc["IR-10", "name_fa"] = HOSTILE_SCRIPT
-    hostile = save_map(estates_map(lang="en", stats=stats), out / "hostile.html")
     formulas = load_province_stats()
     for code, name in FORMULA_NAMES.items():
         formulas.loc[code, "name_en"] = name
-    formula = save_map(estates_map(lang="fa", stats=formulas), out / "formulas.html")
-    return {"fa": fa, "en": en, "hostile": hostile, "formulas": formula}
+    pages = {"fa": fa, "en": en}
+    for lang in LANGS:
+        pages[f"hostile_{lang}"] = save_map(estates_map(lang=lang, stats=stats), out / f"hostile_{lang}.html")
+        pages[f"formulas_{lang}"] = save_map(estates_map(lang=lang, stats=formulas), out / f"formulas_{lang}.html")
+    return pages
 
 
 def shot(pg: Page, name: str) -> Path:
@@ -244,13 +246,14 @@ def test_state_goes_into_the_fragment_and_across_the_language_link(browser, file
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_hostile_or_unknown_fragment_falls_back_to_the_default_view(browser, files, lang):
+@each_page
+def test_hostile_or_unknown_fragment_falls_back_to_the_default_view(browser, files, lang, size):
     """Fragments with the project's hostile strings, unknown ids and codes, broken %-escapes:
     the default view, a clean address, no console error, nothing run."""
     frags = ["#indicator=nope&province=IR-99", "#" + HOSTILE_IMG, "#indicator=" + quote(HOSTILE_SCRIPT),
              "#province=%E0%A4%A", "#level=county&county=x&province=__proto__"]  # fmt: skip
     for frag in frags:  # on load
-        pg = open_page(browser, files, lang, "laptop", frag)
+        pg = open_page(browser, files, lang, size, frag)
         try:
             assert pg.page.evaluate("geoMap.current()") == "green_space_ha"
             assert pg.page.evaluate("geoMap.selected()") is None
@@ -259,7 +262,7 @@ def test_hostile_or_unknown_fragment_falls_back_to_the_default_view(browser, fil
             clean(pg)
         finally:
             pg.close()
-    pg = open_page(browser, files, lang, "laptop", "#province=IR-10")
+    pg = open_page(browser, files, lang, size, "#province=IR-10")
     try:
         for h in HOSTILE:  # while open: each as indicator, as province, and as the whole fragment
             for frag in (f"indicator={quote(h)}&province={quote(h)}", f"province={quote(h)}", quote(h), h):
@@ -268,7 +271,7 @@ def test_hostile_or_unknown_fragment_falls_back_to_the_default_view(browser, fil
                 assert pg.page.evaluate("geoMap.current()") == "green_space_ha"
                 assert pg.page.evaluate("geoMap.selected()") is None
         assert pg.page.evaluate("geoMap.paths()") == 31
-        shot(pg, f"hostile_fragment_{lang}")
+        shot(pg, f"hostile_fragment_{lang}_{size}")
         clean(pg)
     finally:
         pg.close()
@@ -276,11 +279,12 @@ def test_hostile_or_unknown_fragment_falls_back_to_the_default_view(browser, fil
 
 # --------------------------------------------------------------------------- 1b. hostile search text
 
+@pytest.mark.parametrize("lang", LANGS)
 @each_page
-def test_hostile_search_text_is_only_text(browser, files, size):
+def test_hostile_search_text_is_only_text(browser, files, lang, size):
     """The project's hostile strings typed into the search box run nothing; a province
     whose (caller-given) name is hostile is found by it and shown literally."""
-    pg = Page(browser, files["hostile"], VIEWPORTS[size])
+    pg = open_page(browser, files, f"hostile_{lang}", size)
     try:
         box = pg.page.locator("#geo-search")
         for h in HOSTILE:
@@ -296,10 +300,11 @@ def test_hostile_search_text_is_only_text(browser, files, size):
         pg.page.keyboard.press("Enter")
         pg.page.wait_for_selector(".leaflet-popup-content .geo-pop-ind")
         assert HOSTILE_IMG in pg.page.inner_text(".leaflet-popup-content")
-        assert pg.page.input_value("#geo-search") == HOSTILE_IMG
+        # the box shows the name in the page's language: Persian (hostile too) on the fa page
+        assert pg.page.input_value("#geo-search") == (HOSTILE_SCRIPT if lang == "fa" else HOSTILE_IMG)
         assert pg.page.locator("script:not([type]), script[type='text/javascript']").count() == \
             pg.page.evaluate("document.scripts.length") - 2  # only the data block and the packed counties are not code
-        shot(pg, f"hostile_search_{size}")
+        shot(pg, f"hostile_search_{lang}_{size}")
         clean(pg)
     finally:
         pg.close()
@@ -347,9 +352,11 @@ def test_download_is_the_table_behind_the_current_indicator(browser, files, lang
         pg.close()
 
 
-def test_download_neutralises_formulas_in_names(browser, files):
+@pytest.mark.parametrize("lang", LANGS)
+@each_page
+def test_download_neutralises_formulas_in_names(browser, files, lang, size):
     """Names a spreadsheet would run (= + - @ at the start) reach the CSV as text."""
-    pg = Page(browser, files["formulas"], VIEWPORTS["laptop"])
+    pg = open_page(browser, files, f"formulas_{lang}", size)
     try:
         _, data = read_download(pg)
         rows = {r["code"]: r for r in csv.DictReader(io.StringIO(data.decode("utf-8-sig")))}

@@ -10,7 +10,7 @@ import folium
 import numpy as np
 import pandas as pd
 
-from geo.errors import MapError
+from geo.errors import InputTypeError, MapError
 from geo.i18n import LANGS, check_lang, section
 from geo.maps.contract import LinkData
 from geo.maps.page import add_data, new_map, save_map, tile_layer
@@ -175,7 +175,8 @@ def _register_indicators(by_province: gpd.GeoDataFrame) -> pd.DataFrame:
         if pd.api.types.is_bool_dtype(by_province[col]):
             continue
         plain = str(col).replace("_", " ")
-        total = float(pd.to_numeric(by_province[col], errors="coerce").sum())
+        with np.errstate(over="ignore"):
+            total = float(pd.to_numeric(by_province[col], errors="coerce").sum())
         rows.append(
             {
                 "id": str(col),
@@ -188,7 +189,7 @@ def _register_indicators(by_province: gpd.GeoDataFrame) -> pd.DataFrame:
                 "scheme": "NaturalBreaks",
                 "source_en": "your estate register",
                 "source_fa": "فهرست شهرک‌های شما",
-                "national_total": total if total > 0 else np.nan,
+                "national_total": total if np.isfinite(total) and total > 0 else np.nan,
                 "counterpart_fact": "",
             }
         )
@@ -222,6 +223,8 @@ def register_map(result: JoinedRegister, *, lang: str = "fa", tiles: str | None 
     ------
     MapError
         For an unknown language or tile provider, or a result with nothing to map.
+    InputTypeError
+        ``result`` has no ``by_province`` and ``estates`` tables (``None``, a path).
 
     Examples
     --------
@@ -233,6 +236,10 @@ def register_map(result: JoinedRegister, *, lang: str = "fa", tiles: str | None 
     2
     """
     check_lang(lang)
+    if not all(isinstance(getattr(result, a, None), pd.DataFrame) for a in ("by_province", "estates")):
+        raise InputTypeError(
+            f"`result` is what geo.join returns (with by_province and estates tables), not {type(result).__name__}"
+        )
     by_province = result.by_province
     meta = _register_indicators(by_province)
     texts = strings(lang)

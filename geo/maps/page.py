@@ -21,7 +21,7 @@ from jinja2 import Template
 
 from geo._assets import font_codepoints, font_face_css, leaflet_css, leaflet_js, own_css, own_js, script_json
 from geo._io import atomic_write_text
-from geo.errors import MapError
+from geo.errors import InputTypeError, MapError
 from geo.maps.contract import PageData, plain
 from geo.maps.payload import COUNTY_BLOCK, CountyBlock, RawJSON
 
@@ -210,6 +210,14 @@ def save_map(m: folium.Map, path: str | Path) -> Path:
     pathlib.Path
         ``path``.
 
+    Raises
+    ------
+    MapError
+        The file cannot be written (a file stands where a folder of ``path`` should be,
+        no permission, disk full); any previous file is left in place.
+    InputTypeError
+        ``m`` is not a map or ``path`` not a path.
+
     Examples
     --------
     >>> import tempfile, pathlib
@@ -218,9 +226,19 @@ def save_map(m: folium.Map, path: str | Path) -> Path:
     >>> out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     True
     """
+    if not isinstance(m, folium.Map):
+        raise InputTypeError(f"`m` is a folium.Map (from estates_map or register_map), not {type(m).__name__}")
+    if not isinstance(path, (str, Path)) or not str(path).strip():
+        raise InputTypeError(f"`path` is the HTML file to write (str or pathlib.Path), not {type(path).__name__}")
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(path, render_html(m))
+    html = render_html(m)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(path, html)
+    except OSError as exc:
+        blocker = next((p for p in (path.parent, *path.parent.parents) if p.exists() and not p.is_dir()), None)
+        why = f"{blocker} is a file, not a folder" if blocker is not None else (exc.strerror or str(exc))
+        raise MapError(f"cannot write the map to {path}: {why}") from exc
     return path
 
 

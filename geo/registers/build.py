@@ -1,11 +1,17 @@
 """Assembling a :class:`Register` from a file's cells: the rules, step by step.
 
-1. :func:`_find_columns`: the role columns, named by the caller or found by header;
+0. :func:`_clean_cells`: the column limit, column names made unique text, control
+   characters removed from cells (a note on the row);
+1. :func:`geo.registers.columns.find_columns`: the role columns, named by the caller or
+   found by header;
 2. :func:`_location_columns`: without lat/lon columns or a geometry, a WKT/WKB column or a
    column of «lat, lon» pairs; a lat (or lon) column without its partner is not used;
+   then :func:`geo.registers.columns.province_by_content` (no province header: a column
+   whose values name provinces) and :func:`geo.registers.columns.rename_reserved` (user
+   columns that would shadow the product's own are renamed);
 3. :func:`_require_something_to_join`: a province column or a location, else the file is unusable;
 4. :func:`_identity_columns`: ``id``, ``name`` and ``province`` as text as written (ids
-   with Persian digits read as ASCII, over-long names cut);
+   with Persian digits read as ASCII, ids too large for int64 as text, over-long names cut);
 5. :func:`geo.registers.coordinates.coordinates`: ``lat``/``lon`` in EPSG:4326;
 6. :func:`_indicator_columns`: every other column as numbers, yes/no values or text.
 """
@@ -22,13 +28,25 @@ import pandas as pd
 import shapely
 
 from geo._text import INVISIBLE
-from geo.errors import RegisterError
+from geo.errors import InputTypeError, RegisterError
 from geo.i18n import message
+from geo.limits import check_columns
 from geo.reasons import Reason, RowReasons
-from geo.registers.cells import as_text, clip, column_kind, parse_booleans, parse_numbers
+from geo.registers.cells import (
+    CONTROL,
+    Cells,
+    as_text,
+    clip,
+    column_kind,
+    parse_booleans,
+    parse_numbers,
+    remove_controls,
+)
+from geo.registers.columns import find_columns, province_by_content, rename_reserved
 from geo.registers.coordinates import coordinates, pair_column, wkt_column, wkt_geometries
+from geo.registers.headers import header_names
 from geo.registers.readers import read_file
-from geo.registers.vocabulary import DIGITS, ROLE_WORDS, ROLES, header_key, vocabulary, without_parens
+from geo.registers.vocabulary import DIGITS, ROLE_WORDS, ROLES, header_key
 
 __all__ = ["MAX_NAME_LENGTH", "Register", "read_register"]
 
@@ -55,6 +73,9 @@ class Register:
         Header → ``"number"`` or ``"bool"``.
     reasons
         Problems found in single cells, per row.
+    notes
+        What was done to single cells that is not a problem (control characters
+        removed), per row: a row with notes but no reasons is still joined.
     warnings
         Problems of the whole file that do not stop it being used (English text; each a
         :class:`geo.i18n.Bilingual` with its Persian wording in ``.fa``).
@@ -62,6 +83,9 @@ class Register:
         The file read, if any.
     source_crs
         The CRS the coordinates were reprojected from, if any.
+    renamed
+        Header as written → the header it is known by here, of the user columns renamed
+        so as not to shadow the product's own (``status`` → ``user_status``).
 
     Examples
     --------
@@ -77,6 +101,8 @@ class Register:
     warnings: list[str] = field(default_factory=list)
     path: Path | None = None
     source_crs: str | None = None
+    notes: RowReasons | None = None
+    renamed: dict[str, str] = field(default_factory=dict)
 
     def __len__(self) -> int:
         """The number of data rows."""
@@ -102,33 +128,6 @@ class Register:
     def has_county(self) -> bool:
         """Whether the register has a county column (شهرستان)."""
         return "county" in self.columns
-
-
-def _find_columns(frame: pd.DataFrame, overrides: Mapping[str, str | None], path: Path | None) -> dict[str, str]:
-    """Role → header: the header the caller named for it, else the first of its known names."""
-    keys: dict[str, str] = {}
-    for col in frame.columns:
-        for key in (header_key(col), header_key(without_parens(col))):
-            keys.setdefault(key, col)
-    found: dict[str, str] = {}
-    names = vocabulary().names
-    for role in ROLES:
-        wanted = overrides.get(role)
-        if wanted is not None:
-            col = wanted if wanted in frame.columns else keys.get(header_key(wanted))
-            if col is None:
-                columns = list(map(str, frame.columns))
-                raise RegisterError(
-                    f"no column {wanted!r} for {role}; the columns are {columns}", path=path, field=wanted
-                )
-            found[role] = col
-            continue
-        for alias in names[role]:
-            col = keys.get(header_key(alias))
-            if col is not None and col not in found.values():
-                found[role] = col
-                break
-    return found
 
 
 def _location_columns(
@@ -195,6 +194,13 @@ def _cut_long_names(cells: pd.Series, names: pd.Series, reasons: RowReasons) -> 
     return names
 
 
+def _fits_int64(ids: pd.Series) -> bool:
+    """Whether whole-number ids can stay int64: no blank, and none past int64 (a uint64 column)."""
+    if not pd.api.types.is_integer_dtype(ids.dtype) or ids.hasnans:
+        return False
+    return ids.dtype.kind != "u" or not len(ids) or int(ids.max()) <= np.iinfo("int64").max
+
+
 def _identity_columns(cells: pd.DataFrame, columns: dict[str, str], reasons: RowReasons) -> pd.DataFrame:
     """``row``, then ``id``, ``name``, ``province`` and ``county`` as written (None where absent or blank).
 
@@ -205,7 +211,7 @@ def _identity_columns(cells: pd.DataFrame, columns: dict[str, str], reasons: Row
     frame = pd.DataFrame({"row": np.arange(1, n + 1, dtype="int64")})
     for role in ("id", "name", "province", "county"):
         source = cells[columns[role]] if role in columns else None
-        if role == "id" and source is not None and pd.api.types.is_integer_dtype(source.dtype) and not source.hasnans:
+        if role == "id" and source is not None and _fits_int64(source):
             frame[role] = source.to_numpy(dtype="int64")
             continue
         values = as_text(source).to_numpy() if source is not None else np.full(n, None, dtype=object)
@@ -253,45 +259,107 @@ def _indicator(cells: pd.Series, reasons: RowReasons) -> tuple[str, Any]:
 
 def _indicator_columns(
     cells: pd.DataFrame, columns: dict[str, str], frame: pd.DataFrame, reasons: RowReasons
-) -> dict[str, str]:
-    """Add every column that plays no role to ``frame``; return header → number/bool."""
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """``frame`` with every column that plays no role added, and header → number/bool.
+
+    Their names cannot clash with ``frame``'s (:func:`~geo.registers.columns.rename_reserved`).
+    """
     used = {columns[r] for r in (*ROLES, "geometry") if r in columns}
     _decode_binary(cells, used)
     indicators: dict[str, str] = {}
+    added: dict[str, Any] = {}
     for col in cells.columns:
-        if col in used or col in frame.columns:
+        if col in used:
             continue
+        if col in frame.columns:  # pragma: no cover - rename_reserved renamed it
+            raise AssertionError(f"column {col!r} shadows a column of the register")
         kind, values = _indicator(cells[col], reasons)
-        frame[col] = values
+        added[col] = values
         if kind != "text":
             indicators[col] = kind
-    return indicators
+    if added:  # at once: inserting columns one by one copies the frame each time
+        frame = pd.concat([frame, pd.DataFrame(added, index=frame.index)], axis=1)
+    return frame, indicators
 
 
-def _build(
-    cells: pd.DataFrame,
-    geometry: Any,
-    declared_crs: str | None,
-    path: Path | None,
-    overrides: Mapping[str, str | None],
-    crs: str | None,
-    warnings: list[str],
-) -> Register:
-    """A :class:`Register` from a file's cells, by the steps of this module's docstring."""
+def _clean_cells(cells: pd.DataFrame, path: Path | None, warnings: list[str]) -> tuple[pd.DataFrame, RowReasons]:
+    """The cells with unique text headers and without control characters, and a note per row cleaned.
+
+    Raises
+    ------
+    LimitError
+        More columns than :func:`geo.limits.check_columns` allows.
+    """
+    check_columns(len(cells.columns), path)
     cells = cells.reset_index(drop=True)
-    columns = _find_columns(cells, overrides, path)
+    cells = cells.set_axis([CONTROL.sub("", c) if isinstance(c, str) else c for c in cells.columns], axis=1)
+    if cells.columns.duplicated().any() or not all(isinstance(c, str) for c in cells.columns):
+        names, repeated = header_names(cells.columns)
+        cells = cells.set_axis(names, axis=1)
+        warnings += repeated
+    notes = RowReasons(len(cells))
+    cells = remove_controls(cells, notes)
+    return cells, notes
+
+
+def _build(found: Cells, path: Path | None, overrides: Mapping[str, str | None], crs: str | None) -> Register:
+    """A :class:`Register` from a file's cells, by the steps of this module's docstring."""
+    warnings = list(found.warnings)
+    cells, notes = _clean_cells(found.frame, path, warnings)
+    columns = find_columns(cells, overrides, path)
     early = RowReasons(len(cells))
-    geometry = _location_columns(cells, geometry, columns, early, warnings)
+    geometry = _location_columns(cells, found.geometry, columns, early, warnings)
+    province_by_content(cells, columns, overrides, warnings)
     _require_something_to_join(cells, columns, path)
+    cells, renamed = rename_reserved(cells, columns, warnings)
     reasons = RowReasons(len(cells))
+    if found.reasons is not None:
+        reasons.extend(found.reasons)
     reasons.extend(early)
     frame = _identity_columns(cells, columns, reasons)
-    lon, lat, source_crs = coordinates(cells, geometry, columns, crs, declared_crs, reasons, warnings)
+    lon, lat, source_crs = coordinates(cells, geometry, columns, crs, found.crs, reasons, warnings)
     frame["lat"], frame["lon"] = lat, lon
-    indicators = _indicator_columns(cells, columns, frame, reasons)
+    frame, indicators = _indicator_columns(cells, columns, frame, reasons)
     if len(cells) == 0:
         warnings.append(message("warnings", "no_rows"))
-    return Register(frame, columns, indicators, reasons, warnings, path, source_crs)
+    return Register(frame, columns, indicators, reasons, warnings, path, source_crs, notes, renamed)
+
+
+def _source_of(source: object) -> Path | pd.DataFrame:
+    """``source`` as a path or a DataFrame.
+
+    Raises
+    ------
+    InputTypeError
+        Anything else (None, a number, bytes, a list of records).
+    """
+    if isinstance(source, pd.DataFrame):
+        return source
+    if isinstance(source, (str, Path)) and str(source).strip():
+        return Path(source)
+    if isinstance(source, bytes):
+        hint = "; decode it first (os.fsdecode)"
+    elif isinstance(source, (list, tuple)) and source and all(isinstance(r, Mapping) for r in source):
+        hint = "; make the records a table first: pandas.DataFrame(records)"
+    else:
+        hint = ""
+    raise InputTypeError(
+        f"a register is a file path (str or pathlib.Path) or a DataFrame, not {type(source).__name__}"
+        f" {clip(repr(source), 60)}{hint}"
+    )
+
+
+def _check_overrides(overrides: Mapping[str, object]) -> None:
+    """Column names and the CRS are text (or None).
+
+    Raises
+    ------
+    InputTypeError
+        One of them is not.
+    """
+    for key, value in overrides.items():
+        if value is not None and not isinstance(value, str) and not (key == "crs" and hasattr(value, "to_wkt")):
+            raise InputTypeError(f"`{key}` names a column by its header (a str), not {type(value).__name__}")
 
 
 def read_register(
@@ -332,7 +400,10 @@ def read_register(
     ------
     RegisterError
         The file is missing, empty, of an unknown format or unreadable, or has neither a
-        province column nor a location.
+        province column nor a location; :class:`~geo.errors.LimitError` (a subclass) when
+        it is beyond a limit of :mod:`geo.limits`.
+    InputTypeError
+        ``source`` is neither a path nor a DataFrame, or a column is named by a non-text.
 
     Examples
     --------
@@ -341,16 +412,14 @@ def read_register(
     ['lat', 'lon', 'province']
     """
     overrides = {"id": id, "name": name, "province": province, "county": county, "lat": lat, "lon": lon}
-    if isinstance(source, pd.DataFrame):
-        geometry = None
-        cells = source
-        declared = None
-        if hasattr(source, "geometry") and "geometry" in getattr(source, "columns", []):
-            geometry = source.geometry
-            declared = geometry.crs.to_string() if geometry.crs is not None else None
-            cells = pd.DataFrame(source.drop(columns=geometry.name))
-        return _build(cells, geometry, declared, None, overrides, crs, [])
-    path = Path(source)
+    _check_overrides({**overrides, "crs": crs, "sheet": sheet})
+    where = _source_of(source)
+    if isinstance(where, pd.DataFrame):
+        found = Cells(where)
+        if hasattr(where, "geometry") and "geometry" in getattr(where, "columns", []):
+            found.geometry = where.geometry
+            found.crs = found.geometry.crs.to_string() if found.geometry.crs is not None else None
+            found.frame = pd.DataFrame(where.drop(columns=found.geometry.name))
+        return _build(found, None, overrides, crs)
     wanted = frozenset(header_key(v) for v in overrides.values() if v is not None)
-    found = read_file(path, sheet, wanted)
-    return _build(found.frame, found.geometry, found.crs, path, overrides, crs, found.warnings)
+    return _build(read_file(where, sheet, wanted, crs), where, overrides, crs)

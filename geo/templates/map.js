@@ -579,21 +579,23 @@ function clearOfPanels(popup) {
 }
 var zoomCorner = null;
 function layout() {
+  /* every size is read first, then every position written: one layout of the page, not one
+     per panel (it is the slow part of opening the page) */
+  var top = head.offsetTop + head.offsetHeight + 6, phone = narrow(), height = container.clientHeight;
+  var credits = map.attributionControl.getContainer().offsetHeight;
+  var nationalHeight = national ? national.offsetHeight : 0;
+  var cornerHeight = zoomCorner ? zoomCorner.offsetHeight : 0;
   /* panels start below the title, whatever its height (it wraps on a phone) */
-  var top = head.offsetTop + head.offsetHeight + 6;
   side.style.top = top + "px";
-  if (national && !narrow()) { national.style.top = top + "px"; national.style.bottom = ""; }
-  else if (national) {
-    /* on a phone it lies along the bottom, above the credits (two or three lines there) */
-    national.style.top = "";
-    national.style.bottom = map.attributionControl.getContainer().offsetHeight + 6 + "px";
+  /* on a wide screen the side panel ends above the map controls below it */
+  side.style.maxHeight = phone ? "" : Math.max(160, height - top - cornerHeight - 14) + "px";
+  if (national) {
+    /* on a phone the national panel lies along the bottom, above the credits (two or three
+       lines there), and the map controls stand above it */
+    national.style.top = phone ? "" : top + "px";
+    national.style.bottom = phone ? credits + 6 + "px" : "";
   }
-  /* on a phone the national panel lies along the bottom: the map controls stand above it */
-  if (zoomCorner) {
-    zoomCorner.style.bottom = narrow() && national ? (container.clientHeight - national.offsetTop + 2) + "px" : "";
-    /* on a wide screen the side panel ends above the map controls below it */
-    side.style.maxHeight = narrow() ? "" : Math.max(160, container.clientHeight - top - zoomCorner.offsetHeight - 14) + "px";
-  }
+  if (zoomCorner) { zoomCorner.style.bottom = phone && national ? credits + 6 + nationalHeight + 2 + "px" : ""; }
 }
 function fit() {
   var pad = panelPadding();
