@@ -220,7 +220,8 @@ def _indicator(cells: pd.Series, reasons: RowReasons) -> tuple[str, Any]:
     Negative numbers are left out (they are amounts: counts, areas, money).
     """
     col = cells.name
-    kind = column_kind(cells)
+    numbers = parse_numbers(cells)
+    kind = column_kind(cells, numbers)
     if kind == "text":
         return kind, as_text(cells).to_numpy()
     if kind == "bool":
@@ -228,7 +229,7 @@ def _indicator(cells: pd.Series, reasons: RowReasons) -> tuple[str, Any]:
         values: Any = booleans.to_numpy()
         what = "not_yes_no"
     else:
-        values, invalid = parse_numbers(cells)
+        values, invalid = numbers
         negative = values < 0
         if negative.any():
             reasons.add(negative, [Reason("negative_value", column=col, value=v) for v in values[negative].tolist()])

@@ -11,27 +11,69 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from geo._text import fold
+from geo._text import INVISIBLE
 from geo.registers.vocabulary import DIGITS, STRIP, bool_key, vocabulary
 
 __all__ = ["as_text", "blank", "clip", "column_kind", "parse_booleans", "parse_numbers"]
 
-_GROUPED = r"[+-]?\d{1,3}(?:[,٬،]\d{3})+(?:\.\d+)?"
+#: A number written with thousands separators (after Persian digits are read as ASCII).
+_GROUPED_FULL = r"^[+-]?\d{1,3}(?:[,٬،]\d{3})+(?:\.\d+)?$"
+#: A number as plain ASCII text (what a float parser reads): sign, digits, point, exponent.
+_PLAIN = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$"
+#: Persian and Arabic-Indic digits, the Arabic decimal point and the minus sign, to ASCII.
+_DIGIT_PAIRS = tuple((chr(k), v) for k, v in DIGITS.items())
+#: Text that may be a number once folded: digits of any script, signs, separators, an
+#: exponent, spaces and invisible characters (a cheap test before the costly folding).
+_NUMBER_CHARACTERS = "^[\\p{Nd}\\p{Zs}+\\-−.,٫٬،eE\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\u0640\u00ad＋－．，]+$"
+#: How many of a column's most frequent distinct values :func:`column_kind` looks up.
+_KIND_VALUES = 10_000
+
+
+def _text_array(s: pd.Series) -> pa.ChunkedArray | None:
+    """The cells as Arrow text, when they all are text (or missing); else None.
+
+    Arrow-backed string columns (what the CSV reader and pandas' ``str`` dtype give) come
+    without a copy; an object column is converted when it holds only ``str`` and missing
+    values. Mixed columns (an XLSX column of numbers and text, bytes) are not text.
+    """
+    if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
+        return pa.chunked_array(s.array.__arrow_array__())
+    if s.dtype == object or isinstance(s.dtype, pd.StringDtype):
+        if pd.api.types.infer_dtype(s, skipna=True) not in ("string", "empty"):
+            return None
+        return pa.chunked_array([pa.array(s.to_numpy(dtype=object), type=pa.string(), from_pandas=True)])
+    return None
+
+
+def _trimmed(text: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Text without the :data:`STRIP` characters at either end; blank cells as null."""
+    out = pc.utf8_trim(text, characters=STRIP)
+    return pc.if_else(pc.equal(pc.utf8_length(out), 0), pa.scalar(None, pa.string()), out)
+
+
+def _mask(values: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """An Arrow boolean array as a NumPy mask (null as False)."""
+    return np.asarray(pc.fill_null(values, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def blank(s: pd.Series) -> np.ndarray:
     """Mask of the blank cells: missing, empty, or only white space and invisible characters."""
     if pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_bool_dtype(s.dtype):
         return s.isna().to_numpy()
-    text = s.astype("object")
-    mask = text.isna().to_numpy().copy()
+    text = _text_array(s)
+    if text is not None:
+        return _mask(pc.is_null(_trimmed(text)))
+    values = s.astype("object")
+    mask = values.isna().to_numpy().copy()
     strings = ~mask
     if strings.any():
         try:
-            stripped = pd.Series(text[strings]).astype(str).str.strip(STRIP)
+            stripped = pd.Series(values[strings]).astype(str).str.strip(STRIP)
         except UnicodeDecodeError:  # bytes (a Parquet binary column)
-            stripped = pd.Series(text[strings]).map(lambda v: v if isinstance(v, bytes) else str(v).strip(STRIP))
+            stripped = pd.Series(values[strings]).map(lambda v: v if isinstance(v, bytes) else str(v).strip(STRIP))
         mask[strings] = (stripped.map(len) == 0).to_numpy()
     return mask
 
@@ -52,16 +94,46 @@ def as_text(s: pd.Series) -> pd.Series:
     """Cells as stripped text (None where blank); whole floats lose their ``.0``."""
     if pd.api.types.is_integer_dtype(s.dtype) and not s.hasnans:
         return s.astype(str).astype(object)
+    text = _text_array(s)
+    if text is not None:
+        values = _trimmed(text).to_numpy(zero_copy_only=False)
+        return pd.Series(values, index=s.index, dtype=object)
     if pd.api.types.is_float_dtype(s.dtype):
         whole = s.notna() & np.isfinite(s.fillna(0)) & (s.fillna(0) % 1 == 0)
         out = s.astype(object).where(~whole, s.where(whole).fillna(0).astype("int64").astype(str))
         out = out.astype(str).where(s.notna(), None)
-    elif isinstance(s.dtype, pd.StringDtype) and not s.hasnans:
-        out = s.str.strip(STRIP)
     else:
         out = s.astype(object).map(cell_text, na_action="ignore")
     out = out.astype(object)
     return out.where(out.notna() & (out != ""), None)
+
+
+def _cast_plain(text: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+    """float64 of the cells written as plain ASCII numbers (NaN elsewhere), and their mask."""
+    plain = pc.match_substring_regex(text, _PLAIN)
+    values = pc.cast(pc.if_else(plain, text, pa.scalar(None, pa.string())), pa.float64())
+    return values.to_numpy(zero_copy_only=False).astype("float64", copy=True), _mask(plain)
+
+
+def _folded_digits(text: pa.ChunkedArray) -> pa.ChunkedArray:
+    """``fold(text).translate(DIGITS)``, stripped, for a whole column at once."""
+    text = pc.replace_substring_regex(pc.utf8_normalize(text, form="NFKC"), INVISIBLE.pattern, "")
+    for source, target in _DIGIT_PAIRS:
+        text = pc.replace_substring(text, source, target)
+    text = pc.utf8_trim_whitespace(text)
+    grouped = pc.match_substring_regex(text, _GROUPED_FULL)
+    return pc.if_else(grouped, pc.replace_substring_regex(text, "[,٬،]", ""), text)
+
+
+def _parse_text(text: pa.ChunkedArray) -> np.ndarray:
+    """float64 of text cells in any of the forms :func:`parse_numbers` reads (NaN where not)."""
+    values, plain = _cast_plain(text)
+    rest = ~plain & _mask(pc.match_substring_regex(text, _NUMBER_CHARACTERS))
+    if rest.any():
+        positions = np.flatnonzero(rest)
+        others = pa.chunked_array([pc.take(text, pa.array(positions))])
+        values[positions] = _cast_plain(_folded_digits(others))[0]
+    return values
 
 
 def parse_numbers(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -89,26 +161,39 @@ def parse_numbers(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     empty = blank(s)
     if pd.api.types.is_bool_dtype(s.dtype):
         s = s.astype("float64")
+    text = _text_array(s)
     if pd.api.types.is_numeric_dtype(s.dtype):
         values = s.astype("float64").to_numpy(copy=True)
-    else:
+    elif text is not None:
+        values = _parse_text(_trimmed(text))
+    else:  # mixed cells (an XLSX column): numbers as they are, the others as text
         obj = s.astype(object)
         values = pd.to_numeric(obj, errors="coerce").astype("float64").to_numpy(copy=True)
-        slow = np.isnan(values) & ~empty
-        if slow.any():
-            text = pd.Series(obj[slow]).astype(str).map(lambda v: fold(v).translate(DIGITS).strip())
-            grouped = text.str.fullmatch(_GROUPED)
-            text = text.where(~grouped, text.str.replace(r"[,٬،]", "", regex=True))
-            values[slow] = pd.to_numeric(text, errors="coerce").astype("float64").to_numpy()
+        slow = np.flatnonzero(np.isnan(values) & ~empty)
+        if slow.size:
+            cells = pa.chunked_array([pa.array([str(v) for v in obj.to_numpy()[slow]], type=pa.string())])
+            values[slow] = _parse_text(_trimmed(cells))
     invalid = ~empty & ~np.isfinite(values)
     values[~np.isfinite(values)] = np.nan
     return values, invalid
 
 
-def _bool_keys(s: pd.Series) -> pd.Series:
-    uniques = pd.unique(s.astype(object)[~blank(s)])
-    keys = {u: bool_key(u) for u in uniques}
-    return s.astype(object).map(keys)
+def _factorized(s: pd.Series) -> tuple[np.ndarray, list[object]]:
+    """Per cell, the index of its (stripped) value among the distinct values (-1: blank)."""
+    text = _text_array(s)
+    if text is not None:
+        encoded = pc.dictionary_encode(_trimmed(text)).combine_chunks()
+        codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype("int64")
+        return codes, encoded.dictionary.to_pylist()
+    codes, uniques = pd.factorize(s.astype(object), use_na_sentinel=True)
+    codes = np.where(blank(s), -1, codes).astype("int64")
+    return codes, list(uniques)
+
+
+def _truth(keys: list[str]) -> np.ndarray:
+    """Per key: 1 for a yes word, 0 for a no word, -1 for neither."""
+    words = vocabulary()
+    return np.array([1 if k in words.true else 0 if k in words.false else -1 for k in keys], dtype="int8")
 
 
 def parse_booleans(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
@@ -126,34 +211,38 @@ def parse_booleans(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
     >>> v.tolist(), bad.tolist()[-1]
     ([True, False, True, False, False, True, <NA>], True)
     """
-    keys = _bool_keys(s)
-    words = vocabulary()
-    true = keys.isin(words.true).to_numpy()
-    false = keys.isin(words.false).to_numpy()
-    out = pd.array([pd.NA] * len(s), dtype="boolean")
-    out[true] = True
-    out[false] = False
-    invalid = ~blank(s) & ~true & ~false
+    codes, uniques = _factorized(s)
+    truth = np.append(_truth([bool_key(u) for u in uniques]), np.int8(-1))[codes]  # code -1: the appended -1
+    out = pd.array(truth == 1, dtype="boolean")
+    out[truth < 0] = pd.NA
+    invalid = (codes >= 0) & (truth < 0)
     return pd.Series(out, index=s.index), invalid
 
 
-def column_kind(s: pd.Series) -> Literal["number", "bool", "text"]:
+def column_kind(
+    s: pd.Series, numbers: tuple[np.ndarray, np.ndarray] | None = None
+) -> Literal["number", "bool", "text"]:
     """What an indicator column holds: numbers, yes/no values or other text.
 
     A column mostly of yes/no words is one (its other cells are flagged), never
-    silently text; one yes/no-like word among other text is not.
+    silently text; one yes/no-like word among other text is not. Only the
+    :data:`_KIND_VALUES` most frequent distinct values are looked up as yes/no words (a
+    yes/no column has a handful; the rare rest of a long column counts as not yes/no).
+    ``numbers`` is :func:`parse_numbers` of ``s`` when the caller has it already.
     """
-    present = ~blank(s)
+    codes, uniques = _factorized(s)
+    present = codes >= 0
     n = int(present.sum())
     if n == 0:
         return "text"
-    words = vocabulary()
-    keys = _bool_keys(s)[present]
-    is_word = keys.isin(words.true | words.false)
-    bool_share = float(is_word.mean())
-    if bool_share < 1.0 and keys[is_word].nunique() < 2:
+    counts = np.bincount(codes[present], minlength=len(uniques))
+    top = np.argsort(-counts, kind="stable")[:_KIND_VALUES]
+    truth = _truth([bool_key(uniques[i]) for i in top.tolist()])
+    words = top[truth >= 0]
+    bool_share = float(counts[words].sum()) / n
+    if bool_share < 1.0 and len({bool_key(uniques[i]) for i in words.tolist()}) < 2:
         bool_share = 0.0  # one yes/no-like word among other text («x», «y») is not a yes/no column
-    _, invalid = parse_numbers(s)
+    _, invalid = numbers if numbers is not None else parse_numbers(s)
     num_share = 1.0 - float(invalid[present].mean())
     if bool_share == 1.0 or (bool_share >= 0.5 and bool_share > num_share):
         return "bool"

@@ -12,10 +12,12 @@ import codecs
 import csv
 import io
 import warnings as pywarnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from geo.errors import RegisterError
@@ -41,6 +43,8 @@ _FORMATS = {
     ".pq": "parquet",
 }
 _FORMAT_NAMES = {"geojson": "GeoJSON", "gpkg": "GeoPackage", "parquet": "Parquet"}
+#: How much of the start of a text file the header and delimiter are looked for in.
+_HEAD_BYTES = 65536
 _SHEET_ONLY = "`sheet` chooses a sheet of an XLSX file or a layer of a GeoPackage"
 
 
@@ -111,7 +115,7 @@ def _decode(data: bytes, path: Path) -> tuple[str, list[str]]:
             return data.decode("utf-16"), []
         except UnicodeDecodeError as exc:
             raise RegisterError(f"broken UTF-16 text: {exc}", path=path) from exc
-    if b"\x00" in data[:65536]:
+    if b"\x00" in data[:_HEAD_BYTES]:
         raise RegisterError("not a text file (it holds NUL bytes); is it binary or UTF-16 without a BOM?", path=path)
     try:
         return data.decode("utf-8"), []
@@ -159,15 +163,85 @@ def _sniff(
     return best, rows, index, merged
 
 
+def _named_cells(
+    frame: pd.DataFrame, header: Sequence[object], merged: bool, index: int, rows: list[list[str]], warnings: list[str]
+) -> Cells:
+    """The cells under their header names (made unique), with the header's warnings."""
+    if len(header) == len(frame.columns):
+        names, dup_warnings = header_names(header)
+        frame.columns = pd.Index(names)
+        warnings += dup_warnings
+    else:
+        frame.columns = pd.Index([str(c).strip(STRIP) for c in frame.columns])
+    warnings += header_warnings(index, merged, rows, "line")
+    return Cells(frame.reset_index(drop=True), warnings=warnings)
+
+
+def _utf8_head(data: bytes) -> str | None:
+    """The first 64 KB of a UTF-8 file as text (whole lines), or None when it is not plain UTF-8."""
+    head = data[:_HEAD_BYTES]
+    if b"\x00" in head or head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    if len(data) > _HEAD_BYTES:
+        head = head[: head.rfind(b"\n") + 1]
+    try:
+        return head.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _read_arrow(data: bytes, sep: str | None, wanted: frozenset[str], path: Path) -> Cells | None:
+    """The cells of a UTF-8 delimited file read by pyarrow's multithreaded CSV reader.
+
+    Returns None (the caller reads the file with pandas instead) when the file is not
+    plain UTF-8, when the lines above the data cannot be counted as single lines, or
+    when pyarrow refuses it (a ragged row, a broken quote): pandas then says why.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    head = _utf8_head(data[bom:])
+    if head is None or not head.strip(STRIP):
+        return None
+    lines = head.splitlines()[: HEADER_SCAN + 1]
+    sep, rows, index, merged = _sniff(lines, sep, wanted, path)
+    above = head.split("\n")[: index + 1]
+    if len(above) <= index or [line.removesuffix("\r") for line in above] != lines[: index + 1]:
+        return None
+    if len(list(csv.reader(lines[: index + 1], delimiter=sep))) != index + 1:
+        return None  # a quoted line break above the data
+    header = merged if merged is not None else rows[index]
+    offset = bom + sum(len(line.encode("utf-8")) + 1 for line in above)
+    names = [f"f{k}" for k in range(len(header))]
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(pa.py_buffer(data).slice(min(offset, len(data)))),
+            read_options=pacsv.ReadOptions(column_names=names),
+            parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get)
+    return _named_cells(frame, header, merged is not None, index, rows, [])
+
+
 def _read_delimited(path: Path, sep: str | None, wanted: frozenset[str]) -> Cells:
     data = path.read_bytes()
     if not data.strip():
         raise RegisterError("the file is empty", path=path)
+    fast = _read_arrow(data, sep, wanted, path)
+    if fast is not None:
+        return fast
     text, warnings = _decode(data, path)
+    del data
     if not text.strip(STRIP):
         raise RegisterError("the file is empty", path=path)
     text = text.removeprefix("\ufeff")
-    lines = text[:65536].splitlines()[: HEADER_SCAN + 1]
+    lines = text[:_HEAD_BYTES].splitlines()[: HEADER_SCAN + 1]
     sep, rows, index, merged = _sniff(lines, sep, wanted, path)
     start = index - 1 if merged is not None else index
     try:
@@ -186,14 +260,7 @@ def _read_delimited(path: Path, sep: str | None, wanted: frozenset[str]) -> Cell
     header = merged if merged is not None else (rows[index] if index < len(rows) else list(frame.columns))
     if merged is not None:
         frame = frame.iloc[1:]
-    if len(header) == len(frame.columns):
-        names, dup_warnings = header_names(header)
-        frame.columns = pd.Index(names)
-        warnings += dup_warnings
-    else:
-        frame.columns = pd.Index([str(c).strip(STRIP) for c in frame.columns])
-    warnings += header_warnings(index, merged is not None, rows, "line")
-    return Cells(frame.reset_index(drop=True), warnings=warnings)
+    return _named_cells(frame, header, merged is not None, index, rows, warnings)
 
 
 def _sheet_rows(path: Path, sheet: str | None, wanted: frozenset[str]) -> tuple[list[str], str, list[list[object]]]:
