@@ -177,8 +177,8 @@ def join_register(
         with Progress(TextColumn("{task.description}"), BarColumn(), console=_err, disable=not big) as bar:
             task = bar.add_task("joining", total=1.0)
 
-            def progress(stage: str, done: float) -> None:
-                bar.update(task, completed=done, description=stage)
+            def progress(stage: str, done: int, total: int | None) -> None:
+                bar.update(task, completed=done / total if total else 0.0, description=stage)
 
             result = join(
                 register,

@@ -19,6 +19,9 @@ __all__ = [
     "LedgerError",
     "RegisterError",
     "MapError",
+    "OutputError",
+    "GeoWarning",
+    "RegisterWarning",
 ]
 
 
@@ -103,3 +106,23 @@ class RegisterError(DataError):
 
 class MapError(GeoError):
     """A map cannot be built from the inputs given (unknown indicator, tiles, language)."""
+
+
+class OutputError(DataError):
+    """The outputs cannot be written; nothing was changed in the folder.
+
+    The folder is read-only or full, a name there is taken by a folder, or another run is
+    writing into it.
+    """
+
+
+class GeoWarning(UserWarning):
+    """Base class of the warnings ``geo`` gives (``warnings.warn``), shown by notebooks."""
+
+
+class RegisterWarning(GeoWarning):
+    """Something about a register file that does not stop it being used.
+
+    A title row skipped, a guessed encoding, several sheets: each is also kept in the
+    report's ``warnings``.
+    """

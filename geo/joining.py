@@ -1,26 +1,18 @@
 """Join an estate register to Iran's provinces and aggregate it per province.
 
-:func:`join` assigns each row of a register (see :mod:`geo.registers`) to one province:
-
-* **by attribute**: the province column, through :func:`geo.names.resolve_province`;
-  historical or unknown names are never guessed (the resolver's message and candidates
-  become the row's reason);
-* **by location**: point in polygon against the 31 provinces through a spatial index
-  (:mod:`geo.locate`). A point outside every polygon but within ``coast_km`` (default
-  25 km, measured in Iran's Albers equal-area CRS) of one is assigned to the nearest
-  province and flagged: just off the coast, or just across a land border (no coastline is
-  shipped, so the two are not told apart). A point outside Iran as given that falls inside
-  it with latitude and longitude exchanged is flagged as swapped and joined as swapped.
-  Anything else outside is rejected;
-* **both** (the default when the register has both): a disagreement is flagged with both
-  provinces named and the row keeps the province its attribute declares.
+:func:`join` reads a register (:mod:`geo.registers`), applies the row rules of
+:mod:`geo.rules` to its rows (each row to one province — by its province column, by point
+in polygon, or both — with its status and reasons), then the rules that need the whole
+register: duplicate ids are flagged, and the joined rows are summed per province and, when
+asked, compared with published figures (:mod:`geo.reconciliation`).
 
 Every row ends in exactly one of ``joined``, ``flagged`` (joined, with reasons) or
 ``rejected`` (no province could be assigned; with reasons), so that
-``rows_in == rows_joined + rows_flagged + rows_rejected``. Duplicate ids are flagged.
-Cells that could not be read (text in a number column, negative amounts) flag their row
-and are left out of the sums. Comparisons with published figures are made by
-:mod:`geo.reconciliation`; the files are written by :mod:`geo.outputs`.
+``rows_in == rows_joined + rows_flagged + rows_rejected``. Cells that could not be read
+(text in a number column, negative amounts) flag their row and are left out of the sums.
+A point up to ``coast_km`` (default 25 km) outside every province is given to the nearest
+one and flagged; latitude and longitude found swapped are flagged and joined swapped. The
+files are written by :mod:`geo.outputs`.
 
 Examples
 --------
@@ -35,7 +27,8 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import warnings as pywarnings
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -46,22 +39,17 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.errors import AmbiguousNameError, NameResolutionError, RegisterError
-from geo.i18n import Bilingual, number_list
-from geo.locate import ProvinceIndex, locate, province_index
-from geo.names import resolve_province
+from geo._progress import Progress, no_progress
+from geo.errors import RegisterError, RegisterWarning
+from geo.i18n import number_list
+from geo.locate import ProvinceIndex, province_index
 from geo.reasons import Reason, RowReasons
 from geo.reconciliation import empty_reconciliation, reconciliation_table
-from geo.registers import Register, read_register
+from geo.registers import Register
+from geo.registers.build import build_register, read_cells
+from geo.rules import COAST_KM, Rules, check_rows
 
 __all__ = ["JoinResult", "join", "COAST_KM", "Progress"]
-
-#: How far (km) outside every province polygon a point may lie and still be assigned to
-#: the nearest province (flagged). Measured in :data:`geo.provinces.EQUAL_AREA_CRS`.
-COAST_KM = 25.0
-
-#: A progress callback: a stage name and the fraction done.
-Progress = Callable[[str, float], None]
 
 _BY = ("attribute", "location", "both")
 
@@ -126,93 +114,38 @@ class JoinResult:
         ]
         return {**self.summary, "rows": rows}
 
-    def write(self, out_dir: str | Path, *, lang: Literal["fa", "en"] = "fa") -> dict[str, Path]:
-        """Write the outputs into ``out_dir`` (created if needed); see :func:`geo.outputs.write_outputs`.
+    def write(
+        self,
+        out_dir: str | Path,
+        *,
+        lang: Literal["fa", "en"] = "fa",
+        formats: Iterable[str] | None = None,
+        progress: Progress | None = None,
+    ) -> dict[str, Path]:
+        """Write the outputs into ``out_dir`` as one set; see :func:`geo.outputs.write_outputs`.
 
         Examples
         --------
         >>> import tempfile, pandas as pd
         >>> r = join(pd.DataFrame({"province": ["Fars"]}))
         >>> sorted(r.write(tempfile.mkdtemp()))[:3]
-        ['by_province.csv', 'joined.geojson', 'joined.gpkg']
+        ['by_province.csv', 'joined.csv', 'joined.geojson']
         """
         from geo.outputs import write_outputs  # the writers and the map: only when writing
 
-        return write_outputs(self, out_dir, lang=lang)
+        return write_outputs(self, out_dir, lang=lang, formats=formats, progress=progress)
 
 
-def _resolve_attribute(
-    values: pd.Series, legacy_codes: bool, prov: ProvinceIndex
-) -> tuple[np.ndarray, np.ndarray, dict[str, tuple[str, ...]]]:
-    """Province index per row (-1 when unresolved), the failure reason, and candidates."""
-    index = {c: i for i, c in enumerate(prov.codes)}
-    codes: dict[str, int] = {}
-    messages: dict[str, Reason] = {}
-    candidates: dict[str, tuple[str, ...]] = {}
-    for value in pd.unique(values[values.notna()]):
-        try:
-            codes[value] = index[resolve_province(value, legacy_codes=legacy_codes)]
-        except AmbiguousNameError as exc:
-            messages[value] = Reason("ambiguous_province", message=Bilingual(str(exc), exc.message_fa))
-            candidates[value] = exc.candidates
-        except NameResolutionError as exc:
-            messages[value] = Reason("unknown_province", message=Bilingual(str(exc), exc.message_fa))
-            candidates[value] = exc.candidates
-    idx = values.map(codes).fillna(-1).to_numpy(dtype="int64")
-    msg = values.map(messages).to_numpy(dtype=object, copy=True)
-    msg[values.isna().to_numpy()] = Reason("no_province")
-    return idx, msg, candidates
-
-
-def _decide_both(
-    province: np.ndarray,
-    attribute: tuple[np.ndarray, np.ndarray, dict[str, tuple[str, ...]]],
-    location: tuple[np.ndarray, np.ndarray],
-    prov: ProvinceIndex,
-    reasons: RowReasons,
-) -> np.ndarray:
-    """The province of each row from both its attribute and its location.
-
-    The attribute wins where both are known (a disagreement is flagged with both
-    provinces); either alone is used (flagged with why the other failed); neither gives
-    both failures.
-    """
-    (a_idx, a_fail, candidates), (l_idx, l_fail) = attribute, location
-    differ = (a_idx >= 0) & (l_idx >= 0) & (a_idx != l_idx)
-    pairs = zip(prov.names[a_idx[differ]].tolist(), prov.names[l_idx[differ]].tolist(), strict=True)
-    reasons.add(differ, [Reason("attribute_differs", attribute=a, location=b) for a, b in pairs])
-    only_a = (a_idx >= 0) & (l_idx < 0)
-    reasons.add(only_a, [Reason("location_failed_joined_by_attribute", problem=m) for m in l_fail[only_a]])
-    only_l = (a_idx < 0) & (l_idx >= 0)
-    found = zip(province[only_l], a_fail[only_l], prov.codes[l_idx[only_l]], prov.short[l_idx[only_l]], strict=True)
-    reasons.add(
-        only_l,
-        [
-            Reason(
-                "attribute_failed_located_candidate"
-                if code in candidates.get(value, ())
-                else "attribute_failed_located",
-                problem=msg,
-                province=name,
-            )
-            for value, msg, code, name in found
-        ],
-    )
-    neither = (a_idx < 0) & (l_idx < 0)
-    reasons.add(neither, a_fail[neither])
-    reasons.add(neither, l_fail[neither])
-    return np.where(a_idx >= 0, a_idx, l_idx)
-
-
-def _duplicates(ids: pd.Series, rows: np.ndarray, reasons: RowReasons) -> None:
-    """Flag every row whose id another row has too, naming the rows."""
+def _duplicates(ids: pd.Series, rows: np.ndarray, reasons: RowReasons) -> np.ndarray:
+    """Flag every row whose id another row has too, naming the rows; return their mask."""
     dup = (ids.duplicated(keep=False) & ids.notna()).to_numpy()
     if not dup.any():
-        return
+        return dup
     sub = pd.DataFrame({"id": ids[dup].to_numpy(), "row": rows[dup]})
     groups = sub.groupby("id", sort=False)["row"].agg(list)
     text = {key: Reason("duplicate_id", id=key, rows=number_list(rs, limit=10)) for key, rs in groups.items()}
     reasons.add(dup, sub["id"].map(text).to_numpy(dtype=object))
+    return dup
 
 
 def _aggregate(
@@ -331,7 +264,8 @@ def join(
         Read ``IR-NN`` codes in the earlier edition of ISO 3166-2:IR (see
         :func:`geo.names.resolve_province`).
     progress
-        Called with a stage name and the fraction done (for a progress bar).
+        Called as each stage (``reading``, ``checking``, ``joining``, ``summing``) starts
+        and ends, with the rows done and their total (see :data:`geo._progress.Progress`).
     **overrides
         ``id``, ``name``, ``province``, ``lat``, ``lon``, ``crs``, ``sheet``: passed to
         :func:`~geo.registers.read_register` when ``register`` is not read yet.
@@ -352,38 +286,42 @@ def join(
     >>> r.estates["status"].tolist()
     ['flagged', 'joined']
     """
-    tick = progress or (lambda stage, done: None)
-    tick("reading", 0.0)
-    reg = register if isinstance(register, Register) else read_register(register, **overrides)
+    tick = progress or no_progress
+    reg = register if isinstance(register, Register) else _read(register, overrides, tick)
     frame = reg.frame
+    n = len(frame)
     prov = province_index(coast_km)
-    mode = _check_by(by, reg)
-    reasons = RowReasons(len(frame))
-    reasons.extend(reg.reasons)
-    lon = frame["lon"].to_numpy(dtype="float64", copy=True)
-    lat = frame["lat"].to_numpy(dtype="float64", copy=True)
-    tick("resolving provinces", 0.2)
-    if mode in ("attribute", "both"):
-        attribute = _resolve_attribute(frame["province"], legacy_codes, prov)
-    tick("locating points", 0.4)
-    if mode in ("location", "both"):
-        location = locate(lon, lat, coast_km, reasons)
-    tick("deciding", 0.7)
-    if mode == "both":
-        idx = _decide_both(frame["province"].to_numpy(), attribute, location, prov, reasons)
-    else:
-        idx, fail = attribute[:2] if mode == "attribute" else location
-        reasons.add(idx < 0, fail[idx < 0])
-    _duplicates(frame["id"], frame["row"].to_numpy(), reasons)
-    flagged = reasons.any()
-    status = np.where(idx < 0, "rejected", np.where(flagged, "flagged", "joined")).astype(object)
-    reasons.add((idx < 0) & ~flagged, Reason("no_province_assigned"))
-    tick("aggregating", 0.8)
-    estates = _estates(frame, idx, status, reasons, lon, lat, prov)
-    by_province = _aggregate(frame, idx, reg.indicators, prov)
-    summary = _summary(reg, mode, coast_km, status)
-    tick("reconciling", 0.9)
+    rules = Rules(_check_by(by, reg), legacy_codes, coast_km)
+    tick("joining", 0, n)
+    checked = check_rows(frame, reg.reasons, rules)
+    reasons, status = checked.reasons, checked.status
+    dup = _duplicates(frame["id"], frame["row"].to_numpy(), reasons)
+    status[dup & (status == "joined")] = "flagged"
+    tick("joining", n, n)
+    tick("summing", 0, n)
+    estates = _estates(frame, checked.province, status, reasons, checked.lon, checked.lat, prov)
+    by_province = _aggregate(frame, checked.province, reg.indicators, prov)
+    summary = _summary(reg, rules.by, coast_km, status)
     table = reconciliation_table(by_province, reg, reconcile) if reconcile else empty_reconciliation()
     summary["reconciliation"] = table.to_dict("records")
-    tick("done", 1.0)
+    tick("summing", n, n)
     return JoinResult(estates, by_province, table, summary, reg)
+
+
+def _read(source: str | Path | pd.DataFrame, overrides: Mapping[str, str | None], tick: Progress) -> Register:
+    """Read and check a register, telling progress; its file warnings also go to :mod:`warnings`."""
+    roles = {k: overrides.get(k) for k in ("id", "name", "province", "lat", "lon")}
+    unknown = set(overrides) - {*roles, "crs", "sheet"}
+    if unknown:
+        raise TypeError(f"join() got unexpected keyword argument(s) {sorted(unknown)}")
+    tick("reading", 0, None)
+    found = read_cells(source, overrides.get("sheet"), roles)
+    n = len(found.frame)
+    tick("reading", n, n)
+    tick("checking", 0, n)
+    reg = build_register(found, roles, overrides.get("crs"))
+    del found
+    tick("checking", n, n)
+    for text in reg.warnings:
+        pywarnings.warn(str(text), RegisterWarning, stacklevel=3)
+    return reg

@@ -14,10 +14,13 @@ from geo.maps import embedded_data, estates_map, register_map, render_html
 from geo.maps.contract import (
     FactData,
     FeatureProperties,
+    GridData,
+    GridLevel,
     IndicatorData,
     PageData,
     PairData,
     PointsData,
+    TallyData,
     check_page_data,
     field_names,
 )
@@ -33,6 +36,9 @@ _NAMES = {
     r"\bf\.pair": (PairData, set()),
     r"\bf": (FactData, {"properties", "pair"}),
     r"\bp|\bprops|\.properties": (FeatureProperties, {"_i"}),
+    r"\bG": (GridData, set()),
+    r"\blv": (GridLevel, set()),
+    r"\bT": (TallyData, set()),
 }
 
 

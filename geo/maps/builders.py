@@ -13,7 +13,8 @@ import pandas as pd
 from geo.errors import MapError
 from geo.i18n import LANGS, check_lang, section
 from geo.maps.page import add_data, new_map, save_map, tile_layer
-from geo.maps.payload import facts_payload, page_data, points_payload, provinces_payload, strings
+from geo.maps.payload import facts_payload, page_data, provinces_payload, strings
+from geo.maps.points import register_points
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -164,9 +165,13 @@ def register_map(result: JoinedRegister, *, lang: str = "fa", tiles: str | None 
     Returns
     -------
     folium.Map
-        Switchable choropleths of the register's indicators and the estates drawn as
-        circle markers, grouped by a small grid clustering in the page's own script
-        (cells of 48 px; a cluster shows its count and zooms in on click).
+        Switchable choropleths of the register's indicators and the estates: up to
+        :data:`~geo.maps.points.POINTS_LIMIT` rows with a location, each a circle marker,
+        grouped by a small grid clustering in the page's own script (cells of 48 px; a
+        cluster shows its count, a ring of its mix of statuses, and zooms in on click);
+        above it, the rows counted per status in the cells of a grid made for each zoom
+        level (:mod:`geo.maps.points`), with the flagged and rejected rows still drawn one
+        by one, up to :data:`~geo.maps.points.PROBLEM_POINTS`.
 
     Raises
     ------
@@ -188,7 +193,7 @@ def register_map(result: JoinedRegister, *, lang: str = "fa", tiles: str | None 
     texts = strings(lang)
     m = new_map(lang, texts["points"], tiles)
     provinces = provinces_payload(by_province, meta, lang)
-    points = points_payload(result.estates, lang)
+    points = register_points(result.estates, lang)
     page_texts = dict(texts, title=texts["points"], subtitle="")
     credit = texts["attribution"].split(" · ")[0]
     data = page_data(lang, page_texts, len(by_province), bool(tiles), credit, provinces, [], points)

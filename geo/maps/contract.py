@@ -9,7 +9,8 @@ the package writes against :func:`check_page_data`). Short names (``c``, ``t``, 
 
 ``map.js`` names these objects consistently, and the test relies on it: ``D`` (the page),
 ``S`` (its strings), ``ind`` or ``inds[k]`` (an indicator), ``f`` (a fact) and ``f.pair``,
-``P`` (the points), ``p`` or ``.properties`` (a province feature's properties).
+``P`` (the points), ``p`` or ``.properties`` (a province feature's properties), ``G`` (the
+grid), ``lv`` (one of its levels), ``T`` (the tally).
 
 Every text is already in the page's language (numbers with Persian digits on a Persian
 page); the script only places it, with ``textContent``.
@@ -23,10 +24,13 @@ from typing import Any
 __all__ = [
     "FactData",
     "FeatureProperties",
+    "GridData",
+    "GridLevel",
     "IndicatorData",
     "PageData",
     "PairData",
     "PointsData",
+    "TallyData",
     "check_page_data",
     "field_names",
     "plain",
@@ -156,6 +160,75 @@ class PointsData:
 
 
 @dataclass(frozen=True)
+class GridLevel:
+    """The register's located rows counted in the cells of one zoom level (:attr:`GridData.levels`).
+
+    A cell is :attr:`GridData.cell` pixels square at zoom ``z`` (Web Mercator); only cells
+    with rows are listed, each by the mean position of its rows and its count per status.
+
+    Attributes
+    ----------
+    z
+        The zoom level.
+    lat, lon
+        Mean latitude and longitude of each cell's rows (4 decimals).
+    j, f, r
+        The count of joined, flagged and rejected rows in each cell.
+    """
+
+    z: int
+    lat: list[float]
+    lon: list[float]
+    j: list[int]
+    f: list[int]
+    r: list[int]
+
+
+@dataclass(frozen=True)
+class GridData:
+    """A register too large to draw point by point, counted in a grid (:attr:`PageData.grid`).
+
+    Attributes
+    ----------
+    cell
+        The side of a cell in screen pixels at its own zoom level.
+    zmin, zmax
+        The zoom levels counted; a view at zoom ``z`` draws level ``min(max(z, zmin), zmax)``.
+    levels
+        One :class:`GridLevel` per zoom level, ``zmin`` to ``zmax``.
+    """
+
+    cell: int
+    zmin: int
+    zmax: int
+    levels: list[GridLevel]
+
+
+@dataclass(frozen=True)
+class TallyData:
+    """The register's rows counted, for the legend of its map (:attr:`PageData.tally`).
+
+    Attributes
+    ----------
+    joined, flagged, rejected
+        The count of rows of each status (all rows, drawn or not).
+    unplaced
+        Rows without a usable location (not drawn).
+    problems
+        Flagged and rejected rows with a location.
+    shown
+        How many of those are drawn one by one (all of them, up to a cap).
+    """
+
+    joined: int
+    flagged: int
+    rejected: int
+    unplaced: int
+    problems: int
+    shown: int
+
+
+@dataclass(frozen=True)
 class PageData:
     """Everything a map page shows.
 
@@ -166,8 +239,9 @@ class PageData:
     strings
         The interface texts (``page.*`` of ``data/i18n/map.csv``); ``{name}`` fields are
         filled in by the script.
-    nums
-        The numbers 0 … n written in the page's digits (counts shown by the script).
+    digits, group
+        The page's ten digits (``0123456789`` or ``۰۱۲۳۴۵۶۷۸۹``) and thousands separator
+        (``,`` or ``٬``): the script writes every number it shows with them.
     n
         The number of provinces.
     tiles
@@ -179,13 +253,19 @@ class PageData:
     indicators, facts
         The choropleth layers and the national figures.
     points
-        The register's estates, or None on the default map.
+        The register's estates drawn one by one (every row with a location, or above a
+        size only the flagged and rejected ones, up to a cap), or None on the default map.
+    grid
+        The register's rows counted in grid cells (above that size), else None.
+    tally
+        The register's rows counted per status, or None on the default map.
     """
 
     lang: str
     dir: str
     strings: dict[str, str]
-    nums: list[str | None]
+    digits: str
+    group: str
     n: int
     tiles: bool
     attribution: str
@@ -193,6 +273,8 @@ class PageData:
     indicators: list[IndicatorData]
     facts: list[FactData]
     points: PointsData | None
+    grid: GridData | None
+    tally: TallyData | None
 
 
 def field_names(cls: type) -> tuple[str, ...]:
@@ -226,8 +308,8 @@ def check_page_data(data: dict[str, Any]) -> None:
     _check_keys(data, PageData, "page")
     n = data["n"]
     features = data["geojson"]["features"]
-    if len(features) != n or len(data["nums"]) != n + 1:
-        raise ValueError(f"page: {len(features)} features and {len(data['nums'])} numbers for n={n}")
+    if len(features) != n or len(data["digits"]) != 10:
+        raise ValueError(f"page: {len(features)} features for n={n}, and {len(data['digits'])} digits")
     base = field_names(FeatureProperties)
     ids = [ind["id"] for ind in data["indicators"]]
     for i, feature in enumerate(features):
@@ -245,3 +327,17 @@ def check_page_data(data: dict[str, Any]) -> None:
         _check_keys(data["points"], PointsData, "points")
         if len({len(v) for v in data["points"].values()}) > 1:
             raise ValueError("points: the lists differ in length")
+    if data["tally"] is not None:
+        _check_keys(data["tally"], TallyData, "tally")
+    if data["grid"] is not None:
+        _check_grid(data["grid"])
+
+
+def _check_grid(grid: dict[str, Any]) -> None:
+    _check_keys(grid, GridData, "grid")
+    if [lv["z"] for lv in grid["levels"]] != list(range(grid["zmin"], grid["zmax"] + 1)):
+        raise ValueError("grid: one level per zoom from zmin to zmax is needed")
+    for lv in grid["levels"]:
+        _check_keys(lv, GridLevel, f"grid level {lv.get('z')}")
+        if len({len(lv[k]) for k in ("lat", "lon", "j", "f", "r")}) > 1:
+            raise ValueError(f"grid level {lv['z']}: the lists differ in length")

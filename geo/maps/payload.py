@@ -11,17 +11,16 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import shapely
 from branca.utilities import color_brewer
 
 from geo._assets import script_json
 from geo.i18n import section
 from geo.maps.classify import PALETTE, classify, decimals_of
-from geo.maps.contract import FactData, IndicatorData, PageData, PairData, PointsData
+from geo.maps.contract import FactData, GridData, IndicatorData, PageData, PairData, PointsData, TallyData
 from geo.maps.geometry import geometry_json
 from geo.numbers import format_number_fa, to_persian_digits
 
-__all__ = ["RawJSON", "facts_payload", "page_data", "points_payload", "provinces_payload", "strings"]
+__all__ = ["RawJSON", "facts_payload", "page_data", "provinces_payload", "strings"]
 
 
 class RawJSON(str):
@@ -196,30 +195,8 @@ def provinces_payload(gdf: Any, indicators: pd.DataFrame, lang: str) -> tuple[Ra
     return RawJSON('{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"), payload
 
 
-def _reasons_text(rec: dict[str, Any], lang: str) -> str:
-    """A point's reasons as one line: Persian ones on the Persian map, where there are."""
-    reasons = rec.get("reasons_fa") if lang == "fa" else None
-    if not isinstance(reasons, (list, tuple, str)) or not reasons:
-        reasons = rec.get("reasons")
-    if isinstance(reasons, (list, tuple)):
-        reasons = ("؛ " if lang == "fa" else "; ").join(map(str, reasons))
-    return _text(reasons)
-
-
-def points_payload(estates: Any, lang: str) -> PointsData:
-    """The estates of a joined register, one entry per row (no location: ``ll`` None)."""
-    points = PointsData([], [], [], [], [], [])
-    geoms = estates.geometry.values if hasattr(estates, "geometry") else [None] * len(estates)
-    for geom, rec in zip(geoms, estates.to_dict("records"), strict=True):
-        ok = geom is not None and not shapely.is_empty(geom) and shapely.get_type_id(geom) == 0
-        points.ll.append([round(float(geom.y), 5), round(float(geom.x), 5)] if ok else None)
-        points.name.append(_text(rec.get("name")))
-        points.status.append(_text(rec.get("status")))
-        points.province.append(_text(rec.get("province")))
-        points.reasons.append(_reasons_text(rec, lang))
-        row = rec.get("row")
-        points.row.append(int(row) if row is not None and pd.notna(row) else None)
-    return points
+#: The digits and thousands separator each page language writes numbers with.
+_DIGITS = {"fa": ("۰۱۲۳۴۵۶۷۸۹", "٬"), "en": ("0123456789", ",")}
 
 
 def page_data(
@@ -230,15 +207,21 @@ def page_data(
     attribution: str,
     provinces: tuple[RawJSON, list[IndicatorData]],
     facts: list[FactData],
-    points: PointsData | None,
+    register: tuple[PointsData, GridData | None, TallyData] | None,
 ) -> PageData:
-    """A page's :class:`~geo.maps.contract.PageData`; ``attribution`` is escaped here."""
+    """A page's :class:`~geo.maps.contract.PageData`; ``attribution`` is escaped here.
+
+    ``register`` is a register's points, grid and tally (:func:`geo.maps.points.register_points`).
+    """
     geojson, indicators = provinces
+    points, grid, tally = register if register is not None else (None, None, None)
+    digits, group = _DIGITS["fa" if lang == "fa" else "en"]
     return PageData(
         lang=lang,
         dir="rtl" if lang == "fa" else "ltr",
         strings=texts,
-        nums=[_fmt(i, lang) for i in range(n + 1)],
+        digits=digits,
+        group=group,
         n=n,
         tiles=tiles,
         attribution=html.escape(attribution),
@@ -246,4 +229,6 @@ def page_data(
         indicators=indicators,
         facts=facts,
         points=points,
+        grid=grid,
+        tally=tally,
     )

@@ -1,17 +1,25 @@
 """Assembling a :class:`Register` from a file's cells: the rules, step by step.
 
+Decided once for the whole file (:func:`plan_register`, a :class:`Plan`):
+
 1. :func:`_find_columns`: the role columns, named by the caller or found by header;
 2. :func:`_location_columns`: without lat/lon columns or a geometry, a WKT/WKB column or a
    column of «lat, lon» pairs; a lat (or lon) column without its partner is not used;
-3. :func:`_require_something_to_join`: a province column or a location, else the file is unusable;
+3. :func:`_require_something_to_join`: a province column or a location, else the file is unusable.
+
+Then, row by row, for any batch of rows (:func:`parse_rows`: the whole file in memory, or
+one partition of it, the same code):
+
 4. :func:`_identity_columns`: ``id``, ``name`` and ``province`` as text as written (ids
    with Persian digits read as ASCII, over-long names cut);
 5. :func:`geo.registers.coordinates.coordinates`: ``lat``/``lon`` in EPSG:4326;
-6. :func:`_indicator_columns`: every other column as numbers, yes/no values or text.
+6. :func:`_indicator_columns`: every other column as numbers, yes/no values or text (the
+   kind of each decided from the batch's cells unless the plan fixes it).
 """
 
 from __future__ import annotations
 
+import warnings as pywarnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,15 +30,15 @@ import pandas as pd
 import shapely
 
 from geo._text import INVISIBLE
-from geo.errors import RegisterError
+from geo.errors import RegisterError, RegisterWarning
 from geo.i18n import message
 from geo.reasons import Reason, RowReasons
 from geo.registers.cells import as_text, clip, column_kind, parse_booleans, parse_numbers
 from geo.registers.coordinates import coordinates, pair_column, wkt_column, wkt_geometries
-from geo.registers.readers import read_file
+from geo.registers.readers import Cells, read_file
 from geo.registers.vocabulary import DIGITS, ROLE_WORDS, ROLES, header_key, vocabulary, without_parens
 
-__all__ = ["MAX_NAME_LENGTH", "Register", "read_register"]
+__all__ = ["MAX_NAME_LENGTH", "Plan", "Register", "parse_rows", "plan_register", "read_cells", "read_register"]
 
 #: A name longer than this is cut (and its row flagged): no real estate name comes close.
 MAX_NAME_LENGTH = 300
@@ -93,6 +101,36 @@ class Register:
         return "province" in self.columns
 
 
+@dataclass(frozen=True)
+class Plan:
+    """What is decided about a register's columns once, for all of its rows.
+
+    A :func:`parse_rows` of any batch of rows with the same plan reads them by the same
+    rules: the whole file in memory, or each partition of a file too large for it.
+
+    Attributes
+    ----------
+    columns
+        Role → header, as in :attr:`Register.columns`.
+    indicators
+        Header → ``"number"`` or ``"bool"``; None to decide each column's kind from the
+        cells of the batch (the whole file, when it is read in one piece).
+    wkt
+        The header of a WKT/WKB column read as the geometry, or None.
+    crs, declared_crs
+        The CRS the caller gives (wins) and the one the file declares.
+    path
+        The file, if any.
+    """
+
+    columns: dict[str, str]
+    indicators: dict[str, str] | None = None
+    wkt: str | None = None
+    crs: str | None = None
+    declared_crs: str | None = None
+    path: Path | None = None
+
+
 def _find_columns(frame: pd.DataFrame, overrides: Mapping[str, str | None], path: Path | None) -> dict[str, str]:
     """Role → header: the header the caller named for it, else the first of its known names."""
     keys: dict[str, str] = {}
@@ -121,14 +159,15 @@ def _find_columns(frame: pd.DataFrame, overrides: Mapping[str, str | None], path
 
 
 def _location_columns(
-    cells: pd.DataFrame, geometry: Any, columns: dict[str, str], early: RowReasons, warnings: list[str]
-) -> Any:
-    """Complete ``columns`` (in place) with the location, and return the geometry column.
+    cells: pd.DataFrame, geometry: Any, columns: dict[str, str], warnings: list[str]
+) -> tuple[Any, str | None]:
+    """Complete ``columns`` (in place) with the location; return the geometry column and a WKT column.
 
     A geometry column with no geometry at all is none; without a geometry or lat/lon
     columns, a WKT/WKB column is read as the geometry, else a column of «lat, lon» pairs
     stands for both lat and lon. A lat (or lon) column without its partner is dropped.
     """
+    wkt = None
     if geometry is not None and not shapely.is_missing(np.asarray(geometry.values, dtype=object)).all():
         columns["geometry"] = getattr(geometry, "name", "geometry") or "geometry"
     else:
@@ -137,7 +176,7 @@ def _location_columns(
         taken = set(columns.values())
         wkt = wkt_column(cells, taken)
         if wkt is not None:
-            geometry, columns["geometry"] = wkt_geometries(cells[wkt], early), wkt
+            columns["geometry"] = wkt
             warnings.append(message("warnings", "wkt_column", column=wkt))
         elif (pair := pair_column(cells, taken)) is not None:
             columns["lat"] = columns["lon"] = pair
@@ -145,7 +184,7 @@ def _location_columns(
         have = "lat" if "lat" in columns else "lon"
         warnings.append(message("warnings", "no_partner", column=columns[have], role=ROLE_WORDS[have]))
         columns.pop(have)
-    return geometry
+    return geometry, wkt
 
 
 def _require_something_to_join(cells: pd.DataFrame, columns: dict[str, str], path: Path | None) -> None:
@@ -183,14 +222,16 @@ def _cut_long_names(cells: pd.Series, names: pd.Series, reasons: RowReasons) -> 
     return names
 
 
-def _identity_columns(cells: pd.DataFrame, columns: dict[str, str], reasons: RowReasons) -> pd.DataFrame:
+def _identity_columns(
+    cells: pd.DataFrame, columns: dict[str, str], reasons: RowReasons, first_row: int = 1
+) -> pd.DataFrame:
     """``row``, then ``id``, ``name`` and ``province`` as written (None where absent or blank).
 
     Whole-number ids stay numbers (cheap to compare); text ids have their Persian digits
     read as ASCII; names longer than :data:`MAX_NAME_LENGTH` are cut.
     """
     n = len(cells)
-    frame = pd.DataFrame({"row": np.arange(1, n + 1, dtype="int64")})
+    frame = pd.DataFrame({"row": np.arange(first_row, first_row + n, dtype="int64")})
     for role in ("id", "name", "province"):
         source = cells[columns[role]] if role in columns else None
         if role == "id" and source is not None and pd.api.types.is_integer_dtype(source.dtype) and not source.hasnans:
@@ -214,14 +255,15 @@ def _decode_binary(cells: pd.DataFrame, used: set[str]) -> None:
                 cells[col] = cells[col].map(lambda v: v.decode("utf-8", "replace") if isinstance(v, bytes) else v)
 
 
-def _indicator(cells: pd.Series, reasons: RowReasons) -> tuple[str, Any]:
-    """The kind of one other column and its values; cells that do not fit get a reason.
+def _indicator(cells: pd.Series, reasons: RowReasons, kind: str | None = None) -> tuple[str, Any]:
+    """The kind of one other column (``kind``, else found from its cells) and its values.
 
-    Negative numbers are left out (they are amounts: counts, areas, money).
+    Cells that do not fit get a reason. Negative numbers are left out (they are amounts:
+    counts, areas, money).
     """
     col = cells.name
-    numbers = parse_numbers(cells)
-    kind = column_kind(cells, numbers)
+    numbers = parse_numbers(cells) if kind != "bool" else None
+    kind = kind or column_kind(cells, numbers)
     if kind == "text":
         return kind, as_text(cells).to_numpy()
     if kind == "bool":
@@ -229,7 +271,7 @@ def _indicator(cells: pd.Series, reasons: RowReasons) -> tuple[str, Any]:
         values: Any = booleans.to_numpy()
         what = "not_yes_no"
     else:
-        values, invalid = numbers
+        values, invalid = numbers if numbers is not None else parse_numbers(cells)
         negative = values < 0
         if negative.any():
             reasons.add(negative, [Reason("negative_value", column=col, value=v) for v in values[negative].tolist()])
@@ -241,46 +283,103 @@ def _indicator(cells: pd.Series, reasons: RowReasons) -> tuple[str, Any]:
 
 
 def _indicator_columns(
-    cells: pd.DataFrame, columns: dict[str, str], frame: pd.DataFrame, reasons: RowReasons
+    cells: pd.DataFrame,
+    columns: dict[str, str],
+    frame: pd.DataFrame,
+    reasons: RowReasons,
+    kinds: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
-    """Add every column that plays no role to ``frame``; return header → number/bool."""
+    """Add every column that plays no role to ``frame``; return header → number/bool.
+
+    ``kinds`` (header → number/bool) fixes the kind of each column, others being text;
+    without it, each column's kind is found from its cells.
+    """
     used = {columns[r] for r in (*ROLES, "geometry") if r in columns}
     _decode_binary(cells, used)
     indicators: dict[str, str] = {}
     for col in cells.columns:
         if col in used or col in frame.columns:
             continue
-        kind, values = _indicator(cells[col], reasons)
+        kind, values = _indicator(cells[col], reasons, None if kinds is None else kinds.get(col, "text"))
         frame[col] = values
         if kind != "text":
             indicators[col] = kind
     return indicators
 
 
-def _build(
-    cells: pd.DataFrame,
-    geometry: Any,
-    declared_crs: str | None,
-    path: Path | None,
-    overrides: Mapping[str, str | None],
-    crs: str | None,
-    warnings: list[str],
-) -> Register:
-    """A :class:`Register` from a file's cells, by the steps of this module's docstring."""
-    cells = cells.reset_index(drop=True)
+def plan_register(found: Cells, overrides: Mapping[str, str | None], crs: str | None) -> tuple[Plan, Any]:
+    """The :class:`Plan` of a register from its cells (all, or a sample), and its geometry column.
+
+    Raises
+    ------
+    RegisterError
+        A column named in ``overrides`` is not there, or there is nothing to join by.
+    """
+    cells, path = found.frame, found.path
     columns = _find_columns(cells, overrides, path)
-    early = RowReasons(len(cells))
-    geometry = _location_columns(cells, geometry, columns, early, warnings)
+    geometry, wkt = _location_columns(cells, found.geometry, columns, found.warnings)
     _require_something_to_join(cells, columns, path)
+    return Plan(columns, None, wkt, crs, found.crs, path), geometry
+
+
+def parse_rows(cells: pd.DataFrame, geometry: Any, plan: Plan, first_row: int = 1) -> Register:
+    """Read a batch of a register's rows by ``plan``: the rules of steps 4-6 (pure).
+
+    Parameters
+    ----------
+    cells
+        The batch's cells, with the file's headers.
+    geometry
+        The batch's geometry column (a spatial file), or None.
+    plan
+        From :func:`plan_register`.
+    first_row
+        The 1-based data row of the batch's first row (``row`` counts from it).
+
+    Returns
+    -------
+    Register
+        The batch's rows, reasons and warnings (``indicators``: the kinds used).
+    """
+    cells = cells.reset_index(drop=True)
+    columns = dict(plan.columns)
     reasons = RowReasons(len(cells))
-    reasons.extend(early)
-    frame = _identity_columns(cells, columns, reasons)
-    lon, lat, source_crs = coordinates(cells, geometry, columns, crs, declared_crs, reasons, warnings)
-    frame["lat"], frame["lon"] = lat, lon
-    indicators = _indicator_columns(cells, columns, frame, reasons)
-    if len(cells) == 0:
-        warnings.append(message("warnings", "no_rows"))
-    return Register(frame, columns, indicators, reasons, warnings, path, source_crs)
+    warnings: list[str] = []
+    if plan.wkt is not None:
+        geometry = wkt_geometries(cells[plan.wkt], reasons)
+    frame = _identity_columns(cells, columns, reasons, first_row)
+    found = coordinates(cells, geometry, columns, plan.crs, plan.declared_crs, reasons, warnings)
+    frame["lat"], frame["lon"] = found[1], found[0]
+    indicators = _indicator_columns(cells, columns, frame, reasons, plan.indicators)
+    return Register(frame, columns, indicators, reasons, warnings, plan.path, found[2])
+
+
+def read_cells(source: str | Path | pd.DataFrame, sheet: str | None, overrides: Mapping[str, str | None]) -> Cells:
+    """A register's cells, geometry column, declared CRS and file warnings, from a file or a frame."""
+    if isinstance(source, pd.DataFrame):
+        if hasattr(source, "geometry") and "geometry" in getattr(source, "columns", []):
+            geometry = source.geometry
+            declared = geometry.crs.to_string() if geometry.crs is not None else None
+            return Cells(pd.DataFrame(source.drop(columns=geometry.name)), geometry, declared)
+        return Cells(source)
+    path = Path(source)
+    wanted = frozenset(header_key(v) for v in overrides.values() if v is not None)
+    found = read_file(path, sheet, wanted)
+    found.path = path
+    return found
+
+
+def build_register(found: Cells, overrides: Mapping[str, str | None], crs: str | None) -> Register:
+    """A :class:`Register` of all of a file's rows: its plan, then its rows parsed as one batch.
+
+    ``found.warnings`` gains the plan's warnings; the register's warnings are all of them.
+    """
+    plan, geometry = plan_register(found, overrides, crs)
+    reg = parse_rows(found.frame, geometry, plan)
+    reg.warnings[:0] = found.warnings
+    if len(found.frame) == 0:
+        reg.warnings.append(message("warnings", "no_rows"))
+    return reg
 
 
 def read_register(
@@ -329,16 +428,7 @@ def read_register(
     ['lat', 'lon', 'province']
     """
     overrides = {"id": id, "name": name, "province": province, "lat": lat, "lon": lon}
-    if isinstance(source, pd.DataFrame):
-        geometry = None
-        cells = source
-        declared = None
-        if hasattr(source, "geometry") and "geometry" in getattr(source, "columns", []):
-            geometry = source.geometry
-            declared = geometry.crs.to_string() if geometry.crs is not None else None
-            cells = pd.DataFrame(source.drop(columns=geometry.name))
-        return _build(cells, geometry, declared, None, overrides, crs, [])
-    path = Path(source)
-    wanted = frozenset(header_key(v) for v in (id, name, province, lat, lon) if v is not None)
-    found = read_file(path, sheet, wanted)
-    return _build(found.frame, found.geometry, found.crs, path, overrides, crs, found.warnings)
+    reg = build_register(read_cells(source, sheet, overrides), overrides, crs)
+    for text in reg.warnings:
+        pywarnings.warn(str(text), RegisterWarning, stacklevel=2)
+    return reg

@@ -62,12 +62,15 @@ class Cells:
         The CRS the file declares, else None.
     warnings
         Problems of the file that do not stop it being used.
+    path
+        The file read, or None (cells handed over in memory).
     """
 
     frame: pd.DataFrame
     geometry: Any = None
     crs: str | None = None
     warnings: list[str] = field(default_factory=list)
+    path: Path | None = None
 
 
 def choose(names: list[str], wanted: str, what: str, path: Path) -> str:

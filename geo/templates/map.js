@@ -25,7 +25,11 @@ function el(tag, cls, text, parent) {
 function fill(tpl, vals) {
   return tpl.replace(/\{(\w+)\}/g, function (_, k) { return vals[k] == null ? "" : String(vals[k]); });
 }
-function num(n) { return D.nums[n] != null ? D.nums[n] : String(n); }
+/* a whole number in the page's digits, thousands grouped (any size: ۱۲٬۳۴۵ on a Persian page) */
+function num(n) {
+  var s = String(Math.round(Math.abs(n))).replace(/\B(?=(\d{3})+(?!\d))/g, D.group);
+  return (n < 0 ? "-" : "") + s.replace(/[0-9]/g, function (d) { return D.digits.charAt(+d); });
+}
 function shield(node) {
   node.setAttribute("dir", D.dir);
   L.DomEvent.disableClickPropagation(node);
@@ -222,10 +226,9 @@ L.control.zoom({ position: RTL ? "bottomright" : "bottomleft" }).addTo(map);
 
 
 /* ---------------------------------------------------------------- points (register) */
-var pointGroup = null;
+var pointGroup = null, drawPoints = null;
 if (D.points) {
-  var P = D.points, pts = [];
-  P.ll.forEach(function (ll, i) { if (ll) { pts.push(i); } });
+  var P = D.points, T = D.tally, G = D.grid;
   var COLORS = { joined: "#1b7837", flagged: "#e08214", rejected: "#b2182b" };
   pointGroup = L.layerGroup().addTo(map);
   var pointPopup = function (i) {
@@ -245,26 +248,53 @@ if (D.points) {
     }
     return box;
   };
-  /* what the point colours mean, with the count of each status */
-  var counts = {};
-  P.status.forEach(function (st) { counts[st] = (counts[st] || 0) + 1; });
+  /* what the colours mean, with the count of each status (every row, drawn or not) */
   var key = el("div", "geo-legend geo-point-key", null, side);
   key.id = "geo-point-key";
   el("div", "geo-legend-title", S.points, key);
   ["joined", "flagged", "rejected"].forEach(function (st) {
     var r = el("div", "geo-legend-row", null, key);
     el("span", "geo-dot", null, r).style.background = COLORS[st];
-    el("span", "geo-bin", (S["status_" + st] || st) + " (" + num(counts[st] || 0) + ")", r);
+    el("span", "geo-bin", (S["status_" + st] || st) + " (" + num(T[st]) + ")", r);
   });
-  if (pts.length < P.status.length) {
-    el("div", "geo-legend-note", fill(S.unplaced, { n: num(P.status.length - pts.length) }), key);
+  if (T.unplaced) { el("div", "geo-legend-note", fill(S.unplaced, { n: num(T.unplaced) }), key); }
+  if (G) {
+    el("div", "geo-legend-note", S.grid_note, key);
+    if (T.shown < T.problems) {
+      el("div", "geo-legend-note", fill(S.problems_shown, { shown: num(T.shown), n: num(T.problems) }), key);
+    }
   }
+  var dot = function (i, renderer) {
+    var opts = { radius: G ? 4 : 5, color: "#ffffff", weight: 1, fillColor: COLORS[P.status[i]] || "#555555", fillOpacity: 0.95 };
+    if (renderer) { opts.renderer = renderer; }
+    return L.circleMarker(P.ll[i], opts)
+      .bindPopup(function (mk) { clearOfPanels(mk.getPopup()); return pointPopup(i); },
+        { maxWidth: 320, minWidth: 200, maxHeight: 300, className: "geo-popup" });
+  };
+  /* a cluster: its count inside a ring that shows the share of each status */
+  var cluster = function (lat, lng, j, f, r, zoomTo) {
+    var n = j + f + r, size = Math.round(28 + Math.min(20, Math.log(n) * 3.2));
+    var a = 100 * j / n, b = 100 * (j + f) / n;
+    var div = el("div", "geo-cluster");
+    div.style.width = div.style.height = size + "px";
+    div.style.background = "conic-gradient(" + COLORS.joined + " 0 " + a + "%, " + COLORS.flagged + " " + a + "% " + b +
+      "%, " + COLORS.rejected + " " + b + "% 100%)";
+    el("span", "geo-cluster-n", num(n), div);
+    var mk = L.marker([lat, lng], {
+      icon: L.divIcon({ html: div, className: "geo-cluster-icon", iconSize: [size, size] }),
+      title: fill(S.estates_n, { n: num(n) }) + ": " + fill(S.mix, { j: num(j), f: num(f), r: num(r) })
+    });
+    mk.on("click", zoomTo);
+    return mk.addTo(pointGroup);
+  };
   var CELL = 48;
+  /* up to the size limit: every point, near ones grouped on the screen's own grid */
   var recluster = function () {
     pointGroup.clearLayers();
     var z = map.getZoom(), cells = {}, keys = [];
-    pts.forEach(function (i) {
-      var q = map.project(P.ll[i], z);
+    P.ll.forEach(function (ll, i) {
+      if (!ll) { return; }
+      var q = map.project(ll, z);
       var k = Math.floor(q.x / CELL) + ":" + Math.floor(q.y / CELL);
       if (!cells[k]) { cells[k] = []; keys.push(k); }
       cells[k].push(i);
@@ -272,30 +302,37 @@ if (D.points) {
     keys.forEach(function (k) {
       var members = cells[k];
       if (members.length === 1 || z >= map.getMaxZoom()) {
-        members.forEach(function (i) {
-          L.circleMarker(P.ll[i], { radius: 5, color: "#ffffff", weight: 1, fillColor: COLORS[P.status[i]] || "#555555", fillOpacity: 0.95 })
-            .bindPopup(function (mk) { clearOfPanels(mk.getPopup()); return pointPopup(i); },
-              { maxWidth: 320, minWidth: 200, maxHeight: 300, className: "geo-popup" })
-            .addTo(pointGroup);
-        });
+        members.forEach(function (i) { dot(i).addTo(pointGroup); });
         return;
       }
-      var lat = 0, lng = 0;
-      members.forEach(function (i) { lat += P.ll[i][0]; lng += P.ll[i][1]; });
-      var n = members.length, size = Math.round(26 + Math.min(18, Math.log(n) * 4));
-      var div = el("div", "geo-cluster", num(n));
-      div.style.width = div.style.height = div.style.lineHeight = size + "px";
-      var mk = L.marker([lat / n, lng / n], {
-        icon: L.divIcon({ html: div, className: "geo-cluster-icon", iconSize: [size, size] }),
-        title: fill(S.estates_n, { n: num(n) })
-      });
-      mk.on("click", function () {
+      var lat = 0, lng = 0, c = { joined: 0, flagged: 0, rejected: 0 };
+      members.forEach(function (i) { lat += P.ll[i][0]; lng += P.ll[i][1]; c[P.status[i]] = (c[P.status[i]] || 0) + 1; });
+      cluster(lat / members.length, lng / members.length, c.joined, c.flagged, c.rejected, function () {
         map.fitBounds(L.latLngBounds(members.map(function (i) { return P.ll[i]; })), { padding: [40, 40], maxZoom: z + 3 });
       });
-      mk.addTo(pointGroup);
     });
   };
-  map.on("zoomend", recluster);
+  /* above it: the cells of the grid level of this zoom that are in view */
+  var regrid = function () {
+    pointGroup.clearLayers();
+    var z = map.getZoom(), level = Math.min(Math.max(Math.floor(z), G.zmin), G.zmax);
+    var lv = G.levels[level - G.zmin], view = map.getBounds().pad(0.2);
+    lv.lat.forEach(function (lat, k) {
+      var lng = lv.lon[k];
+      if (!view.contains([lat, lng])) { return; }
+      cluster(lat, lng, lv.j[k], lv.f[k], lv.r[k], function () { map.setView([lat, lng], Math.min(z + 2, map.getMaxZoom())); });
+    });
+  };
+  if (G) {
+    /* the flagged and rejected rows, one by one, on a canvas under the counts */
+    var problems = L.layerGroup().addTo(map), canvas = L.canvas({ padding: 0.3 });
+    P.ll.forEach(function (ll, i) { if (ll) { dot(i, canvas).addTo(problems); } });
+    drawPoints = regrid;
+    map.on("moveend", regrid);
+  } else {
+    drawPoints = recluster;
+    map.on("zoomend", recluster);
+  }
 }
 
 /* ---------------------------------------------------------------- view */
@@ -339,7 +376,7 @@ fit();
 window.addEventListener("resize", function () { layout(); });
 /* the embedded font may finish decoding after the first layout: place the panels again */
 if (document.fonts && document.fonts.ready) { document.fonts.ready.then(function () { layout(); }); }
-if (pointGroup) { recluster(); }
+if (drawPoints) { drawPoints(); }
 
 window.geoMap = {
   map: map,

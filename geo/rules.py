@@ -1,0 +1,190 @@
+"""The row rules of a join: each row of a batch to one province, and its status and reasons.
+
+:func:`check_rows` is pure (a batch of parsed rows in; province, status and reasons out)
+and knows nothing of the other rows, so the same rules serve the whole register in memory
+(:func:`geo.joining.join`) and each partition of one too large for it; :func:`check_cells`
+reads a batch's cells first (:func:`geo.registers.build.parse_rows`). What needs all rows
+— duplicate ids, per-province totals, the reconciliation, the counts — is
+:mod:`geo.joining`'s.
+
+* **by attribute**: the province column, through :func:`geo.names.resolve_province`;
+  historical or unknown names are never guessed (the resolver's message and candidates
+  become the row's reason);
+* **by location**: point in polygon against the 31 provinces (:mod:`geo.locate`), with
+  its coast and swap rules;
+* **both**: a disagreement is flagged with both provinces named and the row keeps the
+  province its attribute declares; either alone is used (flagged with why the other failed).
+
+A row with a province and no reason is ``joined``; with reasons, ``flagged``; without a
+province, ``rejected`` (always with a reason).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from geo.errors import AmbiguousNameError, NameResolutionError
+from geo.i18n import Bilingual
+from geo.locate import ProvinceIndex, locate, province_index
+from geo.names import resolve_province
+from geo.reasons import Reason, RowReasons
+from geo.registers.build import Plan, Register, parse_rows
+
+__all__ = ["COAST_KM", "Checked", "Rules", "check_cells", "check_rows", "statuses"]
+
+#: How far (km) outside every province polygon a point may lie and still be assigned to
+#: the nearest province (flagged). Measured in :data:`geo.provinces.EQUAL_AREA_CRS`.
+COAST_KM = 25.0
+
+
+@dataclass(frozen=True)
+class Rules:
+    """How rows are joined: ``by`` (``attribute``, ``location`` or ``both``), ISO code edition, coast band."""
+
+    by: str
+    legacy_codes: bool = False
+    coast_km: float = COAST_KM
+
+
+@dataclass
+class Checked:
+    """The outcome of the row rules for a batch of rows.
+
+    Attributes
+    ----------
+    province
+        Index of each row's province in :func:`geo.locate.province_index` (-1: none).
+    status
+        ``joined``, ``flagged`` or ``rejected`` per row (object array), before the
+        whole-register rules (a duplicate id turns ``joined`` into ``flagged``).
+    reasons
+        The batch's reasons: the cells' (from reading) and the join's.
+    lon, lat
+        The coordinates used (a swapped point exchanged back).
+    """
+
+    province: np.ndarray
+    status: np.ndarray
+    reasons: RowReasons
+    lon: np.ndarray
+    lat: np.ndarray
+
+
+def _resolve_attribute(
+    values: pd.Series, legacy_codes: bool, prov: ProvinceIndex
+) -> tuple[np.ndarray, np.ndarray, dict[str, tuple[str, ...]]]:
+    """Province index per row (-1 when unresolved), the failure reason, and candidates.
+
+    Each distinct spelling is resolved once.
+    """
+    index = {c: i for i, c in enumerate(prov.codes)}
+    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
+    found = np.full(len(uniques) + 1, -1, dtype="int64")  # the last entry: a blank cell (code -1)
+    why = np.full(len(uniques) + 1, Reason("no_province"), dtype=object)
+    candidates: dict[str, tuple[str, ...]] = {}
+    for k, value in enumerate(uniques.tolist()):
+        try:
+            found[k] = index[resolve_province(value, legacy_codes=legacy_codes)]
+            why[k] = None
+        except AmbiguousNameError as exc:
+            why[k] = Reason("ambiguous_province", message=Bilingual(str(exc), exc.message_fa))
+            candidates[value] = exc.candidates
+        except NameResolutionError as exc:
+            why[k] = Reason("unknown_province", message=Bilingual(str(exc), exc.message_fa))
+            candidates[value] = exc.candidates
+    return found[codes], why[codes], candidates
+
+
+def _decide_both(
+    province: np.ndarray,
+    attribute: tuple[np.ndarray, np.ndarray, dict[str, tuple[str, ...]]],
+    location: tuple[np.ndarray, np.ndarray],
+    prov: ProvinceIndex,
+    reasons: RowReasons,
+) -> np.ndarray:
+    """The province of each row from both its attribute and its location.
+
+    The attribute wins where both are known (a disagreement is flagged with both
+    provinces); either alone is used (flagged with why the other failed); neither gives
+    both failures.
+    """
+    (a_idx, a_fail, candidates), (l_idx, l_fail) = attribute, location
+    differ = (a_idx >= 0) & (l_idx >= 0) & (a_idx != l_idx)
+    pairs = zip(prov.names[a_idx[differ]].tolist(), prov.names[l_idx[differ]].tolist(), strict=True)
+    reasons.add(differ, [Reason("attribute_differs", attribute=a, location=b) for a, b in pairs])
+    only_a = (a_idx >= 0) & (l_idx < 0)
+    reasons.add(only_a, [Reason("location_failed_joined_by_attribute", problem=m) for m in l_fail[only_a]])
+    only_l = (a_idx < 0) & (l_idx >= 0)
+    found = zip(province[only_l], a_fail[only_l], prov.codes[l_idx[only_l]], prov.short[l_idx[only_l]], strict=True)
+    reasons.add(
+        only_l,
+        [
+            Reason(
+                "attribute_failed_located_candidate"
+                if code in candidates.get(value, ())
+                else "attribute_failed_located",
+                problem=msg,
+                province=name,
+            )
+            for value, msg, code, name in found
+        ],
+    )
+    neither = (a_idx < 0) & (l_idx < 0)
+    reasons.add(neither, a_fail[neither])
+    reasons.add(neither, l_fail[neither])
+    return np.where(a_idx >= 0, a_idx, l_idx)
+
+
+def statuses(province: np.ndarray, reasons: RowReasons) -> np.ndarray:
+    """``rejected`` without a province, else ``flagged`` with a reason, else ``joined``."""
+    flagged = reasons.any()
+    return np.where(province < 0, "rejected", np.where(flagged, "flagged", "joined")).astype(object)
+
+
+def check_rows(frame: pd.DataFrame, cell_reasons: RowReasons, rules: Rules) -> Checked:
+    """Assign each row of a batch to a province and give it its status and reasons (pure).
+
+    Parameters
+    ----------
+    frame
+        Parsed rows (:attr:`geo.registers.Register.frame`): ``province`` as written,
+        ``lat`` and ``lon`` in EPSG:4326.
+    cell_reasons
+        The rows' reasons from reading (copied, not changed).
+    rules
+        How to join.
+    """
+    prov = province_index(rules.coast_km)
+    reasons = RowReasons(len(frame))
+    reasons.extend(cell_reasons)
+    lon = frame["lon"].to_numpy(dtype="float64", copy=True)
+    lat = frame["lat"].to_numpy(dtype="float64", copy=True)
+    attribute: Any = None
+    location: Any = None
+    if rules.by in ("attribute", "both"):
+        attribute = _resolve_attribute(frame["province"], rules.legacy_codes, prov)
+    if rules.by in ("location", "both"):
+        location = locate(lon, lat, rules.coast_km, reasons)
+    if rules.by == "both":
+        idx = _decide_both(frame["province"].to_numpy(), attribute, location, prov, reasons)
+    else:
+        idx, fail = attribute[:2] if rules.by == "attribute" else location
+        reasons.add(idx < 0, fail[idx < 0])
+    reasons.add((idx < 0) & ~reasons.any(), Reason("no_province_assigned"))
+    return Checked(idx, statuses(idx, reasons), reasons, lon, lat)
+
+
+def check_cells(
+    cells: pd.DataFrame, plan: Plan, rules: Rules, *, geometry: Any = None, first_row: int = 1
+) -> tuple[Register, Checked]:
+    """The row rules from a batch's cells: read them by ``plan``, then :func:`check_rows`.
+
+    A pandas frame of a register's cells in (any slice of its rows, ``first_row`` the data
+    row of its first), the parsed rows and their statuses and reasons out.
+    """
+    reg = parse_rows(cells, geometry, plan, first_row)
+    return reg, check_rows(reg.frame, reg.reasons, rules)
