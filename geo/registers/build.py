@@ -33,7 +33,7 @@ from geo._text import INVISIBLE
 from geo.errors import RegisterError, RegisterWarning
 from geo.i18n import message
 from geo.reasons import Reason, RowReasons
-from geo.registers.cells import as_text, clip, column_kind, parse_booleans, parse_numbers
+from geo.registers.cells import as_text, ascii_or_blank, clip, column_kind, parse_booleans, parse_numbers
 from geo.registers.coordinates import coordinates, pair_column, wkt_column, wkt_geometries
 from geo.registers.readers import Cells, read_file
 from geo.registers.vocabulary import DIGITS, ROLE_WORDS, ROLES, header_key, vocabulary, without_parens
@@ -200,7 +200,7 @@ def _require_something_to_join(cells: pd.DataFrame, columns: dict[str, str], pat
 def _ascii_ids(ids: pd.Series) -> pd.Series:
     """Ids as written, but Persian digits as ASCII and invisible characters dropped."""
     ids = ids.astype(object)
-    odd = ids.map(lambda v: isinstance(v, str) and not v.isascii()).to_numpy(dtype=bool)
+    odd = ~ascii_or_blank(ids)
     if odd.any():
         ids[odd] = ids[odd].map(lambda v: INVISIBLE.sub("", v).translate(DIGITS).strip())
     return ids

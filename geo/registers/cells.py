@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 from geo._text import INVISIBLE
 from geo.registers.vocabulary import DIGITS, STRIP, bool_key, vocabulary
 
-__all__ = ["as_text", "blank", "clip", "column_kind", "parse_booleans", "parse_numbers"]
+__all__ = ["as_text", "ascii_or_blank", "blank", "clip", "column_kind", "parse_booleans", "parse_numbers"]
 
 #: A number written with thousands separators (after Persian digits are read as ASCII).
 _GROUPED_FULL = r"^[+-]?\d{1,3}(?:[,٬،]\d{3})+(?:\.\d+)?$"
@@ -76,6 +76,14 @@ def blank(s: pd.Series) -> np.ndarray:
             stripped = pd.Series(values[strings]).map(lambda v: v if isinstance(v, bytes) else str(v).strip(STRIP))
         mask[strings] = (stripped.map(len) == 0).to_numpy()
     return mask
+
+
+def ascii_or_blank(s: pd.Series) -> np.ndarray:
+    """Mask of the cells that are missing or text of ASCII characters only (not other objects)."""
+    text = _text_array(s)
+    if text is not None:
+        return _mask(pc.fill_null(pc.string_is_ascii(text), True))
+    return s.map(lambda v: v is None or (isinstance(v, str) and v.isascii())).to_numpy(dtype=bool)
 
 
 def is_filled(cell: object) -> bool:
@@ -158,15 +166,18 @@ def parse_numbers(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     >>> v.tolist()[:2], bad.tolist()
     ([1234.5, 12.0], [False, False, True, False, True])
     """
-    empty = blank(s)
     if pd.api.types.is_bool_dtype(s.dtype):
         s = s.astype("float64")
     text = _text_array(s)
-    if pd.api.types.is_numeric_dtype(s.dtype):
+    if text is not None:
+        trimmed = _trimmed(text)
+        empty = _mask(pc.is_null(trimmed))
+        values = _parse_text(trimmed)
+    elif pd.api.types.is_numeric_dtype(s.dtype):
+        empty = s.isna().to_numpy()
         values = s.astype("float64").to_numpy(copy=True)
-    elif text is not None:
-        values = _parse_text(_trimmed(text))
     else:  # mixed cells (an XLSX column): numbers as they are, the others as text
+        empty = blank(s)
         obj = s.astype(object)
         values = pd.to_numeric(obj, errors="coerce").astype("float64").to_numpy(copy=True)
         slow = np.flatnonzero(np.isnan(values) & ~empty)
@@ -227,9 +238,13 @@ def column_kind(
     A column mostly of yes/no words is one (its other cells are flagged), never
     silently text; one yes/no-like word among other text is not. Only the
     :data:`_KIND_VALUES` most frequent distinct values are looked up as yes/no words (a
-    yes/no column has a handful; the rare rest of a long column counts as not yes/no).
-    ``numbers`` is :func:`parse_numbers` of ``s`` when the caller has it already.
+    yes/no column has a handful; the rare rest of a long column counts as not yes/no), and
+    only in a column that may hold them (:func:`_may_be_yes_no`). ``numbers`` is
+    :func:`parse_numbers` of ``s`` when the caller has it already.
     """
+    values, invalid = numbers if numbers is not None else parse_numbers(s)
+    if not _may_be_yes_no(s, values, invalid):
+        return _number_or_text(values, invalid, blank(s))
     codes, uniques = _factorized(s)
     present = codes >= 0
     n = int(present.sum())
@@ -242,13 +257,34 @@ def column_kind(
     bool_share = float(counts[words].sum()) / n
     if bool_share < 1.0 and len({bool_key(uniques[i]) for i in words.tolist()}) < 2:
         bool_share = 0.0  # one yes/no-like word among other text («x», «y») is not a yes/no column
-    _, invalid = numbers if numbers is not None else parse_numbers(s)
     num_share = 1.0 - float(invalid[present].mean())
     if bool_share == 1.0 or (bool_share >= 0.5 and bool_share > num_share):
         return "bool"
-    if num_share >= 0.5:
-        return "number"
-    return "text"
+    return "number" if num_share >= 0.5 else "text"
+
+
+def _number_or_text(values: np.ndarray, invalid: np.ndarray, empty: np.ndarray) -> Literal["number", "text"]:
+    """A column that is not yes/no: numbers when at least half its filled cells are."""
+    present = ~empty
+    if not present.any():
+        return "text"
+    return "number" if 1.0 - float(invalid[present].mean()) >= 0.5 else "text"
+
+
+def _may_be_yes_no(s: pd.Series, values: np.ndarray, invalid: np.ndarray) -> bool:
+    """Whether a column can be a yes/no column, told cheaply before its values are counted.
+
+    A column of numbers other than 0 and 1 is not; nor one where none of
+    :data:`_KIND_VALUES` cells spread evenly over it is a yes/no word.
+    """
+    numeric = ~invalid & ~np.isnan(values)
+    if not invalid.any() and numeric.any() and not np.isin(values[numeric], (0.0, 1.0)).all():
+        return False
+    step = max(1, len(s) // _KIND_VALUES)
+    sample = s.iloc[::step]
+    keys = {bool_key(v) for v in pd.unique(sample[~blank(sample)].astype(object))}
+    words = vocabulary()
+    return bool(keys & (words.true | words.false))
 
 
 def clip(value: object, limit: int = 40) -> str:
