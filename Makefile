@@ -17,7 +17,9 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(RUNTIME_STAMP): pyproject.toml | $(BIN)/python
+$(RUNTIME_STAMP): pyproject.toml hatch_build.py | $(BIN)/python
+	@# the distribution was named geo before it became iran-estates: drop a stale install of it
+	@if $(BIN)/python -m pip show --quiet geo >/dev/null 2>&1; then $(BIN)/python -m pip uninstall --quiet -y geo; fi
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
@@ -46,4 +48,4 @@ boundaries: $(RUNTIME_STAMP)
 	$(BIN)/python tools/build_boundaries.py
 
 clean:
-	rm -rf $(VENV) maps/*.html build dist *.egg-info .pytest_cache
+	rm -rf $(VENV) maps/*.html build dist third_party *.egg-info .pytest_cache

@@ -36,6 +36,8 @@ from geo.errors import (
 )
 
 if TYPE_CHECKING:
+    from geo.charts import use_persian_font
+    from geo.examples import example_path
     from geo.facts import load_facts
     from geo.joining import JoinResult, join
     from geo.maps import estates_map, register_map, save_map
@@ -71,6 +73,8 @@ _LAZY = {
     "parse_percent": "geo.numbers",
     "format_number_fa": "geo.numbers",
     "to_persian_digits": "geo.numbers",
+    "use_persian_font": "geo.charts",
+    "example_path": "geo.examples",
 }
 
 __all__ = [
@@ -91,6 +95,8 @@ __all__ = [
     "parse_percent",
     "format_number_fa",
     "to_persian_digits",
+    "use_persian_font",
+    "example_path",
     "GeoError",
     "DataError",
     "NameResolutionError",

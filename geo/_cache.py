@@ -5,35 +5,69 @@ whose import alone brings in SciPy) take longer than building a whole map. Their
 depend only on their inputs, so they are kept between runs, keyed by a hash of every
 input, library version and option that shapes them. A cached result is the same bytes
 the computation gives, so maps are byte-identical with or without the cache.
+
+Each entry is stored with a header and a SHA-256 digest of its content. An entry that
+does not check out (cut short by a full disk, overwritten, from another version of the
+format) is discarded and made again: the cache heals itself and never hands back
+damaged bytes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections.abc import Callable
 from pathlib import Path
 
 from geo._io import atomic_write_bytes
+from geo._paths import DISTRIBUTION
+
+#: Header of every entry: format tag, then the SHA-256 digest of the content.
+_MAGIC = b"geo-cache-1\n"
+_DIGEST_SIZE = hashlib.sha256().digest_size
 
 
 def cache_dir() -> Path | None:
-    """The cache folder: ``GEO_CACHE_DIR``, else ``$XDG_CACHE_HOME/geo``, else ``~/.cache/geo``.
+    r"""The cache folder: ``$GEO_CACHE_DIR``, else the platform's per-user cache folder.
 
-    ``GEO_CACHE_DIR=""`` (empty) turns the cache off.
+    The default comes from :func:`platformdirs.user_cache_dir` (``~/.cache/iran-estates``
+    on Linux, honouring ``$XDG_CACHE_HOME``; ``~/Library/Caches/iran-estates`` on macOS;
+    ``%LOCALAPPDATA%\iran-estates\Cache`` on Windows). ``GEO_CACHE_DIR=""`` (empty)
+    turns the cache off.
 
     Examples
     --------
     >>> import os
     >>> os.environ["GEO_CACHE_DIR"] = ""; cache_dir() is None
     True
+    >>> os.environ["GEO_CACHE_DIR"] = "/tmp/c"; cache_dir()
+    PosixPath('/tmp/c')
     >>> del os.environ["GEO_CACHE_DIR"]
     """
     explicit = os.environ.get("GEO_CACHE_DIR")
     if explicit is not None:
         return Path(explicit) if explicit else None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "geo"
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir(DISTRIBUTION, appauthor=False))
+
+
+def _read_entry(path: Path) -> bytes | None:
+    """The content of a sound entry, or None (and the entry removed) when it is damaged."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None  # missing, a folder in its place, unreadable: simply a miss
+    head = len(_MAGIC) + _DIGEST_SIZE
+    if raw[: len(_MAGIC)] == _MAGIC and len(raw) >= head:
+        data = raw[head:]
+        if hashlib.sha256(data).digest() == raw[len(_MAGIC) : head]:
+            return data
+    # the rebuilt entry replaces it, or the cache is read-only: still no harm
+    with contextlib.suppress(OSError):
+        path.unlink()
+    return None
 
 
 def cached(namespace: str, key_parts: tuple[object, ...], compute: Callable[[], bytes]) -> bytes:
@@ -46,8 +80,8 @@ def cached(namespace: str, key_parts: tuple[object, ...], compute: Callable[[], 
     key_parts
         Everything the result depends on; their ``repr`` is hashed.
     compute
-        Makes the result when it is not cached. An unwritable cache folder is not an
-        error: the result is then simply made again next time.
+        Makes the result when it is not cached or its entry is damaged. An unwritable
+        cache folder is not an error: the result is then simply made again next time.
 
     Examples
     --------
@@ -62,13 +96,15 @@ def cached(namespace: str, key_parts: tuple[object, ...], compute: Callable[[], 
     folder = cache_dir()
     key = hashlib.sha256(repr(key_parts).encode("utf-8")).hexdigest()[:32]
     path = folder / namespace / key if folder is not None else None
-    if path is not None and path.is_file():
-        return path.read_bytes()
+    if path is not None:
+        data = _read_entry(path)
+        if data is not None:
+            return data
     data = compute()
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write_bytes(path, data)
+            atomic_write_bytes(path, _MAGIC + hashlib.sha256(data).digest() + data)
         except OSError:
             pass
     return data

@@ -6,6 +6,9 @@ from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
 
+#: The name the package is installed under (``pip install iran-estates``); it imports as ``geo``.
+DISTRIBUTION = "iran-estates"
+
 
 def data_dir() -> Path:
     """Return the folder of shipped reference data.

@@ -1,30 +1,67 @@
-"""The command line: ``python -m geo COMMAND``.
+"""The command line: ``python -m geo COMMAND`` (also installed as the ``geo`` script).
 
 Library functions never print; this module is where progress and messages reach the
-user. Errors of the package (:class:`geo.errors.GeoError`) end the command with one
-clear line on stderr and exit status 2, never a traceback.
+user, and all of it goes through two consoles with rich markup, highlighting and emoji
+codes off (:data:`_out`, :data:`_err`): a file named «estates [final].csv» prints as
+written. Machine-readable output (CSV, JSON) is written as it is (:func:`_write`).
+
+Exit statuses (also in the README):
+
+- 0: done (a register with rejected rows is still done);
+- 1: ``join --strict`` found flagged or rejected rows;
+- 2: usage error: the command line itself is wrong (unknown command or option, a value
+  not among an option's choices, a missing argument); one line on stderr;
+- 3: unusable input: the command line is well formed, but what it names cannot be used
+  (a missing or unreadable file, a column that is not there, an ``--out`` that is a
+  file, a name that does not resolve); one line on stderr, never a traceback.
 """
 
 from __future__ import annotations
 
+import difflib
+import json
 import re
-from enum import Enum
+import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
+from rich.text import Text
+from typer.core import TyperGroup
 
 from geo.errors import DataError, GeoError
 
-app = typer.Typer(
-    name="geo",
-    help="Map Iran's industrial estates: provinces, sourced facts, your registers.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-_err = Console(stderr=True)
-_out = Console()
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+EXIT_INPUT = 3
+
+#: Choices of the enumerated options (tests check them against the library's own lists).
+LANG_CHOICES = ("fa", "en")
+BY_CHOICES = ("attribute", "location", "both")
+FORMAT_CHOICES = ("table", "csv", "json")
+
+# The one text-output path: no console markup, no highlighting, no emoji codes, no wrapping.
+_out = Console(markup=False, highlight=False, emoji=False, soft_wrap=True)
+_err = Console(stderr=True, markup=False, highlight=False, emoji=False, soft_wrap=True)
+
+
+def _say(text: Any) -> None:
+    """One line (or a rich renderable) for a person, on stdout, never read as markup."""
+    _out.print(text)
+
+
+def _write(text: str) -> None:
+    """Machine-readable output (CSV, JSON) on stdout, exactly as given."""
+    typer.echo(text, nl=False)
+
+
+def _error_line(message: str) -> None:
+    """``error: MESSAGE`` on stderr, on one line whatever the message holds."""
+    one_line = " ".join(message.split())
+    _err.print(Text.assemble(("error:", "bold red"), " ", one_line))
 
 
 #: Library parameter (as errors name it, in backquotes or as their field) → its option here.
@@ -64,17 +101,157 @@ def _message(exc: GeoError) -> str:
     return f"{', '.join(where)}: {text}" if where else text
 
 
-def _fail(exc: GeoError) -> None:
-    _err.print("[bold red]error:[/] ", end="", highlight=False, markup=True)
-    _err.print(_message(exc), highlight=False, markup=False, soft_wrap=True)
-    raise typer.Exit(code=2)
+def _fail(exc: GeoError | str, code: int = EXIT_INPUT) -> None:
+    _error_line(exc if isinstance(exc, str) else _message(exc))
+    raise typer.Exit(code=code)
 
 
-@app.command()
+def _quote(value: str, limit: int = 60) -> str:
+    """A user's value for a message: repr (escapes control characters), shortened."""
+    return repr(value if len(value) <= limit else value[: limit - 1] + "…")
+
+
+class _Commands(TyperGroup):
+    """The command group: every usage error ends in one line on stderr and exit 2."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except typer.TyperException as exc:  # the base of typer's usage and file errors
+            if type(exc).__name__ == "NoArgsIsHelpError":  # `geo` alone: the help, as a usage error
+                _out.print(exc.format_message())
+                sys.exit(EXIT_USAGE)
+            _error_line(exc.format_message())
+            sys.exit(EXIT_USAGE if getattr(exc, "exit_code", 1) == 2 else EXIT_INPUT)
+        except typer.Abort:
+            _error_line("aborted")
+            sys.exit(130)
+        sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+app = typer.Typer(
+    cls=_Commands,
+    name="geo",
+    help="Map Iran's industrial estates: provinces, sourced facts, your registers.",
+    epilog="Exit status: 0 done, 1 --strict found problems, 2 usage error, 3 unusable input.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from geo import __version__
+
+        _say(f"geo {__version__} (iran-estates)")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main_options(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """Map Iran's industrial estates: provinces, sourced facts, your registers."""
+
+
+def _not_one_of(value: str, choices: Sequence[str]) -> str:
+    close = difflib.get_close_matches(value.lower(), choices, n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"{_quote(value)} is not one of {', '.join(choices)}{hint}"
+
+
+def choice_option(default: str | None, *decls: str, choices: Sequence[str], help: str) -> Any:  # noqa: A002
+    """A typer option limited to ``choices``, with a "did you mean" suggestion.
+
+    Listed in --help, completed by the shell, upper or lower case both accepted. ``help``
+    keeps typer's own parameter name.
+
+    Examples
+    --------
+    >>> option = choice_option("fa", "--lang", choices=LANG_CHOICES, help="Language.")
+    >>> option.metavar
+    '[fa|en]'
+    """
+
+    def check(value: str | None) -> str | None:
+        if value is None or value in choices:
+            return value
+        if value.lower() in choices:
+            return value.lower()
+        raise typer.BadParameter(_not_one_of(value, choices))
+
+    def complete(incomplete: str) -> list[str]:
+        return [c for c in choices if c.startswith(incomplete)]
+
+    return typer.Option(
+        default, *decls, metavar=f"[{'|'.join(choices)}]", callback=check, autocompletion=complete, help=help
+    )
+
+
+def format_option() -> Any:
+    """``--format/-f table|csv|json``, shared by the listing commands."""
+    return choice_option(
+        "table", "--format", "-f", choices=FORMAT_CHOICES, help="table (to read), csv or json (for other programs)."
+    )
+
+
+def print_listing(frame: Any, fmt: str, columns: dict[str, str], title: str | None = None) -> None:
+    """Print ``frame[columns]`` as a table, CSV or JSON (``columns``: column → table heading).
+
+    The table is for reading (numbers with separators); CSV and JSON keep the values as
+    they are, with the column names as keys.
+    """
+    frame = frame[list(columns)]
+    if fmt == "csv":
+        _write(frame.to_csv(index=False, lineterminator="\n"))
+    elif fmt == "json":
+        _write(json.dumps(frame.to_dict(orient="records"), ensure_ascii=False, indent=2) + "\n")
+    else:
+        from rich.table import Table
+
+        table = Table(*columns.values(), title=title)
+        for row in frame.itertuples(index=False):
+            table.add_row(*(f"{v:,.0f}" if isinstance(v, float) else str(v) for v in row))
+        _say(table)
+
+
+def _check_out_dir(out: Path) -> None:
+    """Refuse, before any work, an --out that exists and is not a folder."""
+    if out.exists() and not out.is_dir():
+        _fail(f"--out {_quote(str(out))} is a file, not a folder; name a folder (it is created if missing)")
+
+
+def _run(work: Callable[[], Any]) -> Any:
+    """Run ``work``; the package's errors and file-system errors end in one line, exit 3."""
+    try:
+        return work()
+    except GeoError as exc:
+        _fail(exc)
+    except OSError as exc:
+        where = f" {_quote(str(exc.filename))}" if exc.filename else ""
+        _fail(f"cannot write{where}: {exc.strerror or exc}")
+
+
+@app.command(epilog="Example: python -m geo build --out maps --lang fa")
 def build(
-    out: Path = typer.Option(Path("maps"), "--out", help="Folder to write the maps into."),
-    lang: str | None = typer.Option(
-        None, "--lang", help="Write only this language: fa (iran_estates.html) or en (iran_estates.en.html)."
+    out: Path = typer.Option(Path("maps"), "--out", help="Folder to write the maps into (created if missing)."),
+    lang: str | None = choice_option(
+        None,
+        "--lang",
+        choices=LANG_CHOICES,
+        help="Write only this language: fa (iran_estates.html) or en (iran_estates.en.html).",
     ),
     tiles: str | None = typer.Option(
         None, "--tiles", help="Opt-in tile basemap, an xyzservices name such as CartoDB.Positron (needs the network)."
@@ -84,72 +261,69 @@ def build(
     from geo.i18n import LANGS
     from geo.maps import build_maps
 
-    try:
-        paths = build_maps(out, langs=(lang,) if lang else LANGS, tiles=tiles)
-    except GeoError as exc:
-        _fail(exc)
+    _check_out_dir(out)
+    paths = _run(lambda: build_maps(out, langs=(lang,) if lang else LANGS, tiles=tiles))
     for path in paths:
-        _out.print(f"wrote {path}", highlight=False)
+        _say(f"wrote {path}")
 
 
-@app.command()
-def provinces() -> None:
-    """List the 31 provinces with their codes, names and areas."""
-    from rich.table import Table
-
+@app.command(epilog="Example: python -m geo provinces --format csv > provinces.csv")
+def provinces(fmt: str = format_option()) -> None:
+    """List the 31 provinces: ISO 3166-2:IR code, names, capital, area (km²)."""
     from geo.provinces import province_table
 
-    table = Table("code", "name_en", "name_fa", "capital", "area km²")
-    for rec in province_table().itertuples():
-        table.add_row(rec.code, rec.name_en, rec.name_fa, rec.capital_en, f"{rec.area_km2:,.0f}")
-    _out.print(table)
+    columns = {
+        "code": "code",
+        "name_en": "name_en",
+        "name_fa": "name_fa",
+        "capital_en": "capital",
+        "area_km2": "area km²",
+    }
+    print_listing(province_table(), fmt, columns)
 
 
-@app.command()
-def resolve(names: list[str] = typer.Argument(..., help="Province names or codes, in any spelling.")) -> None:
-    """Resolve province names or codes to ISO 3166-2:IR codes."""
+@app.command(epilog='Example: python -m geo resolve "استان آذربايجان شرقي" Kordestan IR.ES')
+def resolve(
+    names: list[str] = typer.Argument(..., metavar="NAME", help="Province names or codes, in any spelling."),
+) -> None:
+    """Resolve province names or codes to ISO 3166-2:IR codes (exit 3 when one does not resolve)."""
     from geo.names import resolve_province
 
-    status = 0
+    status = EXIT_OK
     for name in names:
         try:
-            _out.print(f"{name}\t{resolve_province(name)}", highlight=False)
+            _say(f"{name}\t{resolve_province(name)}")
         except GeoError as exc:
-            _err.print(f"{name}\terror: {exc}", highlight=False)
-            status = 2
+            _error_line(f"{_quote(name)}: {exc}")
+            status = EXIT_INPUT
     raise typer.Exit(code=status)
 
 
-class FactsFormat(str, Enum):
-    """Output formats of ``geo facts``."""
-
-    table = "table"
-    json = "json"
-    csv = "csv"
-
-
-@app.command()
+@app.command(epilog="Example: python -m geo facts --format json")
 def facts(
-    fmt: FactsFormat = typer.Option(FactsFormat.table, "--format", "-f", help="Output format."),
+    fmt: str = format_option(),
     ledger: Path | None = typer.Option(None, "--ledger", help="A ledger CSV instead of the shipped one."),
 ) -> None:
     """List the sourced facts (ISIPO's 1396 SH results) from the facts ledger."""
     from geo.facts import facts_table, format_facts, load_facts
 
-    try:
-        table = load_facts(ledger)
-        if fmt is FactsFormat.table:
-            _out.print(facts_table(table))
-        else:
-            typer.echo(format_facts(table, fmt.value), nl=False)
-    except GeoError as exc:
-        _fail(exc)
+    table = _run(lambda: load_facts(ledger))
+    if fmt == "table":
+        _say(facts_table(table))
+    else:
+        _write(_run(lambda: format_facts(table, fmt)))  # type: ignore[arg-type]  # csv or json here
 
 
-@app.command("join")
+@app.command(
+    "join",
+    epilog=(
+        "Example: python -m geo join my_estates.xlsx --out out --by both"
+        ' --reconcile "fire_stations=hse_fire_stations_built"'
+    ),
+)
 def join_register(
     register: Path = typer.Argument(..., help="Estate register: CSV/TSV, XLSX, GeoJSON, GeoPackage or Parquet."),
-    out: Path = typer.Option(..., "--out", help="Folder to write the outputs into."),
+    out: Path = typer.Option(..., "--out", help="Folder to write the outputs into (created if missing)."),
     id_col: str | None = typer.Option(None, "--id", help="Column of estate ids."),
     name: str | None = typer.Option(None, "--name", help="Column of estate names."),
     province: str | None = typer.Option(None, "--province", help="Column of province names or codes."),
@@ -160,21 +334,30 @@ def join_register(
     legacy_codes: bool = typer.Option(
         False, "--legacy-codes", help="Read IR-NN codes in the earlier ISO 3166-2:IR edition."
     ),
-    by: str | None = typer.Option(None, "--by", help="attribute, location or both (default: both when available)."),
-    reconcile: list[str] | None = typer.Option(None, "--reconcile", help="column=fact_id, or a JSON/CSV mapping file."),
+    by: str | None = choice_option(
+        None,
+        "--by",
+        choices=BY_CHOICES,
+        help="Join by the province column, by location, or both (default: both when the file has both).",
+    ),
+    reconcile: list[str] | None = typer.Option(
+        None, "--reconcile", metavar="COLUMN=FACT_ID", help="column=fact_id, or a JSON/CSV mapping file."
+    ),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 when any row is flagged or rejected."),
-    lang: str = typer.Option("fa", "--lang", help="Language of the map: fa or en."),
+    lang: str = choice_option("fa", "--lang", choices=LANG_CHOICES, help="Language of map.html."),
 ) -> None:
     """Join an estate register to the provinces; write joined, rejects, by-province, report and map."""
     from rich.progress import BarColumn, Progress, TextColumn
 
-    from geo.i18n import check_lang
     from geo.joining import join
 
+    _check_out_dir(out)
     big = register.is_file() and register.stat().st_size > 5_000_000
-    try:
-        check_lang(lang)
-        with Progress(TextColumn("{task.description}"), BarColumn(), console=_err, disable=not big) as bar:
+
+    def work() -> Any:
+        with Progress(
+            TextColumn("{task.description}", markup=False), BarColumn(), console=_err, disable=not big
+        ) as bar:
             task = bar.add_task("joining", total=1.0)
 
             def progress(stage: str, done: int, total: int | None) -> None:
@@ -182,7 +365,7 @@ def join_register(
 
             result = join(
                 register,
-                by=by,  # type: ignore[arg-type]  # checked by join, which names the field
+                by=by,  # type: ignore[arg-type]  # a choice of BY_CHOICES, checked by its option
                 reconcile=reconcile or None,
                 legacy_codes=legacy_codes,
                 progress=progress,
@@ -195,18 +378,24 @@ def join_register(
                 sheet=sheet,
             )
             bar.update(task, description="writing")
-            result.write(out, lang=lang)  # type: ignore[arg-type]  # checked above
-    except GeoError as exc:
-        _fail(exc)
-    s = result.summary
-    _out.print(
+            result.write(out, lang=lang)  # type: ignore[arg-type]  # a choice of LANG_CHOICES
+        return result
+
+    s = _run(work).summary
+    _say(
         f"rows in {s['rows_in']}: joined {s['rows_joined']}, flagged {s['rows_flagged']},"
-        f" rejected {s['rows_rejected']}; wrote {out}",
-        highlight=False,
-        soft_wrap=True,  # one line, however long the path: scripts read it
+        f" rejected {s['rows_rejected']}; wrote {out}"
     )
     if strict and (s["rows_flagged"] or s["rows_rejected"]):
-        raise typer.Exit(code=1)
+        raise typer.Exit(code=EXIT_PROBLEMS)
+
+
+@app.command(epilog="Example: python -m geo licenses > licences.txt")
+def licenses() -> None:
+    """Print the licence of geo and the notices and licence texts of the data, code and font it ships or embeds."""
+    from geo._notices import licence_texts
+
+    _write(_run(licence_texts))
 
 
 def main() -> None:

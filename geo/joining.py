@@ -114,6 +114,12 @@ class JoinResult:
         ]
         return {**self.summary, "rows": rows}
 
+    def _repr_html_(self) -> str:
+        """Counts by status, the first flagged and rejected rows, the reconciliation (Jupyter)."""
+        from geo._reprs import result_html
+
+        return result_html(self)
+
     def write(
         self,
         out_dir: str | Path,

@@ -316,3 +316,20 @@ def test_persian_shapes_on_a_machine_without_arabic_fonts(browser, files, tmp_pa
         assert shots["embedded"] != shots["removed"]
     finally:
         b.close()
+
+
+@pytest.mark.parametrize("name", ["fa", "en", "register"])
+def test_credits_name_the_licences_and_how_to_read_them(browser, files, name):
+    """Every map's credits (the attribution control) name the embedded code's and font's
+    licences and the offline command that prints their texts, without a link."""
+    pg = Page(browser, files[name], VIEWPORTS["laptop"])
+    try:
+        credits = pg.page.inner_text(".leaflet-control-attribution")
+        for words in ("Leaflet (BSD-2-Clause)", "Noto Sans Arabic", "(OFL-1.1)", "python -m geo licenses"):
+            assert words in credits, credits
+        links = pg.page.eval_on_selector_all(".leaflet-control-attribution a", "as => as.map(a => a.textContent)")
+        assert not any("licen" in text.lower() for text in links)
+        pg.page.locator(".leaflet-control-attribution").screenshot(path=str(ARTIFACTS / f"credits_{name}.png"))
+        assert pg.blocked == [] and pg.errors == []
+    finally:
+        pg.close()

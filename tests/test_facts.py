@@ -322,7 +322,7 @@ def test_cli_facts_bad_ledger_fails_cleanly(tmp_path, ledger_rows) -> None:
     rows[1]["unit"] = "dozen"
     path = _write(tmp_path, rows)
     result = CliRunner().invoke(app, ["facts", "--ledger", str(path), "--format", "json"])
-    assert result.exit_code == 2
+    assert result.exit_code == 3
     assert result.stdout == ""
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "row 2" in lines[0] and "unit" in lines[0]

@@ -54,17 +54,17 @@ def _run(args: list[str]):
 
 # file, extra CLI args, exit code, statuses in row order (None: not processed), reason substrings
 CORPUS = [
-    ("empty.csv", [], 2, None, ["empty"]),
-    ("whitespace_only.csv", [], 2, None, ["empty"]),
+    ("empty.csv", [], 3, None, ["empty"]),
+    ("whitespace_only.csv", [], 3, None, ["empty"]),
     ("header_only.csv", [], 0, [], ["no data rows"]),
-    ("binary.csv", [], 2, None, ["not a text file"]),
-    ("wrong_encoding.csv", [], 2, None, ["no province column", "encoding"]),
+    ("binary.csv", [], 3, None, ["not a text file"]),
+    ("wrong_encoding.csv", [], 3, None, ["no province column", "encoding"]),
     ("windows1256.csv", [], 0, ["joined"], []),
     ("mixed_encodings.csv", [], 0, ["joined", "joined"], ["mixed encodings"]),
     ("utf16_excel.tsv", [], 0, ["joined"], []),
-    ("broken.geojson", [], 2, None, ["cannot read as GeoJSON"]),
+    ("broken.geojson", [], 3, None, ["cannot read as GeoJSON"]),
     ("invalid_polygons.geojson", [], 0, ["flagged", "joined"], ["invalid estate geometry", "Self-intersection"]),
-    ("null_geometry.geojson", [], 2, None, ["no province column and no location"]),
+    ("null_geometry.geojson", [], 3, None, ["no province column and no location"]),
     ("epsg3857.geojson", [], 0, ["joined", "joined"], []),
     ("epsg3857_columns.csv", [], 0, ["rejected", "rejected"], ["projected CRS", "--crs"]),
     ("epsg3857_columns.csv", ["--crs", "EPSG:3857"], 0, ["joined", "joined"], []),
@@ -80,16 +80,16 @@ CORPUS = [
     ("html_names.csv", [], 0, ["joined", "joined"], []),
     ("formulas.csv", [], 0, ["rejected", "rejected", "rejected", "flagged", "rejected"], ["unknown province 'Atlantis'"]),
     ("historical_province.csv", [], 0, ["rejected"] * 3, ["ambiguous", "IR-28 North Khorasan", "earlier edition"]),
-    ("no_usable_columns.csv", [], 2, None, ["no province column"]),
-    ("ragged.csv", [], 2, None, ["line 3"]),
-    ("unknown_format.dat", [], 2, None, ["unknown register format"]),
-    ("not_really.xlsx", [], 2, None, ["cannot read as XLSX"]),
-    ("truncated.xlsx", [], 2, None, ["cannot read as XLSX"]),
-    ("junk.parquet", [], 2, None, ["cannot read as Parquet"]),
+    ("no_usable_columns.csv", [], 3, None, ["no province column"]),
+    ("ragged.csv", [], 3, None, ["line 3"]),
+    ("unknown_format.dat", [], 3, None, ["unknown register format"]),
+    ("not_really.xlsx", [], 3, None, ["cannot read as XLSX"]),
+    ("truncated.xlsx", [], 3, None, ["cannot read as XLSX"]),
+    ("junk.parquet", [], 3, None, ["cannot read as Parquet"]),
     ("lat_without_lon.csv", [], 0, ["joined"], ["no partner column"]),
     ("zwnj_arabic_headers.csv", [], 0, ["joined"], []),
     ("mixed.xlsx", [], 0, ["joined", "rejected"], ["Atlantis"]),
-    ("missing_file.csv", [], 2, None, ["no such file"]),
+    ("missing_file.csv", [], 3, None, ["no such file"]),
     ("swapped.csv", ["--strict"], 1, ["flagged", "flagged"], []),
     ("windows1256.csv", ["--strict"], 0, ["joined"], []),
     ("swapped.csv", ["--by", "attribute"], 0, ["rejected", "rejected"], ["no province given"]),
@@ -101,11 +101,11 @@ CORPUS = [
     ("readme_sheet_first.xlsx", [], 0, ["joined"], ["2 sheets", "the first with estate columns", "--sheet"]),
     ("two_sheets.xlsx", [], 0, ["joined"], ["read '1401' (the first)", "--sheet"]),
     ("two_sheets.xlsx", ["--sheet", "1402"], 0, ["joined", "joined"], ["read '1402'"]),
-    ("two_sheets.xlsx", ["--sheet", "1403"], 2, None, ["no sheet '1403'", "'1401', '1402'"]),
+    ("two_sheets.xlsx", ["--sheet", "1403"], 3, None, ["no sheet '1403'", "'1401', '1402'"]),
     ("excel_types.xlsx", [], 0, ["joined", "flagged", "joined", "joined"], ["'نامعلوم'", "not a yes/no value 'ISO': 'x'"]),
     ("two_layers.gpkg", [], 0, ["joined"], ["2 layers", "read 'estates'", "--sheet"]),
     ("two_layers.gpkg", ["--layer", "zones"], 0, ["joined", "joined"], []),
-    ("title_row.csv", ["--sheet", "x"], 2, None, ["--sheet chooses a sheet of an XLSX file"]),
+    ("title_row.csv", ["--sheet", "x"], 3, None, ["--sheet chooses a sheet of an XLSX file"]),
     ("dms.csv", [], 0, ["joined", "joined", "joined", "flagged", "flagged"],
      ["degrees-minutes-seconds", "names the hemisphere of a longitude", "not a number: '35°71′N'"]),
     ("comma_decimal_semicolon.csv", [], 0, ["joined", "joined"], ["decimal comma", "read as 35.69"]),
@@ -125,8 +125,8 @@ CORPUS = [
      ["MultiPoint of 2 points", "LineString", "no usable coordinates"]),
     ("wkb_without_geo_metadata.parquet", [], 0, ["joined"], ["read as geometries"]),
     ("no_geometry.parquet", [], 0, ["joined", "joined"], []),
-    ("a_folder.csv", [], 2, None, ["this is a folder"]),
-    ("broken_link.csv", [], 2, None, ["broken link", "does not exist"]),
+    ("a_folder.csv", [], 3, None, ["this is a folder"]),
+    ("broken_link.csv", [], 3, None, ["broken link", "does not exist"]),
 ]
 
 
@@ -138,7 +138,7 @@ def test_corpus_file_has_its_expected_outcome(corpus, tmp_path, name, args, code
     if statuses is None:
         assert not (tmp_path / "out" / "report.json").exists()
         text = result.output
-        if code == 2 and needles:
+        if code == 3 and needles:
             assert len([line for line in result.output.splitlines() if line.strip()]) <= 3  # one message
     else:
         report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
@@ -171,10 +171,10 @@ def test_every_corpus_file_is_in_the_table(corpus) -> None:
 def test_cli_errors_are_one_line_without_traceback(corpus, tmp_path) -> None:
     for name in ("a_folder.csv", "broken_link.csv", "junk.parquet", "empty.csv"):
         result = _run(["join", str(corpus / name), "--out", str(tmp_path / "out")])
-        assert result.exit_code == 2 and "Traceback" not in result.output
+        assert result.exit_code == 3 and "Traceback" not in result.output
     (tmp_path / "blocked").write_text("a file where the output folder should be")
     result = _run(["join", str(corpus / "windows1256.csv"), "--out", str(tmp_path / "blocked")])
-    assert result.exit_code == 2 and "cannot create the output folder" in result.output
+    assert result.exit_code == 3 and "is a file, not a folder" in result.output
 
 
 def test_outputs_of_hostile_files_are_valid(corpus, tmp_path) -> None:
@@ -374,7 +374,7 @@ def test_cli_reconcile_and_strict(tmp_path) -> None:
     assert report["reconciliation"][0]["published"] == 11
     assert (tmp_path / "reconciliation.csv").is_file()
     bad = _run(["join", str(EXAMPLE), "--out", str(tmp_path), "--reconcile", "nope=hse_fire_stations_built"])
-    assert bad.exit_code == 2
+    assert bad.exit_code == 3
 
 
 # --------------------------------------------------------------------------- accounting, for any register

@@ -356,7 +356,7 @@ def test_cli_build_writes_both_files_and_lang_restricts(tmp_path):
     assert [p.name for p in (tmp_path / "en").iterdir()] == ["iran_estates.en.html"]
     res = subprocess.run([sys.executable, "-m", "geo", "build", "--tiles", "Nope.Nothing", "--out", str(tmp_path / "x")],
                          cwd=REPO, capture_output=True, text=True, timeout=300)  # fmt: skip
-    assert res.returncode == 2 and "unknown tile provider" in res.stderr and "Traceback" not in res.stderr
+    assert res.returncode == 3 and "unknown tile provider" in res.stderr and "Traceback" not in res.stderr
 
 
 def fake_register_result():

@@ -110,7 +110,8 @@ def _estates_map(
     m = new_map(lang, texts["title"], tiles)
     provinces = provinces_payload(gdf, meta, lang)
     facts_data = facts_payload(lang, meta, facts)
-    data = page_data(lang, texts, len(gdf), bool(tiles), texts["attribution"], provinces, facts_data, None)
+    credit = f"{texts['attribution']} · {texts['licences']}"
+    data = page_data(lang, texts, len(gdf), bool(tiles), credit, provinces, facts_data, None)
     return add_data(m, data)
 
 
@@ -195,7 +196,7 @@ def register_map(result: JoinedRegister, *, lang: str = "fa", tiles: str | None 
     provinces = provinces_payload(by_province, meta, lang)
     points = register_points(result.estates, lang)
     page_texts = dict(texts, title=texts["points"], subtitle="")
-    credit = texts["attribution"].split(" · ")[0]
+    credit = f"{texts['attribution'].split(' · ')[0]} · {texts['licences']}"
     data = page_data(lang, page_texts, len(by_province), bool(tiles), credit, provinces, [], points)
     return add_data(m, data)
 
