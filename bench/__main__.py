@@ -11,7 +11,12 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-SUITES = {"import": "bench.bench_import", "maps": "bench.bench_maps", "join": "bench.bench_join"}
+SUITES = {
+    "import": "bench.bench_import",
+    "maps": "bench.bench_maps",
+    "join": "bench.bench_join",
+    "e2e": "bench.bench_e2e",
+}
 RESULTS = Path(__file__).resolve().parent / "results"
 
 

@@ -8,7 +8,7 @@ the point lies in), «عرض جغرافیایی»/«طول جغرافیایی» 
 
 ``BAD_SHARE`` of the rows (1 %) are bad in the ways registers are: an unknown province,
 text in a number column, latitude and longitude swapped, a point at sea or abroad, no
-coordinates, a repeated id. The rest are points drawn uniformly inside the shipped
+coordinates, a repeated id, or a historical province with a point abroad (rejected). The rest are points drawn uniformly inside the shipped
 province polygons (numpy ``default_rng``, fixed seed), with their own province named.
 """
 
@@ -22,7 +22,7 @@ import pandas as pd
 SEED = 20240601
 #: Share of rows that are bad, spread evenly over the kinds of :data:`BAD_KINDS`.
 BAD_SHARE = 0.01
-BAD_KINDS = ("unknown_province", "text_in_number", "swapped", "abroad", "no_coordinates", "duplicate_id")
+BAD_KINDS = ("unknown_province", "text_in_number", "swapped", "abroad", "no_coordinates", "duplicate_id", "unplaceable")
 
 
 def _points(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -91,6 +91,10 @@ def _spoil(frame: pd.DataFrame, rng: np.random.Generator) -> None:
             frame.loc[rows, lon] = np.round(rng.uniform(30.0, 75.0, len(rows)), 5).astype(str)
         elif kind == "no_coordinates":
             frame.loc[rows, [lat, lon]] = ""
+        elif kind == "unplaceable":  # a historical province and a point abroad: rejected
+            frame.loc[rows, "استان"] = "خراسان"
+            frame.loc[rows, lat] = np.round(rng.uniform(10.0, 20.0, len(rows)), 5).astype(str)
+            frame.loc[rows, lon] = np.round(rng.uniform(30.0, 40.0, len(rows)), 5).astype(str)
         else:
             frame.loc[rows, "شناسه"] = "1"
 

@@ -23,20 +23,18 @@ RFC 7946 (longitude, latitude; no ``crs`` member; NaN as null).
 
 from __future__ import annotations
 
-import json
-import math
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from geo._output_set import LAST, OutputSet, output_error
 from geo._progress import Progress, no_progress
+from geo._writers import json_text, jsonable, write_csv, write_geojson, write_gpkg, write_parquet
 from geo.errors import GeoError
 from geo.maps import register_map, save_map
 
@@ -49,11 +47,6 @@ _FILES = {"gpkg": "joined.gpkg", "parquet": "joined.parquet", "geojson": "joined
 GEOJSON_DEFAULT_ROWS = 10_000
 #: The files written whatever the formats (``report.json`` is written last).
 _ALWAYS = ("rows.csv", "by_province.csv", "rejects.csv", "reconciliation.csv", "map.html", LAST)
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_FORMULA_PATTERN = "^[=+\\-@\t\r]"
-#: SQLite settings for a GeoPackage built in a temporary folder: no journal file (the
-#: whole file is thrown away if the run stops) and no waiting for the disk.
-_GPKG_CONFIG = {"OGR_SQLITE_JOURNAL": "OFF", "OGR_SQLITE_SYNCHRONOUS": "OFF"}
 
 
 class Written(Protocol):
@@ -159,39 +152,39 @@ def write_into(
 ) -> dict[str, Path]:
     """Write the outputs into an open :class:`~geo._output_set.OutputSet` and commit it."""
     tick = progress or no_progress
-    estates = result.estates
-    ok = (estates["status"] != "rejected").to_numpy()
-    joined = _file_frame(estates, ok)
+    estates = _with_reason_texts(result.estates)
+    status = estates["status"].to_numpy()
+    joined, rejected = np.flatnonzero(status != "rejected"), np.flatnonzero(status == "rejected")
     chosen = _checked_formats(formats) if formats is not None else default_formats(len(joined))
-    writers = {"gpkg": _write_gpkg, "parquet": _write_parquet, "geojson": _write_geojson, "csv": _write_csv}
+    writers = {"gpkg": write_gpkg, "parquet": write_parquet, "geojson": write_geojson, "csv": write_csv}
     for fmt in chosen:
-        _step(target, _FILES[fmt], len(joined), tick, lambda p, w=writers[fmt], f=joined: w(f, p))
-    del joined
-    _step(target, "rows.csv", len(estates), tick, lambda p: _write_csv(_rows_frame(estates), p))
+        _step(target, _FILES[fmt], len(joined), tick, partial(_rows_of, writers[fmt], estates, joined))
+    rows = estates[[c for c in _ROWS_COLUMNS if c in estates.columns]]
+    _step(target, "rows.csv", len(estates), tick, partial(write_csv, rows))
     by_prov = pd.DataFrame(result.by_province.drop(columns="geometry"))
-    _step(target, "by_province.csv", len(by_prov), tick, lambda p: _write_csv(by_prov, p))
-    rejects = pd.DataFrame(_file_frame(estates, ~ok).drop(columns=["geometry", "province", "status"]))
-    _step(target, "rejects.csv", len(rejects), tick, lambda p: _write_csv(rejects, p))
+    _step(target, "by_province.csv", len(by_prov), tick, partial(write_csv, by_prov))
+    rejects = pd.DataFrame(estates.drop(columns=["geometry", "province", "status"]))
+    _step(target, "rejects.csv", len(rejected), tick, partial(_rows_of, write_csv, rejects, rejected))
     if len(result.reconciliation):
-        table = result.reconciliation
-        _step(target, "reconciliation.csv", len(table), tick, lambda p: _write_csv(table, p))
-    _step(target, "map.html", len(estates), tick, lambda p: save_map(register_map(result, lang=lang), p))
-    text, listed = _report(result, estates, (estates["status"] != "joined").to_numpy(), target.written)
-    _step(target, LAST, listed, tick, lambda p: p.write_text(text, encoding="utf-8"))
+        _step(target, "reconciliation.csv", len(result.reconciliation), tick, partial(write_csv, result.reconciliation))
+    _step(target, "map.html", len(estates), tick, lambda p, _: save_map(register_map(result, lang=lang), p))
+    text, listed = _report(result, result.estates, status != "joined", target.written)
+    _step(target, LAST, listed, tick, lambda p, _: p.write_text(text, encoding="utf-8"))
     target.commit()
     return {name: target.out / name for name in target.written}
 
 
-def _step(target: OutputSet, name: str, rows: int, tick: Progress, write: Any) -> None:
+def _step(target: OutputSet, name: str, rows: int, tick: Progress, write: Callable[[Path, Any], Any]) -> None:
     """Write one file of the set, telling progress; a failure of the disk or a writer is an OutputError."""
-    tick(f"writing {name}", 0, rows)
+    stage = f"writing {name}"
+    tick(stage, 0, rows)
     try:
-        write(target.path(name))
+        write(target.path(name), lambda done: tick(stage, min(done, rows - 1), rows) if done < rows else None)
     except Exception as exc:
         if isinstance(exc, GeoError) or not _from_writer(exc):
             raise
         raise output_error(exc, name, target.out) from exc
-    tick(f"writing {name}", rows, rows)
+    tick(stage, rows, rows)
 
 
 def _from_writer(exc: BaseException) -> bool:
@@ -199,96 +192,29 @@ def _from_writer(exc: BaseException) -> bool:
     return isinstance(exc, OSError) or type(exc).__module__.split(".")[0] == "pyogrio"
 
 
-def _reasons_text(reasons: pd.Series) -> np.ndarray:
-    """Each row's reasons as one text (`` | `` between them), without a step for rows that have none."""
-    values = reasons.to_numpy(dtype=object)
-    out = np.full(len(values), "", dtype=object)
-    some = np.fromiter((len(r) > 0 for r in values), dtype=bool, count=len(values))
-    out[some] = [" | ".join(r) for r in values[some]]
-    return out
+def _with_reason_texts(estates: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``estates`` with each row's reasons as one text (`` | `` between them), as files hold them.
 
-
-def _file_frame(estates: gpd.GeoDataFrame, mask: np.ndarray) -> gpd.GeoDataFrame:
-    """The rows of ``mask`` as the file writers take them: reasons as one text each."""
-    out = estates.loc[mask] if not mask.all() else estates.copy(deep=False)
+    Rows without a reason (nearly all) are not stepped through one by one.
+    """
+    out = estates.copy(deep=False)
     for col in ("reasons", "reasons_fa"):
         if col in out.columns:
-            out[col] = _reasons_text(out[col])
+            values = out[col].to_numpy(dtype=object)
+            texts = np.full(len(values), "", dtype=object)
+            some = np.flatnonzero(out[col].str.len().to_numpy() > 0)
+            texts[some] = [" | ".join(r) for r in values[some]]
+            out[col] = texts
     return out
 
 
-def _rows_frame(estates: gpd.GeoDataFrame) -> pd.DataFrame:
-    """``rows.csv``: the status of every row, with its province and reasons."""
-    columns = {c: estates[c].to_numpy() for c in ("row", "id", "status", "province")}
-    columns["reasons"] = _reasons_text(estates["reasons"])
-    if "reasons_fa" in estates.columns:
-        columns["reasons_fa"] = _reasons_text(estates["reasons_fa"])
-    return pd.DataFrame(columns)
+#: The columns of ``rows.csv``: the status of every row, with its province and reasons.
+_ROWS_COLUMNS = ("row", "id", "status", "province", "reasons", "reasons_fa")
 
 
-@contextmanager
-def _gdal_config(options: dict[str, str]) -> Iterator[None]:
-    import pyogrio
-
-    old = pyogrio.get_gdal_config_option
-    before = {k: old(k) for k in options}
-    pyogrio.set_gdal_config_options(options)
-    try:
-        yield
-    finally:
-        pyogrio.set_gdal_config_options(before)
-
-
-def _write_gpkg(frame: gpd.GeoDataFrame, path: Path) -> None:
-    with _gdal_config(_GPKG_CONFIG):
-        _plain_objects(frame).to_file(path, driver="GPKG", engine="pyogrio", layer="estates", use_arrow=True)
-
-
-def _write_parquet(frame: gpd.GeoDataFrame, path: Path) -> None:
-    _plain_objects(frame).to_parquet(path, index=False)
-
-
-def _write_geojson(frame: gpd.GeoDataFrame, path: Path) -> None:
-    path.write_text(_geojson(frame), encoding="utf-8")
-
-
-def _plain_objects(frame: pd.DataFrame) -> Any:
-    """``frame`` with its object columns as text (None kept), which Arrow takes whatever they held."""
-    mixed = [
-        c
-        for c in frame.columns
-        if frame[c].dtype == object
-        and c != getattr(frame, "_geometry_column_name", None)
-        and pd.api.types.infer_dtype(frame[c], skipna=True) not in ("string", "empty")
-    ]
-    if not mixed:
-        return frame
-    out = frame.copy(deep=False)
-    for col in mixed:
-        out[col] = frame[col].map(str, na_action="ignore").astype(object)
-    return out
-
-
-def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """A CSV (UTF-8 with BOM, for spreadsheets) by Arrow's writer; formula-like text neutralised."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.csv as pacsv
-
-    frame = pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))
-    table = pa.Table.from_pandas(_plain_objects(frame), preserve_index=False)
-    columns = []
-    for col in table.columns:
-        if pa.types.is_large_string(col.type):
-            col = col.cast(pa.string())
-        if pa.types.is_string(col.type):
-            risky = pc.match_substring_regex(col, _FORMULA_PATTERN)
-            col = pc.if_else(risky, pc.binary_join_element_wise("'", col, ""), col)
-        columns.append(col)
-    names = [("'" + c) if c.startswith(_FORMULA_START) else c for c in map(str, frame.columns)]
-    with pa.OSFile(str(path), "wb") as sink:
-        sink.write(b"\xef\xbb\xbf")
-        pacsv.write_csv(pa.Table.from_arrays(columns, names=names), sink)
+def _rows_of(writer: Callable[..., None], frame: pd.DataFrame, rows: np.ndarray, path: Path, advance: Any) -> None:
+    """``writer`` given the positions ``rows`` of ``frame`` to write (no copy of the others)."""
+    writer(frame, path, advance, rows=rows)
 
 
 def _report(result: Written, estates: pd.DataFrame, listed: np.ndarray, written: list[str]) -> tuple[str, int]:
@@ -296,83 +222,25 @@ def _report(result: Written, estates: pd.DataFrame, listed: np.ndarray, written:
 
     The summary, the files of the set, and every flagged or rejected row.
     """
-    rows = _rows_frame(estates.loc[listed])
+    rows = estates.loc[listed]
+    reasons_fa = rows["reasons_fa"] if "reasons_fa" in rows.columns else rows["reasons"]
+    found = zip(
+        rows["row"].tolist(), rows["id"].tolist(), rows["status"].tolist(), rows["province"].tolist(),
+        rows["reasons"].tolist(), reasons_fa.tolist(), strict=True,
+    )  # fmt: skip
     records = [
-        {
-            "row": int(r),
-            "id": _jsonable(i),
-            "status": s,
-            "province": p if isinstance(p, str) else None,
-            "reasons": list(why),
-            "reasons_fa": list(why_fa),
-        }
-        for r, i, s, p, why, why_fa in zip(
-            rows["row"].tolist(),
-            rows["id"].tolist(),
-            rows["status"].tolist(),
-            rows["province"].tolist(),
-            estates.loc[listed, "reasons"].tolist(),
-            (estates.loc[listed, "reasons_fa"] if "reasons_fa" in estates.columns else rows["reasons"]).tolist(),
-            strict=True,
-        )
-    ]
-    note = "geo.maps.register_map: offline, Leaflet inlined, no tiles"
-    head = _jsonable(
+        {"row": int(r), "id": jsonable(i), "status": s, "province": p if isinstance(p, str) else None,
+         "reasons": list(why), "reasons_fa": list(why_fa)}
+        for r, i, s, p, why, why_fa in found
+    ]  # fmt: skip
+    head = jsonable(
         {
             **result.summary,
             "accounting": "rows_in == rows_joined + rows_flagged + rows_rejected",
-            "map": note,
+            "map": "geo.maps.register_map: offline, Leaflet inlined, no tiles",
             "outputs": sorted([*written, LAST]),
             "rows_file": "rows.csv",
             "rows_listed": len(records),
         }
     )
-    text = json.dumps({**head, "rows": records}, ensure_ascii=False, indent=1, allow_nan=False, default=_json_default)
-    return text, len(records)
-
-
-def _geojson(frame: gpd.GeoDataFrame) -> str:
-    """RFC 7946 GeoJSON of points (longitude, latitude; no ``crs`` member; NaN as null).
-
-    Built from whole columns: :meth:`GeoDataFrame.to_json` takes a Python step per cell.
-    """
-    props = pd.DataFrame(frame.drop(columns=frame.geometry.name))
-    props = props.astype(object).where(props.notna(), None)
-    records = props.to_dict("records")
-    geoms = np.asarray(frame.geometry.values, dtype=object)
-    usable = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
-    coords = np.full((len(frame), 2), np.nan)
-    if usable.any():
-        coords[usable] = shapely.get_coordinates(shapely.centroid(geoms[usable]))[:, :2]
-    features = [
-        {"type": "Feature", "properties": rec, "geometry": {"type": "Point", "coordinates": [x, y]} if ok else None}
-        for rec, ok, (x, y) in zip(records, usable.tolist(), coords.tolist(), strict=True)
-    ]
-    collection = {"type": "FeatureCollection", "features": features}
-    return json.dumps(collection, ensure_ascii=False, allow_nan=False, default=_json_default)
-
-
-def _json_default(value: Any) -> Any:
-    plain = _jsonable(value)
-    if plain is value:
-        raise TypeError(f"not JSON serialisable: {type(value).__name__}")
-    return plain
-
-
-def _jsonable(value: Any) -> Any:
-    """``value`` with NumPy and pandas scalars as plain Python ones (NaN and NA as None)."""
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return float(value) if math.isfinite(value) else None
-    if isinstance(value, np.bool_):
-        return bool(value)
-    if value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, (pd.Timestamp, np.datetime64)):
-        return str(value)
-    return value
+    return json_text({**head, "rows": records}), len(records)

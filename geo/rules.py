@@ -41,6 +41,9 @@ __all__ = ["COAST_KM", "Checked", "Rules", "check_cells", "check_rows", "statuse
 COAST_KM = 25.0
 
 
+_STATUSES = np.array(["joined", "flagged", "rejected"], dtype=object)
+
+
 @dataclass(frozen=True)
 class Rules:
     """How rows are joined: ``by`` (``attribute``, ``location`` or ``both``), ISO code edition, coast band."""
@@ -141,8 +144,8 @@ def _decide_both(
 
 def statuses(province: np.ndarray, reasons: RowReasons) -> np.ndarray:
     """``rejected`` without a province, else ``flagged`` with a reason, else ``joined``."""
-    flagged = reasons.any()
-    return np.where(province < 0, "rejected", np.where(flagged, "flagged", "joined")).astype(object)
+    code = np.where(province < 0, 2, reasons.any().astype("int64"))
+    return _STATUSES[code]  # one shared string per status, not one per row
 
 
 def check_rows(frame: pd.DataFrame, cell_reasons: RowReasons, rules: Rules) -> Checked:

@@ -286,9 +286,9 @@ def plain(value: Any) -> Any:
     """A contract object as plain dicts and lists, keys in field order (not copied deeper)."""
     if is_dataclass(value) and not isinstance(value, type):
         return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
-    if isinstance(value, list):
+    if isinstance(value, list) and value and is_dataclass(value[0]):
         return [plain(v) for v in value]
-    return value
+    return value  # a list of numbers or texts (the grid's long columns) as it is
 
 
 def _check_keys(obj: Any, cls: type, where: str) -> None:

@@ -12,6 +12,7 @@ order), up to :data:`PROBLEM_POINTS` of them. Every count is in the page: none i
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -33,6 +34,8 @@ CELL_PX = 48
 GRID_ZMIN = 3
 GRID_CELLS = 100_000
 _GRID_ZMAX = 18
+#: The level the rows are counted at first (about 1.2 km cells at Iran's latitudes).
+_GRID_FINE = 12
 _STATUS = ("joined", "flagged", "rejected")
 
 
@@ -44,22 +47,49 @@ def _mercator(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     return x, y
 
 
-def _level(z: int, x: np.ndarray, y: np.ndarray, lon: np.ndarray, lat: np.ndarray, code: np.ndarray) -> GridLevel:
-    """The non-empty cells of zoom ``z``: mean position and count per status of each."""
+@dataclass
+class _Cells:
+    """The non-empty cells of one zoom level.
+
+    Each with its position, its count of rows of each status and the sums of their
+    latitudes and longitudes.
+    """
+
+    z: int
+    cx: np.ndarray
+    cy: np.ndarray
+    counts: np.ndarray  # (cells, 3): joined, flagged, rejected
+    lat: np.ndarray
+    lon: np.ndarray
+
+    def grouped(self, z: int, cx: np.ndarray, cy: np.ndarray) -> _Cells:
+        """These cells' rows regrouped into the cells (``cx``, ``cy``) of zoom ``z``."""
+        keys, inv = np.unique(cx * (1 << 31) + cy, return_inverse=True)
+        k = len(keys)
+        counts = np.stack([np.bincount(inv, weights=self.counts[:, i], minlength=k) for i in range(3)], axis=1)
+        lat = np.bincount(inv, weights=self.lat, minlength=k)
+        lon = np.bincount(inv, weights=self.lon, minlength=k)
+        return _Cells(z, keys >> 31, keys & ((1 << 31) - 1), counts.astype("int64"), lat, lon)
+
+    def level(self) -> GridLevel:
+        """The page's form: mean position (4 decimals) and counts per status."""
+        n = self.counts.sum(axis=1)
+        j, f, r = (self.counts[:, i].tolist() for i in range(3))
+        return GridLevel(self.z, np.round(self.lat / n, 4).tolist(), np.round(self.lon / n, 4).tolist(), j, f, r)
+
+
+def _points_at(z: int, x: np.ndarray, y: np.ndarray, lon: np.ndarray, lat: np.ndarray, code: np.ndarray) -> _Cells:
+    """The rows counted in the cells of zoom ``z``."""
     scale = 2.0**z * 256 / CELL_PX
-    cx, cy = np.floor(x * scale).astype("int64"), np.floor(y * scale).astype("int64")
-    _, inv = np.unique(cx * (1 << 31) + cy, return_inverse=True)
-    k = int(inv.max()) + 1 if len(inv) else 0
-    n = np.bincount(inv, minlength=k)
-    counts = np.bincount(inv * 3 + code, minlength=3 * k).reshape(k, 3)
-    lat_mean = np.round(np.bincount(inv, weights=lat, minlength=k) / n, 4)
-    lon_mean = np.round(np.bincount(inv, weights=lon, minlength=k) / n, 4)
-    j, f, r = (counts[:, i].tolist() for i in range(3))
-    return GridLevel(z, lat_mean.tolist(), lon_mean.tolist(), j, f, r)
+    rows = _Cells(z, np.zeros(0), np.zeros(0), np.eye(3, dtype="int64")[code], lat, lon)
+    return rows.grouped(z, np.floor(x * scale).astype("int64"), np.floor(y * scale).astype("int64"))
 
 
 def grid_payload(lon: np.ndarray, lat: np.ndarray, status: np.ndarray) -> GridData:
     """Located rows counted per status in grid cells, level by level (see the module docstring).
+
+    The rows are counted once at zoom :data:`_GRID_FINE`; coarser levels are made from its
+    cells (each is four of the next), finer ones from the rows when the budget allows.
 
     Parameters
     ----------
@@ -77,17 +107,24 @@ def grid_payload(lon: np.ndarray, lat: np.ndarray, status: np.ndarray) -> GridDa
     """
     code = np.select([status == s for s in _STATUS], [0, 1, 2], default=2).astype("int64")
     x, y = _mercator(lon, lat)
-    levels = [_level(GRID_ZMIN, x, y, lon, lat, code)]
-    total = len(levels[0].j)
-    for z in range(GRID_ZMIN + 1, _GRID_ZMAX + 1):
-        if len(levels[-1].j) == len(lon):  # one row per cell: finer levels would repeat it
+    levels = [_points_at(_GRID_FINE, x, y, lon, lat, code)]
+    while levels[0].z > GRID_ZMIN:
+        finer = levels[0]
+        levels.insert(0, finer.grouped(finer.z - 1, finer.cx // 2, finer.cy // 2))
+    kept, total = [levels[0]], len(levels[0].cx)
+    for cells in levels[1:]:
+        if total + len(cells.cx) > GRID_CELLS or len(kept[-1].cx) == len(lon):
+            break  # over the budget, or every row already alone in its cell
+        kept.append(cells)
+        total += len(cells.cx)
+    while len(kept) == len(levels) and kept[-1].z < _GRID_ZMAX and len(kept[-1].cx) < len(lon):
+        finer = _points_at(kept[-1].z + 1, x, y, lon, lat, code)  # all fit: count finer levels from the rows
+        if total + len(finer.cx) > GRID_CELLS:
             break
-        level = _level(z, x, y, lon, lat, code)
-        if total + len(level.j) > GRID_CELLS:
-            break
-        levels.append(level)
-        total += len(level.j)
-    return GridData(CELL_PX, GRID_ZMIN, levels[-1].z, levels)
+        kept.append(finer)
+        levels.append(finer)
+        total += len(finer.cx)
+    return GridData(CELL_PX, GRID_ZMIN, kept[-1].z, [c.level() for c in kept])
 
 
 def _text(value: Any) -> str:

@@ -104,8 +104,7 @@ def as_text(s: pd.Series) -> pd.Series:
         return s.astype(str).astype(object)
     text = _text_array(s)
     if text is not None:
-        values = _trimmed(text).to_numpy(zero_copy_only=False)
-        return pd.Series(values, index=s.index, dtype=object)
+        return pd.Series(_objects(_trimmed(text)), index=s.index, dtype=object)
     if pd.api.types.is_float_dtype(s.dtype):
         whole = s.notna() & np.isfinite(s.fillna(0)) & (s.fillna(0) % 1 == 0)
         out = s.astype(object).where(~whole, s.where(whole).fillna(0).astype("int64").astype(str))
@@ -114,6 +113,20 @@ def as_text(s: pd.Series) -> pd.Series:
         out = s.astype(object).map(cell_text, na_action="ignore")
     out = out.astype(object)
     return out.where(out.notna() & (out != ""), None)
+
+
+def _objects(text: pa.ChunkedArray) -> np.ndarray:
+    """Arrow text as an object array (None for null).
+
+    A column of few distinct values (a province column) shares one Python string per
+    value instead of one per cell.
+    """
+    head = text.slice(0, _KIND_VALUES)
+    if len(text) > _KIND_VALUES and len(pc.unique(head)) < _KIND_VALUES // 10:
+        encoded = pc.dictionary_encode(text).combine_chunks()
+        words = np.array([*encoded.dictionary.to_pylist(), None], dtype=object)
+        return words[pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)]
+    return np.asarray(text.to_numpy(zero_copy_only=False), dtype=object)
 
 
 def _cast_plain(text: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:

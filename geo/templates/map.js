@@ -230,7 +230,6 @@ var pointGroup = null, drawPoints = null;
 if (D.points) {
   var P = D.points, T = D.tally, G = D.grid;
   var COLORS = { joined: "#1b7837", flagged: "#e08214", rejected: "#b2182b" };
-  pointGroup = L.layerGroup().addTo(map);
   var pointPopup = function (i) {
     var box = el("div", "geo-pop-box");
     box.setAttribute("dir", D.dir);
@@ -264,36 +263,67 @@ if (D.points) {
       el("div", "geo-legend-note", fill(S.problems_shown, { shown: num(T.shown), n: num(T.problems) }), key);
     }
   }
-  var dot = function (i, renderer) {
-    var opts = { radius: G ? 4 : 5, color: "#ffffff", weight: 1, fillColor: COLORS[P.status[i]] || "#555555", fillOpacity: 0.95 };
-    if (renderer) { opts.renderer = renderer; }
-    return L.circleMarker(P.ll[i], opts)
-      .bindPopup(function (mk) { clearOfPanels(mk.getPopup()); return pointPopup(i); },
-        { maxWidth: 320, minWidth: 200, maxHeight: 300, className: "geo-popup" });
-  };
-  /* a cluster: its count inside a ring that shows the share of each status */
-  var cluster = function (lat, lng, j, f, r, zoomTo) {
-    var n = j + f + r, size = Math.round(28 + Math.min(20, Math.log(n) * 3.2));
-    var a = 100 * j / n, b = 100 * (j + f) / n;
-    var div = el("div", "geo-cluster");
-    div.style.width = div.style.height = size + "px";
-    div.style.background = "conic-gradient(" + COLORS.joined + " 0 " + a + "%, " + COLORS.flagged + " " + a + "% " + b +
-      "%, " + COLORS.rejected + " " + b + "% 100%)";
-    el("span", "geo-cluster-n", num(n), div);
-    var mk = L.marker([lat, lng], {
-      icon: L.divIcon({ html: div, className: "geo-cluster-icon", iconSize: [size, size] }),
-      title: fill(S.estates_n, { n: num(n) }) + ": " + fill(S.mix, { j: num(j), f: num(f), r: num(r) })
+  /* Clusters and dots are drawn on one canvas above the provinces (a few thousand DOM
+     markers would make every zoom slow): a cluster is its count on a white disc inside a
+     ring of its statuses' shares; a click on it zooms in, on a dot opens its popup. */
+  var FONT = "bold 11px 'Noto Sans Arabic Embedded', sans-serif";
+  var items = [], drawn = { clusters: 0, dots: 0 };
+  var pane = map.createPane("geoPoints");
+  pane.style.zIndex = 450;
+  var cv = L.DomUtil.create("canvas", "geo-points-canvas leaflet-zoom-hide", pane), ctx = cv.getContext("2d");
+  var radiusOf = function (n) { return n ? Math.round(14 + Math.min(10, Math.log(n) * 1.6)) : (G ? 4 : 5); };
+  var ring = function (q, it, rad) {
+    var n = it.j + it.f + it.r, start = -Math.PI / 2;
+    [[it.j, COLORS.joined], [it.f, COLORS.flagged], [it.r, COLORS.rejected]].forEach(function (part) {
+      if (!part[0]) { return; }
+      var end = start + 2 * Math.PI * part[0] / n;
+      ctx.beginPath(); ctx.moveTo(q.x, q.y); ctx.arc(q.x, q.y, rad, start, end); ctx.closePath();
+      ctx.fillStyle = part[1]; ctx.fill();
+      start = end;
     });
-    mk.on("click", zoomTo);
-    return mk.addTo(pointGroup);
+    ctx.beginPath(); ctx.arc(q.x, q.y, rad * 0.64, 0, 2 * Math.PI); ctx.fillStyle = "#ffffff"; ctx.fill();
+    ctx.fillStyle = "#222222"; ctx.fillText(num(n), q.x, q.y + 0.5);
+  };
+  var paint = function () {
+    var size = map.getSize(), ratio = window.devicePixelRatio || 1;
+    L.DomUtil.setPosition(cv, map.containerPointToLayerPoint([0, 0]));
+    cv.width = size.x * ratio; cv.height = size.y * ratio;
+    cv.style.width = size.x + "px"; cv.style.height = size.y + "px";
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.font = FONT; ctx.textAlign = "center"; ctx.textBaseline = "middle"; ctx.lineWidth = 1;
+    drawn = { clusters: 0, dots: 0 };
+    items.forEach(function (it) {
+      var q = map.latLngToContainerPoint(it.ll);
+      it.q = q;
+      if (it.i !== undefined) {
+        ctx.beginPath(); ctx.arc(q.x, q.y, it.rad, 0, 2 * Math.PI);
+        ctx.fillStyle = COLORS[P.status[it.i]] || "#555555"; ctx.fill();
+        ctx.strokeStyle = "#ffffff"; ctx.stroke();
+        drawn.dots += 1;
+      } else {
+        ring(q, it, it.rad);
+        ctx.beginPath(); ctx.arc(q.x, q.y, it.rad, 0, 2 * Math.PI); ctx.strokeStyle = "rgba(0,0,0,0.35)"; ctx.stroke();
+        drawn.clusters += 1;
+      }
+    });
+  };
+  var hit = function (point) {
+    for (var k = items.length - 1; k >= 0; k--) {  /* clusters are drawn last: on top */
+      var it = items[k];
+      if (it.q && point.distanceTo(it.q) <= it.rad + 2) { return it; }
+    }
+    return null;
+  };
+  var dotItem = function (i) { return { ll: P.ll[i], i: i, rad: radiusOf(0) }; };
+  var clusterItem = function (ll, j, f, r, zoomTo) {
+    return { ll: ll, j: j, f: f, r: r, rad: radiusOf(j + f + r), zoomTo: zoomTo };
   };
   var CELL = 48;
-  /* up to the size limit: every point, near ones grouped on the screen's own grid */
+  /* up to the size limit: every point in view, near ones grouped on the screen's own grid */
   var recluster = function () {
-    pointGroup.clearLayers();
-    var z = map.getZoom(), cells = {}, keys = [];
+    var z = map.getZoom(), view = map.getBounds().pad(0.1), cells = {}, keys = [], dots = [], groups = [];
     P.ll.forEach(function (ll, i) {
-      if (!ll) { return; }
+      if (!ll || !view.contains(ll)) { return; }
       var q = map.project(ll, z);
       var k = Math.floor(q.x / CELL) + ":" + Math.floor(q.y / CELL);
       if (!cells[k]) { cells[k] = []; keys.push(k); }
@@ -302,37 +332,59 @@ if (D.points) {
     keys.forEach(function (k) {
       var members = cells[k];
       if (members.length === 1 || z >= map.getMaxZoom()) {
-        members.forEach(function (i) { dot(i).addTo(pointGroup); });
+        members.forEach(function (i) { dots.push(dotItem(i)); });
         return;
       }
       var lat = 0, lng = 0, c = { joined: 0, flagged: 0, rejected: 0 };
       members.forEach(function (i) { lat += P.ll[i][0]; lng += P.ll[i][1]; c[P.status[i]] = (c[P.status[i]] || 0) + 1; });
-      cluster(lat / members.length, lng / members.length, c.joined, c.flagged, c.rejected, function () {
+      groups.push(clusterItem([lat / members.length, lng / members.length], c.joined, c.flagged, c.rejected, function () {
         map.fitBounds(L.latLngBounds(members.map(function (i) { return P.ll[i]; })), { padding: [40, 40], maxZoom: z + 3 });
-      });
+      }));
     });
+    items = dots.concat(groups);
+    paint();
   };
-  /* above it: the cells of the grid level of this zoom that are in view */
+  /* above it: the flagged and rejected rows as dots, under the cells of this zoom's grid level in view */
+  var problemDots = [];
+  if (G) { P.ll.forEach(function (ll, i) { if (ll) { problemDots.push(dotItem(i)); } }); }
   var regrid = function () {
-    pointGroup.clearLayers();
     var z = map.getZoom(), level = Math.min(Math.max(Math.floor(z), G.zmin), G.zmax);
-    var lv = G.levels[level - G.zmin], view = map.getBounds().pad(0.2);
+    var lv = G.levels[level - G.zmin], view = map.getBounds().pad(0.1), groups = [];
     lv.lat.forEach(function (lat, k) {
-      var lng = lv.lon[k];
-      if (!view.contains([lat, lng])) { return; }
-      cluster(lat, lng, lv.j[k], lv.f[k], lv.r[k], function () { map.setView([lat, lng], Math.min(z + 2, map.getMaxZoom())); });
+      var ll = [lat, lv.lon[k]];
+      if (!view.contains(ll)) { return; }
+      groups.push(clusterItem(ll, lv.j[k], lv.f[k], lv.r[k], function () { map.setView(ll, Math.min(z + 2, map.getMaxZoom())); }));
     });
+    items = problemDots.filter(function (it) { return view.contains(it.ll); }).concat(groups);
+    paint();
   };
-  if (G) {
-    /* the flagged and rejected rows, one by one, on a canvas under the counts */
-    var problems = L.layerGroup().addTo(map), canvas = L.canvas({ padding: 0.3 });
-    P.ll.forEach(function (ll, i) { if (ll) { dot(i, canvas).addTo(problems); } });
-    drawPoints = regrid;
-    map.on("moveend", regrid);
-  } else {
-    drawPoints = recluster;
-    map.on("zoomend", recluster);
-  }
+  /* the canvas lets events through; a click or hover on a point is taken here first (capture
+     phase), so that the province under it neither opens its popup nor lights up */
+  var tip = L.tooltip({ direction: "top", className: "geo-tip", opacity: 1 });
+  var onMap = function (e) { return e.target === container || map.getPane("mapPane").contains(e.target); };
+  container.addEventListener("click", function (e) {
+    var it = onMap(e) ? hit(map.mouseEventToContainerPoint(e)) : null;
+    if (!it) { return; }
+    e.stopPropagation();
+    if (it.i === undefined) { it.zoomTo(); return; }
+    var popup = L.popup({ maxWidth: 320, minWidth: 200, maxHeight: 300, className: "geo-popup" }).setLatLng(it.ll);
+    clearOfPanels(popup);
+    popup.setContent(pointPopup(it.i)).openOn(map);
+  }, true);
+  container.addEventListener("mousemove", function (e) {
+    var it = onMap(e) ? hit(map.mouseEventToContainerPoint(e)) : null;
+    container.classList.toggle("geo-on-point", !!it);
+    if (it) { e.stopPropagation(); }
+    if (it && it.i === undefined) {
+      var text = fill(S.estates_n, { n: num(it.j + it.f + it.r) }) + ": " + fill(S.mix, { j: num(it.j), f: num(it.f), r: num(it.r) });
+      tip.setLatLng(it.ll).setContent(el("div", null, text));
+      if (!map.hasLayer(tip)) { tip.addTo(map); }
+    } else if (map.hasLayer(tip)) { map.removeLayer(tip); }
+  }, true);
+  drawPoints = G ? regrid : recluster;
+  map.on("moveend resize", drawPoints);
+  if (document.fonts && document.fonts.ready) { document.fonts.ready.then(paint); }
+  pointGroup = { drawn: function () { return drawn; } };
 }
 
 /* ---------------------------------------------------------------- view */
@@ -393,5 +445,7 @@ window.geoMap = {
     return { x: q.x + r.left, y: q.y + r.top };
   },
   paths: function () { return pathOf.filter(function (l) { return l && l._path && l._path.isConnected; }).length; },
-  fills: function () { return pathOf.map(function (l) { return l._path.getAttribute("fill"); }); }
+  fills: function () { return pathOf.map(function (l) { return l._path.getAttribute("fill"); }); },
+  /* how many clusters and single points the register layer drew last (for tests) */
+  drawn: function () { return pointGroup ? pointGroup.drawn() : { clusters: 0, dots: 0 }; }
 };
