@@ -430,6 +430,19 @@ def _warn(warnings: Sequence[str], lang: str) -> None:
         _err.print(Text.assemble((label, "yellow"), " ", " ".join(str(line).split())))
 
 
+@app.command(epilog="Example: python -m geo template --out estates.xlsx --lang fa")
+def template(
+    out: Path = typer.Option(Path("estates.xlsx"), "--out", help="The Excel file to write."),
+    lang: str = choice_option("fa", "--lang", choices=LANG_CHOICES, help="Language of the headers and the guide."),
+) -> None:
+    """Write an Excel register to fill in: drop-downs, checks, and a guide to what each column adds up to."""
+    from geo.registers.template import write_template
+
+    if out.is_dir():
+        _fail(f"--out {_quote(str(out))} is a folder; name the .xlsx file to write")
+    _say(f"wrote {_run(lambda: write_template(out, lang=lang))}")
+
+
 @app.command(epilog="Example: python -m geo licenses > licences.txt")
 def licenses() -> None:
     """Print the licence of geo and the notices and licence texts of the data, code and font it ships or embeds."""

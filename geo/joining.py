@@ -47,6 +47,7 @@ from geo.reasons import Reason, RowReasons
 from geo.reconciliation import empty_reconciliation, reconciliation_table
 from geo.registers import Register
 from geo.registers.build import build_register, read_cells
+from geo.registers.template import template_references
 from geo.rules import COAST_KM, Rules, check_rows
 
 __all__ = ["JoinResult", "join", "COAST_KM", "Progress"]
@@ -263,7 +264,9 @@ def join(
     reconcile
         Declared comparisons of register columns with published figures (see
         :func:`geo.reconciliation.parse_reconcile`), e.g.
-        ``{"fire_station_1396": "hse_fire_stations_built"}``.
+        ``{"fire_station_1396": "hse_fire_stations_built"}``. Without it, the columns headed
+        as in the register template (:mod:`geo.registers.template`) are compared with the
+        figures the template names for them.
     coast_km
         How far outside the polygons a point is still assigned to the nearest province.
     legacy_codes
@@ -308,6 +311,8 @@ def join(
     estates = _estates(frame, checked.province, status, reasons, checked.lon, checked.lat, prov)
     by_province = _aggregate(frame, checked.province, reg.indicators, prov)
     summary = _summary(reg, rules.by, coast_km, status)
+    if reconcile is None:  # columns headed as in the register template: compared with their figures
+        reconcile = template_references(reg.indicators)
     table = reconciliation_table(by_province, reg, reconcile) if reconcile else empty_reconciliation()
     summary["reconciliation"] = table.to_dict("records")
     tick("summing", n, n)
