@@ -56,7 +56,8 @@ def output_error(exc: BaseException, what: str, out: Path) -> OutputError:
         why = exc.strerror or str(exc)
     else:
         text = " ".join(str(exc).split())
-        why = "no space left on the device" if "No space left" in text else text[:200]
+        full = any(words in text for words in ("No space left", "disk is full", "disk full"))
+        why = "no space left on the device" if full else text[:200]
     return OutputError(f"cannot write {what}: {why}; nothing was changed there", path=out)
 
 
@@ -103,6 +104,7 @@ class OutputSet:
         self.tmp: Path | None = None
         self._lock: IO[str] | None = None
         self.committed = False
+        self._created = False
 
     def __enter__(self) -> OutputSet:
         try:
@@ -122,6 +124,10 @@ class OutputSet:
                 shutil.rmtree(self.tmp, ignore_errors=True)
         finally:
             self._release()
+            if self._created and not self.committed:  # a folder this run made for nothing: gone again
+                with suppress(OSError):
+                    (self.out / LOCK).unlink()
+                    self.out.rmdir()
 
     def path(self, name: str) -> Path:
         """Where to write the file ``name`` of the set (in the temporary folder)."""
@@ -136,6 +142,7 @@ class OutputSet:
         if out.exists() and not out.is_dir():
             raise OutputError("cannot create the output folder: a file has its name; name a folder", path=out)
         try:
+            self._created = not out.exists()
             out.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise output_error(exc, "the output folder", out) from exc

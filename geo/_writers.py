@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -30,8 +31,12 @@ Advance = Callable[[int], None]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_PATTERN = "^[=+\\-@\t\r]"
 #: SQLite settings for a GeoPackage built in a temporary folder: no journal file (the
-#: whole file is thrown away if the run stops) and no waiting for the disk.
-_GPKG_CONFIG = {"OGR_SQLITE_JOURNAL": "OFF", "OGR_SQLITE_SYNCHRONOUS": "OFF"}
+#: whole file is thrown away if the run stops), no waiting for the disk, and a 64 MB page
+#: cache (a quarter less time building the spatial index of a million points than the
+#: default 2 MB, for about 60 MB of memory).
+_GPKG_CONFIG = {"OGR_SQLITE_JOURNAL": "OFF", "OGR_SQLITE_SYNCHRONOUS": "OFF", "OGR_SQLITE_CACHE": "64"}
+#: Set when Ctrl-C stops a chunked write from inside the stream a writer pulls from.
+_INTERRUPTED = threading.Event()
 #: GeoParquet's name of each shapely geometry type id.
 _GEOMETRY_NAMES = {0: "Point", 1: "LineString", 2: "LineString", 3: "Polygon", 4: "MultiPoint",
                    5: "MultiLineString", 6: "MultiPolygon", 7: "GeometryCollection"}  # fmt: skip
@@ -92,14 +97,19 @@ def _batches(
     import pyarrow as pa
 
     total = len(frame) if rows is None else len(rows)
-    for start in range(0, max(total, 1), CHUNK):
-        part = frame.iloc[start : start + CHUNK] if rows is None else frame.iloc[rows[start : start + CHUNK]]
-        table = pa.Table.from_pandas(_attributes(part), schema=schema, preserve_index=False)
-        if geometry:
-            wkb = shapely.to_wkb(np.asarray(part.geometry.values, dtype=object))
-            table = table.append_column("geometry", pa.array(wkb, type=pa.binary()))
-        yield from table.to_batches()
-        advance(min(start + CHUNK, total))
+    _INTERRUPTED.clear()
+    try:
+        for start in range(0, max(total, 1), CHUNK):
+            part = frame.iloc[start : start + CHUNK] if rows is None else frame.iloc[rows[start : start + CHUNK]]
+            table = pa.Table.from_pandas(_attributes(part), schema=schema, preserve_index=False)
+            if geometry:
+                wkb = shapely.to_wkb(np.asarray(part.geometry.values, dtype=object))
+                table = table.append_column("geometry", pa.array(wkb, type=pa.binary()))
+            yield from table.to_batches()
+            advance(min(start + CHUNK, total))
+    except KeyboardInterrupt:
+        _INTERRUPTED.set()  # a reader's stream turns it into its own error: the writer raises it again
+        raise
 
 
 def _geometries(frame: gpd.GeoDataFrame, rows: np.ndarray | None) -> np.ndarray:
@@ -126,6 +136,10 @@ def write_gpkg(
             reader, path, layer="estates", driver="GPKG", geometry_name="geometry", geometry_type=kind,
             crs=frame.crs.to_string() if frame.crs is not None else None,
         )  # fmt: skip
+    except Exception as exc:
+        if _INTERRUPTED.is_set():
+            raise KeyboardInterrupt from exc
+        raise
     finally:
         pyogrio.set_gdal_config_options(old)
 

@@ -147,13 +147,22 @@ def _folded_digits(text: pa.ChunkedArray) -> pa.ChunkedArray:
 
 
 def _parse_text(text: pa.ChunkedArray) -> np.ndarray:
-    """float64 of text cells in any of the forms :func:`parse_numbers` reads (NaN where not)."""
+    """float64 of text cells in any of the forms :func:`parse_numbers` reads (NaN where not).
+
+    A column of plain numbers (blank cells aside) is cast in one step; Arrow's parser takes
+    nothing else but ``inf`` and ``nan``, which are not finite numbers either way.
+    """
+    try:
+        return pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False).astype("float64", copy=True)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
     values, plain = _cast_plain(text)
-    rest = ~plain & _mask(pc.match_substring_regex(text, _NUMBER_CHARACTERS))
-    if rest.any():
-        positions = np.flatnonzero(rest)
-        others = pa.chunked_array([pc.take(text, pa.array(positions))])
-        values[positions] = _cast_plain(_folded_digits(others))[0]
+    maybe = np.flatnonzero(~plain & _mask(pc.is_valid(text)))
+    if maybe.size:
+        others = pa.chunked_array([pc.take(text, pa.array(maybe))])
+        rest = maybe[_mask(pc.match_substring_regex(others, _NUMBER_CHARACTERS))]
+        if rest.size:
+            values[rest] = _cast_plain(_folded_digits(pa.chunked_array([pc.take(text, pa.array(rest))])))[0]
     return values
 
 
