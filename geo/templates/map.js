@@ -308,7 +308,7 @@ if (D.points) {
     });
   };
   var hit = function (point) {
-    for (var k = items.length - 1; k >= 0; k--) {  /* clusters are drawn last: on top */
+    for (var k = items.length - 1; k >= 0; k--) {  /* the last drawn is on top */
       var it = items[k];
       if (it.q && point.distanceTo(it.q) <= it.rad + 2) { return it; }
     }
@@ -355,12 +355,14 @@ if (D.points) {
       if (!view.contains(ll)) { return; }
       groups.push(clusterItem(ll, lv.j[k], lv.f[k], lv.r[k], function () { map.setView(ll, Math.min(z + 2, map.getMaxZoom())); }));
     });
-    items = problemDots.filter(function (it) { return view.contains(it.ll); }).concat(groups);
+    var dots = problemDots.filter(function (it) { return view.contains(it.ll); });
+    /* zoomed in past the finest level, the rows come out on top of the counts (they are few in view) */
+    items = z > G.zmax ? groups.concat(dots) : dots.concat(groups);
     paint();
   };
   /* the canvas lets events through; a click or hover on a point is taken here first (capture
      phase), so that the province under it neither opens its popup nor lights up */
-  var tip = L.tooltip({ direction: "top", className: "geo-tip", opacity: 1 });
+  var tip = L.tooltip({ direction: "top", className: "geo-tip geo-point-tip", opacity: 1 });
   var onMap = function (e) { return e.target === container || map.getPane("mapPane").contains(e.target); };
   container.addEventListener("click", function (e) {
     var it = onMap(e) ? hit(map.mouseEventToContainerPoint(e)) : null;
@@ -370,6 +372,9 @@ if (D.points) {
     var popup = L.popup({ maxWidth: 320, minWidth: 200, maxHeight: 300, className: "geo-popup" }).setLatLng(it.ll);
     clearOfPanels(popup);
     popup.setContent(pointPopup(it.i)).openOn(map);
+  }, true);
+  container.addEventListener("mouseover", function (e) {  /* no province tooltip over a point */
+    if (onMap(e) && hit(map.mouseEventToContainerPoint(e))) { e.stopPropagation(); }
   }, true);
   container.addEventListener("mousemove", function (e) {
     var it = onMap(e) ? hit(map.mouseEventToContainerPoint(e)) : null;
@@ -384,7 +389,15 @@ if (D.points) {
   drawPoints = G ? regrid : recluster;
   map.on("moveend resize", drawPoints);
   if (document.fonts && document.fonts.ready) { document.fonts.ready.then(paint); }
-  pointGroup = { drawn: function () { return drawn; } };
+  pointGroup = {
+    drawn: function () { return drawn; },
+    /* what was drawn, where (container pixels), with its counts: for tests */
+    items: function () {
+      return items.filter(function (it) { return it.q; }).map(function (it) {
+        return it.i === undefined ? { x: it.q.x, y: it.q.y, j: it.j, f: it.f, r: it.r } : { x: it.q.x, y: it.q.y, row: P.row[it.i] };
+      });
+    }
+  };
 }
 
 /* ---------------------------------------------------------------- view */
@@ -447,5 +460,6 @@ window.geoMap = {
   paths: function () { return pathOf.filter(function (l) { return l && l._path && l._path.isConnected; }).length; },
   fills: function () { return pathOf.map(function (l) { return l._path.getAttribute("fill"); }); },
   /* how many clusters and single points the register layer drew last (for tests) */
-  drawn: function () { return pointGroup ? pointGroup.drawn() : { clusters: 0, dots: 0 }; }
+  drawn: function () { return pointGroup ? pointGroup.drawn() : { clusters: 0, dots: 0 }; },
+  items: function () { return pointGroup ? pointGroup.items() : []; }
 };
