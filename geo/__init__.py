@@ -27,11 +27,14 @@ from geo.errors import (
     AmbiguousNameError,
     DataError,
     GeoError,
+    GeoWarning,
     LedgerError,
     MapError,
     NameResolutionError,
     NumberParseError,
+    OutputError,
     RegisterError,
+    RegisterWarning,
     UnknownNameError,
 )
 
@@ -50,6 +53,7 @@ if TYPE_CHECKING:
     )
     from geo.provinces import load_provinces
     from geo.registers import Register, read_register
+    from geo.registers.template import write_template
     from geo.stats import load_indicators, load_province_stats
 
 __version__ = "0.1.0"
@@ -75,6 +79,7 @@ _LAZY = {
     "to_persian_digits": "geo.numbers",
     "use_persian_font": "geo.charts",
     "example_path": "geo.examples",
+    "write_template": "geo.registers.template",
 }
 
 __all__ = [
@@ -97,6 +102,7 @@ __all__ = [
     "to_persian_digits",
     "use_persian_font",
     "example_path",
+    "write_template",
     "GeoError",
     "DataError",
     "NameResolutionError",
@@ -106,6 +112,9 @@ __all__ = [
     "LedgerError",
     "RegisterError",
     "MapError",
+    "OutputError",
+    "GeoWarning",
+    "RegisterWarning",
 ]
 
 

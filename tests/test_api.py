@@ -41,11 +41,14 @@ def test_public_functions_are_typed(name):
             assert p.annotation is not inspect.Parameter.empty, f"{name}({p.name}): no type"
 
 
-def test_errors_share_one_base_class():
+def test_errors_share_one_base_class_and_warnings_another():
     for name in geo.__all__:
         obj = getattr(geo, name)
-        if inspect.isclass(obj) and issubclass(obj, Exception):
+        if inspect.isclass(obj) and issubclass(obj, Warning):
+            assert issubclass(obj, geo.GeoWarning) and issubclass(obj, UserWarning)  # shown by default
+        elif inspect.isclass(obj) and issubclass(obj, Exception):
             assert issubclass(obj, geo.GeoError)
+    assert issubclass(geo.RegisterWarning, geo.GeoWarning) and issubclass(geo.OutputError, geo.GeoError)
 
 
 def test_results_work_with_the_usual_geopandas_calls(tmp_path):
