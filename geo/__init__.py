@@ -26,9 +26,13 @@ from typing import TYPE_CHECKING, Any
 from geo.errors import (
     AmbiguousNameError,
     DataError,
+    DataQualityWarning,
     GeoError,
     GeoWarning,
+    InputTypeError,
+    InputValueError,
     LedgerError,
+    LimitError,
     MapError,
     NameResolutionError,
     NumberParseError,
@@ -111,9 +115,13 @@ __all__ = [
     "NumberParseError",
     "LedgerError",
     "RegisterError",
+    "LimitError",
     "MapError",
+    "InputTypeError",
+    "InputValueError",
     "OutputError",
     "GeoWarning",
+    "DataQualityWarning",
     "RegisterWarning",
 ]
 

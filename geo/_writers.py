@@ -22,14 +22,16 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo._io import FORMULA_START, formula_safe
+
 __all__ = ["CHUNK", "jsonable", "write_csv", "write_geojson", "write_gpkg", "write_parquet"]
 
 #: Rows converted and written at a time.
 CHUNK = 100_000
 #: Called with the number of rows written so far.
 Advance = Callable[[int], None]
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_FORMULA_PATTERN = "^[=+\\-@\t\r]"
+#: A text cell a spreadsheet would run as a formula starts so (:data:`geo._io.FORMULA_START`).
+_FORMULA_PATTERN = "^[" + "".join("\\" + c if c in "-\\]^" else c for c in FORMULA_START) + "]"
 #: SQLite settings for a GeoPackage built in a temporary folder: no journal file (the
 #: whole file is thrown away if the run stops), no waiting for the disk, and a 64 MB page
 #: cache (a quarter less time building the spatial index of a million points than the
@@ -196,7 +198,7 @@ def write_csv(frame: pd.DataFrame, path: Path, advance: Advance = _nothing, rows
     import pyarrow.csv as pacsv
 
     schema = _schema(frame)
-    names = [("'" + c) if c.startswith(_FORMULA_START) else c for c in schema.names]
+    names = [formula_safe(c) for c in schema.names]
     header = pa.schema([pa.field(n, f.type) for n, f in zip(names, schema, strict=True)])
     with pa.OSFile(str(path), "wb") as sink:
         sink.write(b"\xef\xbb\xbf")

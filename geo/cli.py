@@ -26,6 +26,7 @@ import difflib
 import json
 import re
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,7 @@ from rich.console import Console
 from rich.text import Text
 from typer.core import TyperGroup
 
-from geo.errors import DataError, GeoError, GeoWarning, OutputError
+from geo.errors import DataError, GeoError, GeoWarning, OutputError, RegisterWarning
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -74,6 +75,7 @@ _FLAGS = {
     "by": "--by",
     "crs": "--crs",
     "formats": "--formats",
+    "engine": "--engine",
     "id": "--id",
     "lang": "--lang",
     "lat": "--lat",
@@ -105,6 +107,22 @@ def _message(exc: GeoError) -> str:
     elif exc.field is not None:
         where.append(f"field {exc.field!r}")
     return f"{', '.join(where)}: {text}" if where else text
+
+
+def _warn(caught: list[warnings.WarningMessage]) -> None:
+    """Show the warnings caught while a command ran.
+
+    The package's own (e.g. a printed table that does not add up) as ``warning: MESSAGE``
+    on stderr, one line each, once; any other as Python would show it.
+    """
+    seen: set[str] = set()
+    for w in caught:
+        text = " ".join(str(w.message).split())
+        if not issubclass(w.category, GeoWarning):
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+        elif text not in seen:
+            seen.add(text)
+            _err.print(Text.assemble(("warning:", "yellow"), " ", text))
 
 
 def _fail(exc: GeoError | str, code: int = EXIT_INPUT) -> None:
@@ -270,7 +288,10 @@ def build(
     from geo.maps import build_maps
 
     _check_out_dir(out)
-    paths = _run(lambda: build_maps(out, langs=(lang,) if lang else LANGS, tiles=tiles))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", GeoWarning)
+        paths = _run(lambda: build_maps(out, langs=(lang,) if lang else LANGS, tiles=tiles))
+    _warn(caught)
     for path in paths:
         _say(f"wrote {path}")
 
@@ -369,16 +390,14 @@ def join_register(
     big = progress or (register.is_file() and register.stat().st_size > 5_000_000)
 
     def work() -> Any:
-        import warnings
-
         from geo._output_set import OutputSet
         from geo._stages import StageDisplay
         from geo.joining import join
         from geo.outputs import output_names, write_into
 
         with OutputSet(out, output_names(chosen)) as target, StageDisplay(_err, enabled=big) as show:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", GeoWarning)  # said below, one line each, in --lang
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", GeoWarning)
                 result = join(
                     register,
                     by=by,  # type: ignore[arg-type]  # a choice of BY_CHOICES, checked by its option
@@ -393,8 +412,10 @@ def join_register(
                     crs=crs,
                     sheet=sheet,
                 )
-            _warn(result.register.warnings if result.register is not None else [], lang)
-            write_into(result, target, lang=lang, formats=chosen, progress=show)  # type: ignore[arg-type]
+                # the register's warnings, one line each in --lang; any other as the package says them
+                _warn_register(result.register.warnings if result.register is not None else [], lang)
+                write_into(result, target, lang=lang, formats=chosen, progress=show)  # type: ignore[arg-type]
+            _warn([w for w in caught if not issubclass(w.category, RegisterWarning)])
         return result
 
     s = _run(work).summary
@@ -419,13 +440,13 @@ def _formats(value: str | None) -> list[str] | None:
     return chosen
 
 
-def _warn(warnings: Sequence[str], lang: str) -> None:
+def _warn_register(texts: Sequence[str], lang: str) -> None:
     """The register's warnings on stderr, one line each, in Persian with ``--lang fa``."""
     from geo.i18n import message
 
     words = message("warnings", "label")
     label = words.fa if lang == "fa" else words.en
-    for text in warnings:
+    for text in texts:
         line = getattr(text, "fa", text) if lang == "fa" else str(text)
         _err.print(Text.assemble((label, "yellow"), " ", " ".join(str(line).split())))
 

@@ -18,9 +18,13 @@ __all__ = [
     "NumberParseError",
     "LedgerError",
     "RegisterError",
+    "LimitError",
     "MapError",
+    "InputTypeError",
+    "InputValueError",
     "OutputError",
     "GeoWarning",
+    "DataQualityWarning",
     "RegisterWarning",
 ]
 
@@ -104,8 +108,30 @@ class RegisterError(DataError):
     """A user's estate register cannot be used at all (missing, unreadable, no usable column)."""
 
 
+class LimitError(RegisterError):
+    """A register is beyond a resource limit of :mod:`geo.limits` (memory, columns, expansion).
+
+    The message names the limit, the environment variable that lifts it and, for memory,
+    the ``dask`` engine meant for registers that do not fit.
+    """
+
+
 class MapError(GeoError):
     """A map cannot be built from the inputs given (unknown indicator, tiles, language)."""
+
+
+class InputTypeError(GeoError, TypeError):
+    """A function of ``geo`` was given an argument of the wrong type (``geo.join(None)``).
+
+    It is a :class:`TypeError` too, the contract Python callers expect for that mistake.
+    """
+
+
+class InputValueError(GeoError, ValueError):
+    """A function of ``geo`` was given an argument of the right type but an unusable value.
+
+    ``coast_km=float("nan")``, for one. It is a :class:`ValueError` too.
+    """
 
 
 class OutputError(DataError):
@@ -117,7 +143,20 @@ class OutputError(DataError):
 
 
 class GeoWarning(UserWarning):
-    """Base class of the warnings ``geo`` gives (``warnings.warn``), shown by notebooks."""
+    """Base class of every warning issued by ``geo`` (filter them all with this class)."""
+
+
+class DataQualityWarning(GeoWarning):
+    """A shipped or given table disagrees with itself as printed.
+
+    For example a row that does not add up to its printed total. The numbers are kept as
+    printed, never "fixed"; ``issue`` holds the details (:class:`geo._quality.QualityIssue`),
+    with both numbers.
+    """
+
+    def __init__(self, message: str, *, issue: object = None) -> None:
+        self.issue = issue
+        super().__init__(message)
 
 
 class RegisterWarning(GeoWarning):

@@ -30,6 +30,7 @@ from typing import Any, Literal
 import jdatetime
 import pandas as pd
 
+from geo._io import formula_safe
 from geo._paths import data_dir
 from geo.errors import GeoError, LedgerError, NumberParseError
 from geo.numbers import Number, extract_number
@@ -373,11 +374,12 @@ def facts_table(facts: pd.DataFrame | None = None) -> Any:
 
 
 def _to_csv(records: Iterable[dict[str, Any]]) -> str:
+    """The facts as CSV; a cell a spreadsheet would run as a formula gets a leading quote."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(_OUTPUT_COLUMNS), lineterminator="\n")
     writer.writeheader()
     for rec in records:
-        writer.writerow({k: str(v).lower() if isinstance(v, bool) else v for k, v in rec.items()})
+        writer.writerow({k: str(v).lower() if isinstance(v, bool) else formula_safe(v) for k, v in rec.items()})
     return out.getvalue()
 
 

@@ -45,6 +45,7 @@ __all__ = [
     "message",
     "number_list",
     "province_label",
+    "quoted",
     "section",
     "template_fields",
 ]
@@ -209,14 +210,37 @@ def in_english(value: object) -> object:
     return en if isinstance(en, str) else value
 
 
+#: How many characters of a text field (a cell, a header, a file's name) a sentence quotes.
+QUOTE_LIMIT = 80
+
+
+def quoted(value: object, limit: int = QUOTE_LIMIT) -> object:
+    """A field as a sentence quotes it: plain text cut to ``limit`` characters and «…».
+
+    User text may be a 5 MB cell; a reason quoting it whole would make a report and a map
+    of megabytes. Composed texts (a :class:`Bilingual`, a reason) and numbers pass as they are.
+
+    Examples
+    --------
+    >>> quoted("x" * 100)[-3:], quoted(12)
+    ('xx…', 12)
+    """
+    if type(value) is str and len(value) > limit:
+        return value[:limit] + "…"
+    return value
+
+
 def render(name: str, code: str, fields: Mapping[str, object]) -> tuple[str, str]:
     """The English and Persian texts of ``code`` of catalogue ``name`` with ``fields``.
+
+    Plain text fields are cut to :data:`QUOTE_LIMIT` characters (:func:`quoted`).
 
     Raises
     ------
     KeyError
         ``code`` is not in the catalogue.
     """
+    fields = {k: quoted(v) for k, v in fields.items()}
     en, fa = catalogue(name)[code]
     return (
         en.format_map({k: in_english(v) for k, v in fields.items()}),

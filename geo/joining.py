@@ -11,8 +11,15 @@ Every row ends in exactly one of ``joined``, ``flagged`` (joined, with reasons) 
 ``rows_in == rows_joined + rows_flagged + rows_rejected``. Cells that could not be read
 (text in a number column, negative amounts) flag their row and are left out of the sums.
 A point up to ``coast_km`` (default 25 km) outside every province is given to the nearest
-one and flagged; latitude and longitude found swapped are flagged and joined swapped. The
-files are written by :mod:`geo.outputs`.
+one and flagged; latitude and longitude found swapped are flagged and joined swapped.
+Values whose per-province sum (or national total) would overflow a float are left out of
+the sums too (``inf`` is never written).
+
+*Notes* are not problems: what was done to a row that needs no one's attention (a blank
+province cell where the point lies cleanly inside a province; control characters removed
+from a cell) is a note (``notes``/``notes_fa``). A row with notes and no reasons stays
+``joined``; the accounting identity above is unchanged. The files are written by
+:mod:`geo.outputs`.
 
 Examples
 --------
@@ -27,10 +34,12 @@ Examples
 
 from __future__ import annotations
 
+import math
 import warnings as pywarnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from numbers import Real
 from pathlib import Path
 from typing import Any, Literal
 
@@ -40,7 +49,7 @@ import pandas as pd
 import shapely
 
 from geo._progress import Progress, no_progress
-from geo.errors import RegisterError, RegisterWarning
+from geo.errors import InputTypeError, InputValueError, RegisterError, RegisterWarning
 from geo.i18n import number_list
 from geo.locate import ProvinceIndex, province_index
 from geo.reasons import Reason, RowReasons
@@ -48,7 +57,7 @@ from geo.reconciliation import empty_reconciliation, reconciliation_table
 from geo.registers import Register
 from geo.registers.build import build_register, read_cells
 from geo.registers.template import template_references
-from geo.rules import COAST_KM, Rules, check_rows
+from geo.rules import COAST_KM, Rules, check_rows, statuses
 
 __all__ = ["JoinResult", "join", "COAST_KM", "Progress"]
 
@@ -65,7 +74,8 @@ class JoinResult:
         One row per input row, in input order: ``row`` (1-based data row), ``id``,
         ``name``, ``province`` (ISO code, None when rejected), ``province_as_given``,
         ``status`` (``joined``/``flagged``/``rejected``), ``reasons`` (tuple of text),
-        ``reasons_fa`` (the same reasons in Persian, in the same order),
+        ``reasons_fa`` (the same reasons in Persian, in the same order), ``notes`` and
+        ``notes_fa`` (what was done to the row that is not a problem),
         ``lat``, ``lon``, the indicators, and a point ``geometry`` (EPSG:4326; None
         without a usable location).
     by_province
@@ -101,17 +111,20 @@ class JoinResult:
         """The report: the summary plus ``rows``, one object per input row.
 
         Each row object has ``row``, ``id``, ``status``, ``province`` (ISO code or None),
-        ``reasons`` and ``reasons_fa`` (the same in Persian). Built on first use (a register
-        of 10^6 rows makes 10^6 objects).
+        ``reasons`` and ``reasons_fa`` (the same in Persian), ``notes`` and ``notes_fa``.
+        Built on first use (a register of 10^6 rows makes 10^6 objects).
         """
         e = self.estates
         ids = e["id"].astype(object).where(e["id"].notna(), None).tolist()
         provinces = e["province"].astype(object).where(e["province"].notna(), None).tolist()
-        reasons_fa = e["reasons_fa"] if "reasons_fa" in e.columns else e["reasons"]
-        columns = (e["row"].tolist(), ids, e["status"].tolist(), provinces, e["reasons"].tolist(), reasons_fa.tolist())
+        texts = [e[c] if c in e.columns else pd.Series([()] * len(e)) for c in ("reasons_fa", "notes", "notes_fa")]
+        columns = (e["row"].tolist(), ids, e["status"].tolist(), provinces, e["reasons"].tolist())
+        keys = ("row", "id", "status", "province", "reasons", "reasons_fa", "notes", "notes_fa")
         rows = [
-            {"row": r, "id": i, "status": s, "province": p, "reasons": list(why), "reasons_fa": list(why_fa)}
-            for r, i, s, p, why, why_fa in zip(*columns, strict=True)
+            dict(zip(keys, (*head, *map(list, lists)), strict=True))
+            for *head, lists in zip(
+                *columns[:4], zip(columns[4], *(t.tolist() for t in texts), strict=True), strict=True
+            )
         ]
         return {**self.summary, "rows": rows}
 
@@ -143,39 +156,66 @@ class JoinResult:
         return write_outputs(self, out_dir, lang=lang, formats=formats, progress=progress)
 
 
-def _duplicates(ids: pd.Series, rows: np.ndarray, reasons: RowReasons) -> np.ndarray:
-    """Flag every row whose id another row has too, naming the rows; return their mask."""
+def _duplicates(ids: pd.Series, rows: np.ndarray, reasons: RowReasons) -> None:
+    """Flag every row whose id another row has too, naming the rows."""
     dup = (ids.duplicated(keep=False) & ids.notna()).to_numpy()
     if not dup.any():
-        return dup
+        return
     sub = pd.DataFrame({"id": ids[dup].to_numpy(), "row": rows[dup]})
     groups = sub.groupby("id", sort=False)["row"].agg(list)
     text = {key: Reason("duplicate_id", id=key, rows=number_list(rs, limit=10)) for key, rs in groups.items()}
     reasons.add(dup, sub["id"].map(text).to_numpy(dtype=object))
-    return dup
 
 
 def _aggregate(
-    frame: pd.DataFrame, idx: np.ndarray, indicators: Mapping[str, str], prov: ProvinceIndex
+    frame: pd.DataFrame, idx: np.ndarray, indicators: Mapping[str, str], prov: ProvinceIndex, reasons: RowReasons
 ) -> gpd.GeoDataFrame:
-    """Per province: the count of joined rows, and sums and means (numbers) or counts of yes (yes/no)."""
+    """Per province: the count of joined rows, and sums and means (numbers) or counts of yes (yes/no).
+
+    A sum that overflows a float (two values of 1.5e308) is left empty, and the rows that
+    made it are flagged; so are all rows of a column whose national total overflows.
+    """
     k = len(prov.codes)
     ok = idx >= 0
-    out = prov.frame[["code", "name_en", "name_fa"]].copy()
-    out["estates"] = np.bincount(idx[ok], minlength=k).astype("int64")
+    columns: dict[str, np.ndarray] = {"estates": np.bincount(idx[ok], minlength=k).astype("int64")}
     for col, kind in indicators.items():
         values = frame[col].to_numpy(dtype="float64", na_value=np.nan)
         present = ok & ~np.isnan(values)
-        total = np.bincount(idx[present], weights=values[present], minlength=k)
+        with np.errstate(over="ignore", invalid="ignore"):
+            total = np.bincount(idx[present], weights=values[present], minlength=k)
         if kind == "bool":
-            out[f"{col}_true"] = total.astype("int64")
-        else:
-            known = np.bincount(idx[present], minlength=k)
-            out[f"{col}_sum"] = total
-            with np.errstate(invalid="ignore", divide="ignore"):
-                out[f"{col}_mean"] = np.where(known > 0, total / np.maximum(known, 1), np.nan)
+            columns[f"{col}_true"] = total.astype("int64")
+            continue
+        total = _overflow(col, total, present, idx, prov, reasons)
+        known = np.bincount(idx[present], minlength=k)
+        columns[f"{col}_sum"] = total
+        with np.errstate(invalid="ignore", divide="ignore"):
+            columns[f"{col}_mean"] = np.where(known > 0, total / np.maximum(known, 1), np.nan)
+    base = prov.frame[["code", "name_en", "name_fa"]]
+    out = pd.concat([base, pd.DataFrame(columns, index=base.index)], axis=1)  # at once, not column by column
     out["geometry"] = prov.frame.geometry
     return gpd.GeoDataFrame(out, geometry="geometry", crs=prov.frame.crs)
+
+
+def _overflow(
+    col: str, total: np.ndarray, present: np.ndarray, idx: np.ndarray, prov: ProvinceIndex, reasons: RowReasons
+) -> np.ndarray:
+    """Per-province sums with overflowed ones (and all, if the national total overflows) as NaN.
+
+    The rows that made an overflowing sum are flagged.
+    """
+    over = ~np.isfinite(total)
+    if over.any():
+        rows = present & np.isin(idx, np.flatnonzero(over))
+        reasons.add(rows, [Reason("sum_overflow", column=col, province=prov.names[i]) for i in idx[rows]])
+        total = np.where(over, np.nan, total)
+    with np.errstate(over="ignore"):
+        national = float(np.nansum(total))
+    if not math.isfinite(national):
+        rows = present & ~np.isin(idx, np.flatnonzero(over))
+        reasons.add(rows, Reason("total_overflow", column=col))
+        total = np.full_like(total, np.nan)
+    return total
 
 
 def _check_by(by: str | None, reg: Register) -> str:
@@ -196,6 +236,7 @@ def _estates(
     idx: np.ndarray,
     status: np.ndarray,
     reasons: RowReasons,
+    notes: RowReasons,
     lon: np.ndarray,
     lat: np.ndarray,
     prov: ProvinceIndex,
@@ -213,6 +254,8 @@ def _estates(
         "status": pd.Series(status, dtype=object, copy=False),
         "reasons": pd.Series(reasons.lists(), dtype=object, copy=False),
         "reasons_fa": pd.Series(reasons.lists_fa(), dtype=object, copy=False),
+        "notes": pd.Series(notes.lists(), dtype=object, copy=False),
+        "notes_fa": pd.Series(notes.lists_fa(), dtype=object, copy=False),
     }
     for col in frame.columns[1:]:
         columns["province_as_given" if col == "province" else col] = frame[col].array
@@ -239,6 +282,22 @@ def _summary(reg: Register, by: str, coast_km: float, status: np.ndarray) -> dic
     if summary["rows_joined"] + summary["rows_flagged"] + summary["rows_rejected"] != len(status):
         raise AssertionError("a row was lost while joining")  # pragma: no cover - guarded by construction
     return summary
+
+
+def _check_coast(coast_km: object) -> float:
+    """``coast_km`` as a float, checked.
+
+    Raises
+    ------
+    InputTypeError, InputValueError
+        It is not a number, or not a finite one of at least 0.
+    """
+    if isinstance(coast_km, bool) or not isinstance(coast_km, Real):
+        raise InputTypeError(f"`coast_km` is a distance in km (a number), not {type(coast_km).__name__}")
+    value = float(coast_km)
+    if not math.isfinite(value) or value < 0:
+        raise InputValueError(f"`coast_km` must be a finite distance of 0 km or more, not {value!r}")
+    return value
 
 
 def join(
@@ -287,6 +346,11 @@ def join(
     ------
     RegisterError
         The register cannot be used, or ``by`` asks for a column it does not have.
+    InputTypeError
+        ``register`` is neither a path, a DataFrame nor a :class:`Register` (``None``,
+        ``42``, a list of records), or ``coast_km`` is not a number.
+    InputValueError
+        ``coast_km`` is NaN, infinite or negative.
 
     Examples
     --------
@@ -296,20 +360,21 @@ def join(
     ['flagged', 'joined']
     """
     tick = progress or no_progress
+    coast_km = _check_coast(coast_km)
     reg = register if isinstance(register, Register) else _read(register, overrides, tick)
     frame = reg.frame
     n = len(frame)
     prov = province_index(coast_km)
     rules = Rules(_check_by(by, reg), legacy_codes, coast_km)
     tick("joining", 0, n)
-    checked = check_rows(frame, reg.reasons, rules)
-    reasons, status = checked.reasons, checked.status
-    dup = _duplicates(frame["id"], frame["row"].to_numpy(), reasons)
-    status[dup & (status == "joined")] = "flagged"
+    checked = check_rows(frame, reg.reasons, rules, reg.notes)
+    reasons = checked.reasons
+    _duplicates(frame["id"], frame["row"].to_numpy(), reasons)
     tick("joining", n, n)
     tick("summing", 0, n)
-    estates = _estates(frame, checked.province, status, reasons, checked.lon, checked.lat, prov)
-    by_province = _aggregate(frame, checked.province, reg.indicators, prov)
+    by_province = _aggregate(frame, checked.province, reg.indicators, prov, reasons)
+    status = statuses(checked.province, reasons)  # a duplicate id or an overflowing sum flags a joined row
+    estates = _estates(frame, checked.province, status, reasons, checked.notes, checked.lon, checked.lat, prov)
     summary = _summary(reg, rules.by, coast_km, status)
     if reconcile is None:  # columns headed as in the register template: compared with their figures
         reconcile = template_references(reg.indicators)
@@ -324,9 +389,9 @@ def _read(source: str | Path | pd.DataFrame, overrides: Mapping[str, str | None]
     roles = {k: overrides.get(k) for k in ("id", "name", "province", "lat", "lon")}
     unknown = set(overrides) - {*roles, "crs", "sheet"}
     if unknown:
-        raise TypeError(f"join() got unexpected keyword argument(s) {sorted(unknown)}")
+        raise InputTypeError(f"join() got unexpected keyword argument(s) {sorted(unknown)}")
     tick("reading", 0, None)
-    found = read_cells(source, overrides.get("sheet"), roles)
+    found = read_cells(source, overrides.get("sheet"), roles, overrides.get("crs"))
     n = len(found.frame)
     tick("reading", n, n)
     tick("checking", 0, n)

@@ -28,10 +28,10 @@ import pycountry
 
 from geo._paths import data_dir
 from geo._text import ASCII_DIGITS, MATCH_LETTERS, fold
-from geo.errors import AmbiguousNameError, DataError, UnknownNameError
+from geo.errors import AmbiguousNameError, DataError, InputTypeError, UnknownNameError
 from geo.i18n import Bilingual, message, province_label
 
-__all__ = ["normalize_name", "resolve_province", "province_aliases"]
+__all__ = ["normalize_name", "resolve_province", "province_aliases", "expand_abbreviations"]
 
 _ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed]")
 _PUNCT = re.compile(r"[\s\-_.,'’‘`\"()\[\]/\\:;،؛&]+")
@@ -66,7 +66,14 @@ def normalize_name(text: str) -> str:
     True
     >>> normalize_name("Khorāsān-e Raẕavī")
     'khorasanrazavi'
+
+    Raises
+    ------
+    InputTypeError
+        ``text`` is not a str (``None`` is no name: it is not read as "none").
     """
+    if not isinstance(text, str):
+        raise InputTypeError(f"a province name is text (str), not {type(text).__name__}")
     s = _ARABIC_MARKS.sub("", fold(text))
     s = s.translate(MATCH_LETTERS).translate(ASCII_DIGITS)
     # Latin accents: decompose and drop combining marks (Persian letters are unaffected).
@@ -142,6 +149,51 @@ def _index() -> _Index:
         ambiguous[key] = (tuple(rec["hascs"].split()), rec["note"], rec["note_fa"])
         display.setdefault(key, rec["name"])
     return _Index(keys, ambiguous, legacy, display)
+
+
+@lru_cache(maxsize=1)
+def _abbreviations() -> dict[str, list[tuple[str, str, bool]]]:
+    """``data/provinces/abbreviations.csv``: key of an abbreviation → (expansion, after, first only)."""
+    path = data_dir() / "provinces" / "abbreviations.csv"
+    out: dict[str, list[tuple[str, str, bool]]] = {}
+    for i, rec in enumerate(_read_csv(path), start=1):
+        if rec["where"] not in ("any", "first") or not rec["abbreviation"] or not rec["expansion"]:
+            raise DataError("an abbreviation needs its expansion and where (any or first)", path=path, row=i)
+        key = _abbreviation_key(rec["abbreviation"])
+        out.setdefault(key, []).append(
+            (rec["expansion"], normalize_name(rec["after"]) if rec["after"] else "", rec["where"] == "first")
+        )
+    return out
+
+
+def _abbreviation_key(token: str) -> str:
+    return fold(token).translate(MATCH_LETTERS).casefold()
+
+
+_TOKENS = re.compile(r"[^\s.]+\.?")
+
+
+def expand_abbreviations(text: str) -> str:
+    """``text`` with the abbreviations of ``data/provinces/abbreviations.csv`` written out.
+
+    Examples
+    --------
+    >>> expand_abbreviations("N. Khorasan"), expand_abbreviations("خراسان ش.")
+    ('North Khorasan', 'خراسان شمالی')
+    >>> expand_abbreviations("آذربایجان ش.")
+    'آذربایجان شرقی'
+    """
+    table = _abbreviations()
+    words: list[str] = []
+    for n, token in enumerate(_TOKENS.findall(fold(text))):
+        word = token
+        for expansion, after, first in table.get(_abbreviation_key(token), ()):
+            if (first and n) or (after and (not words or normalize_name(words[-1]) != after)):
+                continue
+            word = expansion
+            break
+        words.append(word)
+    return " ".join(words)
 
 
 @lru_cache(maxsize=1)
@@ -301,6 +353,12 @@ def _resolve(value: str, legacy_codes: bool) -> str:
     pyc = _pycountry_keys().get(key)
     if pyc is not None:
         return pyc
+    expanded = normalize_name(expand_abbreviations(value)) if "." in value or " " in value.strip() else key
+    if expanded != key:
+        if expanded in idx.keys:
+            return _hasc_to_code()[idx.keys[expanded]]
+        if expanded in idx.ambiguous:  # «Kh.» is Khorasan, undivided: never guessed
+            key = expanded
     _raise_unresolved(value, key, idx)
     raise AssertionError("unreachable")
 

@@ -8,7 +8,7 @@ The files (in ``--out``):
   :data:`GEOJSON_DEFAULT_ROWS` rows (a GeoJSON of a national register is hundreds of MB
   that no tool opens quickly);
 - ``rows.csv``: the status of every input row (``row``, ``id``, ``status``,
-  ``province``, ``reasons``, ``reasons_fa``), joined rows included;
+  ``province``, ``reasons``, ``reasons_fa``, ``notes``, ``notes_fa``), joined rows included;
 - ``by_province.csv``, ``rejects.csv`` (the rejected rows with their cells), and
   ``reconciliation.csv`` when there is a reconciliation;
 - ``map.html`` (:func:`geo.maps.register_map`);
@@ -193,12 +193,12 @@ def _from_writer(exc: BaseException) -> bool:
 
 
 def _with_reason_texts(estates: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """``estates`` with each row's reasons as one text (`` | `` between them), as files hold them.
+    """``estates`` with each row's reasons and notes as one text (`` | `` between them), as files hold them.
 
     Rows without a reason (nearly all) are not stepped through one by one.
     """
     out = estates.copy(deep=False)
-    for col in ("reasons", "reasons_fa"):
+    for col in ("reasons", "reasons_fa", "notes", "notes_fa"):
         if col in out.columns:
             values = out[col].to_numpy(dtype=object)
             texts = np.full(len(values), "", dtype=object)
@@ -209,7 +209,7 @@ def _with_reason_texts(estates: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 #: The columns of ``rows.csv``: the status of every row, with its province and reasons.
-_ROWS_COLUMNS = ("row", "id", "status", "province", "reasons", "reasons_fa")
+_ROWS_COLUMNS = ("row", "id", "status", "province", "reasons", "reasons_fa", "notes", "notes_fa")
 
 
 def _rows_of(writer: Callable[..., None], frame: pd.DataFrame, rows: np.ndarray, path: Path, advance: Any) -> None:
@@ -223,15 +223,15 @@ def _report(result: Written, estates: pd.DataFrame, listed: np.ndarray, written:
     The summary, the files of the set, and every flagged or rejected row.
     """
     rows = estates.loc[listed]
-    reasons_fa = rows["reasons_fa"] if "reasons_fa" in rows.columns else rows["reasons"]
+    lists = [rows[c] if c in rows.columns else pd.Series([()] * len(rows)) for c in _ROWS_COLUMNS[4:]]
     found = zip(
         rows["row"].tolist(), rows["id"].tolist(), rows["status"].tolist(), rows["province"].tolist(),
-        rows["reasons"].tolist(), reasons_fa.tolist(), strict=True,
+        *(s.tolist() for s in lists), strict=True,
     )  # fmt: skip
     records = [
         {"row": int(r), "id": jsonable(i), "status": s, "province": p if isinstance(p, str) else None,
-         "reasons": list(why), "reasons_fa": list(why_fa)}
-        for r, i, s, p, why, why_fa in found
+         **{key: list(value) for key, value in zip(_ROWS_COLUMNS[4:], texts, strict=True)}}
+        for r, i, s, p, *texts in found
     ]  # fmt: skip
     head = jsonable(
         {

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import pandas as pd
 
 from geo.errors import RegisterError
+from geo.i18n import quoted
 from geo.registers import Register, header_key
 
 if TYPE_CHECKING:
@@ -102,9 +103,17 @@ def _load_yaml(text: str, path: Path) -> Any:
 
 
 def _read_mapping_file(path: Path) -> dict[str, str]:
+    """The mapping of a JSON, YAML or CSV file: an object of text to text, else one clear error."""
     if not path.is_file():
         raise RegisterError("no such reconciliation file (or write column=reference)", path=path, field="reconcile")
-    text = path.read_text(encoding="utf-8-sig")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RegisterError(
+            f"the reconciliation mapping is not UTF-8 text (byte {exc.start}): is it binary?", path=path
+        ) from exc
+    except OSError as exc:
+        raise RegisterError(f"cannot read the reconciliation mapping: {exc.strerror or exc}", path=path) from exc
     suffix = path.suffix.lower()
     try:
         if suffix == ".json":
@@ -114,10 +123,14 @@ def _read_mapping_file(path: Path) -> dict[str, str]:
         else:
             rows = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
             data = dict(zip(rows.iloc[:, 0], rows.iloc[:, 1], strict=True))
+    except RecursionError as exc:
+        raise RegisterError("the reconciliation mapping is nested too deeply to read", path=path) from exc
     except (ValueError, IndexError) as exc:
-        raise RegisterError(f"cannot read the reconciliation mapping: {exc}", path=path) from exc
-    if not isinstance(data, dict):
-        raise RegisterError("the reconciliation mapping must be an object {column: reference}", path=path)
+        raise RegisterError(f"cannot read the reconciliation mapping: {quoted(str(exc))}", path=path) from exc
+    except Exception as exc:  # YAML's own errors
+        raise RegisterError(f"cannot read the reconciliation mapping: {quoted(str(exc))}", path=path) from exc
+    if not isinstance(data, dict) or not all(isinstance(v, (str, int, float)) for v in data.values()):
+        raise RegisterError("the reconciliation mapping must be an object {column: reference} of texts", path=path)
     return {str(k): str(v) for k, v in data.items()}
 
 
@@ -151,16 +164,21 @@ def reconcile(result: Joined, mapping: Spec) -> pd.DataFrame:
 
 
 def _register_column(reg: Register, column: str) -> str:
-    """The indicator of ``reg`` that ``column`` names (as written, else by :func:`header_key`)."""
+    """The indicator of ``reg`` that ``column`` names (as written, else by :func:`header_key`).
+
+    A column renamed so as not to shadow the product's own (``status`` → ``user_status``)
+    is found by the name it was written with too.
+    """
+    column = reg.renamed.get(column, column)
     if column in reg.indicators:
         return column
     col = {header_key(c): c for c in reg.indicators}.get(header_key(column))
     if col is None:
         raise RegisterError(
-            f"`reconcile` names {column!r}, which is not a number or yes/no column of the register"
-            f" (those are {list(reg.indicators)})",
+            f"`reconcile` names {quoted(column)!r}, which is not a number or yes/no column of the register"
+            f" (those are {quoted(str(list(reg.indicators)), 400)})",
             path=reg.path,
-            field=column,
+            field=str(quoted(column)),
         )
     return col
 
@@ -201,10 +219,10 @@ def _yearbook_rows(
     stat_col = ref.removeprefix("stats:")
     if stat_col not in stats.columns:
         raise RegisterError(
-            f"`reconcile` reference {ref!r} is neither a fact id of the ledger nor a column of the"
+            f"`reconcile` reference {quoted(ref)!r} is neither a fact id of the ledger nor a column of the"
             " per-province yearbook tables",
             path=reg.path,
-            field=column,
+            field=str(quoted(column)),
         )
     published = pd.to_numeric(stats[stat_col], errors="coerce").reindex(values.index)
     period = stats.attrs.get("period")
@@ -231,7 +249,7 @@ def _compare(
     published: Any,
 ) -> dict[str, Any]:
     """One row of the reconciliation table."""
-    register, published = float(register), float(published)
+    register, published = (float(v) if math.isfinite(float(v)) else math.nan for v in (register, published))
     coverage = register / published if published and math.isfinite(published) else math.nan
     return {
         "column": column,

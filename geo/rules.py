@@ -13,7 +13,8 @@ reads a batch's cells first (:func:`geo.registers.build.parse_rows`). What needs
 * **by location**: point in polygon against the 31 provinces (:mod:`geo.locate`), with
   its coast and swap rules;
 * **both**: a disagreement is flagged with both provinces named and the row keeps the
-  province its attribute declares; either alone is used (flagged with why the other failed).
+  province its attribute declares; either alone is used (flagged with why the other
+  failed), but a blank province cell with a location is a note, not a problem.
 
 A row with a province and no reason is ``joined``; with reasons, ``flagged``; without a
 province, ``rejected`` (always with a reason).
@@ -66,6 +67,9 @@ class Checked:
         whole-register rules (a duplicate id turns ``joined`` into ``flagged``).
     reasons
         The batch's reasons: the cells' (from reading) and the join's.
+    notes
+        What was done to rows that is not a problem (a blank province cell where the point
+        lies cleanly in a province; control characters removed): a row with notes only is joined.
     lon, lat
         The coordinates used (a swapped point exchanged back).
     """
@@ -73,6 +77,7 @@ class Checked:
     province: np.ndarray
     status: np.ndarray
     reasons: RowReasons
+    notes: RowReasons
     lon: np.ndarray
     lat: np.ndarray
 
@@ -108,12 +113,14 @@ def _decide_both(
     location: tuple[np.ndarray, np.ndarray],
     prov: ProvinceIndex,
     reasons: RowReasons,
+    notes: RowReasons,
 ) -> np.ndarray:
     """The province of each row from both its attribute and its location.
 
     The attribute wins where both are known (a disagreement is flagged with both
-    provinces); either alone is used (flagged with why the other failed); neither gives
-    both failures.
+    provinces); either alone is used (flagged with why the other failed), except that a
+    blank province cell with a location is a note, not a problem; neither gives both
+    failures.
     """
     (a_idx, a_fail, candidates), (l_idx, l_fail) = attribute, location
     differ = (a_idx >= 0) & (l_idx >= 0) & (a_idx != l_idx)
@@ -121,7 +128,12 @@ def _decide_both(
     reasons.add(differ, [Reason("attribute_differs", attribute=a, location=b) for a, b in pairs])
     only_a = (a_idx >= 0) & (l_idx < 0)
     reasons.add(only_a, [Reason("location_failed_joined_by_attribute", problem=m) for m in l_fail[only_a]])
-    only_l = (a_idx < 0) & (l_idx >= 0)
+    blank = pd.isna(province)
+    located = (a_idx < 0) & (l_idx >= 0)
+    notes.add(
+        located & blank, [Reason("province_blank_located", province=p) for p in prov.names[l_idx[located & blank]]]
+    )
+    only_l = located & ~blank
     found = zip(province[only_l], a_fail[only_l], prov.codes[l_idx[only_l]], prov.short[l_idx[only_l]], strict=True)
     reasons.add(
         only_l,
@@ -148,22 +160,26 @@ def statuses(province: np.ndarray, reasons: RowReasons) -> np.ndarray:
     return _STATUSES[code]  # one shared string per status, not one per row
 
 
-def check_rows(frame: pd.DataFrame, cell_reasons: RowReasons, rules: Rules) -> Checked:
-    """Assign each row of a batch to a province and give it its status and reasons (pure).
+def check_rows(
+    frame: pd.DataFrame, cell_reasons: RowReasons, rules: Rules, cell_notes: RowReasons | None = None
+) -> Checked:
+    """Assign each row of a batch to a province and give it its status, reasons and notes (pure).
 
     Parameters
     ----------
     frame
         Parsed rows (:attr:`geo.registers.Register.frame`): ``province`` as written,
         ``lat`` and ``lon`` in EPSG:4326.
-    cell_reasons
-        The rows' reasons from reading (copied, not changed).
+    cell_reasons, cell_notes
+        The rows' reasons and notes from reading (copied, not changed).
     rules
         How to join.
     """
     prov = province_index(rules.coast_km)
-    reasons = RowReasons(len(frame))
+    reasons, notes = RowReasons(len(frame)), RowReasons(len(frame))
     reasons.extend(cell_reasons)
+    if cell_notes is not None:
+        notes.extend(cell_notes)
     lon = frame["lon"].to_numpy(dtype="float64", copy=True)
     lat = frame["lat"].to_numpy(dtype="float64", copy=True)
     attribute: Any = None
@@ -173,12 +189,12 @@ def check_rows(frame: pd.DataFrame, cell_reasons: RowReasons, rules: Rules) -> C
     if rules.by in ("location", "both"):
         location = locate(lon, lat, rules.coast_km, reasons)
     if rules.by == "both":
-        idx = _decide_both(frame["province"].to_numpy(), attribute, location, prov, reasons)
+        idx = _decide_both(frame["province"].to_numpy(), attribute, location, prov, reasons, notes)
     else:
         idx, fail = attribute[:2] if rules.by == "attribute" else location
         reasons.add(idx < 0, fail[idx < 0])
     reasons.add((idx < 0) & ~reasons.any(), Reason("no_province_assigned"))
-    return Checked(idx, statuses(idx, reasons), reasons, lon, lat)
+    return Checked(idx, statuses(idx, reasons), reasons, notes, lon, lat)
 
 
 def check_cells(
@@ -187,7 +203,7 @@ def check_cells(
     """The row rules from a batch's cells: read them by ``plan``, then :func:`check_rows`.
 
     A pandas frame of a register's cells in (any slice of its rows, ``first_row`` the data
-    row of its first), the parsed rows and their statuses and reasons out.
+    row of its first), the parsed rows and their statuses, reasons and notes out.
     """
     reg = parse_rows(cells, geometry, plan, first_row)
-    return reg, check_rows(reg.frame, reg.reasons, rules)
+    return reg, check_rows(reg.frame, reg.reasons, rules, reg.notes)

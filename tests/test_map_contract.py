@@ -17,10 +17,13 @@ from geo.maps.contract import (
     GridData,
     GridLevel,
     IndicatorData,
+    LinkData,
     PageData,
     PairData,
     PointsData,
     TallyData,
+    QualityData,
+    SearchData,
     check_page_data,
     field_names,
 )
@@ -39,6 +42,9 @@ _NAMES = {
     r"\bG": (GridData, set()),
     r"\blv": (GridLevel, set()),
     r"\bT": (TallyData, set()),
+    r"\bD\.search": (SearchData, set()),
+    r"\bD\.alt": (LinkData, set()),
+    r"\bQ": (QualityData, set()),
 }
 
 

@@ -10,11 +10,13 @@ import folium
 import numpy as np
 import pandas as pd
 
-from geo.errors import MapError
+from geo.errors import InputTypeError, MapError
 from geo.i18n import LANGS, check_lang, section
+from geo.maps.contract import LinkData
 from geo.maps.page import add_data, new_map, save_map, tile_layer
-from geo.maps.payload import facts_payload, page_data, provinces_payload, strings
+from geo.maps.payload import facts_payload, page_data, provinces_payload, quality_payload, strings
 from geo.maps.points import register_points
+from geo.maps.search import province_search
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -110,8 +112,25 @@ def _estates_map(
     m = new_map(lang, texts["title"], tiles)
     provinces = provinces_payload(gdf, meta, lang)
     facts_data = facts_payload(lang, meta, facts)
+    # the same map in the other language, written beside this one by build_maps
+    other = "en" if lang == "fa" else "fa"
+    words = section("map", "language", other)  # the other language's name, in itself
+    alt = LinkData(href=DEFAULT_FILES[other], lang=other, label=words["name"], title=words["this_map"])
     credit = f"{texts['attribution']} · {texts['licences']}"
-    data = page_data(lang, texts, len(gdf), bool(tiles), credit, provinces, facts_data, None)
+    data = page_data(
+        lang,
+        texts,
+        len(gdf),
+        bool(tiles),
+        credit,
+        provinces,
+        facts_data,
+        None,
+        search=province_search(gdf),
+        alt=alt,
+        quality=quality_payload(meta, lang),
+        csv_name="iran_estates",
+    )
     return add_data(m, data)
 
 
@@ -128,7 +147,8 @@ def _register_indicators(by_province: gpd.GeoDataFrame) -> pd.DataFrame:
         if pd.api.types.is_bool_dtype(by_province[col]):
             continue
         plain = str(col).replace("_", " ")
-        total = float(pd.to_numeric(by_province[col], errors="coerce").sum())
+        with np.errstate(over="ignore"):
+            total = float(pd.to_numeric(by_province[col], errors="coerce").sum())
         rows.append(
             {
                 "id": str(col),
@@ -141,7 +161,7 @@ def _register_indicators(by_province: gpd.GeoDataFrame) -> pd.DataFrame:
                 "scheme": "NaturalBreaks",
                 "source_en": "your estate register",
                 "source_fa": "فهرست شهرک‌های شما",
-                "national_total": total if total > 0 else np.nan,
+                "national_total": total if np.isfinite(total) and total > 0 else np.nan,
                 "counterpart_fact": "",
             }
         )
@@ -178,6 +198,8 @@ def register_map(result: JoinedRegister, *, lang: str = "fa", tiles: str | None 
     ------
     MapError
         For an unknown language or tile provider, or a result with nothing to map.
+    InputTypeError
+        ``result`` has no ``by_province`` and ``estates`` tables (``None``, a path).
 
     Examples
     --------
@@ -189,6 +211,10 @@ def register_map(result: JoinedRegister, *, lang: str = "fa", tiles: str | None 
     2
     """
     check_lang(lang)
+    if not all(isinstance(getattr(result, a, None), pd.DataFrame) for a in ("by_province", "estates")):
+        raise InputTypeError(
+            f"`result` is what geo.join returns (with by_province and estates tables), not {type(result).__name__}"
+        )
     by_province = result.by_province
     meta = _register_indicators(by_province)
     texts = strings(lang)
@@ -197,7 +223,20 @@ def register_map(result: JoinedRegister, *, lang: str = "fa", tiles: str | None 
     points = register_points(result.estates, lang)
     page_texts = dict(texts, title=texts["points"], subtitle="")
     credit = f"{texts['attribution'].split(' · ')[0]} · {texts['licences']}"
-    data = page_data(lang, page_texts, len(by_province), bool(tiles), credit, provinces, [], points)
+    data = page_data(
+        lang,
+        page_texts,
+        len(by_province),
+        bool(tiles),
+        credit,
+        provinces,
+        [],
+        points,
+        search=province_search(by_province),
+        alt=None,
+        quality=quality_payload(meta, lang),
+        csv_name="estate_register",
+    )
     return add_data(m, data)
 
 

@@ -27,10 +27,13 @@ __all__ = [
     "GridData",
     "GridLevel",
     "IndicatorData",
+    "LinkData",
     "PageData",
     "PairData",
     "PointsData",
     "TallyData",
+    "QualityData",
+    "SearchData",
     "check_page_data",
     "field_names",
     "plain",
@@ -83,6 +86,8 @@ class IndicatorData:
         Share of the national total as text (None without a total or value).
     order
         Position of the layer in the indicator menu.
+    year_sh
+        The Solar Hijri year in Latin digits (the downloaded CSV's ``year`` column).
     """
 
     id: str
@@ -100,6 +105,7 @@ class IndicatorData:
     r: list[int | None]
     s: list[str | None]
     order: int
+    year_sh: str
 
 
 @dataclass(frozen=True)
@@ -229,6 +235,62 @@ class TallyData:
 
 
 @dataclass(frozen=True)
+class SearchData:
+    """What the search box finds places by (:attr:`PageData.search`; :mod:`geo.maps.search`).
+
+    Attributes
+    ----------
+    fold
+        The tables of :func:`geo.names.normalize_name` (``invisible``, ``marks`` and ``punct``
+        as ASCII regular expressions; ``letters`` and ``digits`` as code point pairs;
+        ``prefixes``; ``stop``): the script folds a query with them, step for step.
+    levels
+        Per level of places (``province``; ``county`` once a map has counties), one string
+        per place in that level's feature order: its matching keys, space-separated.
+    """
+
+    fold: dict[str, Any]
+    levels: dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class LinkData:
+    """The same map in the other language (:attr:`PageData.alt`), opened in the same state.
+
+    Attributes
+    ----------
+    href
+        Its file name, beside this one; the script appends the page's ``#fragment``.
+    lang, label, title
+        Its language, and the link's words in that language.
+    """
+
+    href: str
+    lang: str
+    label: str
+    title: str
+
+
+@dataclass(frozen=True)
+class QualityData:
+    """Where the printed tables behind the layers do not add up (:attr:`PageData.quality`).
+
+    Attributes
+    ----------
+    notes
+        Each disagreement as a sentence in the page's language, with both numbers, once.
+    legend
+        Indicator id → the notes its legend lists.
+    places
+        Indicator id → province code → the notes of that province (popup, CSV ``note``).
+    """
+
+    notes: list[str]
+    legend: dict[str, list[int]]
+    places: dict[str, dict[str, list[int]]]
+
+
+@dataclass(frozen=True)
 class PageData:
     """Everything a map page shows.
 
@@ -259,6 +321,14 @@ class PageData:
         The register's rows counted in grid cells (above that size), else None.
     tally
         The register's rows counted per status, or None on the default map.
+    search
+        The search box's index (:class:`SearchData`).
+    alt
+        The same map in the other language (:class:`LinkData`), or None.
+    quality
+        Where a layer's printed table does not add up (:class:`QualityData`).
+    csv_name
+        The stem of the downloaded CSV's file name.
     """
 
     lang: str
@@ -275,6 +345,10 @@ class PageData:
     points: PointsData | None
     grid: GridData | None
     tally: TallyData | None
+    search: SearchData
+    alt: LinkData | None
+    quality: QualityData
+    csv_name: str
 
 
 def field_names(cls: type) -> tuple[str, ...]:
@@ -331,6 +405,7 @@ def check_page_data(data: dict[str, Any]) -> None:
         _check_keys(data["tally"], TallyData, "tally")
     if data["grid"] is not None:
         _check_grid(data["grid"])
+    _check_reader(data)
 
 
 def _check_grid(grid: dict[str, Any]) -> None:
@@ -341,3 +416,18 @@ def _check_grid(grid: dict[str, Any]) -> None:
         _check_keys(lv, GridLevel, f"grid level {lv.get('z')}")
         if len({len(lv[k]) for k in ("lat", "lon", "j", "f", "r")}) > 1:
             raise ValueError(f"grid level {lv['z']}: the lists differ in length")
+
+
+def _check_reader(data: dict[str, Any]) -> None:
+    """The parts of the reader's controls: search, language link, printed-table notes."""
+    _check_keys(data["search"], SearchData, "search")
+    if len(data["search"]["levels"].get("province", [])) != data["n"]:
+        raise ValueError("search: the province level needs one entry per province")
+    if data["alt"] is not None:
+        _check_keys(data["alt"], LinkData, "alt")
+    _check_keys(data["quality"], QualityData, "quality")
+    notes = range(len(data["quality"]["notes"]))
+    cited = [k for ks in data["quality"]["legend"].values() for k in ks]
+    cited += [k for by in data["quality"]["places"].values() for ks in by.values() for k in ks]
+    if any(k not in notes for k in cited):
+        raise ValueError("quality: a note index points past the notes")

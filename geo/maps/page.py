@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +21,28 @@ from jinja2 import Template
 
 from geo._assets import font_codepoints, font_face_css, leaflet_css, leaflet_js, own_css, own_js, script_json
 from geo._io import atomic_write_text
-from geo.errors import MapError
+from geo.errors import InputTypeError, MapError
 from geo.maps.contract import PageData, plain
 from geo.maps.payload import RawJSON
 
 __all__ = ["add_data", "embedded_data", "new_map", "render_html", "save_map", "tile_layer"]
+
+#: The viewport of every map page: the device's width, and zoom left to the reader (folium's
+#: own tag says ``user-scalable=no``, which stops a phone reader from pinch-zooming the page).
+VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1">'
+_VIEWPORT_TAG = re.compile(r'<meta\s+name="viewport"[^>]*>')
+
+
+def allow_page_zoom(head: str) -> str:
+    r"""The map's part of the page head (folium's) with its viewport tag replaced by :data:`VIEWPORT`.
+
+    Examples
+    --------
+    >>> allow_page_zoom('<meta name="viewport" content="width=device-width,\n  user-scalable=no" />')
+    '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    """
+    return _VIEWPORT_TAG.sub(VIEWPORT, head, count=1)
+
 
 _FIGURE_TEMPLATE = Template(
     "<!DOCTYPE html>\n"
@@ -82,6 +100,9 @@ class _GeoLayer(Element):
         )
         script = _Inline(f"(function (map) {{\n{own_js()}\n}})({map_var});", "geo_js")
         fig.script.add_child(script, name="geo_js")
+        head = fig.header._children.get(map_var)  # the map's own head, rendered just before us
+        if head is not None:
+            fig.header._children[map_var] = _Inline(allow_page_zoom(head.render()), map_var)
         return ""
 
 
@@ -184,6 +205,14 @@ def save_map(m: folium.Map, path: str | Path) -> Path:
     pathlib.Path
         ``path``.
 
+    Raises
+    ------
+    MapError
+        The file cannot be written (a file stands where a folder of ``path`` should be,
+        no permission, disk full); any previous file is left in place.
+    InputTypeError
+        ``m`` is not a map or ``path`` not a path.
+
     Examples
     --------
     >>> import tempfile, pathlib
@@ -192,9 +221,19 @@ def save_map(m: folium.Map, path: str | Path) -> Path:
     >>> out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     True
     """
+    if not isinstance(m, folium.Map):
+        raise InputTypeError(f"`m` is a folium.Map (from estates_map or register_map), not {type(m).__name__}")
+    if not isinstance(path, (str, Path)) or not str(path).strip():
+        raise InputTypeError(f"`path` is the HTML file to write (str or pathlib.Path), not {type(path).__name__}")
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(path, render_html(m))
+    html = render_html(m)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(path, html)
+    except OSError as exc:
+        blocker = next((p for p in (path.parent, *path.parent.parents) if p.exists() and not p.is_dir()), None)
+        why = f"{blocker} is a file, not a folder" if blocker is not None else (exc.strerror or str(exc))
+        raise MapError(f"cannot write the map to {path}: {why}") from exc
     return path
 
 

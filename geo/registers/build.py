@@ -2,18 +2,25 @@
 
 Decided once for the whole file (:func:`plan_register`, a :class:`Plan`):
 
-1. :func:`_find_columns`: the role columns, named by the caller or found by header;
+0. :func:`_clean_headers`: the column limit, column names made unique text without
+   control characters;
+1. :func:`geo.registers.columns.find_columns`: the role columns, named by the caller or
+   found by header;
 2. :func:`_location_columns`: without lat/lon columns or a geometry, a WKT/WKB column or a
    column of «lat, lon» pairs; a lat (or lon) column without its partner is not used;
+   then :func:`geo.registers.columns.province_by_content` (no province header: a column
+   whose values name provinces) and :func:`geo.registers.columns.rename_reserved` (user
+   columns that would shadow the product's own are renamed);
 3. :func:`_require_something_to_join`: a province column or a location, else the file is unusable.
 
 Then, row by row, for any batch of rows (:func:`parse_rows`: the whole file in memory, or
 one partition of it, the same code):
 
-4. :func:`_identity_columns`: ``id``, ``name`` and ``province`` as text as written (ids
-   with Persian digits read as ASCII, over-long names cut);
-5. :func:`geo.registers.coordinates.coordinates`: ``lat``/``lon`` in EPSG:4326;
-6. :func:`_indicator_columns`: every other column as numbers, yes/no values or text (the
+4. control characters removed from cells (a note on the row);
+5. :func:`_identity_columns`: ``id``, ``name`` and ``province`` as text as written (ids
+   with Persian digits read as ASCII, ids too large for int64 as text, over-long names cut);
+6. :func:`geo.registers.coordinates.coordinates`: ``lat``/``lon`` in EPSG:4326;
+7. :func:`_indicator_columns`: every other column as numbers, yes/no values or text (the
    kind of each decided from the batch's cells unless the plan fixes it).
 """
 
@@ -30,15 +37,37 @@ import pandas as pd
 import shapely
 
 from geo._text import INVISIBLE
-from geo.errors import RegisterError, RegisterWarning
+from geo.errors import InputTypeError, RegisterError, RegisterWarning
 from geo.i18n import message
+from geo.limits import check_columns
 from geo.reasons import Reason, RowReasons
-from geo.registers.cells import as_text, ascii_or_blank, clip, column_kind, parse_booleans, parse_numbers
+from geo.registers.cells import (
+    CONTROL,
+    Cells,
+    as_text,
+    ascii_or_blank,
+    clip,
+    column_kind,
+    parse_booleans,
+    parse_numbers,
+    remove_controls,
+)
+from geo.registers.columns import find_columns, province_by_content, rename_reserved
 from geo.registers.coordinates import coordinates, pair_column, wkt_column, wkt_geometries
-from geo.registers.readers import Cells, read_file
-from geo.registers.vocabulary import DIGITS, ROLE_WORDS, ROLES, header_key, vocabulary, without_parens
+from geo.registers.headers import header_names
+from geo.registers.readers import read_file
+from geo.registers.vocabulary import DIGITS, ROLE_WORDS, ROLES, header_key
 
-__all__ = ["MAX_NAME_LENGTH", "Plan", "Register", "parse_rows", "plan_register", "read_cells", "read_register"]
+__all__ = [
+    "MAX_NAME_LENGTH",
+    "Plan",
+    "Register",
+    "build_register",
+    "parse_rows",
+    "plan_register",
+    "read_cells",
+    "read_register",
+]
 
 #: A name longer than this is cut (and its row flagged): no real estate name comes close.
 MAX_NAME_LENGTH = 300
@@ -63,6 +92,9 @@ class Register:
         Header → ``"number"`` or ``"bool"``.
     reasons
         Problems found in single cells, per row.
+    notes
+        What was done to single cells that is not a problem (control characters
+        removed), per row: a row with notes but no reasons is still joined.
     warnings
         Problems of the whole file that do not stop it being used (English text; each a
         :class:`geo.i18n.Bilingual` with its Persian wording in ``.fa``).
@@ -70,6 +102,9 @@ class Register:
         The file read, if any.
     source_crs
         The CRS the coordinates were reprojected from, if any.
+    renamed
+        Header as written → the header it is known by here, of the user columns renamed
+        so as not to shadow the product's own (``status`` → ``user_status``).
 
     Examples
     --------
@@ -85,6 +120,8 @@ class Register:
     warnings: list[str] = field(default_factory=list)
     path: Path | None = None
     source_crs: str | None = None
+    notes: RowReasons | None = None
+    renamed: dict[str, str] = field(default_factory=dict)
 
     def __len__(self) -> int:
         """The number of data rows."""
@@ -127,6 +164,9 @@ class Plan:
         The CRS the caller gives (wins) and the one the file declares.
     path
         The file, if any.
+    renamed
+        Header as written → the header it is known by, of user columns renamed so as not
+        to shadow the product's own (every batch's cells are renamed so).
     """
 
     columns: dict[str, str]
@@ -135,33 +175,7 @@ class Plan:
     crs: str | None = None
     declared_crs: str | None = None
     path: Path | None = None
-
-
-def _find_columns(frame: pd.DataFrame, overrides: Mapping[str, str | None], path: Path | None) -> dict[str, str]:
-    """Role → header: the header the caller named for it, else the first of its known names."""
-    keys: dict[str, str] = {}
-    for col in frame.columns:
-        for key in (header_key(col), header_key(without_parens(col))):
-            keys.setdefault(key, col)
-    found: dict[str, str] = {}
-    names = vocabulary().names
-    for role in ROLES:
-        wanted = overrides.get(role)
-        if wanted is not None:
-            col = wanted if wanted in frame.columns else keys.get(header_key(wanted))
-            if col is None:
-                columns = list(map(str, frame.columns))
-                raise RegisterError(
-                    f"no column {wanted!r} for {role}; the columns are {columns}", path=path, field=wanted
-                )
-            found[role] = col
-            continue
-        for alias in names[role]:
-            col = keys.get(header_key(alias))
-            if col is not None and col not in found.values():
-                found[role] = col
-                break
-    return found
+    renamed: dict[str, str] = field(default_factory=dict)
 
 
 def _location_columns(
@@ -228,6 +242,13 @@ def _cut_long_names(cells: pd.Series, names: pd.Series, reasons: RowReasons) -> 
     return names
 
 
+def _fits_int64(ids: pd.Series) -> bool:
+    """Whether whole-number ids can stay int64: no blank, and none past int64 (a uint64 column)."""
+    if not pd.api.types.is_integer_dtype(ids.dtype) or ids.hasnans:
+        return False
+    return ids.dtype.kind != "u" or not len(ids) or int(ids.max()) <= np.iinfo("int64").max
+
+
 def _identity_columns(
     cells: pd.DataFrame, columns: dict[str, str], reasons: RowReasons, first_row: int = 1
 ) -> pd.DataFrame:
@@ -240,7 +261,7 @@ def _identity_columns(
     frame = pd.DataFrame({"row": np.arange(first_row, first_row + n, dtype="int64")})
     for role in ("id", "name", "province"):
         source = cells[columns[role]] if role in columns else None
-        if role == "id" and source is not None and pd.api.types.is_integer_dtype(source.dtype) and not source.hasnans:
+        if role == "id" and source is not None and _fits_int64(source):
             frame[role] = source.to_numpy(dtype="int64")
             continue
         values = as_text(source).to_numpy() if source is not None else np.full(n, None, dtype=object)
@@ -294,98 +315,157 @@ def _indicator_columns(
     frame: pd.DataFrame,
     reasons: RowReasons,
     kinds: Mapping[str, str] | None = None,
-) -> dict[str, str]:
-    """Add every column that plays no role to ``frame``; return header → number/bool.
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """``frame`` with every column that plays no role added, and header → number/bool.
 
+    Their names cannot clash with ``frame``'s (:func:`~geo.registers.columns.rename_reserved`).
     ``kinds`` (header → number/bool) fixes the kind of each column, others being text;
     without it, each column's kind is found from its cells.
     """
     used = {columns[r] for r in (*ROLES, "geometry") if r in columns}
     _decode_binary(cells, used)
     indicators: dict[str, str] = {}
+    added: dict[str, Any] = {}
     for col in cells.columns:
-        if col in used or col in frame.columns:
+        if col in used:
             continue
+        if col in frame.columns:  # pragma: no cover - rename_reserved renamed it
+            raise AssertionError(f"column {col!r} shadows a column of the register")
         kind, values = _indicator(cells[col], reasons, None if kinds is None else kinds.get(col, "text"))
-        frame[col] = values
+        added[col] = values
         if kind != "text":
             indicators[col] = kind
-    return indicators
+    if added:  # at once: inserting columns one by one copies the frame each time
+        frame = pd.concat([frame, pd.DataFrame(added, index=frame.index)], axis=1)
+    return frame, indicators
 
 
-def plan_register(found: Cells, overrides: Mapping[str, str | None], crs: str | None) -> tuple[Plan, Any]:
-    """The :class:`Plan` of a register from its cells (all, or a sample), and its geometry column.
+def _clean_headers(cells: pd.DataFrame, path: Path | None, warnings: list[str]) -> pd.DataFrame:
+    """The cells with unique text headers without control characters.
+
+    Raises
+    ------
+    LimitError
+        More columns than :func:`geo.limits.check_columns` allows.
+    """
+    check_columns(len(cells.columns), path)
+    cells = cells.reset_index(drop=True)
+    cells = cells.set_axis([CONTROL.sub("", c) if isinstance(c, str) else c for c in cells.columns], axis=1)
+    if cells.columns.duplicated().any() or not all(isinstance(c, str) for c in cells.columns):
+        names, repeated = header_names(cells.columns)
+        cells = cells.set_axis(names, axis=1)
+        warnings += repeated
+    return cells
+
+
+def plan_register(
+    found: Cells, overrides: Mapping[str, str | None], crs: str | None
+) -> tuple[Plan, pd.DataFrame, Any, list[str]]:
+    """The :class:`Plan` of a register from its cells (all, or a sample): steps 0-3.
+
+    Returns the plan, the cells under their final headers, the geometry column and the
+    warnings (the file's and the plan's).
 
     Raises
     ------
     RegisterError
         A column named in ``overrides`` is not there, or there is nothing to join by.
     """
-    cells, path = found.frame, found.path
-    columns = _find_columns(cells, overrides, path)
-    geometry, wkt = _location_columns(cells, found.geometry, columns, found.warnings)
-    _require_something_to_join(cells, columns, path)
-    return Plan(columns, None, wkt, crs, found.crs, path), geometry
+    warnings = list(found.warnings)
+    cells = _clean_headers(found.frame, found.path, warnings)
+    columns = find_columns(cells, overrides, found.path)
+    geometry, wkt = _location_columns(cells, found.geometry, columns, warnings)
+    province_by_content(cells, columns, overrides, warnings)
+    _require_something_to_join(cells, columns, found.path)
+    cells, renamed = rename_reserved(cells, columns, warnings)
+    return Plan(columns, None, wkt, crs, found.crs, found.path, renamed), cells, geometry, warnings
 
 
-def parse_rows(cells: pd.DataFrame, geometry: Any, plan: Plan, first_row: int = 1) -> Register:
-    """Read a batch of a register's rows by ``plan``: the rules of steps 4-6 (pure).
+def parse_rows(
+    cells: pd.DataFrame, geometry: Any, plan: Plan, first_row: int = 1, cell_reasons: RowReasons | None = None
+) -> Register:
+    """Read a batch of a register's rows by ``plan``: steps 4-7 (pure).
 
     Parameters
     ----------
     cells
-        The batch's cells, with the file's headers.
+        The batch's cells, under the file's headers (or the plan's renamed ones).
     geometry
         The batch's geometry column (a spatial file), or None.
     plan
         From :func:`plan_register`.
     first_row
         The 1-based data row of the batch's first row (``row`` counts from it).
+    cell_reasons
+        Reasons the reader gave the batch's rows (a formula without a saved value), if any.
 
     Returns
     -------
     Register
-        The batch's rows, reasons and warnings (``indicators``: the kinds used).
+        The batch's rows, reasons, notes and warnings (``indicators``: the kinds used).
     """
-    cells = cells.reset_index(drop=True)
+    cells = cells.reset_index(drop=True).rename(columns=plan.renamed)
     columns = dict(plan.columns)
+    notes = RowReasons(len(cells))
+    cells = remove_controls(cells, notes)
     reasons = RowReasons(len(cells))
+    if cell_reasons is not None:
+        reasons.extend(cell_reasons)
     warnings: list[str] = []
     if plan.wkt is not None:
         geometry = wkt_geometries(cells[plan.wkt], reasons)
     frame = _identity_columns(cells, columns, reasons, first_row)
-    found = coordinates(cells, geometry, columns, plan.crs, plan.declared_crs, reasons, warnings)
-    frame["lat"], frame["lon"] = found[1], found[0]
-    indicators = _indicator_columns(cells, columns, frame, reasons, plan.indicators)
-    return Register(frame, columns, indicators, reasons, warnings, plan.path, found[2])
-
-
-def read_cells(source: str | Path | pd.DataFrame, sheet: str | None, overrides: Mapping[str, str | None]) -> Cells:
-    """A register's cells, geometry column, declared CRS and file warnings, from a file or a frame."""
-    if isinstance(source, pd.DataFrame):
-        if hasattr(source, "geometry") and "geometry" in getattr(source, "columns", []):
-            geometry = source.geometry
-            declared = geometry.crs.to_string() if geometry.crs is not None else None
-            return Cells(pd.DataFrame(source.drop(columns=geometry.name)), geometry, declared)
-        return Cells(source)
-    path = Path(source)
-    wanted = frozenset(header_key(v) for v in overrides.values() if v is not None)
-    found = read_file(path, sheet, wanted)
-    found.path = path
-    return found
+    lon, lat, source_crs = coordinates(cells, geometry, columns, plan.crs, plan.declared_crs, reasons, warnings)
+    frame["lat"], frame["lon"] = lat, lon
+    frame, indicators = _indicator_columns(cells, columns, frame, reasons, plan.indicators)
+    return Register(frame, columns, indicators, reasons, warnings, plan.path, source_crs, notes, dict(plan.renamed))
 
 
 def build_register(found: Cells, overrides: Mapping[str, str | None], crs: str | None) -> Register:
-    """A :class:`Register` of all of a file's rows: its plan, then its rows parsed as one batch.
-
-    ``found.warnings`` gains the plan's warnings; the register's warnings are all of them.
-    """
-    plan, geometry = plan_register(found, overrides, crs)
-    reg = parse_rows(found.frame, geometry, plan)
-    reg.warnings[:0] = found.warnings
-    if len(found.frame) == 0:
+    """A :class:`Register` of all of a file's rows: its plan, then its rows parsed as one batch."""
+    plan, cells, geometry, warnings = plan_register(found, overrides, crs)
+    reg = parse_rows(cells, geometry, plan, cell_reasons=found.reasons)
+    reg.warnings[:0] = warnings
+    if len(cells) == 0:
         reg.warnings.append(message("warnings", "no_rows"))
     return reg
+
+
+def _source_of(source: object) -> Path | pd.DataFrame:
+    """``source`` as a path or a DataFrame.
+
+    Raises
+    ------
+    InputTypeError
+        Anything else (None, a number, bytes, a list of records).
+    """
+    if isinstance(source, pd.DataFrame):
+        return source
+    if isinstance(source, (str, Path)) and str(source).strip():
+        return Path(source)
+    if isinstance(source, bytes):
+        hint = "; decode it first (os.fsdecode)"
+    elif isinstance(source, (list, tuple)) and source and all(isinstance(r, Mapping) for r in source):
+        hint = "; make the records a table first: pandas.DataFrame(records)"
+    else:
+        hint = ""
+    raise InputTypeError(
+        f"a register is a file path (str or pathlib.Path) or a DataFrame, not {type(source).__name__}"
+        f" {clip(repr(source), 60)}{hint}"
+    )
+
+
+def _check_overrides(overrides: Mapping[str, object]) -> None:
+    """Column names and the CRS are text (or None).
+
+    Raises
+    ------
+    InputTypeError
+        One of them is not.
+    """
+    for key, value in overrides.items():
+        if value is not None and not isinstance(value, str) and not (key == "crs" and hasattr(value, "to_wkt")):
+            raise InputTypeError(f"`{key}` names a column by its header (a str), not {type(value).__name__}")
 
 
 def read_register(
@@ -425,7 +505,10 @@ def read_register(
     ------
     RegisterError
         The file is missing, empty, of an unknown format or unreadable, or has neither a
-        province column nor a location.
+        province column nor a location; :class:`~geo.errors.LimitError` (a subclass) when
+        it is beyond a limit of :mod:`geo.limits`.
+    InputTypeError
+        ``source`` is neither a path nor a DataFrame, or a column is named by a non-text.
 
     Examples
     --------
@@ -434,7 +517,30 @@ def read_register(
     ['lat', 'lon', 'province']
     """
     overrides = {"id": id, "name": name, "province": province, "lat": lat, "lon": lon}
-    reg = build_register(read_cells(source, sheet, overrides), overrides, crs)
+    reg = build_register(read_cells(source, sheet, overrides, crs), overrides, crs)
     for text in reg.warnings:
         pywarnings.warn(str(text), RegisterWarning, stacklevel=2)
     return reg
+
+
+def read_cells(source: object, sheet: str | None, overrides: Mapping[str, str | None], crs: str | None = None) -> Cells:
+    """A register's cells, geometry column, declared CRS and file warnings, from a file or a frame.
+
+    Raises
+    ------
+    InputTypeError
+        ``source`` is neither a path nor a DataFrame, or a column is named by a non-text.
+    """
+    _check_overrides({**overrides, "crs": crs, "sheet": sheet})
+    where = _source_of(source)
+    if isinstance(where, pd.DataFrame):
+        found = Cells(where)
+        if hasattr(where, "geometry") and "geometry" in getattr(where, "columns", []):
+            found.geometry = where.geometry
+            found.crs = found.geometry.crs.to_string() if found.geometry.crs is not None else None
+            found.frame = pd.DataFrame(where.drop(columns=found.geometry.name))
+        return found
+    wanted = frozenset(header_key(v) for v in overrides.values() if v is not None)
+    found = read_file(where, sheet, wanted, crs)
+    found.path = where
+    return found

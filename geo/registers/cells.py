@@ -1,4 +1,7 @@
-"""Reading the cells of a register column: blanks, text, numbers and yes/no values.
+"""The cells of a register: what a reader found, and a column's cells read as values.
+
+:class:`Cells` is what a reader found in a file; the functions read a column's cells as
+blanks, text, numbers and yes/no values.
 
 Every function works on a whole column (a :class:`pandas.Series`) at once, and none drops
 or raises on a cell: what cannot be read is reported as a mask, for the caller to turn
@@ -7,7 +10,10 @@ into reasons.
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -15,9 +21,55 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from geo._text import INVISIBLE
+from geo.reasons import Reason, RowReasons
 from geo.registers.vocabulary import DIGITS, STRIP, bool_key, vocabulary
 
-__all__ = ["as_text", "ascii_or_blank", "blank", "clip", "column_kind", "parse_booleans", "parse_numbers"]
+__all__ = [
+    "CONTROL",
+    "Cells",
+    "as_text",
+    "ascii_or_blank",
+    "blank",
+    "clip",
+    "column_kind",
+    "parse_booleans",
+    "parse_numbers",
+    "remove_controls",
+]
+
+#: Control characters no cell may keep: C0 but tab, line feed and carriage return; DEL; C1.
+#: NUL cuts a text in a GeoPackage (SQLite) but not in GeoJSON; ESC drives a terminal.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+@dataclass
+class Cells:
+    """What a reader found in a file.
+
+    Attributes
+    ----------
+    frame
+        The cells, one column per header (as written, made unique).
+    geometry
+        The geometry column (a GeoSeries) of a spatial format, else None.
+    crs
+        The CRS the file declares, else None.
+    warnings
+        Problems of the file that do not stop it being used.
+    reasons
+        Problems of single cells the reader saw (a formula without a saved value), one
+        entry per row of ``frame``; None when there are none.
+    path
+        The file read, or None (cells handed over in memory).
+    """
+
+    frame: pd.DataFrame
+    geometry: Any = None
+    crs: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    reasons: RowReasons | None = None
+    path: Path | None = None
+
 
 #: A number written with thousands separators (after Persian digits are read as ASCII).
 _GROUPED_FULL = r"^[+-]?\d{1,3}(?:[,٬،]\d{3})+(?:\.\d+)?$"
@@ -57,6 +109,49 @@ def _trimmed(text: pa.ChunkedArray) -> pa.ChunkedArray:
 def _mask(values: pa.ChunkedArray | pa.Array) -> np.ndarray:
     """An Arrow boolean array as a NumPy mask (null as False)."""
     return np.asarray(pc.fill_null(values, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _joined(s: pd.Series) -> str:
+    """All the text of a column as one string (a cheap test for a character in any cell)."""
+    values = s.dropna().to_numpy()
+    try:
+        return "".join(values)
+    except TypeError:  # numbers or bytes among the text
+        return "".join(v for v in values.tolist() if isinstance(v, str))
+
+
+#: :data:`CONTROL` as Arrow's regular expressions (RE2) write it.
+_CONTROL_RE2 = r"[\x{0}-\x{8}\x{b}\x{c}\x{e}-\x{1f}\x{7f}-\x{9f}]"
+
+
+def _has_control(s: pd.Series) -> bool:
+    """Whether any text cell of ``s`` holds a :data:`CONTROL` character (Arrow text tested in C)."""
+    if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
+        return bool(pc.any(pc.match_substring_regex(_text_array(s), _CONTROL_RE2)).as_py())
+    return CONTROL.search(_joined(s)) is not None
+
+
+def remove_controls(frame: pd.DataFrame, notes: RowReasons) -> pd.DataFrame:
+    """``frame`` without :data:`CONTROL` characters in its text cells, and a note on each row cleaned.
+
+    Every output then holds the same text (a NUL kept in GeoJSON would cut the value in the
+    GeoPackage). Columns are tested whole first, so a clean register costs one regex scan.
+    """
+    out = frame
+    for col in frame.columns:
+        s = frame[col]
+        if not (pd.api.types.is_object_dtype(s.dtype) or pd.api.types.is_string_dtype(s.dtype)):
+            continue
+        if not _has_control(s):
+            continue
+        text = s.astype(object)
+        hit = text.map(lambda v: isinstance(v, str) and CONTROL.search(v) is not None).to_numpy(dtype=bool)
+        if out is frame:
+            out = frame.copy()
+        out[col] = text.where(~hit, text[hit].map(lambda v: CONTROL.sub("", v)))
+        found = text[hit].map(lambda v: len(CONTROL.findall(v))).tolist()
+        notes.add(hit, [Reason("control_characters_removed", column=str(col), count=k) for k in found])
+    return out
 
 
 def blank(s: pd.Series) -> np.ndarray:

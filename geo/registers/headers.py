@@ -102,15 +102,27 @@ def header_names(cells: Iterable[object]) -> tuple[list[str], list[str]]:
     return names, warnings
 
 
-def header_warnings(index: int, merged: bool, rows: Sequence[Sequence[object]], where: str) -> list[str]:
-    """A warning when the header is not the first row (``where`` is ``line`` or ``row``)."""
+def header_warnings(
+    index: int, merged: bool, rows: Sequence[Sequence[object]], where: str, numbers: Sequence[int] | None = None
+) -> list[str]:
+    """A warning when the header is not the first row (``where`` is ``line`` or ``row``).
+
+    ``numbers`` are the 1-based numbers of ``rows`` in the file when blank ones were left
+    out (a sheet's), else row ``i`` is number ``i + 1``.
+    """
     one, many = _WHERE[where]
+
+    def number(i: int) -> int:
+        return numbers[i] if numbers is not None else i + 1
+
     if merged:
-        code = "header_merged_skipped" if index > 1 else "header_merged"
-        return [message("warnings", code, where=one, wheres=many, first=index, second=index + 1, last=index - 1)]
-    if index == 0:
+        first = number(index - 1)
+        code = "header_merged_skipped" if first > 1 else "header_merged"
+        return [message("warnings", code, where=one, wheres=many, first=first, second=number(index), last=first - 1)]
+    line = number(index)
+    if line == 1:
         return []
     title = next((str(c).strip() for row in rows[:index] for c in row if is_filled(c)), "")
     shown = Bilingual(repr(clip(title)), f"«{clip(title)}»") if title else Bilingual("blank", "خالی")
-    code = "header_below_many" if index > 1 else "header_below_one"
-    return [message("warnings", code, where=one, wheres=many, line=index + 1, last=index, title=shown)]
+    code = "header_below_many" if line > 2 else "header_below_one"
+    return [message("warnings", code, where=one, wheres=many, line=line, last=line - 1, title=shown)]

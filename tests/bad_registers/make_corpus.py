@@ -10,6 +10,8 @@ write the whole corpus into a temporary folder with :func:`build`.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import sys
 from pathlib import Path
@@ -208,19 +210,169 @@ def _geo_files(folder: Path) -> None:
     )
 
 
-def build(folder: str | Path) -> Path:
-    """Write the whole corpus into ``folder``; return it."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, content in _texts().items():
+# --------------------------------------------------------------------------- third round (issue 15)
+
+
+def _rows(n: int, start: int = 1) -> list[str]:
+    """``n`` good rows (Tehran, Isfahan, Shiraz in turn), numbered from ``start``."""
+    places = [("تهران", TEHRAN), ("اصفهان", ISFAHAN), ("فارس", SHIRAZ)]
+    out = []
+    for i in range(start, start + n):
+        province, (lat, lon) = places[i % 3]
+        out.append(f"{i},شهرک {i},{province},{lat},{lon},{i % 7}")
+    return out
+
+
+def _hostile_texts() -> dict[str, str | bytes]:
+    """Text files of the third round: lost rows, shadowed columns, control bytes, huge values."""
+    rows = _rows(1000)
+    rows[4] = '5,"شهرک پنج,تهران,35.69,51.39,1'  # a quote opened and never closed on its line
+    rows[99] = '100,شهرک "صد",فارس,29.61,52.54,1'  # the next quote character closes it
+    unclosed = _rows(20)
+    unclosed[4] = '5,"شهرک پنج,تهران,35.69,51.39,1'
+    control = _rows(2000)  # > 64 KB before the bad cells
+    control += [f"2001,شهرک\x00صفر,تهران,{TEHRAN[0]},{TEHRAN[1]},1",
+                f"2002,\x1b[31mشهرک قرمز\x1b[0m\x07,فارس,{SHIRAZ[0]},{SHIRAZ[1]},1"]  # fmt: skip
+    blank_province = [f"{i},شهرک {i},,{lat},{lon},1" for i, (lat, lon) in enumerate([TEHRAN, ISFAHAN, SHIRAZ] * 13, 1)]
+    blank_province += [f"40,شهرک ۴۰,تهران,{TEHRAN[0]},{TEHRAN[1]},1", f"41,شهرک ۴۱,فارس,{TEHRAN[0]},{TEHRAN[1]},1"]
+    abbreviations = ["N. Khorasan", "S. Khorasan", "E. Azarbaijan", "W. Azerbaijan", "Kh. Razavi", "N Khorasan",
+                     "خ. رضوی", "خراسان ش.", "خراسان ج.", "آذربایجان غ.", "آ. شرقی", "Kh.", "خ."]  # fmt: skip
+    ledger = Path(__file__).resolve().parents[2] / "data" / "facts" / "ledger.csv"
+    with ledger.open(encoding="utf-8", newline="") as fh:
+        records = list(csv.DictReader(fh))
+    for rec, note in zip(records, ["=HYPERLINK(\"http://evil\",\"x\")", "@SUM(A1)", "+1+1", "-2+3", "\t=1+1"], strict=False):
+        rec["note"] = note
+    hostile_ledger = io.StringIO()
+    writer = csv.DictWriter(hostile_ledger, fieldnames=list(records[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(records)
+    return {
+        "unbalanced_quote.csv": _csv(rows),
+        "unclosed_quote.csv": _csv(unclosed),
+        "reserved_columns.csv": "id,استان,عرض,طول,status,reasons,row,province_as_given,notes,STATUS\n"
+        f"1,تهران,{TEHRAN[0]},{TEHRAN[1]},ok,none,99,x,y,OK\n2,Atlantis,,,ok,none,98,x,y,OK\n",
+        "control_characters.csv": _csv(control),
+        "huge_cell.csv": _csv([f"1,a,تهران,{TEHRAN[0]},{TEHRAN[1]},1", "2,b,Atlantis" + "x" * 5_000_000 + ",,,1"]),
+        "sum_overflow.csv": _csv([f"1,a,تهران,{TEHRAN[0]},{TEHRAN[1]},1.5e308", f"2,b,تهران,{TEHRAN[0]},{TEHRAN[1]},1.5e308",
+                                  f"3,c,فارس,{SHIRAZ[0]},{SHIRAZ[1]},5"]),  # fmt: skip
+        "e308.csv": _csv([f"1,a,تهران,{TEHRAN[0]},{TEHRAN[1]},1e308", f"2,b,فارس,{SHIRAZ[0]},{SHIRAZ[1]},1e308"]),
+        "numeric_10000_columns.csv": "id,استان," + ",".join(f"c{k}" for k in range(9998)) + "\n"
+        + "".join(f"{i},تهران," + ",".join(str(k % 97) for k in range(9998)) + "\n" for i in range(3)),
+        "text_2100_columns.csv": "id,استان," + ",".join(f"t{k}" for k in range(2098)) + "\n"
+        + "".join(f"{i},تهران," + ",".join(f"w{k}" for k in range(2098)) + "\n" for i in range(2)),
+        "bad_crs.geojson": json.dumps({"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "EPSG:999999"}},
+                                       "features": [_feature({"type": "Point", "coordinates": [5720713.6, 4258048.9]}, id="1")]}),  # fmt: skip
+        "iso_code_column.csv": "code,name,units\nIR-03,a,1\nIR-23,b,2\nIR-10,c,3\nIR-07,d,4\n",
+        "abbreviations.csv": "id,province\n" + "".join(f"{i},{a}\n" for i, a in enumerate(abbreviations, 1)),
+        "province_blank_located.csv": _csv(blank_province),
+        "hostile_ledger.csv": hostile_ledger.getvalue(),
+        "reconcile_deep.json": "[" * 100_000 + "]" * 100_000,
+        "reconcile_binary.json": bytes(range(256)) * 8,
+    }
+
+
+def _hostile_workbooks(folder: Path) -> None:
+    """XLSX files of the third round: formulas without values, blank rows, stray far cells, a bomb."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["شناسه", "استان", "تعداد واحد", "مساحت"])
+    ws.append([1, "تهران", 5, 10])
+    ws.append([2, "فارس", "=SUM(1,2)", 20])  # openpyxl saves formulas without a computed value
+    ws.append([3, "=B2", 7, 30])
+    wb.save(folder / "formula_no_value.xlsx")
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["شناسه", "استان"])
+    for row in ([1, "تهران"], [], [None, None], ["  ", "\u200c"], [2, "فارس"], []):
+        ws.append(row)
+    wb.save(folder / "blank_rows.xlsx")
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["شناسه", "استان"])
+    ws.append([1, "تهران"])
+    ws["A1048576"] = "x"
+    wb.save(folder / "stray_a1048576.xlsx")
+
+    wb = Workbook()
+    wb.active["XFD1048576"] = "x"
+    wb.save(folder / "stray_xfd1048576.xlsx")
+    _shared_strings_bomb(folder / "shared_strings_bomb.xlsx")
+
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+
+
+def _shared_strings_bomb(path: Path, megabytes: int = 800) -> None:
+    """A workbook of under 1 MB whose shared-strings part expands to ``megabytes`` MB (one long string).
+
+    Written part by part (openpyxl writes inline strings, never a shared-strings part).
+    """
+    import zipfile
+
+    parts = {
+        "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/xl/workbook.xml" ContentType="{_CT}.sheet.main+xml"/>'
+        f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{_CT}.worksheet+xml"/>'
+        f'<Override PartName="/xl/sharedStrings.xml" ContentType="{_CT}.sharedStrings+xml"/></Types>',
+        "_rels/.rels": f'<Relationships xmlns="{_PKG_REL}"><Relationship Id="rId1" Target="xl/workbook.xml" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"/></Relationships>',
+        "xl/workbook.xml": f'<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><sheets>'
+        '<sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{_PKG_REL}">'
+        f'<Relationship Id="rId1" Type="{_REL}/worksheet" Target="worksheets/sheet1.xml"/>'
+        f'<Relationship Id="rId2" Type="{_REL}/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+        "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{_MAIN}"><sheetData>'
+        '<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2" t="s"><v>1</v></c></row>'
+        "</sheetData></worksheet>",
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, text in parts.items():
+            dst.writestr(name, text)
+        with dst.open("xl/sharedStrings.xml", "w", force_zip64=True) as fh:
+            fh.write(f'<sst xmlns="{_MAIN}" count="2" uniqueCount="2"><si><t>استان</t></si><si><t>تهران'.encode())
+            chunk = b"A" * (1 << 20)
+            for _ in range(megabytes):
+                fh.write(chunk)
+            fh.write(b"</t></si></sst>")
+
+
+def _hostile_parquet(folder: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    ids = pa.array([18446744073709551615, 9223372036854775808, 5], type=pa.uint64())
+    pq.write_table(pa.table({"id": ids, "استان": ["تهران", "فارس", "قم"]}), folder / "uint64_ids.parquet")
+
+
+def _write(folder: Path, files: dict[str, str | bytes]) -> None:
+    for name, content in files.items():
         target = folder / name
         if isinstance(content, bytes):
             target.write_bytes(content)
         else:
             target.write_text(content, encoding="utf-8")
+
+
+def build(folder: str | Path) -> Path:
+    """Write the whole corpus into ``folder``; return it."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    _write(folder, _texts())
     _xlsx(folder / "mixed.xlsx")
     _workbooks(folder)
     _geo_files(folder)
+    _write(folder, _hostile_texts())
+    _hostile_workbooks(folder)
+    _hostile_parquet(folder)
     (folder / "a_folder.csv").mkdir(exist_ok=True)
     link = folder / "broken_link.csv"
     if not link.is_symlink():
