@@ -12,7 +12,13 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-SUITES = {"import": "bench.bench_import", "maps": "bench.bench_maps", "join": "bench.bench_join", "limits": "bench.bench_limits"}
+SUITES = {
+    "import": "bench.bench_import",
+    "maps": "bench.bench_maps",
+    "join": "bench.bench_join",
+    "limits": "bench.bench_limits",
+    "e2e": "bench.bench_e2e",
+}
 RESULTS = Path(__file__).resolve().parent / "results"
 
 

@@ -46,22 +46,11 @@ def synthetic_register(n: int, seed: int = SEED) -> pd.DataFrame:
     coast) and 1.5 % inside Iran with latitude and longitude swapped: a register as users
     hold them, with a few bad rows, rather than points scattered over a bounding box.
     """
-    import shapely
-
-    import geo
+    from bench.national import points_in_provinces
 
     rng = np.random.default_rng(seed)
-    iran = shapely.union_all(geo.load_provinces().geometry.to_numpy())
-    shapely.prepare(iran)
-    x0, y0, x1, y1 = iran.bounds
-    xs, ys, got = [], [], 0
-    while got < n:
-        x, y = rng.uniform(x0, x1, n), rng.uniform(y0, y1, n)
-        keep = shapely.contains_xy(iran, x, y)
-        xs.append(x[keep])
-        ys.append(y[keep])
-        got += int(keep.sum())
-    lon, lat = np.concatenate(xs)[:n], np.concatenate(ys)[:n]
+    lon, lat, _ = points_in_provinces(int(n * 1.01) + 10, rng)
+    lon, lat = lon[:n].copy(), lat[:n].copy()
     k = int(n * BAD_SHARE / 2)
     lon[:k], lat[:k] = rng.uniform(30.0, 75.0, k), rng.uniform(15.0, 50.0, k)
     lon[k : 2 * k], lat[k : 2 * k] = lat[k : 2 * k].copy(), lon[k : 2 * k].copy()

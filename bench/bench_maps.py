@@ -105,7 +105,7 @@ def _browser_load(paths: dict[str, Path], ready: dict[str, str]) -> dict[str, fl
 def run() -> list[dict]:
     """Measure size, build time and browser load time of the default maps vs explore()."""
     from geo import maps
-    from geo.maps import classify, geometry, payload
+    from geo.maps import classify, county_level, geometry
     from geo.stats import load_province_stats
 
     stats = load_province_stats()
@@ -115,7 +115,7 @@ def run() -> list[dict]:
     def ours() -> list[Path]:
         classify.classify.cache_clear()
         geometry._simplified_wkb.cache_clear()
-        payload._county_shapes.cache_clear()
+        county_level._county_shapes.cache_clear()
         return maps.build_maps(tmp)
 
     def explore() -> str:

@@ -36,7 +36,9 @@ from geo.errors import (
     MapError,
     NameResolutionError,
     NumberParseError,
+    OutputError,
     RegisterError,
+    RegisterWarning,
     UnknownNameError,
 )
 
@@ -56,6 +58,7 @@ if TYPE_CHECKING:
     )
     from geo.provinces import load_provinces
     from geo.registers import Register, read_register
+    from geo.registers.template import write_template
     from geo.stats import load_indicators, load_province_stats
 
 __version__ = "0.1.0"
@@ -83,6 +86,7 @@ _LAZY = {
     "to_persian_digits": "geo.numbers",
     "use_persian_font": "geo.charts",
     "example_path": "geo.examples",
+    "write_template": "geo.registers.template",
 }
 
 __all__ = [
@@ -107,6 +111,7 @@ __all__ = [
     "to_persian_digits",
     "use_persian_font",
     "example_path",
+    "write_template",
     "GeoError",
     "DataError",
     "NameResolutionError",
@@ -119,8 +124,10 @@ __all__ = [
     "MapError",
     "InputTypeError",
     "InputValueError",
+    "OutputError",
     "GeoWarning",
     "DataQualityWarning",
+    "RegisterWarning",
 ]
 
 

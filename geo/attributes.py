@@ -28,7 +28,6 @@ from geo.i18n import Bilingual
 from geo.locate import CountyIndex, ProvinceIndex
 from geo.names import resolve_province
 from geo.reasons import Reason, RowReasons
-from geo.registers import Register
 
 __all__ = ["Attribute", "resolve_places"]
 
@@ -63,24 +62,26 @@ def _error_text(exc: NameResolutionError) -> Bilingual:
 def _province_column(
     values: pd.Series, legacy_codes: bool, prov: ProvinceIndex
 ) -> tuple[np.ndarray, np.ndarray, dict[str, tuple[str, ...]]]:
-    """Province position per row (-1 when unresolved), the failure reason, and candidates."""
+    """Province position per row (-1 when unresolved), the failure reason, and candidates.
+
+    Each distinct spelling is resolved once.
+    """
     index = {c: i for i, c in enumerate(prov.codes)}
-    codes: dict[str, int] = {}
-    messages: dict[str, Reason] = {}
+    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
+    found = np.full(len(uniques) + 1, -1, dtype="int64")  # the last entry: a blank cell (code -1)
+    why = np.full(len(uniques) + 1, Reason("no_province"), dtype=object)
     candidates: dict[str, tuple[str, ...]] = {}
-    for value in pd.unique(values[values.notna()]):
+    for k, value in enumerate(uniques.tolist()):
         try:
-            codes[value] = index[resolve_province(value, legacy_codes=legacy_codes)]
+            found[k] = index[resolve_province(value, legacy_codes=legacy_codes)]
+            why[k] = None
         except AmbiguousNameError as exc:
-            messages[value] = Reason("ambiguous_province", message=_error_text(exc))
+            why[k] = Reason("ambiguous_province", message=_error_text(exc))
             candidates[value] = exc.candidates
         except NameResolutionError as exc:
-            messages[value] = Reason("unknown_province", message=_error_text(exc))
+            why[k] = Reason("unknown_province", message=_error_text(exc))
             candidates[value] = exc.candidates
-    idx = values.map(codes).fillna(-1).to_numpy(dtype="int64")
-    msg = values.map(messages).to_numpy(dtype=object, copy=True)
-    msg[values.isna().to_numpy()] = Reason("no_province")
-    return idx, msg, candidates
+    return found[codes], why[codes], candidates
 
 
 def _one_county(value: str, province: str | None, prov: ProvinceIndex) -> tuple[str | None, Reason | None]:
@@ -128,20 +129,37 @@ def _county_column(
 
 
 def resolve_places(
-    reg: Register, legacy_codes: bool, prov: ProvinceIndex, counties: CountyIndex, reasons: RowReasons
+    frame: pd.DataFrame,
+    legacy_codes: bool,
+    indexes: tuple[ProvinceIndex, CountyIndex],
+    reasons: RowReasons,
+    columns: tuple[str, ...] = ("province",),
 ) -> Attribute:
     """The province and county each row's own columns give (see the module's rules).
 
-    Problems with a county that do not leave the row without a province are added to
-    ``reasons`` (flags); the others are the row's ``fail`` reason.
+    Parameters
+    ----------
+    frame
+        Parsed rows (:attr:`geo.registers.Register.frame`): ``province`` and ``county`` as
+        written (None where blank or where the register has no such column).
+    legacy_codes
+        Read ``IR-NN`` codes in the earlier edition of ISO 3166-2:IR.
+    indexes
+        The provinces and the counties (:mod:`geo.locate`).
+    reasons
+        Problems with a county that do not leave the row without a province are added here
+        (flags); the others are the row's ``fail`` reason.
+    columns
+        The place columns the register has (``province``, ``county``).
     """
-    frame, n = reg.frame, len(reg.frame)
-    if reg.has_province:
+    prov, counties = indexes
+    n = len(frame)
+    if "province" in columns:
         province, fail, candidates = _province_column(frame["province"], legacy_codes, prov)
     else:
         province, fail, candidates = np.full(n, -1, dtype="int64"), np.full(n, None, dtype=object), {}
     county = np.full(n, -1, dtype="int64")
-    if reg.has_county:
+    if "county" in columns:
         county, why = _county_column(frame["county"], province, prov, counties)
         derived = (province < 0) & (county >= 0)
         stated = derived & frame["province"].notna().to_numpy()
@@ -151,7 +169,7 @@ def resolve_places(
         province = np.where(derived, counties.province[np.maximum(county, 0)], province)
         fail[derived] = None
         has_why = ~pd.isna(why)
-        if reg.has_province:  # the province's own problem stays the row's failure
+        if "province" in columns:  # the province's own problem stays the row's failure
             reasons.add(has_why, why[has_why])
         else:
             fail[(province < 0) & has_why] = why[(province < 0) & has_why]

@@ -13,7 +13,11 @@ Exit statuses (also in the README):
   not among an option's choices, a missing argument); one line on stderr;
 - 3: unusable input: the command line is well formed, but what it names cannot be used
   (a missing or unreadable file, a column that is not there, an ``--out`` that is a
-  file, a name that does not resolve); one line on stderr, never a traceback.
+  file, a name that does not resolve); one line on stderr, never a traceback;
+- 4: the outputs cannot be written (a read-only or full disk, a name in ``--out`` taken by
+  a folder, another run writing into the same ``--out``); one line on stderr, and nothing
+  changed in ``--out``;
+- 130: interrupted (Ctrl-C); nothing changed in ``--out``.
 """
 
 from __future__ import annotations
@@ -32,12 +36,13 @@ from rich.console import Console
 from rich.text import Text
 from typer.core import TyperGroup
 
-from geo.errors import DataError, GeoError, GeoWarning
+from geo.errors import DataError, GeoError, GeoWarning, OutputError, RegisterWarning
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
 EXIT_INPUT = 3
+EXIT_OUTPUT = 4
 
 #: Choices of the enumerated options (tests check them against the library's own lists).
 LANG_CHOICES = ("fa", "en")
@@ -70,6 +75,7 @@ _FLAGS = {
     "by": "--by",
     "county": "--county",
     "crs": "--crs",
+    "formats": "--formats",
     "engine": "--engine",
     "id": "--id",
     "lang": "--lang",
@@ -256,6 +262,8 @@ def _run(work: Callable[[], Any]) -> Any:
     """Run ``work``; the package's errors and file-system errors end in one line, exit 3."""
     try:
         return work()
+    except OutputError as exc:
+        _fail(exc, EXIT_OUTPUT)
     except GeoError as exc:
         _fail(exc)
     except OSError as exc:
@@ -312,22 +320,8 @@ def counties(
     """List the counties (all 478, or one province's): code, province, names, land area (km²)."""
     from geo.counties import county_table
 
-    def rows() -> Any:
-        table = county_table()
-        if province is None:
-            return table
-        from geo.names import resolve_province
-
-        return table[table["province"] == resolve_province(province)]
-
-    columns = {
-        "code": "code",
-        "province": "province",
-        "name_en": "name_en",
-        "name_fa_short": "name_fa",
-        "area_km2": "area km²",
-    }
-    print_listing(_run(rows), fmt, columns)
+    columns = {"code": "code", "province": "province", "name_en": "name_en", "name_fa_short": "name_fa"}
+    print_listing(_run(lambda: county_table(province)), fmt, {**columns, "area_km2": "area km²"})
 
 
 @app.command(epilog='Example: python -m geo resolve "استان آذربايجان شرقي" Kordestan IR.ES')
@@ -393,42 +387,50 @@ def join_register(
         None, "--reconcile", metavar="COLUMN=FACT_ID", help="column=fact_id, or a JSON/CSV mapping file."
     ),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 when any row is flagged or rejected."),
-    lang: str = choice_option("fa", "--lang", choices=LANG_CHOICES, help="Language of map.html."),
+    lang: str = choice_option("fa", "--lang", choices=LANG_CHOICES, help="Language of map.html and of the warnings."),
+    progress: bool = typer.Option(
+        False, "--progress", help="Show each stage with its rows and time (shown anyway for inputs over 5 MB)."
+    ),
+    formats: str | None = typer.Option(
+        None,
+        "--formats",
+        metavar="gpkg,parquet,geojson,csv",
+        help="Formats of the joined estates (default: gpkg,csv, and geojson up to 10,000 rows).",
+    ),
 ) -> None:
-    """Join an estate register to provinces and counties; write joined, rejects, per province/county, report, map."""
-    from rich.progress import BarColumn, Progress, TextColumn
-
-    from geo.joining import join
-
+    """Join an estate register to provinces and counties; write joined, rows, rejects, tables, report and map."""
     _check_out_dir(out)
-    big = register.is_file() and register.stat().st_size > 5_000_000
+    chosen = _formats(formats)
+    big = progress or (register.is_file() and register.stat().st_size > 5_000_000)
 
     def work() -> Any:
-        with Progress(
-            TextColumn("{task.description}", markup=False), BarColumn(), console=_err, disable=not big
-        ) as bar:
-            task = bar.add_task("joining", total=1.0)
+        from geo._output_set import OutputSet
+        from geo._stages import StageDisplay
+        from geo.joining import join
+        from geo.outputs import output_names, write_into
 
-            def progress(stage: str, done: float) -> None:
-                bar.update(task, completed=done, description=stage)
-
-            result = join(
-                register,
-                by=by,  # type: ignore[arg-type]  # a choice of BY_CHOICES, checked by its option
-                reconcile=reconcile or None,
-                legacy_codes=legacy_codes,
-                progress=progress,
-                id=id_col,
-                name=name,
-                province=province,
-                county=county,
-                lat=lat,
-                lon=lon,
-                crs=crs,
-                sheet=sheet,
-            )
-            bar.update(task, description="writing")
-            result.write(out, lang=lang)  # type: ignore[arg-type]  # a choice of LANG_CHOICES
+        with OutputSet(out, output_names(chosen)) as target, StageDisplay(_err, enabled=big) as show:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", GeoWarning)
+                result = join(
+                    register,
+                    by=by,  # type: ignore[arg-type]  # a choice of BY_CHOICES, checked by its option
+                    reconcile=reconcile or None,
+                    legacy_codes=legacy_codes,
+                    progress=show,
+                    id=id_col,
+                    name=name,
+                    province=province,
+                    county=county,
+                    lat=lat,
+                    lon=lon,
+                    crs=crs,
+                    sheet=sheet,
+                )
+                # the register's warnings, one line each in --lang; any other as the package says them
+                _warn_register(result.register.warnings if result.register is not None else [], lang)
+                write_into(result, target, lang=lang, formats=chosen, progress=show)  # type: ignore[arg-type]
+            _warn([w for w in caught if not issubclass(w.category, RegisterWarning)])
         return result
 
     s = _run(work).summary
@@ -438,6 +440,43 @@ def join_register(
     )
     if strict and (s["rows_flagged"] or s["rows_rejected"]):
         raise typer.Exit(code=EXIT_PROBLEMS)
+
+
+def _formats(value: str | None) -> list[str] | None:
+    """The formats of ``--formats gpkg,csv`` (None: the default), each checked."""
+    if value is None:
+        return None
+    from geo.outputs import FORMATS
+
+    chosen = [f.strip().lower() for f in value.split(",") if f.strip()]
+    for f in chosen or [value]:
+        if f not in FORMATS:
+            _fail(f"--formats: {_not_one_of(f, FORMATS)}", EXIT_USAGE)
+    return chosen
+
+
+def _warn_register(texts: Sequence[str], lang: str) -> None:
+    """The register's warnings on stderr, one line each, in Persian with ``--lang fa``."""
+    from geo.i18n import message
+
+    words = message("warnings", "label")
+    label = words.fa if lang == "fa" else words.en
+    for text in texts:
+        line = getattr(text, "fa", text) if lang == "fa" else str(text)
+        _err.print(Text.assemble((label, "yellow"), " ", " ".join(str(line).split())))
+
+
+@app.command(epilog="Example: python -m geo template --out estates.xlsx --lang fa")
+def template(
+    out: Path = typer.Option(Path("estates.xlsx"), "--out", help="The Excel file to write."),
+    lang: str = choice_option("fa", "--lang", choices=LANG_CHOICES, help="Language of the headers and the guide."),
+) -> None:
+    """Write an Excel register to fill in: drop-downs, checks, and a guide to what each column adds up to."""
+    from geo.registers.template import write_template
+
+    if out.is_dir():
+        _fail(f"--out {_quote(str(out))} is a folder; name the .xlsx file to write")
+    _say(f"wrote {_run(lambda: write_template(out, lang=lang))}")
 
 
 @app.command(epilog="Example: python -m geo licenses > licences.txt")

@@ -67,21 +67,35 @@ def _table() -> pd.DataFrame:
     return df.set_index("code", drop=False).rename_axis(None)
 
 
-def county_table() -> pd.DataFrame:
+def county_table(province: str | None = None) -> pd.DataFrame:
     """The county attributes without geometry (fast; used by the name resolver).
+
+    Parameters
+    ----------
+    province
+        Only the counties of this province (any form :func:`geo.resolve_province`
+        reads); ``None`` (default) for all 478.
 
     Returns
     -------
     pandas.DataFrame
         One row per county, indexed by ``code``, with the columns of :func:`load_counties`
-        except geometry.
+        except geometry. A fresh copy, safe to modify.
+
+    Raises
+    ------
+    UnknownNameError, AmbiguousNameError
+        When ``province`` names no single province.
 
     Examples
     --------
-    >>> county_table().shape[0]
-    478
+    >>> county_table().shape[0], county_table("Alborz").shape[0]
+    (478, 7)
     """
-    return _table().copy()
+    table = _table()
+    if province is not None:
+        table = table[table["province"] == resolve_province(province)]
+    return table.copy()
 
 
 def load_counties(province: str | None = None, geometry: Geometry = "land") -> gpd.GeoDataFrame:

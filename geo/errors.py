@@ -22,8 +22,10 @@ __all__ = [
     "MapError",
     "InputTypeError",
     "InputValueError",
+    "OutputError",
     "GeoWarning",
     "DataQualityWarning",
+    "RegisterWarning",
 ]
 
 
@@ -132,6 +134,14 @@ class InputValueError(GeoError, ValueError):
     """
 
 
+class OutputError(DataError):
+    """The outputs cannot be written; nothing was changed in the folder.
+
+    The folder is read-only or full, a name there is taken by a folder, or another run is
+    writing into it.
+    """
+
+
 class GeoWarning(UserWarning):
     """Base class of every warning issued by ``geo`` (filter them all with this class)."""
 
@@ -147,3 +157,11 @@ class DataQualityWarning(GeoWarning):
     def __init__(self, message: str, *, issue: object = None) -> None:
         self.issue = issue
         super().__init__(message)
+
+
+class RegisterWarning(GeoWarning):
+    """Something about a register file that does not stop it being used.
+
+    A title row skipped, a guessed encoding, several sheets: each is also kept in the
+    report's ``warnings``.
+    """

@@ -1,37 +1,27 @@
 """Join an estate register to Iran's provinces and counties and aggregate it per province and county.
 
-:func:`join` assigns each row of a register (see :mod:`geo.registers`) to one province
-and, where it can, one county (شهرستان):
-
-* **by attribute**: the province column, through :func:`geo.names.resolve_province`,
-  and the county column, through :func:`geo.counties.resolve_county` among the counties
-  of the row's province (:mod:`geo.attributes`); a register with a county column and no
-  province takes each row's province from its county. Historical, unknown or ambiguous
-  names are never guessed (the resolver's message, naming the candidates, becomes the
-  row's reason); a county in another province than the row's is flagged with both named;
-* **by location**: point in polygon against the 31 provinces' territorial polygons
-  through a spatial index (:mod:`geo.locate`), then against the counties of that
-  province. A point in a province's territorial sea is joined to it and flagged; a
-  point outside every territorial polygon but within ``coast_km`` (default 25 km,
-  measured in Iran's Albers equal-area CRS) of one is assigned to the nearest province
-  and flagged: at sea beyond the territorial sea, or just across a land border. A point
-  outside Iran as given that falls inside it with latitude and longitude exchanged is
-  flagged as swapped and joined as swapped. Anything else outside is rejected;
-* **both** (the default when the register has both): a disagreement is flagged with both
-  provinces (or both counties) named and the row keeps what its attributes declare.
+:func:`join` reads a register (:mod:`geo.registers`), applies the row rules of
+:mod:`geo.rules` to its rows (each row to one province and, where it can, one county — by
+its province and county columns, by point in polygon, or both — with its status and
+reasons), then the rules that need the whole register: duplicate ids are flagged, and the
+joined rows are summed per province and per county (:mod:`geo.aggregation`) and, when
+asked, compared with published figures (:mod:`geo.reconciliation`).
 
 Every row ends in exactly one of ``joined``, ``flagged`` (joined, with reasons) or
 ``rejected`` (no province could be assigned; with reasons), so that
-``rows_in == rows_joined + rows_flagged + rows_rejected``. Duplicate ids are flagged.
-Cells that could not be read (text in a number column, negative amounts) flag their row
-and are left out of the sums; so are values whose per-province sum (or national total)
-would overflow a float (``inf`` is never written).
+``rows_in == rows_joined + rows_flagged + rows_rejected``. Cells that could not be read
+(text in a number column, negative amounts) flag their row and are left out of the sums.
+A point in a province's territorial sea is joined to it and flagged; a point up to
+``coast_km`` (default 25 km) beyond every province's territory is given to the nearest
+one and flagged; latitude and longitude found swapped are flagged and joined swapped.
+Values whose per-province sum (or national total) would overflow a float are left out of
+the sums too (``inf`` is never written).
 
 *Notes* are not problems: what was done to a row that needs no one's attention (a blank
 province cell where the point lies cleanly inside a province; control characters removed
 from a cell) is a note (``notes``/``notes_fa``). A row with notes and no reasons stays
-``joined``; the accounting identity above is unchanged. Comparisons with published figures are made by
-:mod:`geo.reconciliation`; the files are written by :mod:`geo.outputs`.
+``joined``; the accounting identity above is unchanged. The files are written by
+:mod:`geo.outputs`.
 
 Examples
 --------
@@ -47,7 +37,8 @@ Examples
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping
+import warnings as pywarnings
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from numbers import Real
@@ -59,24 +50,19 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo._progress import Progress, no_progress
 from geo.aggregation import aggregate, by_county_table
-from geo.attributes import Attribute, resolve_places
-from geo.counties import county_label
-from geo.errors import InputTypeError, InputValueError, RegisterError
+from geo.errors import InputTypeError, InputValueError, RegisterError, RegisterWarning
 from geo.i18n import number_list
-from geo.locate import CountyIndex, ProvinceIndex, county_index, locate, locate_counties, province_index
+from geo.locate import CountyIndex, ProvinceIndex, county_index, province_index
 from geo.reasons import Reason, RowReasons
 from geo.reconciliation import empty_reconciliation, reconciliation_table
-from geo.registers import Register, read_register
+from geo.registers import Register
+from geo.registers.build import build_register, read_cells
+from geo.registers.template import template_references
+from geo.rules import COAST_KM, Rules, check_rows, statuses
 
 __all__ = ["JoinResult", "join", "COAST_KM", "Progress"]
-
-#: How far (km) outside every province polygon a point may lie and still be assigned to
-#: the nearest province (flagged). Measured in :data:`geo.provinces.EQUAL_AREA_CRS`.
-COAST_KM = 25.0
-
-#: A progress callback: a stage name and the fraction done.
-Progress = Callable[[str, float], None]
 
 _BY = ("attribute", "location", "both")
 
@@ -160,67 +146,26 @@ class JoinResult:
 
         return result_html(self)
 
-    def write(self, out_dir: str | Path, *, lang: Literal["fa", "en"] = "fa") -> dict[str, Path]:
-        """Write the outputs into ``out_dir`` (created if needed); see :func:`geo.outputs.write_outputs`.
+    def write(
+        self,
+        out_dir: str | Path,
+        *,
+        lang: Literal["fa", "en"] = "fa",
+        formats: Iterable[str] | None = None,
+        progress: Progress | None = None,
+    ) -> dict[str, Path]:
+        """Write the outputs into ``out_dir`` as one set; see :func:`geo.outputs.write_outputs`.
 
         Examples
         --------
         >>> import tempfile, pandas as pd
         >>> r = join(pd.DataFrame({"province": ["Fars"]}))
         >>> sorted(r.write(tempfile.mkdtemp()))[:3]
-        ['by_county.csv', 'by_province.csv', 'joined.geojson']
+        ['by_county.csv', 'by_province.csv', 'joined.csv']
         """
         from geo.outputs import write_outputs  # the writers and the map: only when writing
 
-        return write_outputs(self, out_dir, lang=lang)
-
-
-def _decide_both(
-    province: np.ndarray,
-    attribute: Attribute,
-    location: tuple[np.ndarray, np.ndarray],
-    prov: ProvinceIndex,
-    reasons: RowReasons,
-    notes: RowReasons,
-    blank: np.ndarray,
-) -> np.ndarray:
-    """The province of each row from both its attribute and its location.
-
-    The attribute wins where both are known (a disagreement is flagged with both
-    provinces); either alone is used (flagged with why the other failed), except that a
-    row that names no place (``blank``: no province, no county) with a location is a
-    note, not a problem; neither gives both failures.
-    """
-    a_idx, a_fail, candidates = attribute.province, attribute.fail, attribute.candidates
-    l_idx, l_fail = location
-    differ = (a_idx >= 0) & (l_idx >= 0) & (a_idx != l_idx)
-    pairs = zip(prov.names[a_idx[differ]].tolist(), prov.names[l_idx[differ]].tolist(), strict=True)
-    reasons.add(differ, [Reason("attribute_differs", attribute=a, location=b) for a, b in pairs])
-    only_a = (a_idx >= 0) & (l_idx < 0)
-    reasons.add(only_a, [Reason("location_failed_joined_by_attribute", problem=m) for m in l_fail[only_a]])
-    located = (a_idx < 0) & (l_idx >= 0)
-    notes.add(
-        located & blank, [Reason("province_blank_located", province=p) for p in prov.names[l_idx[located & blank]]]
-    )
-    only_l = located & ~blank
-    found = zip(province[only_l], a_fail[only_l], prov.codes[l_idx[only_l]], prov.short[l_idx[only_l]], strict=True)
-    reasons.add(
-        only_l,
-        [
-            Reason(
-                "attribute_failed_located_candidate"
-                if code in candidates.get(value, ())
-                else "attribute_failed_located",
-                problem=msg,
-                province=name,
-            )
-            for value, msg, code, name in found
-        ],
-    )
-    neither = (a_idx < 0) & (l_idx < 0)
-    reasons.add(neither, a_fail[neither])
-    reasons.add(neither, l_fail[neither])
-    return np.where(a_idx >= 0, a_idx, l_idx)
+        return write_outputs(self, out_dir, lang=lang, formats=formats, progress=progress)
 
 
 def _duplicates(ids: pd.Series, rows: np.ndarray, reasons: RowReasons) -> None:
@@ -232,49 +177,6 @@ def _duplicates(ids: pd.Series, rows: np.ndarray, reasons: RowReasons) -> None:
     groups = sub.groupby("id", sort=False)["row"].agg(list)
     text = {key: Reason("duplicate_id", id=key, rows=number_list(rs, limit=10)) for key, rs in groups.items()}
     reasons.add(dup, sub["id"].map(text).to_numpy(dtype=object))
-
-
-def _places(
-    reg: Register,
-    mode: str,
-    legacy_codes: bool,
-    coast_km: float,
-    lon: np.ndarray,
-    lat: np.ndarray,
-    reasons: RowReasons,
-    notes: RowReasons,
-    tick: Progress,
-) -> tuple[np.ndarray, np.ndarray]:
-    """The province and county position of each row (-1: none), by ``mode``.
-
-    By attribute, the county is the county column's; by location, the county the point
-    lies in; by both, the county column's (a different county at the location is
-    flagged with both named), else the location's when the point lies in the row's
-    province. Failures and flags are added to ``reasons``.
-    """
-    prov, counties = province_index(), county_index()
-    if mode in ("attribute", "both"):
-        attribute = resolve_places(reg, legacy_codes, prov, counties, reasons)
-    tick("locating points", 0.4)
-    if mode in ("location", "both"):
-        location = locate(lon, lat, coast_km, reasons)
-        located = locate_counties(location[0], lon, lat)
-    tick("deciding", 0.7)
-    if mode == "both":
-        blank = reg.frame["province"].isna().to_numpy()
-        if reg.has_county:
-            blank = blank & reg.frame["county"].isna().to_numpy()
-        idx = _decide_both(reg.frame["province"].to_numpy(), attribute, location, prov, reasons, notes, blank)
-        given = attribute.county
-        differ = (given >= 0) & (located >= 0) & (given != located)
-        pairs = zip(counties.codes[given[differ]].tolist(), counties.codes[located[differ]].tolist(), strict=True)
-        reasons.add(
-            differ, [Reason("county_differs", attribute=county_label(a), location=county_label(b)) for a, b in pairs]
-        )
-        return idx, np.where(given >= 0, given, np.where(location[0] == idx, located, -1))
-    idx, fail = (attribute.province, attribute.fail) if mode == "attribute" else location
-    reasons.add(idx < 0, fail[idx < 0])
-    return idx, attribute.county if mode == "attribute" else located
 
 
 def _check_by(by: str | None, reg: Register) -> str:
@@ -389,14 +291,17 @@ def join(
     reconcile
         Declared comparisons of register columns with published figures (see
         :func:`geo.reconciliation.parse_reconcile`), e.g.
-        ``{"fire_station_1396": "hse_fire_stations_built"}``.
+        ``{"fire_station_1396": "hse_fire_stations_built"}``. Without it, the columns headed
+        as in the register template (:mod:`geo.registers.template`) are compared with the
+        figures the template names for them.
     coast_km
         How far outside the polygons a point is still assigned to the nearest province.
     legacy_codes
         Read ``IR-NN`` codes in the earlier edition of ISO 3166-2:IR (see
         :func:`geo.names.resolve_province`).
     progress
-        Called with a stage name and the fraction done (for a progress bar).
+        Called as each stage (``reading``, ``checking``, ``joining``, ``summing``) starts
+        and ends, with the rows done and their total (see :data:`geo._progress.Progress`).
     **overrides
         ``id``, ``name``, ``province``, ``county``, ``lat``, ``lon``, ``crs``, ``sheet``: passed to
         :func:`~geo.registers.read_register` when ``register`` is not read yet.
@@ -422,35 +327,50 @@ def join(
     >>> r.estates["status"].tolist()
     ['flagged', 'joined']
     """
-    tick = progress or (lambda stage, done: None)
-    tick("reading", 0.0)
+    tick = progress or no_progress
     coast_km = _check_coast(coast_km)
-    reg = register if isinstance(register, Register) else read_register(register, **overrides)
+    reg = register if isinstance(register, Register) else _read(register, overrides, tick)
     frame = reg.frame
-    mode = _check_by(by, reg)
-    reasons = RowReasons(len(frame))
-    reasons.extend(reg.reasons)
-    notes = RowReasons(len(frame))
-    if reg.notes is not None:
-        notes.extend(reg.notes)
-    lon = frame["lon"].to_numpy(dtype="float64", copy=True)
-    lat = frame["lat"].to_numpy(dtype="float64", copy=True)
-    tick("resolving places", 0.2)
-    idx, county = _places(reg, mode, legacy_codes, coast_km, lon, lat, reasons, notes, tick)
-    _duplicates(frame["id"], frame["row"].to_numpy(), reasons)
-    tick("aggregating", 0.8)
+    n = len(frame)
     prov, counties = province_index(), county_index()
+    places = tuple(p for p in ("province", "county") if p in reg.columns)
+    rules = Rules(_check_by(by, reg), legacy_codes, coast_km, places)
+    tick("joining", 0, n)
+    checked = check_rows(frame, reg.reasons, rules, reg.notes)
+    reasons = checked.reasons
+    _duplicates(frame["id"], frame["row"].to_numpy(), reasons)
+    tick("joining", n, n)
+    tick("summing", 0, n)
     units = (prov.frame, ["code", "name_en", "name_fa"], prov.names)
-    by_province = aggregate(frame, idx, reg.indicators, units, reasons)
-    flagged = reasons.any()
-    status = np.where(idx < 0, "rejected", np.where(flagged, "flagged", "joined")).astype(object)
-    reasons.add((idx < 0) & ~flagged, Reason("no_province_assigned"))
-    estates = _estates(frame, (idx, county), status, reasons, notes, lon, lat, (prov, counties))
-    summary = _summary(reg, mode, coast_km, status)
-    summary["rows_with_county"] = int((county >= 0).sum())
-    tick("reconciling", 0.9)
+    by_province = aggregate(frame, checked.province, reg.indicators, units, reasons)
+    status = statuses(checked.province, reasons)  # a duplicate id or an overflowing sum flags a joined row
+    places_found = (checked.province, checked.county)
+    estates = _estates(frame, places_found, status, reasons, checked.notes, checked.lon, checked.lat, (prov, counties))
+    summary = _summary(reg, rules.by, coast_km, status)
+    summary["rows_with_county"] = int((checked.county >= 0).sum())
+    if reconcile is None:  # columns headed as in the register template: compared with their figures
+        reconcile = template_references(reg.indicators)
     table = reconciliation_table(by_province, reg, reconcile) if reconcile else empty_reconciliation()
     summary["reconciliation"] = table.to_dict("records")
-    by_county = by_county_table(frame, county, reg.indicators, counties)
-    tick("done", 1.0)
+    by_county = by_county_table(frame, checked.county, reg.indicators, counties)
+    tick("summing", n, n)
     return JoinResult(estates, by_province, table, summary, reg, by_county)
+
+
+def _read(source: str | Path | pd.DataFrame, overrides: Mapping[str, str | None], tick: Progress) -> Register:
+    """Read and check a register, telling progress; its file warnings also go to :mod:`warnings`."""
+    roles = {k: overrides.get(k) for k in ("id", "name", "province", "county", "lat", "lon")}
+    unknown = set(overrides) - {*roles, "crs", "sheet"}
+    if unknown:
+        raise InputTypeError(f"join() got unexpected keyword argument(s) {sorted(unknown)}")
+    tick("reading", 0, None)
+    found = read_cells(source, overrides.get("sheet"), roles, overrides.get("crs"))
+    n = len(found.frame)
+    tick("reading", n, n)
+    tick("checking", 0, n)
+    reg = build_register(found, roles, overrides.get("crs"))
+    del found
+    tick("checking", n, n)
+    for text in reg.warnings:
+        pywarnings.warn(str(text), RegisterWarning, stacklevel=3)
+    return reg

@@ -1,27 +1,54 @@
-"""Writing a join's outputs: GeoJSON, GeoPackage, CSV tables, the report and the map.
+"""Writing a join's outputs as one set: estates, tables, every row's status, report, map.
 
-Every file is written atomically (:mod:`geo._io`); CSV cells that a spreadsheet would run
-as a formula are prefixed with a single quote; GeoJSON is RFC 7946 (longitude, latitude;
-no ``crs`` member; NaN as null).
+The files (in ``--out``):
+
+- ``joined.gpkg``, ``joined.parquet`` (GeoParquet), ``joined.geojson``, ``joined.csv``:
+  the joined and flagged estates, in the :data:`FORMATS` chosen; by default
+  (:func:`default_formats`) GeoPackage and CSV, and GeoJSON as well up to
+  :data:`GEOJSON_DEFAULT_ROWS` rows (a GeoJSON of a national register is hundreds of MB
+  that no tool opens quickly);
+- ``rows.csv``: the status of every input row (``row``, ``id``, ``status``,
+  ``province``, ``county``, ``reasons``, ``reasons_fa``, ``notes``, ``notes_fa``), joined
+  rows included;
+- ``by_province.csv``, ``by_county.csv`` (the 478 counties, the same columns),
+  ``rejects.csv`` (the rejected rows with their cells), and
+  ``reconciliation.csv`` when there is a reconciliation;
+- ``map.html`` (:func:`geo.maps.register_map`);
+- ``report.json``, written last: the counts (``rows_in == rows_joined + rows_flagged +
+  rows_rejected``), the file's warnings, the reconciliation, and every flagged or
+  rejected row with its reasons.
+
+The set is written atomically as a whole (:class:`geo._output_set.OutputSet`). CSV cells
+that a spreadsheet would run as a formula are prefixed with a single quote; GeoJSON is
+RFC 7946 (longitude, latitude; no ``crs`` member; NaN as null).
 """
 
 from __future__ import annotations
 
-import json
-import math
+from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
-from geo._io import atomic_write_text, formula_safe_frame
-from geo.errors import DataError
+from geo._output_set import LAST, OutputSet, output_error
+from geo._progress import Progress, no_progress
+from geo._writers import json_text, jsonable, write_csv, write_geojson, write_gpkg, write_parquet
+from geo.errors import GeoError
 from geo.maps import register_map, save_map
 
-__all__ = ["write_outputs"]
+__all__ = ["FORMATS", "GEOJSON_DEFAULT_ROWS", "default_formats", "output_names", "write_into", "write_outputs"]
+
+#: The formats the joined estates can be written in, each to ``joined.<extension>``.
+FORMATS = ("gpkg", "parquet", "geojson", "csv")
+_FILES = {"gpkg": "joined.gpkg", "parquet": "joined.parquet", "geojson": "joined.geojson", "csv": "joined.csv"}
+#: Up to this many joined rows, the default formats include GeoJSON.
+GEOJSON_DEFAULT_ROWS = 10_000
+#: The files written whatever the formats (``report.json`` is written last).
+_ALWAYS = ("rows.csv", "by_province.csv", "by_county.csv", "rejects.csv", "reconciliation.csv", "map.html", LAST)
 
 
 class Written(Protocol):
@@ -47,123 +74,182 @@ class Written(Protocol):
     def summary(self) -> dict[str, Any]:
         """The report without its rows."""
 
-    @property
-    def report(self) -> dict[str, Any]:
-        """The report with its rows."""
+
+def default_formats(rows: int) -> tuple[str, ...]:
+    """The formats written when none are asked for: GeoPackage and CSV, GeoJSON too when small.
+
+    Examples
+    --------
+    >>> default_formats(500), default_formats(1_000_000)
+    (('gpkg', 'csv', 'geojson'), ('gpkg', 'csv'))
+    """
+    return ("gpkg", "csv", "geojson") if rows <= GEOJSON_DEFAULT_ROWS else ("gpkg", "csv")
 
 
-def write_outputs(result: Written, out_dir: str | Path, *, lang: Literal["fa", "en"] = "fa") -> dict[str, Path]:
-    """Write the outputs of ``result`` into ``out_dir`` (created if needed).
+def _checked_formats(formats: Iterable[str]) -> tuple[str, ...]:
+    """The formats asked for, in the order given, each known."""
+    chosen = tuple(dict.fromkeys(str(f).strip().lower() for f in formats))
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise GeoError(f"`formats` are among {', '.join(FORMATS)}; not {', '.join(map(repr, unknown)) or 'none'}")
+    return chosen
 
-    Files: ``joined.geojson`` and ``joined.gpkg`` (joined and flagged estates),
-    ``by_province.csv``, ``by_county.csv`` (the 478 counties), ``rejects.csv``, ``reconciliation.csv`` (when there is a
-    reconciliation), ``report.json`` and ``map.html``. CSV cells that a spreadsheet
-    would run as a formula are prefixed with a single quote.
+
+def output_names(formats: Iterable[str] | None = None) -> list[str]:
+    """Every file a run with ``formats`` (None: any) may write, ``report.json`` last."""
+    chosen = _checked_formats(formats) if formats is not None else FORMATS
+    return [_FILES[f] for f in chosen] + list(_ALWAYS)
+
+
+def write_outputs(
+    result: Written,
+    out_dir: str | Path,
+    *,
+    lang: Literal["fa", "en"] = "fa",
+    formats: Iterable[str] | None = None,
+    progress: Progress | None = None,
+) -> dict[str, Path]:
+    """Write the outputs of ``result`` into ``out_dir`` as one set (see the module docstring).
+
+    Parameters
+    ----------
+    result
+        A join's result.
+    out_dir
+        The folder; created if needed. Files of an earlier run there are replaced.
+    lang
+        The language of ``map.html``.
+    formats
+        Among :data:`FORMATS`; default :func:`default_formats` of the joined rows.
+    progress
+        Called as each file is written (see :data:`geo._progress.Progress`).
 
     Returns
     -------
     dict
         Output name → path.
 
+    Raises
+    ------
+    OutputError
+        The folder cannot take the set (read-only, full, a name taken by a folder,
+        another run writing there); nothing was changed in it.
+
     Examples
     --------
     >>> import tempfile, pandas as pd
     >>> from geo import join
     >>> paths = write_outputs(join(pd.DataFrame({"province": ["Fars"]})), tempfile.mkdtemp())
-    >>> sorted(paths)[-2:]
-    ['rejects.csv', 'report.json']
+    >>> sorted(paths)[-3:]
+    ['rejects.csv', 'report.json', 'rows.csv']
     """
-    out = Path(out_dir)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DataError(f"cannot create the output folder: {exc.strerror or exc}", path=out) from exc
-    paths: dict[str, Path] = {}
-    ok = result.estates["status"] != "rejected"
-    joined = _for_file(result.estates.loc[ok])
-    paths["joined.geojson"] = atomic_write_text(out / "joined.geojson", _geojson(joined))
-    paths["joined.gpkg"] = out / "joined.gpkg"
-    paths["joined.gpkg"].unlink(missing_ok=True)
-    joined.to_file(paths["joined.gpkg"], driver="GPKG", engine="pyogrio", layer="estates")
+    chosen = _checked_formats(formats) if formats is not None else None
+    with OutputSet(out_dir, output_names(chosen)) as target:
+        return write_into(result, target, lang=lang, formats=chosen, progress=progress)
+
+
+def write_into(
+    result: Written,
+    target: OutputSet,
+    *,
+    lang: Literal["fa", "en"] = "fa",
+    formats: Iterable[str] | None = None,
+    progress: Progress | None = None,
+) -> dict[str, Path]:
+    """Write the outputs into an open :class:`~geo._output_set.OutputSet` and commit it."""
+    tick = progress or no_progress
+    estates = _with_reason_texts(result.estates)
+    status = estates["status"].to_numpy()
+    joined, rejected = np.flatnonzero(status != "rejected"), np.flatnonzero(status == "rejected")
+    chosen = _checked_formats(formats) if formats is not None else default_formats(len(joined))
+    writers = {"gpkg": write_gpkg, "parquet": write_parquet, "geojson": write_geojson, "csv": write_csv}
+    for fmt in chosen:
+        _step(target, _FILES[fmt], len(joined), tick, partial(_rows_of, writers[fmt], estates, joined))
+    rows = estates[[c for c in (*_ROWS_COLUMNS[:4], "county", *_ROWS_COLUMNS[4:]) if c in estates.columns]]
+    _step(target, "rows.csv", len(estates), tick, partial(write_csv, rows))
     by_prov = pd.DataFrame(result.by_province.drop(columns="geometry"))
-    paths["by_province.csv"] = _write_csv(by_prov, out / "by_province.csv")
+    _step(target, "by_province.csv", len(by_prov), tick, partial(write_csv, by_prov))
     if result.by_county is not None:
-        paths["by_county.csv"] = _write_csv(
-            pd.DataFrame(result.by_county.drop(columns="geometry")), out / "by_county.csv"
-        )
-    rejects = pd.DataFrame(_for_file(result.estates.loc[~ok]).drop(columns=["geometry", "province", "status"]))
-    paths["rejects.csv"] = _write_csv(rejects, out / "rejects.csv")
+        by_county = pd.DataFrame(result.by_county.drop(columns="geometry"))
+        _step(target, "by_county.csv", len(by_county), tick, partial(write_csv, by_county))
+    rejects = pd.DataFrame(estates.drop(columns=["geometry", "province", "status"]))
+    _step(target, "rejects.csv", len(rejected), tick, partial(_rows_of, write_csv, rejects, rejected))
     if len(result.reconciliation):
-        paths["reconciliation.csv"] = _write_csv(result.reconciliation, out / "reconciliation.csv")
-    paths["map.html"] = save_map(register_map(result, lang=lang), out / "map.html")
-    note = "geo.maps.register_map: offline, Leaflet inlined, no tiles"
-    rows = result.report["rows"]  # plain Python values already: no walk over 10^6 of them
-    report = _jsonable({**result.summary, "map": note, "outputs": sorted(paths, key=str)})
-    text = json.dumps({**report, "rows": rows}, ensure_ascii=False, indent=1, allow_nan=False, default=_json_default)
-    paths["report.json"] = atomic_write_text(out / "report.json", text)
-    return paths
+        _step(target, "reconciliation.csv", len(result.reconciliation), tick, partial(write_csv, result.reconciliation))
+    _step(target, "map.html", len(estates), tick, lambda p, _: save_map(register_map(result, lang=lang), p))
+    text, listed = _report(result, result.estates, status != "joined", target.written)
+    _step(target, LAST, listed, tick, lambda p, _: p.write_text(text, encoding="utf-8"))
+    target.commit()
+    return {name: target.out / name for name in target.written}
 
 
-def _for_file(estates: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """A copy the file writers accept: reasons as one text, nullable booleans as objects."""
-    out = estates.copy()
+def _step(target: OutputSet, name: str, rows: int, tick: Progress, write: Callable[[Path, Any], Any]) -> None:
+    """Write one file of the set, telling progress; a failure of the disk or a writer is an OutputError."""
+    stage = f"writing {name}"
+    tick(stage, 0, rows)
+    try:
+        write(target.path(name), lambda done: tick(stage, min(done, rows - 1), rows) if done < rows else None)
+    except Exception as exc:
+        if isinstance(exc, GeoError) or not _from_writer(exc):
+            raise
+        raise output_error(exc, name, target.out) from exc
+    tick(stage, rows, rows)
+
+
+def _from_writer(exc: BaseException) -> bool:
+    """Whether ``exc`` comes from the file system or a file writer (not from a bug here)."""
+    return isinstance(exc, OSError) or type(exc).__module__.split(".")[0] == "pyogrio"
+
+
+def _with_reason_texts(estates: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``estates`` with each row's reasons and notes as one text (`` | `` between them), as files hold them.
+
+    Rows without a reason (nearly all) are not stepped through one by one.
+    """
+    out = estates.copy(deep=False)
     for col in ("reasons", "reasons_fa", "notes", "notes_fa"):
         if col in out.columns:
-            out[col] = out[col].map(" | ".join)
-    for col in out.columns:
-        if isinstance(out[col].dtype, pd.BooleanDtype):
-            out[col] = out[col].astype(object).where(out[col].notna(), None)
+            values = out[col].to_numpy(dtype=object)
+            texts = np.full(len(values), "", dtype=object)
+            some = np.flatnonzero(out[col].str.len().to_numpy() > 0)
+            texts[some] = [" | ".join(r) for r in values[some]]
+            out[col] = texts
     return out
 
 
-def _write_csv(frame: pd.DataFrame, path: Path) -> Path:
-    return atomic_write_text(
-        path, formula_safe_frame(frame).to_csv(index=False, lineterminator="\n"), encoding="utf-8-sig"
-    )
+#: The columns of ``rows.csv``: the status of every row, with its province and reasons.
+_ROWS_COLUMNS = ("row", "id", "status", "province", "reasons", "reasons_fa", "notes", "notes_fa")
 
 
-def _geojson(frame: gpd.GeoDataFrame) -> str:
-    """RFC 7946 GeoJSON of points (longitude, latitude; no ``crs`` member; NaN as null).
+def _rows_of(writer: Callable[..., None], frame: pd.DataFrame, rows: np.ndarray, path: Path, advance: Any) -> None:
+    """``writer`` given the positions ``rows`` of ``frame`` to write (no copy of the others)."""
+    writer(frame, path, advance, rows=rows)
 
-    Built from whole columns: :meth:`GeoDataFrame.to_json` takes a Python step per cell.
+
+def _report(result: Written, estates: pd.DataFrame, listed: np.ndarray, written: list[str]) -> tuple[str, int]:
+    """``report.json``'s text and the number of rows it lists.
+
+    The summary, the files of the set, and every flagged or rejected row.
     """
-    props = pd.DataFrame(frame.drop(columns=frame.geometry.name))
-    props = props.astype(object).where(props.notna(), None)
-    records = props.to_dict("records")
-    geoms = np.asarray(frame.geometry.values, dtype=object)
-    usable = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
-    coords = np.full((len(frame), 2), np.nan)
-    if usable.any():
-        coords[usable] = shapely.get_coordinates(shapely.centroid(geoms[usable]))[:, :2]
-    features = [
-        {"type": "Feature", "properties": rec, "geometry": {"type": "Point", "coordinates": [x, y]} if ok else None}
-        for rec, ok, (x, y) in zip(records, usable.tolist(), coords.tolist(), strict=True)
-    ]
-    collection = {"type": "FeatureCollection", "features": features}
-    return json.dumps(collection, ensure_ascii=False, allow_nan=False, default=_json_default)
-
-
-def _json_default(value: Any) -> Any:
-    plain = _jsonable(value)
-    if plain is value:
-        raise TypeError(f"not JSON serialisable: {type(value).__name__}")
-    return plain
-
-
-def _jsonable(value: Any) -> Any:
-    """``value`` with NumPy and pandas scalars as plain Python ones (NaN and NA as None)."""
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return float(value) if math.isfinite(value) else None
-    if isinstance(value, np.bool_):
-        return bool(value)
-    if value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, (pd.Timestamp, np.datetime64)):
-        return str(value)
-    return value
+    rows = estates.loc[listed]
+    lists = [rows[c] if c in rows.columns else pd.Series([()] * len(rows)) for c in _ROWS_COLUMNS[4:]]
+    found = zip(
+        rows["row"].tolist(), rows["id"].tolist(), rows["status"].tolist(), rows["province"].tolist(),
+        *(s.tolist() for s in lists), strict=True,
+    )  # fmt: skip
+    records = [
+        {"row": int(r), "id": jsonable(i), "status": s, "province": p if isinstance(p, str) else None,
+         **{key: list(value) for key, value in zip(_ROWS_COLUMNS[4:], texts, strict=True)}}
+        for r, i, s, p, *texts in found
+    ]  # fmt: skip
+    head = jsonable(
+        {
+            **result.summary,
+            "accounting": "rows_in == rows_joined + rows_flagged + rows_rejected",
+            "map": "geo.maps.register_map: offline, Leaflet inlined, no tiles",
+            "outputs": sorted([*written, LAST]),
+            "rows_file": "rows.csv",
+            "rows_listed": len(records),
+        }
+    )
+    return json_text({**head, "rows": records}), len(records)

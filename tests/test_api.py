@@ -41,11 +41,12 @@ def test_public_functions_are_typed(name):
             assert p.annotation is not inspect.Parameter.empty, f"{name}({p.name}): no type"
 
 
-def test_errors_share_one_base_class():
+def test_errors_share_one_base_class_and_warnings_another():
     for name in geo.__all__:
         obj = getattr(geo, name)
         if inspect.isclass(obj) and issubclass(obj, Exception) and not issubclass(obj, Warning):
             assert issubclass(obj, geo.GeoError)
+    assert issubclass(geo.RegisterWarning, geo.GeoWarning) and issubclass(geo.OutputError, geo.GeoError)
 
 
 def test_warnings_share_one_base_class():

@@ -175,11 +175,20 @@ def test_corpus_file_has_its_expected_outcome(corpus, tmp_path, name, args, code
             assert len([line for line in result.output.splitlines() if line.strip()]) <= 3  # one message
     else:
         report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
-        assert [r["status"] for r in report["rows"]] == statuses
+        rows = pd.read_csv(tmp_path / "out" / "rows.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        assert rows["status"].tolist() == statuses  # every row's status, joined rows included
+        assert rows["row"].tolist() == [str(i) for i in range(1, len(statuses) + 1)]
+        # the report lists every flagged or rejected row, with the same status and reasons
+        problems = rows[rows["status"] != "joined"]
+        assert [r["row"] for r in report["rows"]] == problems["row"].astype(int).tolist()
+        assert [r["status"] for r in report["rows"]] == problems["status"].tolist()
+        assert [" | ".join(r["reasons"]) for r in report["rows"]] == problems["reasons"].tolist()
         assert report["rows_in"] == report["rows_joined"] + report["rows_flagged"] + report["rows_rejected"]
-        assert report["rows_in"] == len(statuses)
-        assert all(r["reasons"] for r in report["rows"] if r["status"] != "joined")
-        text = json.dumps(report, ensure_ascii=False)
+        assert report["rows_in"] == len(statuses) and report["rows_listed"] == len(problems)
+        assert all(r["reasons"] for r in report["rows"])
+        ids = [{"id": i} for i in rows["id"].str.removeprefix("'")]  # as written (a CSV cell -0 is quoted with ')
+        notes = rows["notes"].tolist() if "notes" in rows.columns else []  # a joined row's notes: in rows.csv
+        text = json.dumps([report, ids, notes], ensure_ascii=False)
     for needle in needles:
         assert needle in text
 

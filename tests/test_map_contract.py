@@ -12,21 +12,23 @@ import geo
 from geo.i18n import section
 from geo.maps import embedded_data, estates_map, register_map, render_html
 from geo.maps.contract import (
-    CountyData,
     CountyLayer,
     FactData,
     FeatureProperties,
+    GridData,
+    GridLevel,
     IndicatorData,
     LinkData,
     PageData,
     PairData,
     PointsData,
+    TallyData,
     QualityData,
     SearchData,
-    check_county_data,
     check_page_data,
     field_names,
 )
+from geo.maps.county_level import CountyData, check_county_data
 from geo.maps.page import embedded_counties
 
 MAP_JS = Path(geo.__file__).parent / "templates" / "map.js"
@@ -40,6 +42,9 @@ _NAMES = {
     r"\bf\.pair": (PairData, set()),
     r"\bf": (FactData, {"properties", "pair"}),
     r"\bp|\bprops|\.properties": (FeatureProperties, {"_i", "_j"}),
+    r"\bG": (GridData, set()),
+    r"\blv": (GridLevel, set()),
+    r"\bT": (TallyData, set()),
     r"\bD\.search": (SearchData, set()),
     r"\bD\.alt": (LinkData, set()),
     r"\bQ": (QualityData, set()),

@@ -292,7 +292,6 @@ def test_embedded_counties_are_a_valid_coverage_inside_their_provinces(built):
     original = shapely.area(shipped.loc[counties["code"]].geometry.to_numpy())
     assert np.abs(shapely.area(geoms) / original - 1).max() < 0.05
     assert counties["name_fa"][counties["code"].index("r6554961")] == "شهرستان تبریز"
-    assert counties["nums"][478] == "478"
 
 
 def test_yearbook_layers_say_their_provinces_are_those_of_their_year(built):
@@ -466,14 +465,14 @@ def test_disk_cache_changes_nothing_in_the_output(tmp_path, monkeypatch):
     from geo import _assets
     from geo.maps import classify
 
-    from geo.maps import geometry, payload
+    from geo.maps import county_level, geometry
 
     def build(cache: str) -> bytes:
         monkeypatch.setenv("GEO_CACHE_DIR", cache)
         _assets.font_bytes.cache_clear()
         classify.classify.cache_clear()
         geometry._simplified_wkb.cache_clear()
-        payload._county_shapes.cache_clear()
+        county_level._county_shapes.cache_clear()
         return render_html(estates_map(lang="fa")).encode("utf-8")
 
     off = build("")

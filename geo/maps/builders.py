@@ -13,16 +13,10 @@ import pandas as pd
 from geo.errors import InputTypeError, MapError
 from geo.i18n import LANGS, check_lang, section
 from geo.maps.contract import LinkData
+from geo.maps.county_level import counties_payload
 from geo.maps.page import add_data, new_map, save_map, tile_layer
-from geo.maps.payload import (
-    counties_payload,
-    facts_payload,
-    page_data,
-    points_payload,
-    provinces_payload,
-    quality_payload,
-    strings,
-)
+from geo.maps.payload import facts_payload, page_data, provinces_payload, quality_payload, strings
+from geo.maps.points import register_points
 from geo.maps.search import province_search
 
 if TYPE_CHECKING:
@@ -214,10 +208,14 @@ def register_map(result: JoinedRegister, *, lang: str = "fa", tiles: str | None 
     Returns
     -------
     folium.Map
-        Switchable choropleths of the register's indicators (per province, and per
-        county when ``result`` has ``by_county``: the reader switches level) and the estates drawn as
-        circle markers, grouped by a small grid clustering in the page's own script
-        (cells of 48 px; a cluster shows its count and zooms in on click).
+        Switchable choropleths of the register's indicators and the estates: up to
+        :data:`~geo.maps.points.POINTS_LIMIT` rows with a location, each a circle marker,
+        grouped by a small grid clustering in the page's own script (cells of 48 px; a
+        cluster shows its count, a ring of its mix of statuses, and zooms in on click);
+        above it, the rows counted per status in the cells of a grid made for each zoom
+        level (:mod:`geo.maps.points`), with the flagged and rejected rows still drawn one
+        by one, up to :data:`~geo.maps.points.PROBLEM_POINTS`.
+        Per county too when ``result`` has ``by_county``: the reader switches level.
 
     Raises
     ------
@@ -245,7 +243,7 @@ def register_map(result: JoinedRegister, *, lang: str = "fa", tiles: str | None 
     texts = strings(lang)
     m = new_map(lang, texts["points"], tiles)
     provinces = provinces_payload(by_province, meta, lang)
-    points = points_payload(result.estates, lang)
+    points = register_points(result.estates, lang)
     page_texts = dict(texts, title=texts["points"], subtitle="")
     credit = f"{texts['attribution'].split(' · ')[0]} · {texts['licences']}"
     by_county = getattr(result, "by_county", None)

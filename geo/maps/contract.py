@@ -9,13 +9,10 @@ the package writes against :func:`check_page_data`). Short names (``c``, ``t``, 
 
 ``map.js`` names these objects consistently, and the test relies on it: ``D`` (the page),
 ``S`` (its strings), ``ind`` or ``inds[k]`` (an indicator), ``f`` (a fact) and ``f.pair``,
-``P`` (the points), ``p`` or ``.properties`` (a province feature's properties), ``D.counties``
-(:class:`CountyLayer`) and ``K`` (the county level once decoded, :class:`CountyData`).
-
-The county level is not in the main block: it travels in a second element (its id is
-:attr:`CountyLayer.block`), a :class:`CountyData` as JSON, compressed (zlib "deflate")
-and base64-encoded, which the page decodes (``DecompressionStream``) only when the reader
-asks for counties: the level switch, the search box, or a URL fragment naming a county.
+``P`` (the points), ``p`` or ``.properties`` (a province feature's properties), ``G`` (the
+grid), ``lv`` (one of its levels), ``T`` (the tally), ``D.counties`` (:class:`CountyLayer`)
+and ``K`` (the county level once decoded: :class:`geo.maps.county_level.CountyData`, in a
+second element of its own).
 
 Every text is already in the page's language (numbers with Persian digits on a Persian
 page); the script only places it, with ``textContent``.
@@ -27,18 +24,19 @@ from dataclasses import dataclass, fields, is_dataclass
 from typing import Any
 
 __all__ = [
-    "CountyData",
     "CountyLayer",
     "FactData",
     "FeatureProperties",
+    "GridData",
+    "GridLevel",
     "IndicatorData",
     "LinkData",
     "PageData",
     "PairData",
     "PointsData",
+    "TallyData",
     "QualityData",
     "SearchData",
-    "check_county_data",
     "check_page_data",
     "field_names",
     "plain",
@@ -183,7 +181,8 @@ class CountyLayer:
     n
         The number of counties.
     block
-        The id of the element holding the packed :class:`CountyData`.
+        The id of the element holding the packed
+        :class:`~geo.maps.county_level.CountyData`.
     packing
         How it is packed: ``"deflate+base64"`` (zlib stream, base64 text).
     """
@@ -194,47 +193,72 @@ class CountyLayer:
 
 
 @dataclass(frozen=True)
-class CountyData:
-    """The county level of a page, as decoded from its block (``K`` in ``map.js``).
+class GridLevel:
+    """The register's located rows counted in the cells of one zoom level (:attr:`GridData.levels`).
+
+    A cell is :attr:`GridData.cell` pixels square at zoom ``z`` (Web Mercator); only cells
+    with rows are listed, each by the mean position of its rows and its count per status.
 
     Attributes
     ----------
-    code, name_fa, name_en
-        Each county's code (``r`` + OSM relation id) and names.
-    province
-        Each county's province, as the position of its feature in :attr:`PageData.geojson`.
-    pt
-        A point inside each county, ``[lat, lon]``.
-    decimals
-        Packed coordinates are integers in units of ``10**-decimals`` degrees.
-    polygons
-        Each county's land polygon (:func:`geo.maps.geometry.pack_polygons`).
-    outline
-        Each province's outline drawn over the counties: the union of its counties'
-        simplified polygons (packed the same way, in feature order), so that province
-        and county borders meet exactly.
-    indicators
-        Per-county layers with the ids of the page's indicators (the register map: its
-        own counts per county), arrays of one entry per county; empty when the figures
-        are per province only (the default map: counties take their province's colour).
-    nums
-        The numbers 0 … n (counties) written in the page's digits (ranks, counts).
-    search
-        Each county's search keys (as :attr:`SearchData.levels`: the keys of its names,
-        folded by :func:`geo.names.normalize_name`, space-separated).
+    z
+        The zoom level.
+    lat, lon
+        Mean latitude and longitude of each cell's rows (4 decimals).
+    j, f, r
+        The count of joined, flagged and rejected rows in each cell.
     """
 
-    code: list[str]
-    name_fa: list[str]
-    name_en: list[str]
-    province: list[int]
-    pt: list[tuple[float, float]]
-    decimals: int
-    polygons: Any
-    outline: Any
-    indicators: list[IndicatorData]
-    nums: list[str | None]
-    search: list[str]
+    z: int
+    lat: list[float]
+    lon: list[float]
+    j: list[int]
+    f: list[int]
+    r: list[int]
+
+
+@dataclass(frozen=True)
+class GridData:
+    """A register too large to draw point by point, counted in a grid (:attr:`PageData.grid`).
+
+    Attributes
+    ----------
+    cell
+        The side of a cell in screen pixels at its own zoom level.
+    zmin, zmax
+        The zoom levels counted; a view at zoom ``z`` draws level ``min(max(z, zmin), zmax)``.
+    levels
+        One :class:`GridLevel` per zoom level, ``zmin`` to ``zmax``.
+    """
+
+    cell: int
+    zmin: int
+    zmax: int
+    levels: list[GridLevel]
+
+
+@dataclass(frozen=True)
+class TallyData:
+    """The register's rows counted, for the legend of its map (:attr:`PageData.tally`).
+
+    Attributes
+    ----------
+    joined, flagged, rejected
+        The count of rows of each status (all rows, drawn or not).
+    unplaced
+        Rows without a usable location (not drawn).
+    problems
+        Flagged and rejected rows with a location.
+    shown
+        How many of those are drawn one by one (all of them, up to a cap).
+    """
+
+    joined: int
+    flagged: int
+    rejected: int
+    unplaced: int
+    problems: int
+    shown: int
 
 
 @dataclass(frozen=True)
@@ -304,8 +328,9 @@ class PageData:
     strings
         The interface texts (``page.*`` of ``data/i18n/map.csv``); ``{name}`` fields are
         filled in by the script.
-    nums
-        The numbers 0 … n written in the page's digits (counts shown by the script).
+    digits, group
+        The page's ten digits (``0123456789`` or ``۰۱۲۳۴۵۶۷۸۹``) and thousands separator
+        (``,`` or ``٬``): the script writes every number it shows with them.
     n
         The number of provinces.
     tiles
@@ -320,7 +345,12 @@ class PageData:
     indicators, facts
         The choropleth layers and the national figures.
     points
-        The register's estates, or None on the default map.
+        The register's estates drawn one by one (every row with a location, or above a
+        size only the flagged and rejected ones, up to a cap), or None on the default map.
+    grid
+        The register's rows counted in grid cells (above that size), else None.
+    tally
+        The register's rows counted per status, or None on the default map.
     search
         The search box's index (:class:`SearchData`).
     alt
@@ -336,7 +366,8 @@ class PageData:
     lang: str
     dir: str
     strings: dict[str, str]
-    nums: list[str | None]
+    digits: str
+    group: str
     n: int
     tiles: bool
     attribution: str
@@ -344,6 +375,8 @@ class PageData:
     indicators: list[IndicatorData]
     facts: list[FactData]
     points: PointsData | None
+    grid: GridData | None
+    tally: TallyData | None
     search: SearchData
     alt: LinkData | None
     quality: QualityData
@@ -360,9 +393,9 @@ def plain(value: Any) -> Any:
     """A contract object as plain dicts and lists, keys in field order (not copied deeper)."""
     if is_dataclass(value) and not isinstance(value, type):
         return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
-    if isinstance(value, list):
+    if isinstance(value, list) and value and is_dataclass(value[0]):
         return [plain(v) for v in value]
-    return value
+    return value  # a list of numbers or texts (the grid's long columns) as it is
 
 
 def _check_keys(obj: Any, cls: type, where: str) -> None:
@@ -384,8 +417,8 @@ def check_page_data(data: dict[str, Any]) -> None:
     if not isinstance(data["geojson"].get("decimals"), int):
         raise ValueError("page: the province geometries' decimals are missing")
     features = data["geojson"]["features"]
-    if len(features) != n or len(data["nums"]) != n + 1:
-        raise ValueError(f"page: {len(features)} features and {len(data['nums'])} numbers for n={n}")
+    if len(features) != n or len(data["digits"]) != 10:
+        raise ValueError(f"page: {len(features)} features for n={n}, and {len(data['digits'])} digits")
     base = field_names(FeatureProperties)
     ids = [ind["id"] for ind in data["indicators"]]
     for i, feature in enumerate(features):
@@ -403,9 +436,23 @@ def check_page_data(data: dict[str, Any]) -> None:
         _check_keys(data["points"], PointsData, "points")
         if len({len(v) for v in data["points"].values()}) > 1:
             raise ValueError("points: the lists differ in length")
+    if data["tally"] is not None:
+        _check_keys(data["tally"], TallyData, "tally")
+    if data["grid"] is not None:
+        _check_grid(data["grid"])
     _check_reader(data)
     if data["counties"] is not None:
         _check_keys(data["counties"], CountyLayer, "counties")
+
+
+def _check_grid(grid: dict[str, Any]) -> None:
+    _check_keys(grid, GridData, "grid")
+    if [lv["z"] for lv in grid["levels"]] != list(range(grid["zmin"], grid["zmax"] + 1)):
+        raise ValueError("grid: one level per zoom from zmin to zmax is needed")
+    for lv in grid["levels"]:
+        _check_keys(lv, GridLevel, f"grid level {lv.get('z')}")
+        if len({len(lv[k]) for k in ("lat", "lon", "j", "f", "r")}) > 1:
+            raise ValueError(f"grid level {lv['z']}: the lists differ in length")
 
 
 def _check_reader(data: dict[str, Any]) -> None:
@@ -421,24 +468,3 @@ def _check_reader(data: dict[str, Any]) -> None:
     cited += [k for by in data["quality"]["places"].values() for ks in by.values() for k in ks]
     if any(k not in notes for k in cited):
         raise ValueError("quality: a note index points past the notes")
-
-
-def check_county_data(data: dict[str, Any], n_provinces: int) -> None:
-    """Check a decoded county block against the contract (keys, lengths, provinces).
-
-    Raises
-    ------
-    ValueError
-        Naming the first part that does not conform.
-    """
-    _check_keys(data, CountyData, "county data")
-    n = len(data["code"])
-    per_county = ("name_fa", "name_en", "province", "pt", "polygons", "search")
-    if any(len(data[k]) != n for k in per_county) or len(data["outline"]) != n_provinces or len(data["nums"]) != n + 1:
-        raise ValueError("county data: one entry per county (and one outline per province) is needed")
-    if not all(0 <= p < n_provinces for p in data["province"]):
-        raise ValueError("county data: a province position is out of range")
-    for ind in data["indicators"]:
-        _check_keys(ind, IndicatorData, f"county indicator {ind.get('id')!r}")
-        if not all(len(ind[k]) == n for k in ("c", "t", "r", "s")):
-            raise ValueError(f"county indicator {ind['id']!r}: c, t, r and s need one entry per county")

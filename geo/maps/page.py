@@ -23,7 +23,8 @@ from geo._assets import font_codepoints, font_face_css, leaflet_css, leaflet_js,
 from geo._io import atomic_write_text
 from geo.errors import InputTypeError, MapError
 from geo.maps.contract import PageData, plain
-from geo.maps.payload import COUNTY_BLOCK, CountyBlock, RawJSON
+from geo.maps.county_level import COUNTY_BLOCK, CountyBlock
+from geo.maps.payload import RawJSON
 
 __all__ = ["add_data", "embedded_counties", "embedded_data", "new_map", "render_html", "save_map", "tile_layer"]
 

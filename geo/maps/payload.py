@@ -5,27 +5,21 @@ It is made from tables: provinces, indicators, facts and register points.
 
 from __future__ import annotations
 
-import base64
 import html
-import json
 import math
-import zlib
-from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import shapely
 from branca.utilities import color_brewer
 
 from geo._assets import script_json
 from geo.i18n import section
 from geo.maps.classify import PALETTE, classify, decimals_of
 from geo.maps.contract import (
-    CountyData,
     CountyLayer,
     FactData,
+    GridData,
     IndicatorData,
     LinkData,
     PageData,
@@ -33,19 +27,15 @@ from geo.maps.contract import (
     PointsData,
     QualityData,
     SearchData,
-    plain,
+    TallyData,
 )
-from geo.maps.geometry import COUNTY_STEPS, pack_polygons, packed_geometry, packed_json, simplified
-from geo.maps.search import county_search_keys
+from geo.maps.geometry import packed_geometry
 from geo.numbers import format_number_fa, to_persian_digits
 
 __all__ = [
-    "CountyBlock",
     "RawJSON",
-    "counties_payload",
     "facts_payload",
     "page_data",
-    "points_payload",
     "provinces_payload",
     "quality_payload",
     "strings",
@@ -231,117 +221,8 @@ def provinces_payload(gdf: Any, indicators: pd.DataFrame, lang: str) -> tuple[Ra
     return RawJSON(collection), payload
 
 
-def _reasons_text(rec: dict[str, Any], lang: str) -> str:
-    """A point's reasons as one line: Persian ones on the Persian map, where there are."""
-    reasons = rec.get("reasons_fa") if lang == "fa" else None
-    if not isinstance(reasons, (list, tuple, str)) or not reasons:
-        reasons = rec.get("reasons")
-    if isinstance(reasons, (list, tuple)):
-        reasons = ("؛ " if lang == "fa" else "; ").join(map(str, reasons))
-    return _text(reasons)
-
-
-def points_payload(estates: Any, lang: str) -> PointsData:
-    """The estates of a joined register, one entry per row (no location: ``ll`` None)."""
-    points = PointsData([], [], [], [], [], [])
-    geoms = estates.geometry.values if hasattr(estates, "geometry") else [None] * len(estates)
-    for geom, rec in zip(geoms, estates.to_dict("records"), strict=True):
-        ok = geom is not None and not shapely.is_empty(geom) and shapely.get_type_id(geom) == 0
-        points.ll.append([round(float(geom.y), 5), round(float(geom.x), 5)] if ok else None)
-        points.name.append(_text(rec.get("name")))
-        points.status.append(_text(rec.get("status")))
-        points.province.append(_text(rec.get("province")))
-        points.reasons.append(_reasons_text(rec, lang))
-        row = rec.get("row")
-        points.row.append(int(row) if row is not None and pd.notna(row) else None)
-    return points
-
-
-#: The id of the element that carries a page's packed county level.
-COUNTY_BLOCK = "geo-counties"
-
-
-@dataclass(frozen=True)
-class CountyBlock:
-    """A page's county level: where it goes and what it holds.
-
-    Attributes
-    ----------
-    layer
-        :attr:`PageData.counties <geo.maps.contract.PageData>`.
-    packed
-        The block's text: the :class:`~geo.maps.contract.CountyData` JSON, zlib-compressed,
-        base64.
-    text
-        The uncompressed JSON (its Persian names must be in the page's font subset).
-    """
-
-    layer: CountyLayer
-    packed: str
-    text: str
-
-
-@lru_cache(maxsize=2)
-def _county_shapes(province_codes: tuple[str, ...]) -> tuple[Any, int, str, str]:
-    """The counties as a page draws them (cached: the same for every page).
-
-    Returns the county frame (file order, with a point ``pt`` inside each), the decimals
-    of the packed coordinates, and as JSON text the packed county polygons and the packed
-    outline of each province in ``province_codes`` order.
-    """
-    from geo.counties import load_counties
-
-    frame = load_counties()
-    geoms, decimals = simplified(frame.geometry.to_numpy(), COUNTY_STEPS)
-    province = frame["province"].to_numpy()
-    outline = [shapely.coverage_union_all(geoms[province == code]) for code in province_codes]
-    frame = frame.assign(pt=[(round(float(p.y), 4), round(float(p.x), 4)) for p in shapely.point_on_surface(geoms)])
-    return frame, decimals, packed_json(pack_polygons(geoms, decimals)), packed_json(pack_polygons(outline, decimals))
-
-
-def counties_payload(
-    province_codes: list[str], lang: str, by_county: Any = None, indicators: pd.DataFrame | None = None
-) -> CountyBlock:
-    """The county level of a page, packed.
-
-    Parameters
-    ----------
-    province_codes
-        The page's provinces, in feature order.
-    lang
-        The page's language (the per-county layers' texts).
-    by_county, indicators
-        A per-county table (indexed by county code) and the declared indicators whose
-        columns it has, for per-county layers (the register map); None for none.
-    """
-    frame, decimals, polygons, outline = _county_shapes(tuple(province_codes))
-    layers: list[IndicatorData] = []
-    if by_county is not None and indicators is not None:
-        aligned = by_county.reindex(frame["code"])
-        for k, (ind_id, rec) in enumerate(zip(indicators.index, indicators.to_dict("records"), strict=True)):
-            values = aligned[ind_id].to_numpy(dtype=float)
-            layers.append(_indicator_payload(dict(rec, id=ind_id, national_total=None), values, lang, k))
-    position = {code: i for i, code in enumerate(province_codes)}
-    data = CountyData(
-        code=frame["code"].tolist(),
-        name_fa=frame["name_fa"].tolist(),
-        name_en=[_text(v) for v in frame["name_en"].tolist()],
-        province=[position[c] for c in frame["province"].tolist()],
-        pt=frame["pt"].tolist(),
-        decimals=decimals,
-        polygons=RawJSON(polygons),
-        outline=RawJSON(outline),
-        indicators=layers,
-        nums=[_fmt(i, lang) for i in range(len(frame) + 1)],
-        search=county_search_keys(frame),
-    )
-    # the packed polygons are JSON text already: spliced in, not walked value by value
-    fields = {k: (f"@@{k}@@" if isinstance(v, RawJSON) else plain(v)) for k, v in vars(data).items()}
-    text = json.dumps(fields, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    for key in ("polygons", "outline"):
-        text = text.replace(f'"@@{key}@@"', getattr(data, key), 1)
-    packed = base64.b64encode(zlib.compress(text.encode("utf-8"), 6)).decode("ascii")
-    return CountyBlock(CountyLayer(n=len(frame), block=COUNTY_BLOCK, packing="deflate+base64"), packed, text)
+#: The digits and thousands separator each page language writes numbers with.
+_DIGITS = {"fa": ("۰۱۲۳۴۵۶۷۸۹", "٬"), "en": ("0123456789", ",")}
 
 
 def quality_payload(indicators: pd.DataFrame, lang: str) -> QualityData:
@@ -374,7 +255,7 @@ def page_data(
     attribution: str,
     provinces: tuple[RawJSON, list[IndicatorData]],
     facts: list[FactData],
-    points: PointsData | None,
+    register: tuple[PointsData, GridData | None, TallyData] | None,
     *,
     search: SearchData,
     alt: LinkData | None,
@@ -382,13 +263,19 @@ def page_data(
     csv_name: str,
     counties: CountyLayer | None = None,
 ) -> PageData:
-    """A page's :class:`~geo.maps.contract.PageData`; ``attribution`` is escaped here."""
+    """A page's :class:`~geo.maps.contract.PageData`; ``attribution`` is escaped here.
+
+    ``register`` is a register's points, grid and tally (:func:`geo.maps.points.register_points`).
+    """
     geojson, indicators = provinces
+    points, grid, tally = register if register is not None else (None, None, None)
+    digits, group = _DIGITS["fa" if lang == "fa" else "en"]
     return PageData(
         lang=lang,
         dir="rtl" if lang == "fa" else "ltr",
         strings=texts,
-        nums=[_fmt(i, lang) for i in range(n + 1)],
+        digits=digits,
+        group=group,
         n=n,
         tiles=tiles,
         attribution=html.escape(attribution),
@@ -396,6 +283,8 @@ def page_data(
         indicators=indicators,
         facts=facts,
         points=points,
+        grid=grid,
+        tally=tally,
         search=search,
         alt=alt,
         quality=quality,

@@ -1,7 +1,9 @@
 """Assembling a :class:`Register` from a file's cells: the rules, step by step.
 
-0. :func:`_clean_cells`: the column limit, column names made unique text, control
-   characters removed from cells (a note on the row);
+Decided once for the whole file (:func:`plan_register`, a :class:`Plan`):
+
+0. :func:`_clean_headers`: the column limit, column names made unique text without
+   control characters;
 1. :func:`geo.registers.columns.find_columns`: the role columns, named by the caller or
    found by header;
 2. :func:`_location_columns`: without lat/lon columns or a geometry, a WKT/WKB column or a
@@ -9,15 +11,22 @@
    then :func:`geo.registers.columns.province_by_content` (no province header: a column
    whose values name provinces) and :func:`geo.registers.columns.rename_reserved` (user
    columns that would shadow the product's own are renamed);
-3. :func:`_require_something_to_join`: a province column or a location, else the file is unusable;
-4. :func:`_identity_columns`: ``id``, ``name`` and ``province`` as text as written (ids
+3. :func:`_require_something_to_join`: a province column or a location, else the file is unusable.
+
+Then, row by row, for any batch of rows (:func:`parse_rows`: the whole file in memory, or
+one partition of it, the same code):
+
+4. control characters removed from cells (a note on the row);
+5. :func:`_identity_columns`: ``id``, ``name`` and ``province`` as text as written (ids
    with Persian digits read as ASCII, ids too large for int64 as text, over-long names cut);
-5. :func:`geo.registers.coordinates.coordinates`: ``lat``/``lon`` in EPSG:4326;
-6. :func:`_indicator_columns`: every other column as numbers, yes/no values or text.
+6. :func:`geo.registers.coordinates.coordinates`: ``lat``/``lon`` in EPSG:4326;
+7. :func:`_indicator_columns`: every other column as numbers, yes/no values or text (the
+   kind of each decided from the batch's cells unless the plan fixes it).
 """
 
 from __future__ import annotations
 
+import warnings as pywarnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +37,7 @@ import pandas as pd
 import shapely
 
 from geo._text import INVISIBLE
-from geo.errors import InputTypeError, RegisterError
+from geo.errors import InputTypeError, RegisterError, RegisterWarning
 from geo.i18n import message
 from geo.limits import check_columns
 from geo.reasons import Reason, RowReasons
@@ -36,6 +45,7 @@ from geo.registers.cells import (
     CONTROL,
     Cells,
     as_text,
+    ascii_or_blank,
     clip,
     column_kind,
     parse_booleans,
@@ -48,7 +58,16 @@ from geo.registers.headers import header_names
 from geo.registers.readers import read_file
 from geo.registers.vocabulary import DIGITS, ROLE_WORDS, ROLES, header_key
 
-__all__ = ["MAX_NAME_LENGTH", "Register", "read_register"]
+__all__ = [
+    "MAX_NAME_LENGTH",
+    "Plan",
+    "Register",
+    "build_register",
+    "parse_rows",
+    "plan_register",
+    "read_cells",
+    "read_register",
+]
 
 #: A name longer than this is cut (and its row flagged): no real estate name comes close.
 MAX_NAME_LENGTH = 300
@@ -130,15 +149,50 @@ class Register:
         return "county" in self.columns
 
 
+@dataclass(frozen=True)
+class Plan:
+    """What is decided about a register's columns once, for all of its rows.
+
+    A :func:`parse_rows` of any batch of rows with the same plan reads them by the same
+    rules: the whole file in memory, or each partition of a file too large for it.
+
+    Attributes
+    ----------
+    columns
+        Role → header, as in :attr:`Register.columns`.
+    indicators
+        Header → ``"number"`` or ``"bool"``; None to decide each column's kind from the
+        cells of the batch (the whole file, when it is read in one piece).
+    wkt
+        The header of a WKT/WKB column read as the geometry, or None.
+    crs, declared_crs
+        The CRS the caller gives (wins) and the one the file declares.
+    path
+        The file, if any.
+    renamed
+        Header as written → the header it is known by, of user columns renamed so as not
+        to shadow the product's own (every batch's cells are renamed so).
+    """
+
+    columns: dict[str, str]
+    indicators: dict[str, str] | None = None
+    wkt: str | None = None
+    crs: str | None = None
+    declared_crs: str | None = None
+    path: Path | None = None
+    renamed: dict[str, str] = field(default_factory=dict)
+
+
 def _location_columns(
-    cells: pd.DataFrame, geometry: Any, columns: dict[str, str], early: RowReasons, warnings: list[str]
-) -> Any:
-    """Complete ``columns`` (in place) with the location, and return the geometry column.
+    cells: pd.DataFrame, geometry: Any, columns: dict[str, str], warnings: list[str]
+) -> tuple[Any, str | None]:
+    """Complete ``columns`` (in place) with the location; return the geometry column and a WKT column.
 
     A geometry column with no geometry at all is none; without a geometry or lat/lon
     columns, a WKT/WKB column is read as the geometry, else a column of «lat, lon» pairs
     stands for both lat and lon. A lat (or lon) column without its partner is dropped.
     """
+    wkt = None
     if geometry is not None and not shapely.is_missing(np.asarray(geometry.values, dtype=object)).all():
         columns["geometry"] = getattr(geometry, "name", "geometry") or "geometry"
     else:
@@ -147,7 +201,7 @@ def _location_columns(
         taken = set(columns.values())
         wkt = wkt_column(cells, taken)
         if wkt is not None:
-            geometry, columns["geometry"] = wkt_geometries(cells[wkt], early), wkt
+            columns["geometry"] = wkt
             warnings.append(message("warnings", "wkt_column", column=wkt))
         elif (pair := pair_column(cells, taken)) is not None:
             columns["lat"] = columns["lon"] = pair
@@ -155,7 +209,7 @@ def _location_columns(
         have = "lat" if "lat" in columns else "lon"
         warnings.append(message("warnings", "no_partner", column=columns[have], role=ROLE_WORDS[have]))
         columns.pop(have)
-    return geometry
+    return geometry, wkt
 
 
 def _require_something_to_join(cells: pd.DataFrame, columns: dict[str, str], path: Path | None) -> None:
@@ -172,7 +226,7 @@ def _require_something_to_join(cells: pd.DataFrame, columns: dict[str, str], pat
 def _ascii_ids(ids: pd.Series) -> pd.Series:
     """Ids as written, but Persian digits as ASCII and invisible characters dropped."""
     ids = ids.astype(object)
-    odd = ids.map(lambda v: isinstance(v, str) and not v.isascii()).to_numpy(dtype=bool)
+    odd = ~ascii_or_blank(ids)
     if odd.any():
         ids[odd] = ids[odd].map(lambda v: INVISIBLE.sub("", v).translate(DIGITS).strip())
     return ids
@@ -201,14 +255,16 @@ def _fits_int64(ids: pd.Series) -> bool:
     return ids.dtype.kind != "u" or not len(ids) or int(ids.max()) <= np.iinfo("int64").max
 
 
-def _identity_columns(cells: pd.DataFrame, columns: dict[str, str], reasons: RowReasons) -> pd.DataFrame:
+def _identity_columns(
+    cells: pd.DataFrame, columns: dict[str, str], reasons: RowReasons, first_row: int = 1
+) -> pd.DataFrame:
     """``row``, then ``id``, ``name``, ``province`` and ``county`` as written (None where absent or blank).
 
     Whole-number ids stay numbers (cheap to compare); text ids have their Persian digits
     read as ASCII; names longer than :data:`MAX_NAME_LENGTH` are cut.
     """
     n = len(cells)
-    frame = pd.DataFrame({"row": np.arange(1, n + 1, dtype="int64")})
+    frame = pd.DataFrame({"row": np.arange(first_row, first_row + n, dtype="int64")})
     for role in ("id", "name", "province", "county"):
         source = cells[columns[role]] if role in columns else None
         if role == "id" and source is not None and _fits_int64(source):
@@ -232,13 +288,15 @@ def _decode_binary(cells: pd.DataFrame, used: set[str]) -> None:
                 cells[col] = cells[col].map(lambda v: v.decode("utf-8", "replace") if isinstance(v, bytes) else v)
 
 
-def _indicator(cells: pd.Series, reasons: RowReasons) -> tuple[str, Any]:
-    """The kind of one other column and its values; cells that do not fit get a reason.
+def _indicator(cells: pd.Series, reasons: RowReasons, kind: str | None = None) -> tuple[str, Any]:
+    """The kind of one other column (``kind``, else found from its cells) and its values.
 
-    Negative numbers are left out (they are amounts: counts, areas, money).
+    Cells that do not fit get a reason. Negative numbers are left out (they are amounts:
+    counts, areas, money).
     """
     col = cells.name
-    kind = column_kind(cells)
+    numbers = parse_numbers(cells) if kind != "bool" else None
+    kind = kind or column_kind(cells, numbers)
     if kind == "text":
         return kind, as_text(cells).to_numpy()
     if kind == "bool":
@@ -246,7 +304,7 @@ def _indicator(cells: pd.Series, reasons: RowReasons) -> tuple[str, Any]:
         values: Any = booleans.to_numpy()
         what = "not_yes_no"
     else:
-        values, invalid = parse_numbers(cells)
+        values, invalid = numbers if numbers is not None else parse_numbers(cells)
         negative = values < 0
         if negative.any():
             reasons.add(negative, [Reason("negative_value", column=col, value=v) for v in values[negative].tolist()])
@@ -258,11 +316,17 @@ def _indicator(cells: pd.Series, reasons: RowReasons) -> tuple[str, Any]:
 
 
 def _indicator_columns(
-    cells: pd.DataFrame, columns: dict[str, str], frame: pd.DataFrame, reasons: RowReasons
+    cells: pd.DataFrame,
+    columns: dict[str, str],
+    frame: pd.DataFrame,
+    reasons: RowReasons,
+    kinds: Mapping[str, str] | None = None,
 ) -> tuple[pd.DataFrame, dict[str, str]]:
     """``frame`` with every column that plays no role added, and header → number/bool.
 
     Their names cannot clash with ``frame``'s (:func:`~geo.registers.columns.rename_reserved`).
+    ``kinds`` (header → number/bool) fixes the kind of each column, others being text;
+    without it, each column's kind is found from its cells.
     """
     used = {columns[r] for r in (*ROLES, "geometry") if r in columns}
     _decode_binary(cells, used)
@@ -273,7 +337,7 @@ def _indicator_columns(
             continue
         if col in frame.columns:  # pragma: no cover - rename_reserved renamed it
             raise AssertionError(f"column {col!r} shadows a column of the register")
-        kind, values = _indicator(cells[col], reasons)
+        kind, values = _indicator(cells[col], reasons, None if kinds is None else kinds.get(col, "text"))
         added[col] = values
         if kind != "text":
             indicators[col] = kind
@@ -282,8 +346,8 @@ def _indicator_columns(
     return frame, indicators
 
 
-def _clean_cells(cells: pd.DataFrame, path: Path | None, warnings: list[str]) -> tuple[pd.DataFrame, RowReasons]:
-    """The cells with unique text headers and without control characters, and a note per row cleaned.
+def _clean_headers(cells: pd.DataFrame, path: Path | None, warnings: list[str]) -> pd.DataFrame:
+    """The cells with unique text headers without control characters.
 
     Raises
     ------
@@ -297,32 +361,80 @@ def _clean_cells(cells: pd.DataFrame, path: Path | None, warnings: list[str]) ->
         names, repeated = header_names(cells.columns)
         cells = cells.set_axis(names, axis=1)
         warnings += repeated
+    return cells
+
+
+def plan_register(
+    found: Cells, overrides: Mapping[str, str | None], crs: str | None
+) -> tuple[Plan, pd.DataFrame, Any, list[str]]:
+    """The :class:`Plan` of a register from its cells (all, or a sample): steps 0-3.
+
+    Returns the plan, the cells under their final headers, the geometry column and the
+    warnings (the file's and the plan's).
+
+    Raises
+    ------
+    RegisterError
+        A column named in ``overrides`` is not there, or there is nothing to join by.
+    """
+    warnings = list(found.warnings)
+    cells = _clean_headers(found.frame, found.path, warnings)
+    columns = find_columns(cells, overrides, found.path)
+    geometry, wkt = _location_columns(cells, found.geometry, columns, warnings)
+    province_by_content(cells, columns, overrides, warnings)
+    _require_something_to_join(cells, columns, found.path)
+    cells, renamed = rename_reserved(cells, columns, warnings)
+    return Plan(columns, None, wkt, crs, found.crs, found.path, renamed), cells, geometry, warnings
+
+
+def parse_rows(
+    cells: pd.DataFrame, geometry: Any, plan: Plan, first_row: int = 1, cell_reasons: RowReasons | None = None
+) -> Register:
+    """Read a batch of a register's rows by ``plan``: steps 4-7 (pure).
+
+    Parameters
+    ----------
+    cells
+        The batch's cells, under the file's headers (or the plan's renamed ones).
+    geometry
+        The batch's geometry column (a spatial file), or None.
+    plan
+        From :func:`plan_register`.
+    first_row
+        The 1-based data row of the batch's first row (``row`` counts from it).
+    cell_reasons
+        Reasons the reader gave the batch's rows (a formula without a saved value), if any.
+
+    Returns
+    -------
+    Register
+        The batch's rows, reasons, notes and warnings (``indicators``: the kinds used).
+    """
+    cells = cells.reset_index(drop=True).rename(columns=plan.renamed)
+    columns = dict(plan.columns)
     notes = RowReasons(len(cells))
     cells = remove_controls(cells, notes)
-    return cells, notes
-
-
-def _build(found: Cells, path: Path | None, overrides: Mapping[str, str | None], crs: str | None) -> Register:
-    """A :class:`Register` from a file's cells, by the steps of this module's docstring."""
-    warnings = list(found.warnings)
-    cells, notes = _clean_cells(found.frame, path, warnings)
-    columns = find_columns(cells, overrides, path)
-    early = RowReasons(len(cells))
-    geometry = _location_columns(cells, found.geometry, columns, early, warnings)
-    province_by_content(cells, columns, overrides, warnings)
-    _require_something_to_join(cells, columns, path)
-    cells, renamed = rename_reserved(cells, columns, warnings)
     reasons = RowReasons(len(cells))
-    if found.reasons is not None:
-        reasons.extend(found.reasons)
-    reasons.extend(early)
-    frame = _identity_columns(cells, columns, reasons)
-    lon, lat, source_crs = coordinates(cells, geometry, columns, crs, found.crs, reasons, warnings)
+    if cell_reasons is not None:
+        reasons.extend(cell_reasons)
+    warnings: list[str] = []
+    if plan.wkt is not None:
+        geometry = wkt_geometries(cells[plan.wkt], reasons)
+    frame = _identity_columns(cells, columns, reasons, first_row)
+    lon, lat, source_crs = coordinates(cells, geometry, columns, plan.crs, plan.declared_crs, reasons, warnings)
     frame["lat"], frame["lon"] = lat, lon
-    frame, indicators = _indicator_columns(cells, columns, frame, reasons)
+    frame, indicators = _indicator_columns(cells, columns, frame, reasons, plan.indicators)
+    return Register(frame, columns, indicators, reasons, warnings, plan.path, source_crs, notes, dict(plan.renamed))
+
+
+def build_register(found: Cells, overrides: Mapping[str, str | None], crs: str | None) -> Register:
+    """A :class:`Register` of all of a file's rows: its plan, then its rows parsed as one batch."""
+    plan, cells, geometry, warnings = plan_register(found, overrides, crs)
+    reg = parse_rows(cells, geometry, plan, cell_reasons=found.reasons)
+    reg.warnings[:0] = warnings
     if len(cells) == 0:
-        warnings.append(message("warnings", "no_rows"))
-    return Register(frame, columns, indicators, reasons, warnings, path, source_crs, notes, renamed)
+        reg.warnings.append(message("warnings", "no_rows"))
+    return reg
 
 
 def _source_of(source: object) -> Path | pd.DataFrame:
@@ -412,6 +524,20 @@ def read_register(
     ['lat', 'lon', 'province']
     """
     overrides = {"id": id, "name": name, "province": province, "county": county, "lat": lat, "lon": lon}
+    reg = build_register(read_cells(source, sheet, overrides, crs), overrides, crs)
+    for text in reg.warnings:
+        pywarnings.warn(str(text), RegisterWarning, stacklevel=2)
+    return reg
+
+
+def read_cells(source: object, sheet: str | None, overrides: Mapping[str, str | None], crs: str | None = None) -> Cells:
+    """A register's cells, geometry column, declared CRS and file warnings, from a file or a frame.
+
+    Raises
+    ------
+    InputTypeError
+        ``source`` is neither a path nor a DataFrame, or a column is named by a non-text.
+    """
     _check_overrides({**overrides, "crs": crs, "sheet": sheet})
     where = _source_of(source)
     if isinstance(where, pd.DataFrame):
@@ -420,6 +546,8 @@ def read_register(
             found.geometry = where.geometry
             found.crs = found.geometry.crs.to_string() if found.geometry.crs is not None else None
             found.frame = pd.DataFrame(where.drop(columns=found.geometry.name))
-        return _build(found, None, overrides, crs)
+        return found
     wanted = frozenset(header_key(v) for v in overrides.values() if v is not None)
-    return _build(read_file(where, sheet, wanted, crs), where, overrides, crs)
+    found = read_file(where, sheet, wanted, crs)
+    found.path = where
+    return found

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from geo._text import fold
+from geo._text import INVISIBLE
 from geo.reasons import Reason, RowReasons
 from geo.registers.vocabulary import DIGITS, STRIP, bool_key, vocabulary
 
@@ -25,6 +28,7 @@ __all__ = [
     "CONTROL",
     "Cells",
     "as_text",
+    "ascii_or_blank",
     "blank",
     "clip",
     "column_kind",
@@ -55,6 +59,8 @@ class Cells:
     reasons
         Problems of single cells the reader saw (a formula without a saved value), one
         entry per row of ``frame``; None when there are none.
+    path
+        The file read, or None (cells handed over in memory).
     """
 
     frame: pd.DataFrame
@@ -62,9 +68,47 @@ class Cells:
     crs: str | None = None
     warnings: list[str] = field(default_factory=list)
     reasons: RowReasons | None = None
+    path: Path | None = None
 
 
-_GROUPED = r"[+-]?\d{1,3}(?:[,٬،]\d{3})+(?:\.\d+)?"
+#: A number written with thousands separators (after Persian digits are read as ASCII).
+_GROUPED_FULL = r"^[+-]?\d{1,3}(?:[,٬،]\d{3})+(?:\.\d+)?$"
+#: A number as plain ASCII text (what a float parser reads): sign, digits, point, exponent.
+_PLAIN = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$"
+#: Persian and Arabic-Indic digits, the Arabic decimal point and the minus sign, to ASCII.
+_DIGIT_PAIRS = tuple((chr(k), v) for k, v in DIGITS.items())
+#: Text that may be a number once folded: digits of any script, signs, separators, an
+#: exponent, spaces and invisible characters (a cheap test before the costly folding).
+_NUMBER_CHARACTERS = "^[\\p{Nd}\\p{Zs}+\\-−.,٫٬،eE\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\u0640\u00ad＋－．，]+$"
+#: How many of a column's most frequent distinct values :func:`column_kind` looks up.
+_KIND_VALUES = 10_000
+
+
+def _text_array(s: pd.Series) -> pa.ChunkedArray | None:
+    """The cells as Arrow text, when they all are text (or missing); else None.
+
+    Arrow-backed string columns (what the CSV reader and pandas' ``str`` dtype give) come
+    without a copy; an object column is converted when it holds only ``str`` and missing
+    values. Mixed columns (an XLSX column of numbers and text, bytes) are not text.
+    """
+    if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
+        return pa.chunked_array(s.array.__arrow_array__())
+    if s.dtype == object or isinstance(s.dtype, pd.StringDtype):
+        if pd.api.types.infer_dtype(s, skipna=True) not in ("string", "empty"):
+            return None
+        return pa.chunked_array([pa.array(s.to_numpy(dtype=object), type=pa.string(), from_pandas=True)])
+    return None
+
+
+def _trimmed(text: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Text without the :data:`STRIP` characters at either end; blank cells as null."""
+    out = pc.utf8_trim(text, characters=STRIP)
+    return pc.if_else(pc.equal(pc.utf8_length(out), 0), pa.scalar(None, pa.string()), out)
+
+
+def _mask(values: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """An Arrow boolean array as a NumPy mask (null as False)."""
+    return np.asarray(pc.fill_null(values, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _joined(s: pd.Series) -> str:
@@ -74,6 +118,17 @@ def _joined(s: pd.Series) -> str:
         return "".join(values)
     except TypeError:  # numbers or bytes among the text
         return "".join(v for v in values.tolist() if isinstance(v, str))
+
+
+#: :data:`CONTROL` as Arrow's regular expressions (RE2) write it.
+_CONTROL_RE2 = r"[\x{0}-\x{8}\x{b}\x{c}\x{e}-\x{1f}\x{7f}-\x{9f}]"
+
+
+def _has_control(s: pd.Series) -> bool:
+    """Whether any text cell of ``s`` holds a :data:`CONTROL` character (Arrow text tested in C)."""
+    if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
+        return bool(pc.any(pc.match_substring_regex(_text_array(s), _CONTROL_RE2)).as_py())
+    return CONTROL.search(_joined(s)) is not None
 
 
 def remove_controls(frame: pd.DataFrame, notes: RowReasons) -> pd.DataFrame:
@@ -87,7 +142,7 @@ def remove_controls(frame: pd.DataFrame, notes: RowReasons) -> pd.DataFrame:
         s = frame[col]
         if not (pd.api.types.is_object_dtype(s.dtype) or pd.api.types.is_string_dtype(s.dtype)):
             continue
-        if not CONTROL.search(_joined(s)):
+        if not _has_control(s):
             continue
         text = s.astype(object)
         hit = text.map(lambda v: isinstance(v, str) and CONTROL.search(v) is not None).to_numpy(dtype=bool)
@@ -103,16 +158,27 @@ def blank(s: pd.Series) -> np.ndarray:
     """Mask of the blank cells: missing, empty, or only white space and invisible characters."""
     if pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_bool_dtype(s.dtype):
         return s.isna().to_numpy()
-    text = s.astype("object")
-    mask = text.isna().to_numpy().copy()
+    text = _text_array(s)
+    if text is not None:
+        return _mask(pc.is_null(_trimmed(text)))
+    values = s.astype("object")
+    mask = values.isna().to_numpy().copy()
     strings = ~mask
     if strings.any():
         try:
-            stripped = pd.Series(text[strings]).astype(str).str.strip(STRIP)
+            stripped = pd.Series(values[strings]).astype(str).str.strip(STRIP)
         except UnicodeDecodeError:  # bytes (a Parquet binary column)
-            stripped = pd.Series(text[strings]).map(lambda v: v if isinstance(v, bytes) else str(v).strip(STRIP))
+            stripped = pd.Series(values[strings]).map(lambda v: v if isinstance(v, bytes) else str(v).strip(STRIP))
         mask[strings] = (stripped.map(len) == 0).to_numpy()
     return mask
+
+
+def ascii_or_blank(s: pd.Series) -> np.ndarray:
+    """Mask of the cells that are missing or text of ASCII characters only (not other objects)."""
+    text = _text_array(s)
+    if text is not None:
+        return _mask(pc.fill_null(pc.string_is_ascii(text), True))
+    return s.map(lambda v: v is None or (isinstance(v, str) and v.isascii())).to_numpy(dtype=bool)
 
 
 def is_filled(cell: object) -> bool:
@@ -131,16 +197,68 @@ def as_text(s: pd.Series) -> pd.Series:
     """Cells as stripped text (None where blank); whole floats lose their ``.0``."""
     if pd.api.types.is_integer_dtype(s.dtype) and not s.hasnans:
         return s.astype(str).astype(object)
+    text = _text_array(s)
+    if text is not None:
+        return pd.Series(_objects(_trimmed(text)), index=s.index, dtype=object)
     if pd.api.types.is_float_dtype(s.dtype):
         whole = s.notna() & np.isfinite(s.fillna(0)) & (s.fillna(0) % 1 == 0)
         out = s.astype(object).where(~whole, s.where(whole).fillna(0).astype("int64").astype(str))
         out = out.astype(str).where(s.notna(), None)
-    elif isinstance(s.dtype, pd.StringDtype) and not s.hasnans:
-        out = s.str.strip(STRIP)
     else:
         out = s.astype(object).map(cell_text, na_action="ignore")
     out = out.astype(object)
     return out.where(out.notna() & (out != ""), None)
+
+
+def _objects(text: pa.ChunkedArray) -> np.ndarray:
+    """Arrow text as an object array (None for null).
+
+    A column of few distinct values (a province column) shares one Python string per
+    value instead of one per cell.
+    """
+    head = text.slice(0, _KIND_VALUES)
+    if len(text) > _KIND_VALUES and len(pc.unique(head)) < _KIND_VALUES // 10:
+        encoded = pc.dictionary_encode(text).combine_chunks()
+        words = np.array([*encoded.dictionary.to_pylist(), None], dtype=object)
+        return words[pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)]
+    return np.asarray(text.to_numpy(zero_copy_only=False), dtype=object)
+
+
+def _cast_plain(text: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+    """float64 of the cells written as plain ASCII numbers (NaN elsewhere), and their mask."""
+    plain = pc.match_substring_regex(text, _PLAIN)
+    values = pc.cast(pc.if_else(plain, text, pa.scalar(None, pa.string())), pa.float64())
+    return values.to_numpy(zero_copy_only=False).astype("float64", copy=True), _mask(plain)
+
+
+def _folded_digits(text: pa.ChunkedArray) -> pa.ChunkedArray:
+    """``fold(text).translate(DIGITS)``, stripped, for a whole column at once."""
+    text = pc.replace_substring_regex(pc.utf8_normalize(text, form="NFKC"), INVISIBLE.pattern, "")
+    for source, target in _DIGIT_PAIRS:
+        text = pc.replace_substring(text, source, target)
+    text = pc.utf8_trim_whitespace(text)
+    grouped = pc.match_substring_regex(text, _GROUPED_FULL)
+    return pc.if_else(grouped, pc.replace_substring_regex(text, "[,٬،]", ""), text)
+
+
+def _parse_text(text: pa.ChunkedArray) -> np.ndarray:
+    """float64 of text cells in any of the forms :func:`parse_numbers` reads (NaN where not).
+
+    A column of plain numbers (blank cells aside) is cast in one step; Arrow's parser takes
+    nothing else but ``inf`` and ``nan``, which are not finite numbers either way.
+    """
+    try:
+        return pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False).astype("float64", copy=True)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    values, plain = _cast_plain(text)
+    maybe = np.flatnonzero(~plain & _mask(pc.is_valid(text)))
+    if maybe.size:
+        others = pa.chunked_array([pc.take(text, pa.array(maybe))])
+        rest = maybe[_mask(pc.match_substring_regex(others, _NUMBER_CHARACTERS))]
+        if rest.size:
+            values[rest] = _cast_plain(_folded_digits(pa.chunked_array([pc.take(text, pa.array(rest))])))[0]
+    return values
 
 
 def parse_numbers(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -165,29 +283,45 @@ def parse_numbers(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     >>> v.tolist()[:2], bad.tolist()
     ([1234.5, 12.0], [False, False, True, False, True])
     """
-    empty = blank(s)
     if pd.api.types.is_bool_dtype(s.dtype):
         s = s.astype("float64")
-    if pd.api.types.is_numeric_dtype(s.dtype):
+    text = _text_array(s)
+    if text is not None:
+        trimmed = _trimmed(text)
+        empty = _mask(pc.is_null(trimmed))
+        values = _parse_text(trimmed)
+    elif pd.api.types.is_numeric_dtype(s.dtype):
+        empty = s.isna().to_numpy()
         values = s.astype("float64").to_numpy(copy=True)
-    else:
+    else:  # mixed cells (an XLSX column): numbers as they are, the others as text
+        empty = blank(s)
         obj = s.astype(object)
         values = pd.to_numeric(obj, errors="coerce").astype("float64").to_numpy(copy=True)
-        slow = np.isnan(values) & ~empty
-        if slow.any():
-            text = pd.Series(obj[slow]).astype(str).map(lambda v: fold(v).translate(DIGITS).strip())
-            grouped = text.str.fullmatch(_GROUPED)
-            text = text.where(~grouped, text.str.replace(r"[,٬،]", "", regex=True))
-            values[slow] = pd.to_numeric(text, errors="coerce").astype("float64").to_numpy()
+        slow = np.flatnonzero(np.isnan(values) & ~empty)
+        if slow.size:
+            cells = pa.chunked_array([pa.array([str(v) for v in obj.to_numpy()[slow]], type=pa.string())])
+            values[slow] = _parse_text(_trimmed(cells))
     invalid = ~empty & ~np.isfinite(values)
     values[~np.isfinite(values)] = np.nan
     return values, invalid
 
 
-def _bool_keys(s: pd.Series) -> pd.Series:
-    uniques = pd.unique(s.astype(object)[~blank(s)])
-    keys = {u: bool_key(u) for u in uniques}
-    return s.astype(object).map(keys)
+def _factorized(s: pd.Series) -> tuple[np.ndarray, list[object]]:
+    """Per cell, the index of its (stripped) value among the distinct values (-1: blank)."""
+    text = _text_array(s)
+    if text is not None:
+        encoded = pc.dictionary_encode(_trimmed(text)).combine_chunks()
+        codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype("int64")
+        return codes, encoded.dictionary.to_pylist()
+    codes, uniques = pd.factorize(s.astype(object), use_na_sentinel=True)
+    codes = np.where(blank(s), -1, codes).astype("int64")
+    return codes, list(uniques)
+
+
+def _truth(keys: list[str]) -> np.ndarray:
+    """Per key: 1 for a yes word, 0 for a no word, -1 for neither."""
+    words = vocabulary()
+    return np.array([1 if k in words.true else 0 if k in words.false else -1 for k in keys], dtype="int8")
 
 
 def parse_booleans(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
@@ -205,40 +339,69 @@ def parse_booleans(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
     >>> v.tolist(), bad.tolist()[-1]
     ([True, False, True, False, False, True, <NA>], True)
     """
-    keys = _bool_keys(s)
-    words = vocabulary()
-    true = keys.isin(words.true).to_numpy()
-    false = keys.isin(words.false).to_numpy()
-    out = pd.array([pd.NA] * len(s), dtype="boolean")
-    out[true] = True
-    out[false] = False
-    invalid = ~blank(s) & ~true & ~false
+    codes, uniques = _factorized(s)
+    truth = np.append(_truth([bool_key(u) for u in uniques]), np.int8(-1))[codes]  # code -1: the appended -1
+    out = pd.array(truth == 1, dtype="boolean")
+    out[truth < 0] = pd.NA
+    invalid = (codes >= 0) & (truth < 0)
     return pd.Series(out, index=s.index), invalid
 
 
-def column_kind(s: pd.Series) -> Literal["number", "bool", "text"]:
+def column_kind(
+    s: pd.Series, numbers: tuple[np.ndarray, np.ndarray] | None = None
+) -> Literal["number", "bool", "text"]:
     """What an indicator column holds: numbers, yes/no values or other text.
 
     A column mostly of yes/no words is one (its other cells are flagged), never
-    silently text; one yes/no-like word among other text is not.
+    silently text; one yes/no-like word among other text is not. Only the
+    :data:`_KIND_VALUES` most frequent distinct values are looked up as yes/no words (a
+    yes/no column has a handful; the rare rest of a long column counts as not yes/no), and
+    only in a column that may hold them (:func:`_may_be_yes_no`). ``numbers`` is
+    :func:`parse_numbers` of ``s`` when the caller has it already.
     """
-    present = ~blank(s)
+    values, invalid = numbers if numbers is not None else parse_numbers(s)
+    if not _may_be_yes_no(s, values, invalid):
+        return _number_or_text(values, invalid, blank(s))
+    codes, uniques = _factorized(s)
+    present = codes >= 0
     n = int(present.sum())
     if n == 0:
         return "text"
-    words = vocabulary()
-    keys = _bool_keys(s)[present]
-    is_word = keys.isin(words.true | words.false)
-    bool_share = float(is_word.mean())
-    if bool_share < 1.0 and keys[is_word].nunique() < 2:
+    counts = np.bincount(codes[present], minlength=len(uniques))
+    top = np.argsort(-counts, kind="stable")[:_KIND_VALUES]
+    truth = _truth([bool_key(uniques[i]) for i in top.tolist()])
+    words = top[truth >= 0]
+    bool_share = float(counts[words].sum()) / n
+    if bool_share < 1.0 and len({bool_key(uniques[i]) for i in words.tolist()}) < 2:
         bool_share = 0.0  # one yes/no-like word among other text («x», «y») is not a yes/no column
-    _, invalid = parse_numbers(s)
     num_share = 1.0 - float(invalid[present].mean())
     if bool_share == 1.0 or (bool_share >= 0.5 and bool_share > num_share):
         return "bool"
-    if num_share >= 0.5:
-        return "number"
-    return "text"
+    return "number" if num_share >= 0.5 else "text"
+
+
+def _number_or_text(values: np.ndarray, invalid: np.ndarray, empty: np.ndarray) -> Literal["number", "text"]:
+    """A column that is not yes/no: numbers when at least half its filled cells are."""
+    present = ~empty
+    if not present.any():
+        return "text"
+    return "number" if 1.0 - float(invalid[present].mean()) >= 0.5 else "text"
+
+
+def _may_be_yes_no(s: pd.Series, values: np.ndarray, invalid: np.ndarray) -> bool:
+    """Whether a column can be a yes/no column, told cheaply before its values are counted.
+
+    A column of numbers other than 0 and 1 is not; nor one where none of
+    :data:`_KIND_VALUES` cells spread evenly over it is a yes/no word.
+    """
+    numeric = ~invalid & ~np.isnan(values)
+    if not invalid.any() and numeric.any() and not np.isin(values[numeric], (0.0, 1.0)).all():
+        return False
+    step = max(1, len(s) // _KIND_VALUES)
+    sample = s.iloc[::step]
+    keys = {bool_key(v) for v in pd.unique(sample[~blank(sample)].astype(object))}
+    words = vocabulary()
+    return bool(keys & (words.true | words.false))
 
 
 def clip(value: object, limit: int = 40) -> str:

@@ -14,6 +14,7 @@ import codecs
 import csv
 import io
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +29,8 @@ from geo.registers.vocabulary import STRIP
 
 __all__ = ["check_swallowed_rows", "read_delimited"]
 
+#: How much of the start of a text file the header and delimiter are looked for in.
+_HEAD_BYTES = 65536
 _EOF_IN_STRING = re.compile(r"EOF inside string starting at row (\d+)")
 
 
@@ -40,7 +43,7 @@ def _decode(data: bytes, path: Path) -> tuple[str, list[str]]:
             return data.decode("utf-16"), []
         except UnicodeDecodeError as exc:
             raise RegisterError(f"broken UTF-16 text: {exc}", path=path) from exc
-    if b"\x00" in data[:65536]:
+    if b"\x00" in data[:_HEAD_BYTES]:
         raise RegisterError("not a text file (it holds NUL bytes); is it binary or UTF-16 without a BOM?", path=path)
     try:
         return data.decode("utf-8"), []
@@ -156,16 +159,96 @@ def _parse(text: str, sep: str, start: int, path: Path) -> pd.DataFrame:
         raise RegisterError(f"cannot read as delimited text{hint}: {str(exc).strip()}", path=path) from exc
 
 
+def _utf8_head(data: bytes) -> str | None:
+    """The first 64 KB of a UTF-8 file as text (whole lines), or None when it is not plain UTF-8."""
+    head = data[:_HEAD_BYTES]
+    if b"\x00" in head or head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    if len(data) > _HEAD_BYTES:
+        head = head[: head.rfind(b"\n") + 1]
+    try:
+        return head.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _named(frame: pd.DataFrame, header: Sequence[object], warnings: list[str]) -> pd.DataFrame:
+    """``frame`` under its header's names (made unique; a repeated one warned about)."""
+    if len(header) == len(frame.columns):
+        names, dup_warnings = header_names(header)
+        frame.columns = pd.Index(names)
+        warnings += dup_warnings
+    else:
+        frame.columns = pd.Index([str(c).strip(STRIP) for c in frame.columns])
+    return frame.reset_index(drop=True)
+
+
+def _read_arrow(data: bytes, sep: str | None, wanted: frozenset[str], path: Path) -> Cells | None:
+    """The cells of a UTF-8 delimited file read by pyarrow's multithreaded CSV reader.
+
+    Returns None (the file is then read by pandas, whose messages name what is wrong) when
+    the file is not plain UTF-8, when the lines above the data cannot be counted as single
+    lines, or when pyarrow refuses it (a ragged row, a quote never closed). Cells that span
+    lines are checked for swallowed rows as pandas' are.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    head = _utf8_head(data[bom:])
+    if head is None or not head.strip(STRIP):
+        return None
+    lines = head.splitlines()[: HEADER_SCAN + 1]
+    sep, rows, index, merged = _sniff(lines, sep, wanted, path)
+    above = head.split("\n")[: index + 1]
+    if len(above) <= index or [line.removesuffix("\r") for line in above] != lines[: index + 1]:
+        return None
+    if len(list(csv.reader(lines[: index + 1], delimiter=sep))) != index + 1:
+        return None  # a quoted line break above the data
+    header = merged if merged is not None else rows[index]
+    check_columns(len(header), path)
+    offset = bom + sum(len(line.encode("utf-8")) + 1 for line in above)
+    names = [f"f{k}" for k in range(len(header))]
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(pa.py_buffer(data).slice(min(offset, len(data)))),
+            read_options=pacsv.ReadOptions(column_names=names),
+            parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    spans = any(pc.any(pc.match_substring(col, "\n")).as_py() for col in table.columns)
+    frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get)
+    warnings: list[str] = []
+    frame = _named(frame, header, warnings)
+    if spans:
+        check_swallowed_rows(frame, data[bom:].decode("utf-8"), sep, path)
+    warnings += header_warnings(index, merged is not None, rows, "line")
+    return Cells(frame, warnings=warnings)
+
+
 def read_delimited(path: Path, sep: str | None, wanted: frozenset[str]) -> Cells:
-    """The cells of a CSV (``sep`` None: sniffed) or TSV file, counted against its lines."""
+    """The cells of a CSV (``sep`` None: sniffed) or TSV file, counted against its lines.
+
+    A plain UTF-8 file is read by pyarrow (:func:`_read_arrow`, a million rows in about a
+    second); any other, and any pyarrow refuses, by pandas.
+    """
     data = path.read_bytes()
     if not data.strip():
         raise RegisterError("the file is empty", path=path)
+    fast = _read_arrow(data, sep, wanted, path)
+    if fast is not None:
+        return fast
     text, warnings = _decode(data, path)
+    del data
     if not text.strip(STRIP):
         raise RegisterError("the file is empty", path=path)
     text = text.removeprefix("\ufeff")
-    lines = text[:65536].splitlines()[: HEADER_SCAN + 1]
+    lines = text[:_HEAD_BYTES].splitlines()[: HEADER_SCAN + 1]
     sep, rows, index, merged = _sniff(lines, sep, wanted, path)
     if index < len(rows):
         check_columns(len(rows[index]), path)
@@ -174,13 +257,7 @@ def read_delimited(path: Path, sep: str | None, wanted: frozenset[str]) -> Cells
     header = merged if merged is not None else (rows[index] if index < len(rows) else list(frame.columns))
     if merged is not None:
         frame = frame.iloc[1:]
-    if len(header) == len(frame.columns):
-        names, dup_warnings = header_names(header)
-        frame.columns = pd.Index(names)
-        warnings += dup_warnings
-    else:
-        frame.columns = pd.Index([str(c).strip(STRIP) for c in frame.columns])
-    frame = frame.reset_index(drop=True)
+    frame = _named(frame, header, warnings)
     check_swallowed_rows(frame, text, sep, path)
     warnings += header_warnings(index, merged is not None, rows, "line")
     return Cells(frame, warnings=warnings)

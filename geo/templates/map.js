@@ -48,10 +48,14 @@ function el(tag, cls, text, parent) {
 function fill(tpl, vals) {
   return tpl.replace(/\{(\w+)\}/g, function (_, k) { return vals[k] == null ? "" : String(vals[k]); });
 }
-function num(n) { return D.nums[n] != null ? D.nums[n] : String(n); }
 function own(obj, key) { return obj != null && Object.prototype.hasOwnProperty.call(obj, key); }
+/* a text's Latin digits in the page's digits (Persian on a Persian page) */
 function digits(text) {
-  return RTL ? String(text).replace(/[0-9]/g, function (d) { return "۰۱۲۳۴۵۶۷۸۹".charAt(+d); }) : String(text);
+  return String(text).replace(/[0-9]/g, function (d) { return D.digits.charAt(+d); });
+}
+/* a whole number in the page's digits, thousands grouped (any size: ۱۲٬۳۴۵ on a Persian page) */
+function num(n) {
+  return (n < 0 ? "-" : "") + digits(String(Math.round(Math.abs(n))).replace(/\B(?=(\d{3})+(?!\d))/g, D.group));
 }
 function shield(node) {
   node.setAttribute("dir", D.dir);
@@ -270,7 +274,7 @@ function drawLegend() {
     notes(Q.legend[ind.id]).forEach(function (text) { el("li", null, text, ul); });
   }
   if (ind.borders) { el("div", "geo-legend-note geo-borders", S.borders + ": " + ind.borders, legend); }
-  if (shown === "county") { el("div", "geo-legend-note", fill(mine ? S.county_own : S.county_note, { n: knum(K.code.length) }), legend); }
+  if (shown === "county") { el("div", "geo-legend-note", fill(mine ? S.county_own : S.county_note, { n: num(K.code.length) }), legend); }
   el("div", "geo-legend-hint", shown === "county" ? S.click_county : S.click, legend);
 }
 function setIndicator(id) {
@@ -332,7 +336,6 @@ map.attributionControl.getContainer().setAttribute("dir", D.dir);
    are decoded only when the reader asks for them (the level switch, the search box, a
    #fragment naming a county). K is the decoded CountyData. */
 var shown = "province", K = null, countyLayer = null, outlineLayer = null, countyOf = [], loading = null;
-function knum(n) { return K && K.nums[n] != null ? K.nums[n] : String(n); }
 function unpack(id) {
   var text = document.getElementById(id).textContent, bin = atob(text), bytes = new Uint8Array(bin.length);
   for (var k = 0; k < bin.length; k++) { bytes[k] = bin.charCodeAt(k); }
@@ -366,7 +369,7 @@ function countyFigure(ind, j, parent, labelCls) {
   el("div", labelCls, ind.label, parent);
   if (mine) {
     valueLine(mine, j, parent);
-    if (mine.r[j] != null) { el("div", "geo-rank", fill(S.rank, { r: knum(mine.r[j]), n: knum(K.code.length) }), parent); }
+    if (mine.r[j] != null) { el("div", "geo-rank", fill(S.rank, { r: num(mine.r[j]), n: num(K.code.length) }), parent); }
   } else {
     valueLine(ind, K.province[j], parent);
     el("div", "geo-rank", S.whole_province, parent);
@@ -470,12 +473,10 @@ function showCounty(j) {
 
 
 /* ---------------------------------------------------------------- points (register) */
-var pointGroup = null;
+var pointGroup = null, drawPoints = null;
 if (D.points) {
-  var P = D.points, pts = [];
-  P.ll.forEach(function (ll, i) { if (ll) { pts.push(i); } });
+  var P = D.points, T = D.tally, G = D.grid;
   var COLORS = { joined: "#1b7837", flagged: "#e08214", rejected: "#b2182b" };
-  pointGroup = L.layerGroup().addTo(map);
   var pointPopup = function (i) {
     var box = el("div", "geo-pop-box");
     box.setAttribute("dir", D.dir);
@@ -493,26 +494,84 @@ if (D.points) {
     }
     return box;
   };
-  /* what the point colours mean, with the count of each status */
-  var counts = {};
-  P.status.forEach(function (st) { counts[st] = (counts[st] || 0) + 1; });
+  /* what the colours mean, with the count of each status (every row, drawn or not) */
   var key = el("div", "geo-legend geo-point-key", null, side);
   key.id = "geo-point-key";
   el("div", "geo-legend-title", S.points, key);
   ["joined", "flagged", "rejected"].forEach(function (st) {
     var r = el("div", "geo-legend-row", null, key);
     el("span", "geo-dot", null, r).style.background = COLORS[st];
-    el("span", "geo-bin", (S["status_" + st] || st) + " (" + num(counts[st] || 0) + ")", r);
+    el("span", "geo-bin", (S["status_" + st] || st) + " (" + num(T[st]) + ")", r);
   });
-  if (pts.length < P.status.length) {
-    el("div", "geo-legend-note", fill(S.unplaced, { n: num(P.status.length - pts.length) }), key);
+  if (T.unplaced) { el("div", "geo-legend-note", fill(S.unplaced, { n: num(T.unplaced) }), key); }
+  if (G) {
+    el("div", "geo-legend-note", S.grid_note, key);
+    if (T.shown < T.problems) {
+      el("div", "geo-legend-note", fill(S.problems_shown, { shown: num(T.shown), n: num(T.problems) }), key);
+    }
   }
+  /* Clusters and dots are drawn on one canvas above the provinces (a few thousand DOM
+     markers would make every zoom slow): a cluster is its count on a white disc inside a
+     ring of its statuses' shares; a click on it zooms in, on a dot opens its popup. */
+  var FONT = "bold 11px 'Noto Sans Arabic Embedded', sans-serif";
+  var items = [], drawn = { clusters: 0, dots: 0 };
+  var pane = map.createPane("geoPoints");
+  pane.style.zIndex = 450;
+  var cv = L.DomUtil.create("canvas", "geo-points-canvas leaflet-zoom-hide", pane), ctx = cv.getContext("2d");
+  var radiusOf = function (n) { return n ? Math.round(14 + Math.min(10, Math.log(n) * 1.6)) : (G ? 4 : 5); };
+  var ring = function (q, it, rad) {
+    var n = it.j + it.f + it.r, start = -Math.PI / 2;
+    [[it.j, COLORS.joined], [it.f, COLORS.flagged], [it.r, COLORS.rejected]].forEach(function (part) {
+      if (!part[0]) { return; }
+      var end = start + 2 * Math.PI * part[0] / n;
+      ctx.beginPath(); ctx.moveTo(q.x, q.y); ctx.arc(q.x, q.y, rad, start, end); ctx.closePath();
+      ctx.fillStyle = part[1]; ctx.fill();
+      start = end;
+    });
+    ctx.beginPath(); ctx.arc(q.x, q.y, rad * 0.64, 0, 2 * Math.PI); ctx.fillStyle = "#ffffff"; ctx.fill();
+    ctx.fillStyle = "#222222"; ctx.fillText(num(n), q.x, q.y + 0.5);
+  };
+  var paint = function () {
+    var size = map.getSize(), ratio = window.devicePixelRatio || 1;
+    L.DomUtil.setPosition(cv, map.containerPointToLayerPoint([0, 0]));
+    cv.width = size.x * ratio; cv.height = size.y * ratio;
+    cv.style.width = size.x + "px"; cv.style.height = size.y + "px";
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.font = FONT; ctx.textAlign = "center"; ctx.textBaseline = "middle"; ctx.lineWidth = 1;
+    drawn = { clusters: 0, dots: 0 };
+    items.forEach(function (it) {
+      var q = map.latLngToContainerPoint(it.ll);
+      it.q = q;
+      if (it.i !== undefined) {
+        ctx.beginPath(); ctx.arc(q.x, q.y, it.rad, 0, 2 * Math.PI);
+        ctx.fillStyle = COLORS[P.status[it.i]] || "#555555"; ctx.fill();
+        ctx.strokeStyle = "#ffffff"; ctx.stroke();
+        drawn.dots += 1;
+      } else {
+        ring(q, it, it.rad);
+        ctx.beginPath(); ctx.arc(q.x, q.y, it.rad, 0, 2 * Math.PI); ctx.strokeStyle = "rgba(0,0,0,0.35)"; ctx.stroke();
+        drawn.clusters += 1;
+      }
+    });
+  };
+  var hit = function (point) {
+    for (var k = items.length - 1; k >= 0; k--) {  /* the last drawn is on top */
+      var it = items[k];
+      if (it.q && point.distanceTo(it.q) <= it.rad + 2) { return it; }
+    }
+    return null;
+  };
+  var dotItem = function (i) { return { ll: P.ll[i], i: i, rad: radiusOf(0) }; };
+  var clusterItem = function (ll, j, f, r, zoomTo) {
+    return { ll: ll, j: j, f: f, r: r, rad: radiusOf(j + f + r), zoomTo: zoomTo };
+  };
   var CELL = 48;
+  /* up to the size limit: every point in view, near ones grouped on the screen's own grid */
   var recluster = function () {
-    pointGroup.clearLayers();
-    var z = map.getZoom(), cells = {}, keys = [];
-    pts.forEach(function (i) {
-      var q = map.project(P.ll[i], z);
+    var z = map.getZoom(), view = map.getBounds().pad(0.1), cells = {}, keys = [], dots = [], groups = [];
+    P.ll.forEach(function (ll, i) {
+      if (!ll || !view.contains(ll)) { return; }
+      var q = map.project(ll, z);
       var k = Math.floor(q.x / CELL) + ":" + Math.floor(q.y / CELL);
       if (!cells[k]) { cells[k] = []; keys.push(k); }
       cells[k].push(i);
@@ -520,30 +579,72 @@ if (D.points) {
     keys.forEach(function (k) {
       var members = cells[k];
       if (members.length === 1 || z >= map.getMaxZoom()) {
-        members.forEach(function (i) {
-          L.circleMarker(P.ll[i], { radius: 5, color: "#ffffff", weight: 1, fillColor: COLORS[P.status[i]] || "#555555", fillOpacity: 0.95 })
-            .bindPopup(function (mk) { clearOfPanels(mk.getPopup()); return pointPopup(i); },
-              { maxWidth: 320, minWidth: 200, maxHeight: 300, className: "geo-popup" })
-            .addTo(pointGroup);
-        });
+        members.forEach(function (i) { dots.push(dotItem(i)); });
         return;
       }
-      var lat = 0, lng = 0;
-      members.forEach(function (i) { lat += P.ll[i][0]; lng += P.ll[i][1]; });
-      var n = members.length, size = Math.round(26 + Math.min(18, Math.log(n) * 4));
-      var div = el("div", "geo-cluster", num(n));
-      div.style.width = div.style.height = div.style.lineHeight = size + "px";
-      var mk = L.marker([lat / n, lng / n], {
-        icon: L.divIcon({ html: div, className: "geo-cluster-icon", iconSize: [size, size] }),
-        title: fill(S.estates_n, { n: num(n) })
-      });
-      mk.on("click", function () {
+      var lat = 0, lng = 0, c = { joined: 0, flagged: 0, rejected: 0 };
+      members.forEach(function (i) { lat += P.ll[i][0]; lng += P.ll[i][1]; c[P.status[i]] = (c[P.status[i]] || 0) + 1; });
+      groups.push(clusterItem([lat / members.length, lng / members.length], c.joined, c.flagged, c.rejected, function () {
         map.fitBounds(L.latLngBounds(members.map(function (i) { return P.ll[i]; })), { padding: [40, 40], maxZoom: z + 3 });
-      });
-      mk.addTo(pointGroup);
+      }));
     });
+    items = dots.concat(groups);
+    paint();
   };
-  map.on("zoomend", recluster);
+  /* above it: the flagged and rejected rows as dots, under the cells of this zoom's grid level in view */
+  var problemDots = [];
+  if (G) { P.ll.forEach(function (ll, i) { if (ll) { problemDots.push(dotItem(i)); } }); }
+  var regrid = function () {
+    var z = map.getZoom(), level = Math.min(Math.max(Math.floor(z), G.zmin), G.zmax);
+    var lv = G.levels[level - G.zmin], view = map.getBounds().pad(0.1), groups = [];
+    lv.lat.forEach(function (lat, k) {
+      var ll = [lat, lv.lon[k]];
+      if (!view.contains(ll)) { return; }
+      groups.push(clusterItem(ll, lv.j[k], lv.f[k], lv.r[k], function () { map.setView(ll, Math.min(z + 2, map.getMaxZoom())); }));
+    });
+    var dots = problemDots.filter(function (it) { return view.contains(it.ll); });
+    /* zoomed in past the finest level, the rows come out on top of the counts (they are few in view) */
+    items = z > G.zmax ? groups.concat(dots) : dots.concat(groups);
+    paint();
+  };
+  /* the canvas lets events through; a click or hover on a point is taken here first (capture
+     phase), so that the province under it neither opens its popup nor lights up */
+  var tip = L.tooltip({ direction: "top", className: "geo-tip geo-point-tip", opacity: 1 });
+  var onMap = function (e) { return e.target === container || map.getPane("mapPane").contains(e.target); };
+  container.addEventListener("click", function (e) {
+    var it = onMap(e) ? hit(map.mouseEventToContainerPoint(e)) : null;
+    if (!it) { return; }
+    e.stopPropagation();
+    if (it.i === undefined) { it.zoomTo(); return; }
+    var popup = L.popup({ maxWidth: 320, minWidth: 200, maxHeight: 300, className: "geo-popup" }).setLatLng(it.ll);
+    clearOfPanels(popup);
+    popup.setContent(pointPopup(it.i)).openOn(map);
+  }, true);
+  container.addEventListener("mouseover", function (e) {  /* no province tooltip over a point */
+    if (onMap(e) && hit(map.mouseEventToContainerPoint(e))) { e.stopPropagation(); }
+  }, true);
+  container.addEventListener("mousemove", function (e) {
+    var it = onMap(e) ? hit(map.mouseEventToContainerPoint(e)) : null;
+    container.classList.toggle("geo-on-point", !!it);
+    if (it) { e.stopPropagation(); }
+    if (it && it.i === undefined) {
+      var text = fill(S.estates_n, { n: num(it.j + it.f + it.r) }) + ": " + fill(S.mix, { j: num(it.j), f: num(it.f), r: num(it.r) });
+      tip.setLatLng(it.ll).setContent(el("div", null, text));
+      if (!map.hasLayer(tip)) { tip.addTo(map); }
+    } else if (map.hasLayer(tip)) { map.removeLayer(tip); }
+  }, true);
+  drawPoints = G ? regrid : recluster;
+  map.on("moveend resize", drawPoints);
+  if (document.fonts && document.fonts.ready) { document.fonts.ready.then(paint); }
+  pointGroup = {
+    drawn: function () { return drawn; },
+    /* what was drawn, where (container pixels), with its counts: for tests */
+    items: function () {
+      return items.filter(function (it) { return it.q; }).map(function (it) {
+        return it.i === undefined ? { x: it.q.x, y: it.q.y, j: it.j, f: it.f, r: it.r } : { x: it.q.x, y: it.q.y, row: P.row[it.i] };
+      });
+    }
+  };
 }
 
 /* ---------------------------------------------------------------- view */
@@ -961,7 +1062,7 @@ fit();
 window.addEventListener("resize", function () { layout(); });
 /* the embedded font may finish decoding after the first layout: place the panels again */
 if (document.fonts && document.fonts.ready) { document.fonts.ready.then(function () { layout(); }); }
-if (pointGroup) { recluster(); }
+if (drawPoints) { drawPoints(); }
 if (location.hash) { applyState(readFragment(location.hash)); } else { writeState(); }
 
 /* ---------------------------------------------------------------- reader: print */
@@ -1005,6 +1106,9 @@ window.geoMap = {
     if (shown !== "county") { return []; }
     return countyLayer.getLayers().map(function (l) { return l._path.getAttribute("fill"); });
   },
+  /* how many clusters and single points the register layer drew last (for tests) */
+  drawn: function () { return pointGroup ? pointGroup.drawn() : { clusters: 0, dots: 0 }; },
+  items: function () { return pointGroup ? pointGroup.items() : []; },
   fold: fold,
   find: function (q) { return find(q).map(function (h) { return LEVELS[h.level].props(h.i).code; }); },
   selected: function () { return picked ? LEVELS[picked.level].code(picked.i) : null; },

@@ -1,0 +1,202 @@
+"""A register's rows on its map, at any size.
+
+Up to :data:`POINTS_LIMIT` rows with a location, every row is a point (the page's script
+groups near points into clusters that show their mix of statuses). Above it, a page of
+points would be tens of MB and slow to draw, so the rows are counted in a grid instead
+(:func:`grid_payload`): for each zoom level, cells of :data:`CELL_PX` screen pixels, each
+with its count of joined, flagged and rejected rows, drawn as a ring of those shares; the
+flagged and rejected rows are still drawn one by one (rejected first, then flagged, in row
+order), up to :data:`PROBLEM_POINTS` of them. Every count is in the page: none is lost.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.maps.contract import GridData, GridLevel, PointsData, TallyData
+
+__all__ = ["CELL_PX", "GRID_CELLS", "POINTS_LIMIT", "PROBLEM_POINTS", "grid_payload", "register_points"]
+
+#: Up to this many rows with a location, each is drawn as a point; above, the grid.
+POINTS_LIMIT = 20_000
+#: Above :data:`POINTS_LIMIT`, at most this many flagged and rejected rows are drawn one by one.
+PROBLEM_POINTS = 5_000
+#: The side of a grid cell on screen, in pixels (the script's clusters use the same).
+CELL_PX = 48
+#: The coarsest zoom level counted, and the most cells all levels together may have (the
+#: finest level is the last that keeps the total under it: about 2.5 MB of page).
+GRID_ZMIN = 3
+GRID_CELLS = 100_000
+_GRID_ZMAX = 18
+#: The level the rows are counted at first (about 1.2 km cells at Iran's latitudes).
+_GRID_FINE = 12
+_STATUS = ("joined", "flagged", "rejected")
+
+
+def _mercator(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Web Mercator position in [0, 1) of each point (x east, y south), as Leaflet projects it."""
+    x = (lon + 180.0) / 360.0
+    s = np.sin(np.radians(np.clip(lat, -85.0511287798, 85.0511287798)))
+    y = 0.5 - np.log((1 + s) / (1 - s)) / (4 * math.pi)
+    return x, y
+
+
+@dataclass
+class _Cells:
+    """The non-empty cells of one zoom level.
+
+    Each with its position, its count of rows of each status and the sums of their
+    latitudes and longitudes.
+    """
+
+    z: int
+    cx: np.ndarray
+    cy: np.ndarray
+    counts: np.ndarray  # (cells, 3): joined, flagged, rejected
+    lat: np.ndarray
+    lon: np.ndarray
+
+    def grouped(self, z: int, cx: np.ndarray, cy: np.ndarray) -> _Cells:
+        """These cells' rows regrouped into the cells (``cx``, ``cy``) of zoom ``z``."""
+        keys, inv = np.unique(cx * (1 << 31) + cy, return_inverse=True)
+        k = len(keys)
+        counts = np.stack([np.bincount(inv, weights=self.counts[:, i], minlength=k) for i in range(3)], axis=1)
+        lat = np.bincount(inv, weights=self.lat, minlength=k)
+        lon = np.bincount(inv, weights=self.lon, minlength=k)
+        return _Cells(z, keys >> 31, keys & ((1 << 31) - 1), counts.astype("int64"), lat, lon)
+
+    def level(self) -> GridLevel:
+        """The page's form: mean position (4 decimals) and counts per status."""
+        n = self.counts.sum(axis=1)
+        j, f, r = (self.counts[:, i].tolist() for i in range(3))
+        return GridLevel(self.z, np.round(self.lat / n, 4).tolist(), np.round(self.lon / n, 4).tolist(), j, f, r)
+
+
+def _points_at(z: int, x: np.ndarray, y: np.ndarray, lon: np.ndarray, lat: np.ndarray, code: np.ndarray) -> _Cells:
+    """The rows counted in the cells of zoom ``z``."""
+    scale = 2.0**z * 256 / CELL_PX
+    rows = _Cells(z, np.zeros(0), np.zeros(0), np.eye(3, dtype="int64")[code], lat, lon)
+    return rows.grouped(z, np.floor(x * scale).astype("int64"), np.floor(y * scale).astype("int64"))
+
+
+def grid_payload(lon: np.ndarray, lat: np.ndarray, status: np.ndarray) -> GridData:
+    """Located rows counted per status in grid cells, level by level (see the module docstring).
+
+    The rows are counted once at zoom :data:`_GRID_FINE`; coarser levels are made from its
+    cells (each is four of the next), finer ones from the rows when the budget allows.
+
+    Parameters
+    ----------
+    lon, lat
+        Finite coordinates (EPSG:4326) of the rows to count.
+    status
+        ``joined``, ``flagged`` or ``rejected`` per row.
+
+    Examples
+    --------
+    >>> g = grid_payload(np.array([51.4, 51.41, 59.6]), np.array([35.7, 35.7, 36.3]),
+    ...                  np.array(["joined", "rejected", "flagged"]))
+    >>> g.levels[0].j, g.levels[0].f, g.levels[0].r
+    ([1, 0], [0, 1], [1, 0])
+    """
+    code = np.select([status == s for s in _STATUS], [0, 1, 2], default=2).astype("int64")
+    x, y = _mercator(lon, lat)
+    levels = [_points_at(_GRID_FINE, x, y, lon, lat, code)]
+    while levels[0].z > GRID_ZMIN:
+        finer = levels[0]
+        levels.insert(0, finer.grouped(finer.z - 1, finer.cx // 2, finer.cy // 2))
+    kept, total = [levels[0]], len(levels[0].cx)
+    for cells in levels[1:]:
+        if total + len(cells.cx) > GRID_CELLS or len(kept[-1].cx) == len(lon):
+            break  # over the budget, or every row already alone in its cell
+        kept.append(cells)
+        total += len(cells.cx)
+    while len(kept) == len(levels) and kept[-1].z < _GRID_ZMAX and len(kept[-1].cx) < len(lon):
+        finer = _points_at(kept[-1].z + 1, x, y, lon, lat, code)  # all fit: count finer levels from the rows
+        if total + len(finer.cx) > GRID_CELLS:
+            break
+        kept.append(finer)
+        levels.append(finer)
+        total += len(finer.cx)
+    return GridData(CELL_PX, GRID_ZMIN, kept[-1].z, [c.level() for c in kept])
+
+
+def _text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value)
+
+
+def _reasons_text(values: Any, lang: str) -> str:
+    """A point's reasons as one line."""
+    if not isinstance(values, (list, tuple)):
+        return _text(values)
+    return ("؛ " if lang == "fa" else "; ").join(map(str, values))
+
+
+def _points(estates: Any, positions: np.ndarray, ll: list[list[float] | None], lang: str) -> PointsData:
+    """The rows at ``positions`` as points (``ll`` their positions, None where not drawn)."""
+    rows = estates.iloc[positions]
+    column = "reasons_fa" if lang == "fa" and "reasons_fa" in rows.columns else "reasons"
+    reasons = rows[column].tolist() if column in rows.columns else [""] * len(rows)
+    if column == "reasons_fa" and "reasons" in rows.columns:  # a row without Persian reasons shows the English
+        reasons = [fa or en for fa, en in zip(reasons, rows["reasons"].tolist(), strict=True)]
+
+    def texts(col: str) -> list[str]:
+        return [_text(v) for v in rows[col].tolist()] if col in rows.columns else [""] * len(rows)
+
+    numbers = pd.to_numeric(rows["row"], errors="coerce").tolist() if "row" in rows.columns else [None] * len(rows)
+    return PointsData(
+        ll=ll,
+        name=texts("name"),
+        status=texts("status"),
+        province=texts("province"),
+        reasons=[_reasons_text(r, lang) for r in reasons],
+        row=[int(v) if v is not None and not math.isnan(v) else None for v in numbers],
+    )
+
+
+def _located(estates: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Longitude, latitude (NaN where none) and a mask of the rows with a point location."""
+    n = len(estates)
+    geoms = np.asarray(estates.geometry.values, dtype=object) if hasattr(estates, "geometry") else np.full(n, None)
+    ok = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms) & (shapely.get_type_id(geoms) == 0)
+    lon, lat = np.full(n, np.nan), np.full(n, np.nan)
+    lon[ok], lat[ok] = shapely.get_x(geoms[ok]), shapely.get_y(geoms[ok])
+    return lon, lat, ok
+
+
+def register_points(estates: Any, lang: str) -> tuple[PointsData, GridData | None, TallyData]:
+    """The points, grid (None up to :data:`POINTS_LIMIT` located rows) and tally of a register's map.
+
+    Parameters
+    ----------
+    estates
+        One row per register row: a point ``geometry`` (missing where there is no
+        location), ``row``, ``name``, ``status``, ``province``, ``reasons`` (and
+        ``reasons_fa``, shown on the Persian map).
+    lang
+        The page's language.
+    """
+    lon, lat, ok = _located(estates)
+    status = estates["status"].astype(object).to_numpy() if "status" in estates.columns else np.full(len(ok), "")
+    problem = ok & (status != "joined")
+    counts = {s: int((status == s).sum()) for s in _STATUS}
+    small = int(ok.sum()) <= POINTS_LIMIT
+    if small:
+        chosen = np.arange(len(ok))
+    else:
+        first = [np.flatnonzero(ok & (status == s)) for s in ("rejected", "flagged")]
+        chosen = np.sort(np.concatenate(first)[:PROBLEM_POINTS])
+    found = zip(lat[chosen].tolist(), lon[chosen].tolist(), ok[chosen].tolist(), strict=True)
+    ll = [[round(a, 5), round(b, 5)] if here else None for a, b, here in found]
+    points = _points(estates, chosen, ll, lang)
+    grid = None if small else grid_payload(lon[ok], lat[ok], status[ok])
+    shown = int(problem.sum()) if small else len(chosen)
+    return points, grid, TallyData(**counts, unplaced=int((~ok).sum()), problems=int(problem.sum()), shown=shown)

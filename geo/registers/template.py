@@ -1,0 +1,267 @@
+"""The register template: an Excel workbook to fill in, which ``geo join`` reads back as it is.
+
+Its columns are declared in ``data/registers/template.csv`` (key, kind, Persian and English
+header, what to enter, and the published figure the column adds up to: a fact id of the
+facts ledger or an indicator of the yearbook tables). :func:`write_template` writes:
+
+- the data sheet: each header in the workbook's language with the other in parentheses
+  («استان (province)»), so that the reader finds every column by either; Excel data
+  validation on :data:`TEMPLATE_ROWS` rows: the province from a drop-down of the 31
+  provinces, yes/no from a drop-down, hectares and counts as numbers of 0 or more,
+  latitude and longitude within Iran's range (the shipped polygons' bounds, rounded out);
+- the guide sheet: what to enter in each column, what it may hold, and the figure it adds
+  up to, with its value, period and source taken from the ledger or the yearbook's
+  indicators file (never typed here); then the 31 provinces the drop-down lists.
+
+Columns headed as in the template are compared with their figure by :func:`geo.join`
+without being asked (:func:`template_references`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from geo._io import atomic_write_bytes
+from geo._paths import data_dir
+from geo.errors import DataError
+from geo.i18n import check_lang, render
+from geo.registers.vocabulary import header_key, without_parens
+
+__all__ = ["TEMPLATE_ROWS", "TemplateColumn", "template_columns", "template_references", "write_template"]
+
+#: Rows of the data sheet that carry the drop-downs and checks.
+TEMPLATE_ROWS = 5000
+_KINDS = ("id", "text", "province", "lat", "lon", "hectares", "count", "yesno")
+
+
+@dataclass(frozen=True)
+class TemplateColumn:
+    """One column of the template (a row of ``data/registers/template.csv``)."""
+
+    key: str
+    kind: str
+    header_fa: str
+    header_en: str
+    help_fa: str
+    help_en: str
+    reference: str
+
+    def header(self, lang: str) -> str:
+        """The header as written in a workbook in ``lang``: its own words, the other language's in parentheses."""
+        first, second = (self.header_fa, self.header_en) if lang == "fa" else (self.header_en, self.header_fa)
+        return f"{first} ({second})"
+
+
+@lru_cache(maxsize=1)
+def template_columns() -> tuple[TemplateColumn, ...]:
+    """The template's columns, in order (read once).
+
+    Raises
+    ------
+    DataError
+        An unknown kind, or a reference that is neither a ledger fact nor a yearbook indicator.
+    """
+    from geo.facts import load_facts
+    from geo.stats import load_indicators
+
+    path = data_dir() / "registers" / "template.csv"
+    known = set(load_facts()["id"]) | set(load_indicators().index)
+    with path.open(encoding="utf-8", newline="") as fh:
+        columns = tuple(TemplateColumn(**rec) for rec in csv.DictReader(fh))
+    for i, col in enumerate(columns, start=1):
+        if col.kind not in _KINDS:
+            raise DataError(f"unknown kind {col.kind!r}", path=path, row=i, field="kind")
+        if col.reference and col.reference not in known:
+            raise DataError(f"{col.reference!r} is not a fact or an indicator", path=path, row=i, field="reference")
+    return columns
+
+
+def template_references(headers: Iterable[str]) -> dict[str, str]:
+    """Header → reference, for the ``headers`` that are a template column's with a figure.
+
+    A header matches in either language, with or without the other in parentheses.
+
+    Examples
+    --------
+    >>> template_references(["استان (province)", "fire station built in 1396", "notes"])
+    {'fire station built in 1396': 'hse_fire_stations_built'}
+    """
+    keys: dict[str, str] = {}
+    for col in template_columns():
+        if col.reference:
+            keys[header_key(col.header_fa)] = keys[header_key(col.header_en)] = col.reference
+    found = {}
+    for header in headers:
+        ref = keys.get(header_key(without_parens(header))) or keys.get(header_key(header))
+        if ref is not None:
+            found[str(header)] = ref
+    return found
+
+
+def _text(code: str, lang: str, **fields: Any) -> str:
+    en, fa = render("template", code, fields)
+    return " ".join((fa if lang == "fa" else en).split())
+
+
+def _bounds() -> dict[str, tuple[float, float]]:
+    """Latitude and longitude ranges: the shipped provinces' bounds, rounded out to half degrees."""
+    import math
+
+    from geo.provinces import load_provinces
+
+    x0, y0, x1, y1 = load_provinces().total_bounds
+    out = [math.floor(v * 2) / 2 if k < 2 else math.ceil(v * 2) / 2 for k, v in enumerate((y0, x0, y1, x1))]
+    return {"lat": (out[0], out[2]), "lon": (out[1], out[3])}
+
+
+def _allowed(col: TemplateColumn, lang: str, bounds: dict[str, tuple[float, float]]) -> str:
+    if col.kind in ("lat", "lon"):
+        low, high = bounds[col.kind]
+        return _text("allowed.range", lang, low=low, high=high)
+    if col.kind == "yesno":
+        return _text("allowed.yesno", lang, yes=_text("yes", lang), no=_text("no", lang))
+    code = {"province": "allowed.province", "hectares": "allowed.hectares", "count": "allowed.count"}
+    return _text(code.get(col.kind, "allowed.text"), lang)
+
+
+def _figure(reference: str, lang: str) -> str:
+    """The published figure a column adds up to, from the ledger or the yearbook indicators."""
+    from geo.facts import load_facts
+    from geo.stats import load_indicators
+
+    if not reference:
+        return ""
+    facts = load_facts().set_index("id")
+    if reference in facts.index:
+        fact = facts.loc[reference]
+        unit = render("map", f"unit.{fact['unit']}", {})[1 if lang == "fa" else 0]  # the units' words
+        return _text(
+            "figure.ledger", lang, label=fact[f"label_{lang}"], value=int(fact["value"]), unit=unit,
+            period=int(fact["period"]), phrase=fact["source_phrase"],
+        )  # fmt: skip
+    ind = load_indicators().loc[reference]
+    return _text(
+        "figure.yearbook", lang, label=ind[f"label_{lang}"], value=int(ind["national_total"]),
+        unit=ind[f"unit_{lang}"], year=int(ind["year_sh"]), source=ind[f"source_{lang}"],
+    )  # fmt: skip
+
+
+def _validation(col: TemplateColumn, lang: str, bounds: dict[str, tuple[float, float]], provinces: str) -> Any:
+    """The Excel data validation of a column, or None for free text."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    if col.kind == "province":
+        rule = DataValidation(type="list", formula1=provinces, allow_blank=True)
+    elif col.kind == "yesno":
+        rule = DataValidation(type="list", formula1=f'"{_text("yes", lang)},{_text("no", lang)}"', allow_blank=True)
+    elif col.kind in ("lat", "lon"):
+        low, high = bounds[col.kind]
+        rule = DataValidation(type="decimal", operator="between", formula1=str(low), formula2=str(high))
+    elif col.kind in ("hectares", "count"):
+        kind = "decimal" if col.kind == "hectares" else "whole"
+        rule = DataValidation(type=kind, operator="greaterThanOrEqual", formula1="0", allow_blank=True)
+    else:
+        return None
+    rule.error = rule.prompt = _text("check.prompt", lang, allowed=_allowed(col, lang, bounds))
+    rule.errorTitle = _text("check.title", lang)
+    rule.showErrorMessage = rule.showInputMessage = True
+    return rule
+
+
+def _data_sheet(ws: Any, lang: str, bounds: dict[str, tuple[float, float]], provinces: str) -> None:
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    ws.sheet_view.rightToLeft = lang == "fa"
+    for k, col in enumerate(template_columns(), start=1):
+        cell = ws.cell(row=1, column=k, value=col.header(lang))
+        cell.font = Font(bold=True)
+        letter = get_column_letter(k)
+        ws.column_dimensions[letter].width = max(14, min(48, len(col.header(lang)) + 2))
+        rule = _validation(col, lang, bounds, provinces)
+        if rule is not None:
+            rule.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
+            ws.add_data_validation(rule)
+    ws.freeze_panes = "A2"
+
+
+def _guide_sheet(ws: Any, lang: str, bounds: dict[str, tuple[float, float]], file: str) -> str:
+    """Fill the guide; return the cell range of its list of provinces (for the drop-down)."""
+    from openpyxl.styles import Alignment, Font
+
+    from geo.provinces import load_provinces
+
+    ws.sheet_view.rightToLeft = lang == "fa"
+    ws.append([_text("guide.title", lang)])
+    ws.append([_text("guide.note", lang, file=file)])
+    ws.append([])
+    heads = ("guide.column", "guide.what", "guide.allowed", "guide.figure", "guide.reference")
+    ws.append([_text(h, lang) for h in heads])
+    for col in template_columns():
+        help_text = col.help_fa if lang == "fa" else col.help_en
+        ws.append(
+            [col.header(lang), help_text, _allowed(col, lang, bounds), _figure(col.reference, lang), col.reference]
+        )
+    for row in (1, 4):
+        for cell in ws[row]:
+            cell.font = Font(bold=True)
+    for letter, width in zip("ABCDE", (40, 50, 30, 90, 36), strict=True):
+        ws.column_dimensions[letter].width = width
+        for cell in ws[letter]:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.append([])
+    ws.append([_text("guide.provinces", lang)])
+    first = ws.max_row + 1
+    names = load_provinces().sort_values("code")[f"name_{lang}"].tolist()
+    for name in names:
+        ws.append([name])
+    return f"{_quoted(ws.title)}!$A${first}:$A${first + len(names) - 1}"
+
+
+def _quoted(sheet: str) -> str:
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+def write_template(path: str | Path, *, lang: str = "fa") -> Path:
+    """Write the register template workbook (see the module docstring), atomically.
+
+    Parameters
+    ----------
+    path
+        The ``.xlsx`` file to write.
+    lang
+        ``"fa"`` (right-to-left sheets, Persian headers first) or ``"en"``.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from openpyxl import load_workbook
+    >>> out = write_template(pathlib.Path(tempfile.mkdtemp()) / "estates.xlsx", lang="en")
+    >>> load_workbook(out).sheetnames
+    ['estates', 'guide']
+    """
+    from openpyxl import Workbook
+
+    check_lang(lang)
+    path = Path(path)
+    bounds = _bounds()
+    wb = Workbook()
+    data = wb.active
+    data.title = _text("sheet.data", lang)
+    guide = wb.create_sheet(_text("sheet.guide", lang))
+    provinces = _guide_sheet(guide, lang, bounds, path.name)
+    _data_sheet(data, lang, bounds, provinces)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return atomic_write_bytes(path, buffer.getvalue())

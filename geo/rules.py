@@ -1,0 +1,220 @@
+"""The row rules of a join: each row of a batch to one province and county, its status and reasons.
+
+:func:`check_rows` is pure (a batch of parsed rows in; province, status and reasons out)
+and knows nothing of the other rows, so the same rules serve the whole register in memory
+(:func:`geo.joining.join`) and each partition of one too large for it; :func:`check_cells`
+reads a batch's cells first (:func:`geo.registers.build.parse_rows`). What needs all rows
+— duplicate ids, per-province totals, the reconciliation, the counts — is
+:mod:`geo.joining`'s.
+
+* **by attribute**: the province column, through :func:`geo.names.resolve_province`,
+  and the county column (شهرستان), through :func:`geo.counties.resolve_county`
+  (:mod:`geo.attributes`: a county-only register takes each row's province from its
+  county); historical, unknown or ambiguous names are never guessed (the resolver's
+  message and candidates become the row's reason), and a county in another province
+  than the row's is flagged with both named;
+* **by location**: point in polygon against the 31 provinces' territorial polygons
+  (:mod:`geo.locate`), with its territorial-sea, coast and swap rules, then the county of
+  that province the point lies in;
+* **both**: a disagreement is flagged with both provinces (or counties) named and the row
+  keeps what its attributes declare; either alone is used (flagged with why the other
+  failed), but a row that names no place with a location is a note, not a problem.
+
+A row with a province and no reason is ``joined``; with reasons, ``flagged``; without a
+province, ``rejected`` (always with a reason).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from geo.attributes import Attribute, resolve_places
+from geo.counties import county_label
+from geo.locate import ProvinceIndex, county_index, locate, locate_counties, province_index
+from geo.reasons import Reason, RowReasons
+from geo.registers.build import Plan, Register, parse_rows
+
+__all__ = ["COAST_KM", "Checked", "Rules", "check_cells", "check_rows", "statuses"]
+
+#: How far (km) outside every province polygon a point may lie and still be assigned to
+#: the nearest province (flagged). Measured in :data:`geo.provinces.EQUAL_AREA_CRS`.
+COAST_KM = 25.0
+
+
+_STATUSES = np.array(["joined", "flagged", "rejected"], dtype=object)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """How rows are joined.
+
+    ``by`` (``attribute``, ``location`` or ``both``), the ISO code edition, the coast band,
+    and the place columns the register has (``province``, ``county``).
+    """
+
+    by: str
+    legacy_codes: bool = False
+    coast_km: float = COAST_KM
+    places: tuple[str, ...] = ("province",)
+
+
+@dataclass
+class Checked:
+    """The outcome of the row rules for a batch of rows.
+
+    Attributes
+    ----------
+    province
+        Index of each row's province in :func:`geo.locate.province_index` (-1: none).
+    county
+        Index of each row's county in :func:`geo.locate.county_index` (-1: none).
+    status
+        ``joined``, ``flagged`` or ``rejected`` per row (object array), before the
+        whole-register rules (a duplicate id turns ``joined`` into ``flagged``).
+    reasons
+        The batch's reasons: the cells' (from reading) and the join's.
+    notes
+        What was done to rows that is not a problem (a blank province cell where the point
+        lies cleanly in a province; control characters removed): a row with notes only is joined.
+    lon, lat
+        The coordinates used (a swapped point exchanged back).
+    """
+
+    province: np.ndarray
+    county: np.ndarray
+    status: np.ndarray
+    reasons: RowReasons
+    notes: RowReasons
+    lon: np.ndarray
+    lat: np.ndarray
+
+
+def _decide_both(
+    province: np.ndarray,
+    attribute: Attribute,
+    location: tuple[np.ndarray, np.ndarray],
+    prov: ProvinceIndex,
+    reasons: RowReasons,
+    notes: RowReasons,
+    blank: np.ndarray,
+) -> np.ndarray:
+    """The province of each row from both its attribute and its location.
+
+    The attribute wins where both are known (a disagreement is flagged with both
+    provinces); either alone is used (flagged with why the other failed), except that a
+    row that names no place (``blank``: no province, no county) with a location is a
+    note, not a problem; neither gives both failures.
+    """
+    a_idx, a_fail, candidates = attribute.province, attribute.fail, attribute.candidates
+    l_idx, l_fail = location
+    differ = (a_idx >= 0) & (l_idx >= 0) & (a_idx != l_idx)
+    pairs = zip(prov.names[a_idx[differ]].tolist(), prov.names[l_idx[differ]].tolist(), strict=True)
+    reasons.add(differ, [Reason("attribute_differs", attribute=a, location=b) for a, b in pairs])
+    only_a = (a_idx >= 0) & (l_idx < 0)
+    reasons.add(only_a, [Reason("location_failed_joined_by_attribute", problem=m) for m in l_fail[only_a]])
+    located = (a_idx < 0) & (l_idx >= 0)
+    notes.add(
+        located & blank, [Reason("province_blank_located", province=p) for p in prov.names[l_idx[located & blank]]]
+    )
+    only_l = located & ~blank
+    found = zip(province[only_l], a_fail[only_l], prov.codes[l_idx[only_l]], prov.short[l_idx[only_l]], strict=True)
+    reasons.add(
+        only_l,
+        [
+            Reason(
+                "attribute_failed_located_candidate"
+                if code in candidates.get(value, ())
+                else "attribute_failed_located",
+                problem=msg,
+                province=name,
+            )
+            for value, msg, code, name in found
+        ],
+    )
+    neither = (a_idx < 0) & (l_idx < 0)
+    reasons.add(neither, a_fail[neither])
+    reasons.add(neither, l_fail[neither])
+    return np.where(a_idx >= 0, a_idx, l_idx)
+
+
+def statuses(province: np.ndarray, reasons: RowReasons) -> np.ndarray:
+    """``rejected`` without a province, else ``flagged`` with a reason, else ``joined``."""
+    code = np.where(province < 0, 2, reasons.any().astype("int64"))
+    return _STATUSES[code]  # one shared string per status, not one per row
+
+
+def check_rows(
+    frame: pd.DataFrame, cell_reasons: RowReasons, rules: Rules, cell_notes: RowReasons | None = None
+) -> Checked:
+    """Assign each row of a batch to a province and give it its status, reasons and notes (pure).
+
+    Parameters
+    ----------
+    frame
+        Parsed rows (:attr:`geo.registers.Register.frame`): ``province`` as written,
+        ``lat`` and ``lon`` in EPSG:4326.
+    cell_reasons, cell_notes
+        The rows' reasons and notes from reading (copied, not changed).
+    rules
+        How to join.
+    """
+    reasons, notes = RowReasons(len(frame)), RowReasons(len(frame))
+    reasons.extend(cell_reasons)
+    if cell_notes is not None:
+        notes.extend(cell_notes)
+    lon = frame["lon"].to_numpy(dtype="float64", copy=True)
+    lat = frame["lat"].to_numpy(dtype="float64", copy=True)
+    idx, county = _places(frame, rules, lon, lat, (reasons, notes))
+    reasons.add((idx < 0) & ~reasons.any(), Reason("no_province_assigned"))
+    return Checked(idx, county, statuses(idx, reasons), reasons, notes, lon, lat)
+
+
+def _places(
+    frame: pd.DataFrame, rules: Rules, lon: np.ndarray, lat: np.ndarray, found: tuple[RowReasons, RowReasons]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The province and county position of each row (-1: none), by ``rules.by``.
+
+    By attribute, the county is the county column's; by location, the county the point
+    lies in; by both, the county column's (a different county at the location is
+    flagged with both named), else the location's when the point lies in the row's
+    province. Failures and flags are added to the reasons of ``found``, notes to its notes.
+    """
+    (reasons, notes), prov, counties = found, province_index(), county_index()
+    attribute: Any = None
+    location: Any = None
+    if rules.by in ("attribute", "both"):
+        attribute = resolve_places(frame, rules.legacy_codes, (prov, counties), reasons, rules.places)
+    if rules.by in ("location", "both"):
+        location = locate(lon, lat, rules.coast_km, reasons)
+        located = locate_counties(location[0], lon, lat)
+    if rules.by == "both":
+        blank = frame["province"].isna().to_numpy()
+        if "county" in rules.places:
+            blank = blank & frame["county"].isna().to_numpy()
+        idx = _decide_both(frame["province"].to_numpy(), attribute, location, prov, reasons, notes, blank)
+        given = attribute.county
+        differ = (given >= 0) & (located >= 0) & (given != located)
+        pairs = zip(counties.codes[given[differ]].tolist(), counties.codes[located[differ]].tolist(), strict=True)
+        reasons.add(
+            differ, [Reason("county_differs", attribute=county_label(a), location=county_label(b)) for a, b in pairs]
+        )
+        return idx, np.where(given >= 0, given, np.where(location[0] == idx, located, -1))
+    idx, fail = (attribute.province, attribute.fail) if rules.by == "attribute" else location
+    reasons.add(idx < 0, fail[idx < 0])
+    return idx, attribute.county if rules.by == "attribute" else located
+
+
+def check_cells(
+    cells: pd.DataFrame, plan: Plan, rules: Rules, *, geometry: Any = None, first_row: int = 1
+) -> tuple[Register, Checked]:
+    """The row rules from a batch's cells: read them by ``plan``, then :func:`check_rows`.
+
+    A pandas frame of a register's cells in (any slice of its rows, ``first_row`` the data
+    row of its first), the parsed rows and their statuses, reasons and notes out.
+    """
+    reg = parse_rows(cells, geometry, plan, first_row)
+    return reg, check_rows(reg.frame, reg.reasons, rules, reg.notes)

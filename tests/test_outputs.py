@@ -1,0 +1,203 @@
+"""Output sets: formats, every row's status, and a folder that never holds half a set.
+
+Faults are made for real: a `geo join` subprocess is sent SIGINT or SIGKILL while it
+writes; a full disk is a small tmpfs and a read-only folder a read-only mount (as root;
+skipped with the reason otherwise); a second run is started while the folder is locked.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+
+from geo._output_set import LOCK, MANIFEST, OutputSet
+from geo.errors import OutputError
+from geo.joining import join
+from geo.provinces import load_provinces
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLE = REPO / "data" / "examples" / "estates_example.csv"
+ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def _geo(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "geo", *args], capture_output=True, text=True, timeout=timeout,
+                          cwd=REPO)  # fmt: skip
+
+
+def _big_register(path: Path, n: int) -> Path:
+    """``n`` rows at real points inside the provinces (each named by its own province), 1 % at sea."""
+    provinces = load_provinces()
+    points = provinces.geometry.sample_points(size=n // len(provinces) + 1, rng=7).explode()
+    frame = pd.DataFrame({"id": np.arange(n), "name": [f"estate {i}" for i in range(n)],
+                          "province": provinces.loc[points.index[:n], "name_en"].to_numpy(),
+                          "lat": points.y.to_numpy()[:n].round(5), "lon": points.x.to_numpy()[:n].round(5),
+                          "units": np.arange(n) % 50})  # fmt: skip
+    frame.loc[frame.index % 100 == 0, ["lat", "lon"]] = (26.0, 53.0)  # at sea: flagged
+    frame.to_csv(path, index=False)
+    return path
+
+
+def _report(out: Path) -> dict:
+    return json.loads((out / "report.json").read_text(encoding="utf-8"))
+
+
+def test_formats_write_what_is_asked_and_every_row_has_its_status(tmp_path) -> None:
+    out = tmp_path / "out"
+    done = _geo("join", str(EXAMPLE), "--out", str(out), "--formats", "parquet,geojson", "--lang", "en")
+    assert done.returncode == 0, done.stderr
+    names = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+    assert names == ["by_county.csv", "by_province.csv", "joined.geojson", "joined.parquet", "map.html",
+                     "rejects.csv", "report.json", "rows.csv"]  # fmt: skip
+    report = _report(out)
+    rows = pd.read_csv(out / "rows.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert len(rows) == report["rows_in"] == 40
+    joined = gpd.read_parquet(out / "joined.parquet")
+    assert joined.crs.to_epsg() == 4326 and len(joined) == report["rows_joined"] + report["rows_flagged"]
+    assert joined["row"].tolist() == rows.loc[rows["status"] != "rejected", "row"].astype(int).tolist()
+    listed = [r["row"] for r in report["rows"]]
+    assert listed == rows.loc[rows["status"] != "joined", "row"].astype(int).tolist() and listed
+    assert report["rows_listed"] == len(listed) == report["rows_flagged"] + report["rows_rejected"]
+    bad = _geo("join", str(EXAMPLE), "--out", str(tmp_path / "x"), "--formats", "gpkg,shp")
+    assert bad.returncode == 2 and "shp" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_geojson_is_a_default_only_for_small_registers(tmp_path) -> None:
+    register = _big_register(tmp_path / "big.csv", 12_000)
+    small = join(EXAMPLE).write(tmp_path / "small")
+    big = join(register).write(tmp_path / "big")
+    assert "joined.geojson" in small and "joined.gpkg" in small and "joined.csv" in small
+    assert "joined.geojson" not in big and {"joined.gpkg", "joined.csv", "rows.csv"} <= set(big)
+
+
+def test_a_second_run_removes_only_the_files_the_first_listed_as_its_own(tmp_path) -> None:
+    out = tmp_path / "out"
+    first = _geo("join", str(EXAMPLE), "--out", str(out), "--reconcile", "ایستگاه آتش نشانی 1396=hse_fire_stations_built")
+    assert first.returncode == 0, first.stderr and (out / "reconciliation.csv").is_file()
+    (out / "my notes.txt").write_text("the user's own file", encoding="utf-8")
+    second = _geo("join", str(EXAMPLE), "--out", str(out), "--formats", "csv")
+    assert second.returncode == 0, second.stderr
+    assert not (out / "reconciliation.csv").exists() and not (out / "joined.gpkg").exists()
+    assert (out / "my notes.txt").read_text(encoding="utf-8") == "the user's own file"
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["files"]
+    assert sorted(manifest) == sorted(_report(out)["outputs"])
+    assert not list(tmp_path.glob(".out.geo-tmp-*"))
+
+
+def test_a_second_run_into_a_folder_being_written_is_refused(tmp_path) -> None:
+    out = tmp_path / "out"
+    assert _geo("join", str(EXAMPLE), "--out", str(out)).returncode == 0
+    before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
+    with OutputSet(out, ["report.json"]):  # another run holds the folder
+        done = _geo("join", str(EXAMPLE), "--out", str(out))
+    assert done.returncode == 4 and "another geo run" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+    assert {p.name: p.stat().st_mtime_ns for p in out.iterdir() if p.name != LOCK} == {
+        k: v for k, v in before.items() if k != LOCK
+    }
+
+
+def _wait_for_writing(tmp_path: Path, proc: subprocess.Popen, name: str = "joined.gpkg") -> None:
+    """Wait until the run's temporary folder holds a growing ``name``."""
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        found = [p for p in tmp_path.glob(f".out.geo-tmp-*/{name}") if p.stat().st_size > 100_000]
+        if found:
+            return
+        assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+        time.sleep(0.05)
+    pytest.fail("the run never started writing")
+
+
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL], ids=["sigint", "sigkill"])
+def test_a_run_stopped_mid_write_leaves_the_previous_set_whole(tmp_path, how) -> None:
+    out = tmp_path / "out"
+    assert _geo("join", str(EXAMPLE), "--out", str(out)).returncode == 0
+    old = _report(out)
+    old_files = sorted(p.name for p in out.iterdir())
+    register = _big_register(tmp_path / "big.csv", 200_000)
+    proc = subprocess.Popen([sys.executable, "-m", "geo", "join", str(register), "--out", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)  # fmt: skip
+    try:
+        _wait_for_writing(tmp_path, proc)
+        proc.send_signal(how)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+    if how == signal.SIGINT:
+        assert proc.returncode == 130 and "Traceback" not in err
+        assert not list(tmp_path.glob(".out.geo-tmp-*"))  # cleaned up on the way out
+    else:
+        assert proc.returncode == -signal.SIGKILL
+    assert _report(out) == old and sorted(p.name for p in out.iterdir()) == old_files
+    assert not list(tmp_path.rglob("*-journal")) and not list(tmp_path.rglob("*-wal"))
+    # the next run tidies a killed run's temporary folder and writes its set
+    assert _geo("join", str(EXAMPLE), "--out", str(out), "--lang", "en").returncode == 0
+    assert not list(tmp_path.glob(".out.geo-tmp-*")) and _report(out)["rows_in"] == old["rows_in"]
+
+
+@pytest.fixture
+def tmpfs(tmp_path):
+    """A 1 MB tmpfs mounted in ``tmp_path`` (needs root)."""
+    if not ROOT:
+        pytest.skip("a small tmpfs (a full disk) and a read-only mount need root; not root here")
+    mnt = tmp_path / "mnt"
+    mnt.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mnt)], capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], check=False)
+
+
+def test_a_full_disk_is_one_line_and_leaves_nothing(tmp_path, tmpfs) -> None:
+    register = _big_register(tmp_path / "big.csv", 30_000)
+    done = _geo("join", str(register), "--out", str(tmpfs / "out"))
+    assert done.returncode == 4, done.stderr
+    assert "no space left" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in done.stderr
+    assert sorted(p.name for p in tmpfs.iterdir()) == []  # the folder it made, and its temporary one, are gone
+
+
+def test_a_read_only_folder_is_one_line_and_keeps_what_it_holds(tmp_path, tmpfs) -> None:
+    out = tmpfs / "out"
+    assert _geo("join", str(EXAMPLE), "--out", str(out), "--formats", "csv").returncode == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert subprocess.run(["mount", "-o", "remount,ro", str(tmpfs)], check=False).returncode == 0
+    done = _geo("join", str(EXAMPLE), "--out", str(out), "--formats", "csv")
+    assert done.returncode == 4 and "read-only" in done.stderr, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_a_report_json_that_is_a_folder_is_refused_before_any_work(tmp_path) -> None:
+    out = tmp_path / "out"
+    (out / "report.json").mkdir(parents=True)
+    done = _geo("join", str(EXAMPLE), "--out", str(out))
+    assert done.returncode == 4 and "report.json" in done.stderr and "folder" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert sorted(p.name for p in out.iterdir()) == [LOCK, "report.json"] and (out / "report.json").is_dir()
+    with pytest.raises(OutputError, match="report.json"):
+        join(EXAMPLE).write(out)
+
+
+def test_writing_into_a_set_needs_its_report_last(tmp_path) -> None:
+    with OutputSet(tmp_path / "out", ["a.csv", "report.json"]) as target:
+        target.path("a.csv").write_text("a", encoding="utf-8")
+        with pytest.raises(OutputError, match="report.json"):
+            target.commit()
+        with pytest.raises(ValueError):
+            target.path("../escape.txt")
+    assert not (tmp_path / "out").exists()  # a folder made for a set that never came
