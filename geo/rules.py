@@ -33,7 +33,8 @@ from geo.i18n import Bilingual
 from geo.locate import ProvinceIndex, locate, province_index
 from geo.names import resolve_province
 from geo.reasons import Reason, RowReasons
-from geo.registers.build import Plan, Register, parse_rows
+from geo.registers.build import Register, parse_rows
+from geo.registers.plan import Plan
 
 __all__ = ["COAST_KM", "Checked", "Rules", "check_cells", "check_rows", "statuses"]
 
