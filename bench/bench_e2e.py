@@ -136,6 +136,13 @@ def _size_rows(n: int, runs: dict, out: Path, draw: float, zooms: list[float]) -
     for f in sorted(out.iterdir()):
         if f.is_file() and not f.name.startswith("."):
             rows.append(_row(n, f"size {f.name}", f.stat().st_size / 1e6, "MB"))
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    listed = report["rows_flagged"] + report["rows_rejected"]
+    with (out / "rows.csv").open(encoding="utf-8-sig") as fh:
+        every = sum(1 for _ in fh) - 1
+    kept = report["rows_in"] == report["rows_joined"] + listed == every == n and report["rows_listed"] == listed
+    rows.append(_row(n, "rows in = joined + flagged + rejected = rows.csv; report lists every bad row", listed,
+                     "rows listed", target="identity holds", met=kept))  # fmt: skip
     map_mb = (out / "map.html").stat().st_size / 1e6
     rows.append(_row(n, "map.html size", map_mb, "MB", target="≤ 5 MB", met=map_mb <= TARGETS["map_mb"]))
     rows.append(_row(n, "map first draw (Chromium)", draw, "s", target="≤ 3 s", met=draw <= TARGETS["draw_s"]))

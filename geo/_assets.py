@@ -83,10 +83,20 @@ def _template(name: str) -> str:
     return (resources.files("geo") / "templates" / name).read_text(encoding="utf-8")
 
 
-@lru_cache(maxsize=1)
-def own_js() -> str:
-    """Our own map script (``geo/templates/map.js``)."""
-    return _template("map.js")
+_REGISTER_MARKER = "/* @register@ (geo/templates/register.js, on pages with points) */"
+
+
+@lru_cache(maxsize=2)
+def own_js(points: bool = False) -> str:
+    """Our own map script (``geo/templates/map.js``).
+
+    With ``points``, the register layer (``geo/templates/register.js``) is spliced in at its
+    marker; without, the marker is dropped, so the default map does not carry that code.
+    """
+    script = _template("map.js")
+    if _REGISTER_MARKER not in script:
+        raise RuntimeError("geo/templates/map.js lost its @register@ marker")
+    return script.replace(_REGISTER_MARKER, _template("register.js") if points else "", 1)
 
 
 @lru_cache(maxsize=1)

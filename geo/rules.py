@@ -36,7 +36,8 @@ from geo.attributes import Attribute, resolve_places
 from geo.counties import county_label
 from geo.locate import ProvinceIndex, county_index, locate, locate_counties, province_index
 from geo.reasons import Reason, RowReasons
-from geo.registers.build import Plan, Register, parse_rows
+from geo.registers.build import Register, parse_rows
+from geo.registers.plan import Plan
 
 __all__ = ["COAST_KM", "Checked", "Rules", "check_cells", "check_rows", "statuses"]
 

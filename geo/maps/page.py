@@ -86,6 +86,7 @@ class _GeoLayer(Element):
         self._id = "geo"
         self.data_json = _data_json(plain(data))
         self.counties = counties
+        self._points = data.points is not None
 
     def render(self, **kwargs: Any) -> str:
         """Add the font, style, data block and script to the page; nothing in place."""
@@ -104,7 +105,7 @@ class _GeoLayer(Element):
         if self.counties is not None:  # base64 text only: it cannot close the element
             block = f'<script type="text/plain" id="{COUNTY_BLOCK}">{self.counties.packed}</script>'
             fig.html.add_child(_Inline(block, "geo_counties"), name="geo_counties")
-        script = _Inline(f"(function (map) {{\n{own_js()}\n}})({map_var});", "geo_js")
+        script = _Inline(f"(function (map) {{\n{own_js(self._points)}\n}})({map_var});", "geo_js")
         fig.script.add_child(script, name="geo_js")
         head = fig.header._children.get(map_var)  # the map's own head, rendered just before us
         if head is not None:

@@ -1,17 +1,18 @@
 """Assembling a :class:`Register` from a file's cells: the rules, step by step.
 
-Decided once for the whole file (:func:`plan_register`, a :class:`Plan`):
+Decided once for the whole file (:func:`geo.registers.plan.plan_register`, a
+:class:`~geo.registers.plan.Plan`):
 
-0. :func:`_clean_headers`: the column limit, column names made unique text without
+0. the column limit, column names made unique text without
    control characters;
 1. :func:`geo.registers.columns.find_columns`: the role columns, named by the caller or
    found by header;
-2. :func:`_location_columns`: without lat/lon columns or a geometry, a WKT/WKB column or a
+2. the location: without lat/lon columns or a geometry, a WKT/WKB column or a
    column of «lat, lon» pairs; a lat (or lon) column without its partner is not used;
    then :func:`geo.registers.columns.province_by_content` (no province header: a column
    whose values name provinces) and :func:`geo.registers.columns.rename_reserved` (user
    columns that would shadow the product's own are renamed);
-3. :func:`_require_something_to_join`: a province column or a location, else the file is unusable.
+3. a province column or a location, else the file is unusable.
 
 Then, row by row, for any batch of rows (:func:`parse_rows`: the whole file in memory, or
 one partition of it, the same code):
@@ -34,15 +35,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import shapely
 
 from geo._text import INVISIBLE
-from geo.errors import InputTypeError, RegisterError, RegisterWarning
+from geo.errors import InputTypeError, RegisterWarning
 from geo.i18n import message
-from geo.limits import check_columns
 from geo.reasons import Reason, RowReasons
 from geo.registers.cells import (
-    CONTROL,
     Cells,
     as_text,
     ascii_or_blank,
@@ -52,11 +50,10 @@ from geo.registers.cells import (
     parse_numbers,
     remove_controls,
 )
-from geo.registers.columns import find_columns, province_by_content, rename_reserved
-from geo.registers.coordinates import coordinates, pair_column, wkt_column, wkt_geometries
-from geo.registers.headers import header_names
+from geo.registers.coordinates import coordinates, wkt_geometries
+from geo.registers.plan import Plan, plan_register
 from geo.registers.readers import read_file
-from geo.registers.vocabulary import DIGITS, ROLE_WORDS, ROLES, header_key
+from geo.registers.vocabulary import DIGITS, ROLES, header_key
 
 __all__ = [
     "MAX_NAME_LENGTH",
@@ -147,80 +144,6 @@ class Register:
     def has_county(self) -> bool:
         """Whether the register has a county column (شهرستان)."""
         return "county" in self.columns
-
-
-@dataclass(frozen=True)
-class Plan:
-    """What is decided about a register's columns once, for all of its rows.
-
-    A :func:`parse_rows` of any batch of rows with the same plan reads them by the same
-    rules: the whole file in memory, or each partition of a file too large for it.
-
-    Attributes
-    ----------
-    columns
-        Role → header, as in :attr:`Register.columns`.
-    indicators
-        Header → ``"number"`` or ``"bool"``; None to decide each column's kind from the
-        cells of the batch (the whole file, when it is read in one piece).
-    wkt
-        The header of a WKT/WKB column read as the geometry, or None.
-    crs, declared_crs
-        The CRS the caller gives (wins) and the one the file declares.
-    path
-        The file, if any.
-    renamed
-        Header as written → the header it is known by, of user columns renamed so as not
-        to shadow the product's own (every batch's cells are renamed so).
-    """
-
-    columns: dict[str, str]
-    indicators: dict[str, str] | None = None
-    wkt: str | None = None
-    crs: str | None = None
-    declared_crs: str | None = None
-    path: Path | None = None
-    renamed: dict[str, str] = field(default_factory=dict)
-
-
-def _location_columns(
-    cells: pd.DataFrame, geometry: Any, columns: dict[str, str], warnings: list[str]
-) -> tuple[Any, str | None]:
-    """Complete ``columns`` (in place) with the location; return the geometry column and a WKT column.
-
-    A geometry column with no geometry at all is none; without a geometry or lat/lon
-    columns, a WKT/WKB column is read as the geometry, else a column of «lat, lon» pairs
-    stands for both lat and lon. A lat (or lon) column without its partner is dropped.
-    """
-    wkt = None
-    if geometry is not None and not shapely.is_missing(np.asarray(geometry.values, dtype=object)).all():
-        columns["geometry"] = getattr(geometry, "name", "geometry") or "geometry"
-    else:
-        geometry = None
-    if geometry is None and "lat" not in columns and "lon" not in columns:
-        taken = set(columns.values())
-        wkt = wkt_column(cells, taken)
-        if wkt is not None:
-            columns["geometry"] = wkt
-            warnings.append(message("warnings", "wkt_column", column=wkt))
-        elif (pair := pair_column(cells, taken)) is not None:
-            columns["lat"] = columns["lon"] = pair
-    if ("lat" in columns) != ("lon" in columns):
-        have = "lat" if "lat" in columns else "lon"
-        warnings.append(message("warnings", "no_partner", column=columns[have], role=ROLE_WORDS[have]))
-        columns.pop(have)
-    return geometry, wkt
-
-
-def _require_something_to_join(cells: pd.DataFrame, columns: dict[str, str], path: Path | None) -> None:
-    """A register without a province or county column and without a location cannot be joined."""
-    if not {"province", "county", "geometry", "lat"} & set(columns):
-        raise RegisterError(
-            "no province or county column and no location (lat/lon columns or a geometry); the columns are"
-            f" {list(map(str, cells.columns))}. Name them with `province`, `county` or `lat`/`lon`,"
-            " or check the encoding",
-            path=path,
-        )
 
 
 def _ascii_ids(ids: pd.Series) -> pd.Series:
@@ -344,47 +267,6 @@ def _indicator_columns(
     if added:  # at once: inserting columns one by one copies the frame each time
         frame = pd.concat([frame, pd.DataFrame(added, index=frame.index)], axis=1)
     return frame, indicators
-
-
-def _clean_headers(cells: pd.DataFrame, path: Path | None, warnings: list[str]) -> pd.DataFrame:
-    """The cells with unique text headers without control characters.
-
-    Raises
-    ------
-    LimitError
-        More columns than :func:`geo.limits.check_columns` allows.
-    """
-    check_columns(len(cells.columns), path)
-    cells = cells.reset_index(drop=True)
-    cells = cells.set_axis([CONTROL.sub("", c) if isinstance(c, str) else c for c in cells.columns], axis=1)
-    if cells.columns.duplicated().any() or not all(isinstance(c, str) for c in cells.columns):
-        names, repeated = header_names(cells.columns)
-        cells = cells.set_axis(names, axis=1)
-        warnings += repeated
-    return cells
-
-
-def plan_register(
-    found: Cells, overrides: Mapping[str, str | None], crs: str | None
-) -> tuple[Plan, pd.DataFrame, Any, list[str]]:
-    """The :class:`Plan` of a register from its cells (all, or a sample): steps 0-3.
-
-    Returns the plan, the cells under their final headers, the geometry column and the
-    warnings (the file's and the plan's).
-
-    Raises
-    ------
-    RegisterError
-        A column named in ``overrides`` is not there, or there is nothing to join by.
-    """
-    warnings = list(found.warnings)
-    cells = _clean_headers(found.frame, found.path, warnings)
-    columns = find_columns(cells, overrides, found.path)
-    geometry, wkt = _location_columns(cells, found.geometry, columns, warnings)
-    province_by_content(cells, columns, overrides, warnings)
-    _require_something_to_join(cells, columns, found.path)
-    cells, renamed = rename_reserved(cells, columns, warnings)
-    return Plan(columns, None, wkt, crs, found.crs, found.path, renamed), cells, geometry, warnings
 
 
 def parse_rows(

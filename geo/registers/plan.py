@@ -1,0 +1,148 @@
+"""What is decided once about a register, for all of its rows: its :class:`Plan`.
+
+Steps 0-3 of :mod:`geo.registers.build`: header names made unique text without control
+characters (and the column limit); the role columns, named by the caller or found by
+header (:func:`geo.registers.columns.find_columns`); the location (lat/lon columns, a
+column of «lat, lon» pairs, a WKT/WKB column or a geometry); a province column found by
+its content when no header names one; user columns that would shadow the product's own
+renamed; and a register with neither a province or county column nor a location refused. A plan
+made from a sample of a file reads every batch of its rows alike
+(:func:`geo.registers.build.parse_rows`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.errors import RegisterError
+from geo.i18n import message
+from geo.limits import check_columns
+from geo.registers.cells import CONTROL, Cells
+from geo.registers.columns import find_columns, province_by_content, rename_reserved
+from geo.registers.coordinates import pair_column, wkt_column
+from geo.registers.headers import header_names
+from geo.registers.vocabulary import ROLE_WORDS
+
+__all__ = ["Plan", "plan_register"]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What is decided about a register's columns once, for all of its rows.
+
+    A :func:`parse_rows` of any batch of rows with the same plan reads them by the same
+    rules: the whole file in memory, or each partition of a file too large for it.
+
+    Attributes
+    ----------
+    columns
+        Role → header, as in :attr:`Register.columns`.
+    indicators
+        Header → ``"number"`` or ``"bool"``; None to decide each column's kind from the
+        cells of the batch (the whole file, when it is read in one piece).
+    wkt
+        The header of a WKT/WKB column read as the geometry, or None.
+    crs, declared_crs
+        The CRS the caller gives (wins) and the one the file declares.
+    path
+        The file, if any.
+    renamed
+        Header as written → the header it is known by, of user columns renamed so as not
+        to shadow the product's own (every batch's cells are renamed so).
+    """
+
+    columns: dict[str, str]
+    indicators: dict[str, str] | None = None
+    wkt: str | None = None
+    crs: str | None = None
+    declared_crs: str | None = None
+    path: Path | None = None
+    renamed: dict[str, str] = field(default_factory=dict)
+
+
+def _location_columns(
+    cells: pd.DataFrame, geometry: Any, columns: dict[str, str], warnings: list[str]
+) -> tuple[Any, str | None]:
+    """Complete ``columns`` (in place) with the location; return the geometry column and a WKT column.
+
+    A geometry column with no geometry at all is none; without a geometry or lat/lon
+    columns, a WKT/WKB column is read as the geometry, else a column of «lat, lon» pairs
+    stands for both lat and lon. A lat (or lon) column without its partner is dropped.
+    """
+    wkt = None
+    if geometry is not None and not shapely.is_missing(np.asarray(geometry.values, dtype=object)).all():
+        columns["geometry"] = getattr(geometry, "name", "geometry") or "geometry"
+    else:
+        geometry = None
+    if geometry is None and "lat" not in columns and "lon" not in columns:
+        taken = set(columns.values())
+        wkt = wkt_column(cells, taken)
+        if wkt is not None:
+            columns["geometry"] = wkt
+            warnings.append(message("warnings", "wkt_column", column=wkt))
+        elif (pair := pair_column(cells, taken)) is not None:
+            columns["lat"] = columns["lon"] = pair
+    if ("lat" in columns) != ("lon" in columns):
+        have = "lat" if "lat" in columns else "lon"
+        warnings.append(message("warnings", "no_partner", column=columns[have], role=ROLE_WORDS[have]))
+        columns.pop(have)
+    return geometry, wkt
+
+
+def _require_something_to_join(cells: pd.DataFrame, columns: dict[str, str], path: Path | None) -> None:
+    """A register without a province or county column and without a location cannot be joined."""
+    if not {"province", "county", "geometry", "lat"} & set(columns):
+        raise RegisterError(
+            "no province or county column and no location (lat/lon columns or a geometry); the columns are"
+            f" {list(map(str, cells.columns))}. Name them with `province`, `county` or `lat`/`lon`,"
+            " or check the encoding",
+            path=path,
+        )
+
+
+def _clean_headers(cells: pd.DataFrame, path: Path | None, warnings: list[str]) -> pd.DataFrame:
+    """The cells with unique text headers without control characters.
+
+    Raises
+    ------
+    LimitError
+        More columns than :func:`geo.limits.check_columns` allows.
+    """
+    check_columns(len(cells.columns), path)
+    cells = cells.reset_index(drop=True)
+    cells = cells.set_axis([CONTROL.sub("", c) if isinstance(c, str) else c for c in cells.columns], axis=1)
+    if cells.columns.duplicated().any() or not all(isinstance(c, str) for c in cells.columns):
+        names, repeated = header_names(cells.columns)
+        cells = cells.set_axis(names, axis=1)
+        warnings += repeated
+    return cells
+
+
+def plan_register(
+    found: Cells, overrides: Mapping[str, str | None], crs: str | None
+) -> tuple[Plan, pd.DataFrame, Any, list[str]]:
+    """The :class:`Plan` of a register from its cells (all, or a sample): steps 0-3.
+
+    Returns the plan, the cells under their final headers, the geometry column and the
+    warnings (the file's and the plan's).
+
+    Raises
+    ------
+    RegisterError
+        A column named in ``overrides`` is not there, or there is nothing to join by.
+    """
+    warnings = list(found.warnings)
+    cells = _clean_headers(found.frame, found.path, warnings)
+    columns = find_columns(cells, overrides, found.path)
+    geometry, wkt = _location_columns(cells, found.geometry, columns, warnings)
+    province_by_content(cells, columns, overrides, warnings)
+    _require_something_to_join(cells, columns, found.path)
+    cells, renamed = rename_reserved(cells, columns, warnings)
+    return Plan(columns, None, wkt, crs, found.crs, found.path, renamed), cells, geometry, warnings
