@@ -1,5 +1,11 @@
 """Assembling a :class:`Register` from a file's cells: the rules, step by step.
 
+The steps that look at a whole column (what each column is for, the kind of each
+indicator column, whether ids are whole numbers) make a :class:`Plan` once
+(:func:`make_plan`); :func:`build_rows` then reads any batch of rows by it. A register
+read in one piece does both on all its cells; the dask engine (:mod:`geo.engines.dask`)
+makes the plan from counts added up over its partitions and reads each partition by it.
+
 1. :func:`_find_columns`: the role columns, named by the caller or found by header;
 2. :func:`_location_columns`: without lat/lon columns or a geometry, a WKT/WKB column or a
    column of «lat, lon» pairs; a lat (or lon) column without its partner is not used;
@@ -12,7 +18,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,10 +36,13 @@ from geo.registers.coordinates import coordinates, pair_column, wkt_column, wkt_
 from geo.registers.readers import read_file
 from geo.registers.vocabulary import DIGITS, ROLE_WORDS, ROLES, header_key, vocabulary, without_parens
 
-__all__ = ["MAX_NAME_LENGTH", "Register", "read_register"]
+__all__ = ["MAX_NAME_LENGTH", "IDENTITY", "Plan", "Register", "build_rows", "make_plan", "read_register"]
 
 #: A name longer than this is cut (and its row flagged): no real estate name comes close.
 MAX_NAME_LENGTH = 300
+
+#: The columns every register frame starts with; a file's column of the same name is not read.
+IDENTITY = ("row", "id", "name", "province", "lat", "lon")
 
 
 @dataclass
@@ -93,6 +102,42 @@ class Register:
         return "province" in self.columns
 
 
+@dataclass(frozen=True)
+class Plan:
+    """How a register's cells become its rows: what was decided from the whole table.
+
+    Attributes
+    ----------
+    columns
+        Role (``id``, ``name``, ``province``, ``lat``, ``lon``, ``geometry``) → header;
+        ``lat`` and ``lon`` name the same header for a column of «lat, lon» pairs.
+    kinds
+        Every other column read as an indicator → ``"number"``, ``"bool"`` or ``"text"``.
+    wkt
+        Whether ``columns["geometry"]`` is a column of WKT/WKB cells (else the file's own
+        geometry, when it has one).
+    int_ids
+        Whether ids stay whole numbers (an integer id column without blanks).
+    crs, declared_crs
+        The CRS the caller gave and the one the file declares.
+    path
+        The file read, if any.
+    """
+
+    columns: dict[str, str]
+    kinds: dict[str, str]
+    wkt: bool = False
+    int_ids: bool = False
+    crs: str | None = None
+    declared_crs: str | None = None
+    path: Path | None = None
+
+    @property
+    def indicators(self) -> dict[str, str]:
+        """Header → ``"number"`` or ``"bool"``: the indicator columns summed per province."""
+        return {col: kind for col, kind in self.kinds.items() if kind != "text"}
+
+
 def _find_columns(frame: pd.DataFrame, overrides: Mapping[str, str | None], path: Path | None) -> dict[str, str]:
     """Role → header: the header the caller named for it, else the first of its known names."""
     keys: dict[str, str] = {}
@@ -120,24 +165,23 @@ def _find_columns(frame: pd.DataFrame, overrides: Mapping[str, str | None], path
     return found
 
 
-def _location_columns(
-    cells: pd.DataFrame, geometry: Any, columns: dict[str, str], early: RowReasons, warnings: list[str]
-) -> Any:
-    """Complete ``columns`` (in place) with the location, and return the geometry column.
+def _location_columns(cells: pd.DataFrame, geometry: str | None, columns: dict[str, str], warnings: list[str]) -> bool:
+    """Complete ``columns`` (in place) with the location; return whether it is a WKT/WKB column.
 
-    A geometry column with no geometry at all is none; without a geometry or lat/lon
-    columns, a WKT/WKB column is read as the geometry, else a column of «lat, lon» pairs
-    stands for both lat and lon. A lat (or lon) column without its partner is dropped.
+    ``geometry`` is the name of the file's geometry column when it holds any geometry.
+    Without it or lat/lon columns, a WKT/WKB column is read as the geometry, else a column
+    of «lat, lon» pairs stands for both lat and lon. A lat (or lon) column without its
+    partner is dropped. ``cells`` may be a sample: only the first non-blank cells of a
+    column are looked at.
     """
-    if geometry is not None and not shapely.is_missing(np.asarray(geometry.values, dtype=object)).all():
-        columns["geometry"] = getattr(geometry, "name", "geometry") or "geometry"
-    else:
-        geometry = None
-    if geometry is None and "lat" not in columns and "lon" not in columns:
+    wkt = None
+    if geometry is not None:
+        columns["geometry"] = geometry
+    elif "lat" not in columns and "lon" not in columns:
         taken = set(columns.values())
         wkt = wkt_column(cells, taken)
         if wkt is not None:
-            geometry, columns["geometry"] = wkt_geometries(cells[wkt], early), wkt
+            columns["geometry"] = wkt
             warnings.append(message("warnings", "wkt_column", column=wkt))
         elif (pair := pair_column(cells, taken)) is not None:
             columns["lat"] = columns["lon"] = pair
@@ -145,7 +189,7 @@ def _location_columns(
         have = "lat" if "lat" in columns else "lon"
         warnings.append(message("warnings", "no_partner", column=columns[have], role=ROLE_WORDS[have]))
         columns.pop(have)
-    return geometry
+    return wkt is not None
 
 
 def _require_something_to_join(cells: pd.DataFrame, columns: dict[str, str], path: Path | None) -> None:
@@ -183,17 +227,17 @@ def _cut_long_names(cells: pd.Series, names: pd.Series, reasons: RowReasons) -> 
     return names
 
 
-def _identity_columns(cells: pd.DataFrame, columns: dict[str, str], reasons: RowReasons) -> pd.DataFrame:
+def _identity_columns(cells: pd.DataFrame, plan: Plan, reasons: RowReasons, first_row: int) -> pd.DataFrame:
     """``row``, then ``id``, ``name`` and ``province`` as written (None where absent or blank).
 
     Whole-number ids stay numbers (cheap to compare); text ids have their Persian digits
     read as ASCII; names longer than :data:`MAX_NAME_LENGTH` are cut.
     """
-    n = len(cells)
-    frame = pd.DataFrame({"row": np.arange(1, n + 1, dtype="int64")})
+    n, columns = len(cells), plan.columns
+    frame = pd.DataFrame({"row": np.arange(first_row, first_row + n, dtype="int64")})
     for role in ("id", "name", "province"):
         source = cells[columns[role]] if role in columns else None
-        if role == "id" and source is not None and pd.api.types.is_integer_dtype(source.dtype) and not source.hasnans:
+        if role == "id" and source is not None and plan.int_ids:
             frame[role] = source.to_numpy(dtype="int64")
             continue
         values = as_text(source).to_numpy() if source is not None else np.full(n, None, dtype=object)
@@ -214,15 +258,14 @@ def _decode_binary(cells: pd.DataFrame, used: set[str]) -> None:
                 cells[col] = cells[col].map(lambda v: v.decode("utf-8", "replace") if isinstance(v, bytes) else v)
 
 
-def _indicator(cells: pd.Series, reasons: RowReasons) -> tuple[str, Any]:
-    """The kind of one other column and its values; cells that do not fit get a reason.
+def _indicator(cells: pd.Series, kind: str, reasons: RowReasons) -> Any:
+    """The values of one other column, read as ``kind``; cells that do not fit get a reason.
 
     Negative numbers are left out (they are amounts: counts, areas, money).
     """
     col = cells.name
-    kind = column_kind(cells)
     if kind == "text":
-        return kind, as_text(cells).to_numpy()
+        return as_text(cells).to_numpy()
     if kind == "bool":
         booleans, invalid = parse_booleans(cells)
         values: Any = booleans.to_numpy()
@@ -236,24 +279,109 @@ def _indicator(cells: pd.Series, reasons: RowReasons) -> tuple[str, Any]:
         what = "not_number"
     if invalid.any():
         reasons.add(invalid, [Reason(what, column=col, value=clip(v)) for v in cells.to_numpy()[invalid]])
-    return kind, values
+    return values
 
 
-def _indicator_columns(
-    cells: pd.DataFrame, columns: dict[str, str], frame: pd.DataFrame, reasons: RowReasons
-) -> dict[str, str]:
-    """Add every column that plays no role to ``frame``; return header → number/bool."""
+def other_columns(cells: pd.DataFrame, columns: Mapping[str, str]) -> list[str]:
+    """The columns read as indicators: those that play no role and do not shadow :data:`IDENTITY`."""
     used = {columns[r] for r in (*ROLES, "geometry") if r in columns}
-    _decode_binary(cells, used)
-    indicators: dict[str, str] = {}
-    for col in cells.columns:
-        if col in used or col in frame.columns:
-            continue
-        kind, values = _indicator(cells[col], reasons)
-        frame[col] = values
-        if kind != "text":
-            indicators[col] = kind
-    return indicators
+    return [col for col in cells.columns if col not in used and col not in IDENTITY]
+
+
+def _indicator_columns(cells: pd.DataFrame, plan: Plan, frame: pd.DataFrame, reasons: RowReasons) -> None:
+    """Add every column of ``plan.kinds`` to ``frame``, read as its kind."""
+    _decode_binary(cells, {plan.columns[r] for r in (*ROLES, "geometry") if r in plan.columns})
+    for col, kind in plan.kinds.items():
+        frame[col] = _indicator(cells[col], kind, reasons)
+
+
+def make_plan(
+    cells: pd.DataFrame,
+    *,
+    geometry: str | None,
+    kind: Callable[[str], str],
+    has_blanks: Callable[[str], bool],
+    rows: int,
+    overrides: Mapping[str, str | None],
+    crs: str | None = None,
+    declared_crs: str | None = None,
+    path: Path | None = None,
+    warnings: list[str] | None = None,
+) -> Plan:
+    """Decide how the cells of a register become its rows (steps 1–3 and the column kinds).
+
+    Parameters
+    ----------
+    cells
+        The cells, or a sample holding at least the first 200 non-blank cells of each
+        column (in file order) and the columns' dtypes.
+    geometry
+        The name of the file's geometry column when it holds any geometry, else None.
+    kind
+        The kind of an indicator column by its header (:func:`~geo.registers.cells.column_kind`
+        of the whole column, or :meth:`~geo.registers.cells.KindCounts.kind` of its parts' counts).
+    has_blanks
+        Whether a column has missing cells, by its header (an integer id column with
+        missing cells reads as text).
+    rows
+        The number of data rows of the whole table.
+    overrides, crs, declared_crs, path
+        As for :func:`read_register`; the file's declared CRS.
+    warnings
+        Where problems of the whole file are added.
+
+    Raises
+    ------
+    RegisterError
+        A named column is missing, or there is nothing to join by.
+    """
+    warnings = warnings if warnings is not None else []
+    columns = _find_columns(cells, overrides, path)
+    wkt = _location_columns(cells, geometry, columns, warnings)
+    _require_something_to_join(cells, columns, path)
+    _decode_binary(cells, {columns[r] for r in (*ROLES, "geometry") if r in columns})
+    kinds = {col: kind(col) for col in other_columns(cells, columns)}
+    ids = columns.get("id")
+    int_ids = ids is not None and pd.api.types.is_integer_dtype(cells[ids].dtype) and not has_blanks(ids)
+    if rows == 0:
+        warnings.append(message("warnings", "no_rows"))
+    return Plan(columns, kinds, wkt, bool(int_ids), crs, declared_crs, path)
+
+
+def build_rows(cells: pd.DataFrame, geometry: Any, plan: Plan, first_row: int = 1) -> Register:
+    """A :class:`Register` of a batch of rows, read by ``plan`` (steps 4–6).
+
+    Parameters
+    ----------
+    cells
+        The batch's cells, in file order.
+    geometry
+        The batch's geometry column (a GeoSeries), if the file has one.
+    plan
+        From :func:`make_plan`.
+    first_row
+        The data row number (1-based) of the batch's first row.
+
+    Returns
+    -------
+    Register
+        Its ``warnings`` are those of the batch's cells alone (coordinates read as
+        degrees-minutes-seconds …).
+    """
+    cells = cells.reset_index(drop=True)
+    early = RowReasons(len(cells))
+    if plan.wkt:
+        geometry = wkt_geometries(cells[plan.columns["geometry"]], early)
+    elif "geometry" not in plan.columns:
+        geometry = None
+    reasons = RowReasons(len(cells))
+    reasons.extend(early)
+    frame = _identity_columns(cells, plan, reasons, first_row)
+    warnings: list[str] = []
+    lon, lat, source_crs = coordinates(cells, geometry, plan.columns, plan.crs, plan.declared_crs, reasons, warnings)
+    frame["lat"], frame["lon"] = lat, lon
+    _indicator_columns(cells, plan, frame, reasons)
+    return Register(frame, dict(plan.columns), plan.indicators, reasons, warnings, plan.path, source_crs)
 
 
 def _build(
@@ -265,21 +393,24 @@ def _build(
     crs: str | None,
     warnings: list[str],
 ) -> Register:
-    """A :class:`Register` from a file's cells, by the steps of this module's docstring."""
+    """A :class:`Register` from all of a file's cells: its plan, then its rows."""
     cells = cells.reset_index(drop=True)
-    columns = _find_columns(cells, overrides, path)
-    early = RowReasons(len(cells))
-    geometry = _location_columns(cells, geometry, columns, early, warnings)
-    _require_something_to_join(cells, columns, path)
-    reasons = RowReasons(len(cells))
-    reasons.extend(early)
-    frame = _identity_columns(cells, columns, reasons)
-    lon, lat, source_crs = coordinates(cells, geometry, columns, crs, declared_crs, reasons, warnings)
-    frame["lat"], frame["lon"] = lat, lon
-    indicators = _indicator_columns(cells, columns, frame, reasons)
-    if len(cells) == 0:
-        warnings.append(message("warnings", "no_rows"))
-    return Register(frame, columns, indicators, reasons, warnings, path, source_crs)
+    present = geometry is not None and not shapely.is_missing(np.asarray(geometry.values, dtype=object)).all()
+    plan = make_plan(
+        cells,
+        geometry=(getattr(geometry, "name", "geometry") or "geometry") if present else None,
+        kind=lambda col: column_kind(cells[col]),
+        has_blanks=lambda col: bool(cells[col].hasnans),
+        rows=len(cells),
+        overrides=overrides,
+        crs=crs,
+        declared_crs=declared_crs,
+        path=path,
+        warnings=warnings,
+    )
+    reg = build_rows(cells, geometry, plan)
+    reg.warnings = [*warnings, *reg.warnings]
+    return reg
 
 
 def read_register(

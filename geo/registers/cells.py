@@ -7,6 +7,7 @@ into reasons.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -15,7 +16,7 @@ import pandas as pd
 from geo._text import fold
 from geo.registers.vocabulary import DIGITS, STRIP, bool_key, vocabulary
 
-__all__ = ["as_text", "blank", "clip", "column_kind", "parse_booleans", "parse_numbers"]
+__all__ = ["KindCounts", "as_text", "blank", "clip", "column_kind", "kind_counts", "parse_booleans", "parse_numbers"]
 
 _GROUPED = r"[+-]?\d{1,3}(?:[,٬،]\d{3})+(?:\.\d+)?"
 
@@ -137,29 +138,80 @@ def parse_booleans(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
     return pd.Series(out, index=s.index), invalid
 
 
+@dataclass(frozen=True)
+class KindCounts:
+    """What :func:`column_kind` decides from, counted so that the counts of parts add up.
+
+    A column read in parts (partitions of a large file) is of the kind its whole would
+    be: the parts' counts are added (``+``) and :meth:`kind` decides once.
+
+    Attributes
+    ----------
+    present
+        Cells that are not blank.
+    words
+        Cells that are a yes/no word.
+    distinct_words
+        The distinct yes/no words (as :func:`~geo.registers.vocabulary.bool_key` keys).
+    not_numbers
+        Cells that are not blank and not a finite number.
+
+    Examples
+    --------
+    >>> a, b = kind_counts(pd.Series(["بله", ""])), kind_counts(pd.Series(["خیر", "x"]))
+    >>> (a + b).kind(), a.kind(), b.kind()
+    ('bool', 'bool', 'text')
+    """
+
+    present: int = 0
+    words: int = 0
+    distinct_words: frozenset[str] = frozenset()
+    not_numbers: int = 0
+
+    def __add__(self, other: KindCounts) -> KindCounts:
+        return KindCounts(
+            self.present + other.present,
+            self.words + other.words,
+            self.distinct_words | other.distinct_words,
+            self.not_numbers + other.not_numbers,
+        )
+
+    def kind(self) -> Literal["number", "bool", "text"]:
+        """Numbers, yes/no values or other text (see :func:`column_kind`)."""
+        if self.present == 0:
+            return "text"
+        bool_share = self.words / self.present
+        if bool_share < 1.0 and len(self.distinct_words) < 2:
+            bool_share = 0.0  # one yes/no-like word among other text («x», «y») is not a yes/no column
+        num_share = 1.0 - self.not_numbers / self.present
+        if bool_share == 1.0 or (bool_share >= 0.5 and bool_share > num_share):
+            return "bool"
+        if num_share >= 0.5:
+            return "number"
+        return "text"
+
+
+def kind_counts(s: pd.Series) -> KindCounts:
+    """The counts :func:`column_kind` decides from, of one column or one part of it."""
+    present = ~blank(s)
+    n = int(present.sum())
+    if n == 0:
+        return KindCounts()
+    words = vocabulary()
+    keys = _bool_keys(s)[present]
+    is_word = keys.isin(words.true | words.false)
+    _, invalid = parse_numbers(s)
+    distinct = frozenset(map(str, keys[is_word].unique()))
+    return KindCounts(n, int(is_word.sum()), distinct, int(invalid[present].sum()))
+
+
 def column_kind(s: pd.Series) -> Literal["number", "bool", "text"]:
     """What an indicator column holds: numbers, yes/no values or other text.
 
     A column mostly of yes/no words is one (its other cells are flagged), never
     silently text; one yes/no-like word among other text is not.
     """
-    present = ~blank(s)
-    n = int(present.sum())
-    if n == 0:
-        return "text"
-    words = vocabulary()
-    keys = _bool_keys(s)[present]
-    is_word = keys.isin(words.true | words.false)
-    bool_share = float(is_word.mean())
-    if bool_share < 1.0 and keys[is_word].nunique() < 2:
-        bool_share = 0.0  # one yes/no-like word among other text («x», «y») is not a yes/no column
-    _, invalid = parse_numbers(s)
-    num_share = 1.0 - float(invalid[present].mean())
-    if bool_share == 1.0 or (bool_share >= 0.5 and bool_share > num_share):
-        return "bool"
-    if num_share >= 0.5:
-        return "number"
-    return "text"
+    return kind_counts(s).kind()
 
 
 def clip(value: object, limit: int = 40) -> str:
