@@ -42,28 +42,25 @@ from pathlib import Path
 from typing import Any, Literal
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
-import shapely
 
-from geo.errors import AmbiguousNameError, NameResolutionError, RegisterError
-from geo.i18n import Bilingual, number_list
-from geo.locate import ProvinceIndex, locate, province_index
-from geo.names import resolve_province
-from geo.reasons import Reason, RowReasons
 from geo.reconciliation import empty_reconciliation, reconciliation_table
 from geo.registers import Register, read_register
+from geo.rules import (
+    COAST_KM,
+    check_by,
+    duplicate_reasons,
+    join_batch,
+    province_parts,
+    province_table,
+    status_counts,
+    summary,
+)
 
 __all__ = ["JoinResult", "join", "COAST_KM", "Progress"]
 
-#: How far (km) outside every province polygon a point may lie and still be assigned to
-#: the nearest province (flagged). Measured in :data:`geo.provinces.EQUAL_AREA_CRS`.
-COAST_KM = 25.0
-
 #: A progress callback: a stage name and the fraction done.
 Progress = Callable[[str, float], None]
-
-_BY = ("attribute", "location", "both")
 
 
 @dataclass
@@ -141,166 +138,6 @@ class JoinResult:
         return write_outputs(self, out_dir, lang=lang)
 
 
-def _resolve_attribute(
-    values: pd.Series, legacy_codes: bool, prov: ProvinceIndex
-) -> tuple[np.ndarray, np.ndarray, dict[str, tuple[str, ...]]]:
-    """Province index per row (-1 when unresolved), the failure reason, and candidates."""
-    index = {c: i for i, c in enumerate(prov.codes)}
-    codes: dict[str, int] = {}
-    messages: dict[str, Reason] = {}
-    candidates: dict[str, tuple[str, ...]] = {}
-    for value in pd.unique(values[values.notna()]):
-        try:
-            codes[value] = index[resolve_province(value, legacy_codes=legacy_codes)]
-        except AmbiguousNameError as exc:
-            messages[value] = Reason("ambiguous_province", message=Bilingual(str(exc), exc.message_fa))
-            candidates[value] = exc.candidates
-        except NameResolutionError as exc:
-            messages[value] = Reason("unknown_province", message=Bilingual(str(exc), exc.message_fa))
-            candidates[value] = exc.candidates
-    idx = values.map(codes).fillna(-1).to_numpy(dtype="int64")
-    msg = values.map(messages).to_numpy(dtype=object, copy=True)
-    msg[values.isna().to_numpy()] = Reason("no_province")
-    return idx, msg, candidates
-
-
-def _decide_both(
-    province: np.ndarray,
-    attribute: tuple[np.ndarray, np.ndarray, dict[str, tuple[str, ...]]],
-    location: tuple[np.ndarray, np.ndarray],
-    prov: ProvinceIndex,
-    reasons: RowReasons,
-) -> np.ndarray:
-    """The province of each row from both its attribute and its location.
-
-    The attribute wins where both are known (a disagreement is flagged with both
-    provinces); either alone is used (flagged with why the other failed); neither gives
-    both failures.
-    """
-    (a_idx, a_fail, candidates), (l_idx, l_fail) = attribute, location
-    differ = (a_idx >= 0) & (l_idx >= 0) & (a_idx != l_idx)
-    pairs = zip(prov.names[a_idx[differ]].tolist(), prov.names[l_idx[differ]].tolist(), strict=True)
-    reasons.add(differ, [Reason("attribute_differs", attribute=a, location=b) for a, b in pairs])
-    only_a = (a_idx >= 0) & (l_idx < 0)
-    reasons.add(only_a, [Reason("location_failed_joined_by_attribute", problem=m) for m in l_fail[only_a]])
-    only_l = (a_idx < 0) & (l_idx >= 0)
-    found = zip(province[only_l], a_fail[only_l], prov.codes[l_idx[only_l]], prov.short[l_idx[only_l]], strict=True)
-    reasons.add(
-        only_l,
-        [
-            Reason(
-                "attribute_failed_located_candidate"
-                if code in candidates.get(value, ())
-                else "attribute_failed_located",
-                problem=msg,
-                province=name,
-            )
-            for value, msg, code, name in found
-        ],
-    )
-    neither = (a_idx < 0) & (l_idx < 0)
-    reasons.add(neither, a_fail[neither])
-    reasons.add(neither, l_fail[neither])
-    return np.where(a_idx >= 0, a_idx, l_idx)
-
-
-def _duplicates(ids: pd.Series, rows: np.ndarray, reasons: RowReasons) -> None:
-    """Flag every row whose id another row has too, naming the rows."""
-    dup = (ids.duplicated(keep=False) & ids.notna()).to_numpy()
-    if not dup.any():
-        return
-    sub = pd.DataFrame({"id": ids[dup].to_numpy(), "row": rows[dup]})
-    groups = sub.groupby("id", sort=False)["row"].agg(list)
-    text = {key: Reason("duplicate_id", id=key, rows=number_list(rs, limit=10)) for key, rs in groups.items()}
-    reasons.add(dup, sub["id"].map(text).to_numpy(dtype=object))
-
-
-def _aggregate(
-    frame: pd.DataFrame, idx: np.ndarray, indicators: Mapping[str, str], prov: ProvinceIndex
-) -> gpd.GeoDataFrame:
-    """Per province: the count of joined rows, and sums and means (numbers) or counts of yes (yes/no)."""
-    k = len(prov.codes)
-    ok = idx >= 0
-    out = prov.frame[["code", "name_en", "name_fa"]].copy()
-    out["estates"] = np.bincount(idx[ok], minlength=k).astype("int64")
-    for col, kind in indicators.items():
-        values = frame[col].to_numpy(dtype="float64", na_value=np.nan)
-        present = ok & ~np.isnan(values)
-        total = np.bincount(idx[present], weights=values[present], minlength=k)
-        if kind == "bool":
-            out[f"{col}_true"] = total.astype("int64")
-        else:
-            known = np.bincount(idx[present], minlength=k)
-            out[f"{col}_sum"] = total
-            with np.errstate(invalid="ignore", divide="ignore"):
-                out[f"{col}_mean"] = np.where(known > 0, total / np.maximum(known, 1), np.nan)
-    out["geometry"] = prov.frame.geometry
-    return gpd.GeoDataFrame(out, geometry="geometry", crs=prov.frame.crs)
-
-
-def _check_by(by: str | None, reg: Register) -> str:
-    """The join mode: ``by`` as given (checked against the register), else what the register allows."""
-    if by is None:
-        return "both" if reg.has_province and reg.has_location else ("attribute" if reg.has_province else "location")
-    if by not in _BY:
-        raise RegisterError(f"`by` must be attribute, location or both, not {by!r}", path=reg.path, field="by")
-    if by in ("attribute", "both") and not reg.has_province:
-        raise RegisterError("joining by attribute needs a province column (name it with `province`)", path=reg.path)
-    if by in ("location", "both") and not reg.has_location:
-        raise RegisterError("joining by location needs lat/lon columns or a geometry (`lat`/`lon`)", path=reg.path)
-    return by
-
-
-def _estates(
-    frame: pd.DataFrame,
-    idx: np.ndarray,
-    status: np.ndarray,
-    reasons: RowReasons,
-    lon: np.ndarray,
-    lat: np.ndarray,
-    prov: ProvinceIndex,
-) -> gpd.GeoDataFrame:
-    """The estates table of :class:`JoinResult`, built from whole columns at once.
-
-    Inserting columns one by one copies the frame each time.
-    """
-    geoms = shapely.points(lon, lat)
-    geoms[np.isnan(lon) | np.isnan(lat)] = None  # NaN coordinates would make empty points
-    province = np.where(idx >= 0, prov.codes[np.maximum(idx, 0)], None)
-    columns: dict[str, Any] = {
-        "row": frame["row"].to_numpy(),
-        "province": pd.Series(province, dtype=object, copy=False),
-        "status": pd.Series(status, dtype=object, copy=False),
-        "reasons": pd.Series(reasons.lists(), dtype=object, copy=False),
-        "reasons_fa": pd.Series(reasons.lists_fa(), dtype=object, copy=False),
-    }
-    for col in frame.columns[1:]:
-        columns["province_as_given" if col == "province" else col] = frame[col].array
-    columns["lat"], columns["lon"] = lat, lon
-    return gpd.GeoDataFrame(columns, geometry=gpd.array.from_shapely(geoms, crs=4326), crs=4326, copy=False)
-
-
-def _summary(reg: Register, by: str, coast_km: float, status: np.ndarray) -> dict[str, Any]:
-    """The report's header: what was read and how, and the count of each outcome."""
-    counts = pd.Series(status).value_counts()
-    summary: dict[str, Any] = {
-        "source": str(reg.path) if reg.path is not None else None,
-        "by": by,
-        "coast_km": coast_km,
-        "columns": reg.columns,
-        "indicators": reg.indicators,
-        "source_crs": reg.source_crs,
-        "warnings": list(reg.warnings),
-        "rows_in": len(status),
-        "rows_joined": int(counts.get("joined", 0)),
-        "rows_flagged": int(counts.get("flagged", 0)),
-        "rows_rejected": int(counts.get("rejected", 0)),
-    }
-    if summary["rows_joined"] + summary["rows_flagged"] + summary["rows_rejected"] != len(status):
-        raise AssertionError("a row was lost while joining")  # pragma: no cover - guarded by construction
-    return summary
-
-
 def join(
     register: str | Path | pd.DataFrame | Register,
     *,
@@ -355,35 +192,17 @@ def join(
     tick = progress or (lambda stage, done: None)
     tick("reading", 0.0)
     reg = register if isinstance(register, Register) else read_register(register, **overrides)
-    frame = reg.frame
-    prov = province_index(coast_km)
-    mode = _check_by(by, reg)
-    reasons = RowReasons(len(frame))
-    reasons.extend(reg.reasons)
-    lon = frame["lon"].to_numpy(dtype="float64", copy=True)
-    lat = frame["lat"].to_numpy(dtype="float64", copy=True)
-    tick("resolving provinces", 0.2)
-    if mode in ("attribute", "both"):
-        attribute = _resolve_attribute(frame["province"], legacy_codes, prov)
-    tick("locating points", 0.4)
-    if mode in ("location", "both"):
-        location = locate(lon, lat, coast_km, reasons)
-    tick("deciding", 0.7)
-    if mode == "both":
-        idx = _decide_both(frame["province"].to_numpy(), attribute, location, prov, reasons)
-    else:
-        idx, fail = attribute[:2] if mode == "attribute" else location
-        reasons.add(idx < 0, fail[idx < 0])
-    _duplicates(frame["id"], frame["row"].to_numpy(), reasons)
-    flagged = reasons.any()
-    status = np.where(idx < 0, "rejected", np.where(flagged, "flagged", "joined")).astype(object)
-    reasons.add((idx < 0) & ~flagged, Reason("no_province_assigned"))
+    mode = check_by(by, reg)
+    tick("checking ids", 0.2)
+    duplicates = duplicate_reasons(reg.frame["id"], reg.frame["row"].to_numpy())
+    tick("joining", 0.4)
+    batch = join_batch(reg, mode, coast_km=coast_km, legacy_codes=legacy_codes, duplicates=duplicates)
     tick("aggregating", 0.8)
-    estates = _estates(frame, idx, status, reasons, lon, lat, prov)
-    by_province = _aggregate(frame, idx, reg.indicators, prov)
-    summary = _summary(reg, mode, coast_km, status)
+    parts = province_parts(batch, reg.indicators)
+    by_province = province_table(parts, reg.indicators)
+    head = summary(reg, mode, coast_km, status_counts(parts), len(reg.frame))
     tick("reconciling", 0.9)
     table = reconciliation_table(by_province, reg, reconcile) if reconcile else empty_reconciliation()
-    summary["reconciliation"] = table.to_dict("records")
+    head["reconciliation"] = table.to_dict("records")
     tick("done", 1.0)
-    return JoinResult(estates, by_province, table, summary, reg)
+    return JoinResult(batch.estates, by_province, table, head, reg)
