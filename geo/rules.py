@@ -5,7 +5,7 @@ on the whole register as one batch, the dask one (:mod:`geo.engines.dask`) on ea
 partition.
 
 * :func:`join_batch` is the pure per-batch function: a batch of register rows
-  (:func:`geo.registers.build_rows`) in, one row out per row: its province, status,
+  (:func:`geo.registers.parse_rows`) in, one row out per row: its province, status,
   reasons (English and Persian) and values. It runs, in order, the attribute rule
   (:func:`geo.names.resolve_province`), the location rules (:func:`geo.locate.locate`:
   point in polygon, coast, swap), the decision between them, the duplicate-id flags it is
@@ -183,7 +183,7 @@ def join_batch(
     Parameters
     ----------
     reg
-        The batch (:func:`geo.registers.build_rows`), or a whole register.
+        The batch (:func:`geo.registers.parse_rows`), or a whole register.
     mode
         ``attribute``, ``location`` or ``both`` (:func:`check_by`).
     coast_km, legacy_codes

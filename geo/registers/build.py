@@ -2,7 +2,7 @@
 
 The steps that look at a whole column (what each column is for, the kind of each
 indicator column, whether ids are whole numbers) make a :class:`Plan` once
-(:func:`make_plan`); :func:`build_rows` then reads any batch of rows by it. A register
+(:func:`make_plan`); :func:`parse_rows` then reads any batch of rows by it. A register
 read in one piece does both on all its cells; the dask engine (:mod:`geo.engines.dask`)
 makes the plan from counts added up over its partitions and reads each partition by it.
 
@@ -36,7 +36,7 @@ from geo.registers.coordinates import coordinates, pair_column, wkt_column, wkt_
 from geo.registers.readers import read_file
 from geo.registers.vocabulary import DIGITS, ROLE_WORDS, ROLES, header_key, vocabulary, without_parens
 
-__all__ = ["MAX_NAME_LENGTH", "IDENTITY", "Plan", "Register", "build_rows", "make_plan", "read_register"]
+__all__ = ["MAX_NAME_LENGTH", "IDENTITY", "Plan", "Register", "parse_rows", "make_plan", "read_register"]
 
 #: A name longer than this is cut (and its row flagged): no real estate name comes close.
 MAX_NAME_LENGTH = 300
@@ -348,7 +348,7 @@ def make_plan(
     return Plan(columns, kinds, wkt, bool(int_ids), crs, declared_crs, path)
 
 
-def build_rows(cells: pd.DataFrame, geometry: Any, plan: Plan, first_row: int = 1) -> Register:
+def parse_rows(cells: pd.DataFrame, geometry: Any, plan: Plan, first_row: int = 1) -> Register:
     """A :class:`Register` of a batch of rows, read by ``plan`` (steps 4–6).
 
     Parameters
@@ -408,7 +408,7 @@ def _build(
         path=path,
         warnings=warnings,
     )
-    reg = build_rows(cells, geometry, plan)
+    reg = parse_rows(cells, geometry, plan)
     reg.warnings = [*warnings, *reg.warnings]
     return reg
 
