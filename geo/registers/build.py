@@ -6,7 +6,7 @@ indicator column, whether ids are whole numbers) make a :class:`Plan` once
 read in one piece does both on all its cells; the dask engine (:mod:`geo.engines.dask`)
 makes the plan from counts added up over its partitions and reads each partition by it.
 
-1. :func:`_find_columns`: the role columns, named by the caller or found by header;
+1. :func:`find_columns`: the role columns, named by the caller or found by header;
 2. :func:`_location_columns`: without lat/lon columns or a geometry, a WKT/WKB column or a
    column of «lat, lon» pairs; a lat (or lon) column without its partner is not used;
 3. :func:`_require_something_to_join`: a province column or a location, else the file is unusable;
@@ -36,7 +36,18 @@ from geo.registers.coordinates import coordinates, pair_column, wkt_column, wkt_
 from geo.registers.readers import read_file
 from geo.registers.vocabulary import DIGITS, ROLE_WORDS, ROLES, header_key, vocabulary, without_parens
 
-__all__ = ["MAX_NAME_LENGTH", "IDENTITY", "Plan", "Register", "parse_rows", "make_plan", "read_register"]
+__all__ = [
+    "IDENTITY",
+    "MAX_NAME_LENGTH",
+    "Plan",
+    "Register",
+    "decode_binary",
+    "find_columns",
+    "make_plan",
+    "other_columns",
+    "parse_rows",
+    "read_register",
+]
 
 #: A name longer than this is cut (and its row flagged): no real estate name comes close.
 MAX_NAME_LENGTH = 300
@@ -138,7 +149,7 @@ class Plan:
         return {col: kind for col, kind in self.kinds.items() if kind != "text"}
 
 
-def _find_columns(frame: pd.DataFrame, overrides: Mapping[str, str | None], path: Path | None) -> dict[str, str]:
+def find_columns(frame: pd.DataFrame, overrides: Mapping[str, str | None], path: Path | None) -> dict[str, str]:
     """Role → header: the header the caller named for it, else the first of its known names."""
     keys: dict[str, str] = {}
     for col in frame.columns:
@@ -249,7 +260,7 @@ def _identity_columns(cells: pd.DataFrame, plan: Plan, reasons: RowReasons, firs
     return frame
 
 
-def _decode_binary(cells: pd.DataFrame, used: set[str]) -> None:
+def decode_binary(cells: pd.DataFrame, used: set[str]) -> None:
     """Binary cells (Parquet) as text (in place), so that they can be read and written."""
     for col in cells.columns:
         if cells[col].dtype == object and col not in used:
@@ -290,7 +301,7 @@ def other_columns(cells: pd.DataFrame, columns: Mapping[str, str]) -> list[str]:
 
 def _indicator_columns(cells: pd.DataFrame, plan: Plan, frame: pd.DataFrame, reasons: RowReasons) -> None:
     """Add every column of ``plan.kinds`` to ``frame``, read as its kind."""
-    _decode_binary(cells, {plan.columns[r] for r in (*ROLES, "geometry") if r in plan.columns})
+    decode_binary(cells, {plan.columns[r] for r in (*ROLES, "geometry") if r in plan.columns})
     for col, kind in plan.kinds.items():
         frame[col] = _indicator(cells[col], kind, reasons)
 
@@ -336,10 +347,10 @@ def make_plan(
         A named column is missing, or there is nothing to join by.
     """
     warnings = warnings if warnings is not None else []
-    columns = _find_columns(cells, overrides, path)
+    columns = find_columns(cells, overrides, path)
     wkt = _location_columns(cells, geometry, columns, warnings)
     _require_something_to_join(cells, columns, path)
-    _decode_binary(cells, {columns[r] for r in (*ROLES, "geometry") if r in columns})
+    decode_binary(cells, {columns[r] for r in (*ROLES, "geometry") if r in columns})
     kinds = {col: kind(col) for col in other_columns(cells, columns)}
     ids = columns.get("id")
     int_ids = ids is not None and pd.api.types.is_integer_dtype(cells[ids].dtype) and not has_blanks(ids)

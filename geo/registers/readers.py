@@ -24,7 +24,17 @@ from geo.registers.cells import blank, is_filled
 from geo.registers.headers import HEADER_SCAN, find_header, header_names, header_warnings
 from geo.registers.vocabulary import STRIP, header_key
 
-__all__ = ["Cells", "read_file", "choose"]
+__all__ = [
+    "Cells",
+    "Layout",
+    "choose",
+    "decode_block",
+    "delimited_cells",
+    "delimited_layout",
+    "decode_text",
+    "file_format",
+    "read_file",
+]
 
 _FORMATS = {
     ".csv": "csv",
@@ -102,7 +112,7 @@ def _format_of(path: Path, head: bytes) -> str:
     )
 
 
-def _decode(data: bytes, path: Path) -> tuple[str, list[str]]:
+def decode_text(data: bytes, path: Path) -> tuple[str, list[str]]:
     """Text of a CSV/TSV file and warnings about its encoding."""
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
@@ -120,10 +130,13 @@ def _decode(data: bytes, path: Path) -> tuple[str, list[str]]:
     return _decode_mixed(data)
 
 
-def _decode_mixed(data: bytes) -> tuple[str, list[str]]:
-    """Text that is not all UTF-8: line by line, UTF-8 where it can be, else Windows-1256."""
+def _decode_mixed(data: bytes, first_line: int = 1) -> tuple[str, list[str]]:
+    """Text that is not all UTF-8: line by line, UTF-8 where it can be, else Windows-1256.
+
+    ``first_line`` is the line number of the first line of ``data`` (a block of a file).
+    """
     utf8, legacy, out = [], [], []
-    for number, line in enumerate(data.split(b"\n"), start=1):
+    for number, line in enumerate(data.split(b"\n"), start=first_line):
         try:
             out.append(line.decode("utf-8"))
             if any(b >= 0x80 for b in line):
@@ -135,6 +148,14 @@ def _decode_mixed(data: bytes) -> tuple[str, list[str]]:
         return data.decode("cp1256", errors="replace"), []
     lines = number_list(legacy, limit=10)
     return "\n".join(out), [message("warnings", "mixed_encodings", lines=lines)]
+
+
+def decode_block(data: bytes, first_line: int) -> tuple[str, list[str]]:
+    """Text of a block of a delimited file after its first (UTF-8, else line by line as Windows-1256)."""
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError:
+        return _decode_mixed(data, first_line)
 
 
 def _sniff(
@@ -159,21 +180,58 @@ def _sniff(
     return best, rows, index, merged
 
 
-def _read_delimited(path: Path, sep: str | None, wanted: frozenset[str]) -> Cells:
-    data = path.read_bytes()
-    if not data.strip():
-        raise RegisterError("the file is empty", path=path)
-    text, warnings = _decode(data, path)
-    if not text.strip(STRIP):
-        raise RegisterError("the file is empty", path=path)
-    text = text.removeprefix("\ufeff")
-    lines = text[:65536].splitlines()[: HEADER_SCAN + 1]
+@dataclass(frozen=True)
+class Layout:
+    """How a delimited text file is laid out, as found in its first lines.
+
+    Attributes
+    ----------
+    sep
+        The delimiter.
+    index
+        The header row's index among the first lines (title rows above it).
+    merged
+        The header merged from two rows (``index - 1`` and ``index``), or None.
+    rows
+        The first lines split by ``sep``.
+    header_text
+        The header line(s) as written, ending with a newline: put before a block of the
+        file's body, they make it a file that reads as that part of the whole.
+    """
+
+    sep: str
+    index: int
+    merged: list[object] | None
+    rows: list[list[str]]
+    header_text: str
+
+    @property
+    def start(self) -> int:
+        """Lines before the header line(s)."""
+        return self.index - 1 if self.merged is not None else self.index
+
+
+def delimited_layout(text: str, sep: str | None, wanted: frozenset[str], path: Path) -> Layout:
+    """The layout of a delimited text from its first 64 KB (delimiter, title rows, header)."""
+    lines = text.removeprefix("\ufeff")[:65536].splitlines()[: HEADER_SCAN + 1]
     sep, rows, index, merged = _sniff(lines, sep, wanted, path)
     start = index - 1 if merged is not None else index
+    header = "\n".join(lines[start : index + 1]) + "\n"
+    return Layout(sep, index, merged, rows, header)
+
+
+def delimited_cells(text: str, layout: Layout, path: Path, *, whole: bool = True) -> Cells:
+    """The cells of a delimited text laid out as ``layout``.
+
+    With ``whole`` the text is the file's from its start (title rows, header, body); else
+    it is :attr:`Layout.header_text` followed by a block of the body.
+    """
+    text = text.removeprefix("\ufeff")
+    start = layout.start if whole else 0
     try:
         frame = pd.read_csv(
             io.StringIO(text),
-            sep=sep,
+            sep=layout.sep,
             dtype=str,
             keep_default_na=False,
             na_filter=False,
@@ -183,17 +241,32 @@ def _read_delimited(path: Path, sep: str | None, wanted: frozenset[str]) -> Cell
     except (pd.errors.ParserError, ValueError, csv.Error) as exc:
         hint = f" (the header was taken from line {start + 1})" if start else ""
         raise RegisterError(f"cannot read as delimited text{hint}: {str(exc).strip()}", path=path) from exc
+    merged, rows, index = layout.merged, layout.rows, layout.index
     header = merged if merged is not None else (rows[index] if index < len(rows) else list(frame.columns))
     if merged is not None:
         frame = frame.iloc[1:]
+    warnings: list[str] = []
     if len(header) == len(frame.columns):
         names, dup_warnings = header_names(header)
         frame.columns = pd.Index(names)
         warnings += dup_warnings
     else:
         frame.columns = pd.Index([str(c).strip(STRIP) for c in frame.columns])
-    warnings += header_warnings(index, merged is not None, rows, "line")
+    if whole:
+        warnings += header_warnings(index, merged is not None, rows, "line")
     return Cells(frame.reset_index(drop=True), warnings=warnings)
+
+
+def _read_delimited(path: Path, sep: str | None, wanted: frozenset[str]) -> Cells:
+    data = path.read_bytes()
+    if not data.strip():
+        raise RegisterError("the file is empty", path=path)
+    text, warnings = decode_text(data, path)
+    if not text.strip(STRIP):
+        raise RegisterError("the file is empty", path=path)
+    cells = delimited_cells(text, delimited_layout(text, sep, wanted, path), path)
+    cells.warnings[:0] = warnings
+    return cells
 
 
 def _sheet_rows(path: Path, sheet: str | None, wanted: frozenset[str]) -> tuple[list[str], str, list[list[object]]]:
@@ -326,6 +399,19 @@ def _head(path: Path) -> bytes:
     return head
 
 
+def file_format(path: Path) -> str:
+    """The format of a register file (``csv``, ``tsv``, ``xlsx``, ``geojson``, ``gpkg``, ``parquet``).
+
+    Told by its first bytes, else by its extension.
+
+    Raises
+    ------
+    RegisterError
+        The file is missing, a folder, empty or unreadable, or of an unknown format.
+    """
+    return _format_of(path, _head(path))
+
+
 def read_file(path: Path, sheet: str | None = None, wanted: frozenset[str] = frozenset()) -> Cells:
     """The cells, geometry (or None), declared CRS and warnings of a register file.
 
@@ -339,7 +425,7 @@ def read_file(path: Path, sheet: str | None = None, wanted: frozenset[str] = fro
         :func:`~geo.registers.vocabulary.header_key` of the headers the caller named:
         they count towards finding the header row.
     """
-    fmt = _format_of(path, _head(path))
+    fmt = file_format(path)
     if sheet is not None and fmt not in ("xlsx", "gpkg"):
         raise RegisterError(_SHEET_ONLY, path=path, field="sheet")
     try:
