@@ -19,6 +19,8 @@ __all__ = [
     "LedgerError",
     "RegisterError",
     "MapError",
+    "EngineError",
+    "SchedulerError",
 ]
 
 
@@ -103,3 +105,27 @@ class RegisterError(DataError):
 
 class MapError(GeoError):
     """A map cannot be built from the inputs given (unknown indicator, tiles, language)."""
+
+
+class EngineError(GeoError):
+    """A join could not be run on its engine (e.g. a dask run that lost its workers).
+
+    Nothing that looks complete is written when a run fails: the outputs of a run are
+    moved into place only once all of them are written.
+
+    Parameters
+    ----------
+    message
+        What failed, in words a person can act on.
+    field
+        The parameter whose value is at fault, if one is (``scheduler``, ``workers``).
+    """
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        self.message = message
+        self.field = field
+        super().__init__(message)
+
+
+class SchedulerError(EngineError):
+    """The dask scheduler named cannot be reached, or its address is not one."""

@@ -162,6 +162,17 @@ class Bilingual(str):
         """``Bilingual('en', 'fa')``."""
         return f"Bilingual({self.en!r}, {self.fa!r})"
 
+    def __getnewargs__(self) -> tuple[str, str]:  # type: ignore[override]
+        """Both wordings, so that a copy (a pickle sent to a dask worker) keeps its Persian.
+
+        Examples
+        --------
+        >>> import pickle
+        >>> pickle.loads(pickle.dumps(Bilingual("yes", "بله"))).fa
+        'بله'
+        """
+        return (self.en, self.fa)
+
 
 class _PersianNumber:
     """A number that formats with Persian digits and separators (``{d:.1f}`` → ``۱۰٫۶``)."""

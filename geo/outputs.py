@@ -21,7 +21,7 @@ from geo._io import atomic_write_text
 from geo.errors import DataError
 from geo.maps import register_map, save_map
 
-__all__ = ["write_outputs"]
+__all__ = ["jsonable", "write_csv", "write_outputs"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -84,15 +84,15 @@ def write_outputs(result: Written, out_dir: str | Path, *, lang: Literal["fa", "
     paths["joined.gpkg"].unlink(missing_ok=True)
     joined.to_file(paths["joined.gpkg"], driver="GPKG", engine="pyogrio", layer="estates")
     by_prov = pd.DataFrame(result.by_province.drop(columns="geometry"))
-    paths["by_province.csv"] = _write_csv(by_prov, out / "by_province.csv")
+    paths["by_province.csv"] = write_csv(by_prov, out / "by_province.csv")
     rejects = pd.DataFrame(_for_file(result.estates.loc[~ok]).drop(columns=["geometry", "province", "status"]))
-    paths["rejects.csv"] = _write_csv(rejects, out / "rejects.csv")
+    paths["rejects.csv"] = write_csv(rejects, out / "rejects.csv")
     if len(result.reconciliation):
-        paths["reconciliation.csv"] = _write_csv(result.reconciliation, out / "reconciliation.csv")
+        paths["reconciliation.csv"] = write_csv(result.reconciliation, out / "reconciliation.csv")
     paths["map.html"] = save_map(register_map(result, lang=lang), out / "map.html")
     note = "geo.maps.register_map: offline, Leaflet inlined, no tiles"
     rows = result.report["rows"]  # plain Python values already: no walk over 10^6 of them
-    report = _jsonable({**result.summary, "map": note, "outputs": sorted(paths, key=str)})
+    report = jsonable({**result.summary, "map": note, "outputs": sorted(paths, key=str)})
     text = json.dumps({**report, "rows": rows}, ensure_ascii=False, indent=1, allow_nan=False, default=_json_default)
     paths["report.json"] = atomic_write_text(out / "report.json", text)
     return paths
@@ -125,7 +125,8 @@ def _neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _write_csv(frame: pd.DataFrame, path: Path) -> Path:
+def write_csv(frame: pd.DataFrame, path: Path) -> Path:
+    """Write ``frame`` as UTF-8 CSV (with a BOM, for spreadsheets), formula-like cells neutralised."""
     return atomic_write_text(path, _neutralise(frame).to_csv(index=False, lineterminator="\n"), encoding="utf-8-sig")
 
 
@@ -151,18 +152,18 @@ def _geojson(frame: gpd.GeoDataFrame) -> str:
 
 
 def _json_default(value: Any) -> Any:
-    plain = _jsonable(value)
+    plain = jsonable(value)
     if plain is value:
         raise TypeError(f"not JSON serialisable: {type(value).__name__}")
     return plain
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     """``value`` with NumPy and pandas scalars as plain Python ones (NaN and NA as None)."""
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if isinstance(value, np.integer):
         return int(value)
     if isinstance(value, (float, np.floating)):

@@ -43,6 +43,7 @@ __all__ = [
     "Register",
     "decode_binary",
     "find_columns",
+    "id_texts",
     "make_plan",
     "other_columns",
     "parse_rows",
@@ -222,6 +223,18 @@ def _ascii_ids(ids: pd.Series) -> pd.Series:
     return ids
 
 
+def id_texts(source: pd.Series) -> np.ndarray:
+    """Ids as the text a register keeps (None where blank): as written, Persian digits as ASCII.
+
+    Two ids are the same id when their texts are equal, also when the register keeps them
+    as whole numbers (see :attr:`Plan.int_ids`): the dask engine finds repeated ids by it.
+    """
+    values = as_text(source).to_numpy()
+    if not pd.api.types.is_numeric_dtype(source.dtype) and len(source):
+        values = _ascii_ids(pd.Series(values, dtype=object)).to_numpy()
+    return values
+
+
 def _cut_long_names(cells: pd.Series, names: pd.Series, reasons: RowReasons) -> pd.Series:
     """Names cut to :data:`MAX_NAME_LENGTH` characters (and their rows flagged)."""
     if isinstance(cells.dtype, pd.StringDtype):  # Arrow-backed text: lengths computed in C
@@ -248,13 +261,11 @@ def _identity_columns(cells: pd.DataFrame, plan: Plan, reasons: RowReasons, firs
     frame = pd.DataFrame({"row": np.arange(first_row, first_row + n, dtype="int64")})
     for role in ("id", "name", "province"):
         source = cells[columns[role]] if role in columns else None
-        if role == "id" and source is not None and plan.int_ids:
-            frame[role] = source.to_numpy(dtype="int64")
+        if role == "id" and source is not None:
+            frame[role] = source.to_numpy(dtype="int64") if plan.int_ids else pd.Series(id_texts(source), dtype=object)
             continue
         values = as_text(source).to_numpy() if source is not None else np.full(n, None, dtype=object)
         frame[role] = pd.Series(values, dtype=object)
-    if "id" in columns and not pd.api.types.is_numeric_dtype(cells[columns["id"]].dtype) and n:
-        frame["id"] = _ascii_ids(frame["id"]).to_numpy()
     if "name" in columns:
         frame["name"] = _cut_long_names(cells[columns["name"]], frame["name"], reasons)
     return frame
