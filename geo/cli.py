@@ -13,7 +13,9 @@ Exit statuses (also in the README):
   not among an option's choices, a missing argument); one line on stderr;
 - 3: unusable input: the command line is well formed, but what it names cannot be used
   (a missing or unreadable file, a column that is not there, an ``--out`` that is a
-  file, a name that does not resolve); one line on stderr, never a traceback.
+  file, a name that does not resolve); one line on stderr, never a traceback;
+- 4: ``join --engine dask`` failed on the cluster (workers lost more often than dask
+  retries a task); one line on stderr, and nothing written.
 """
 
 from __future__ import annotations
@@ -31,17 +33,19 @@ from rich.console import Console
 from rich.text import Text
 from typer.core import TyperGroup
 
-from geo.errors import DataError, GeoError
+from geo.errors import DataError, EngineError, GeoError, SchedulerError
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
 EXIT_INPUT = 3
+EXIT_FAILED = 4
 
 #: Choices of the enumerated options (tests check them against the library's own lists).
 LANG_CHOICES = ("fa", "en")
 BY_CHOICES = ("attribute", "location", "both")
 FORMAT_CHOICES = ("table", "csv", "json")
+ENGINE_CHOICES = ("memory", "dask")
 
 # The one text-output path: no console markup, no highlighting, no emoji codes, no wrapping.
 _out = Console(markup=False, highlight=False, emoji=False, soft_wrap=True)
@@ -68,6 +72,9 @@ def _error_line(message: str) -> None:
 _FLAGS = {
     "by": "--by",
     "crs": "--crs",
+    "engine": "--engine",
+    "scheduler": "--scheduler",
+    "workers": "--workers",
     "id": "--id",
     "lang": "--lang",
     "lat": "--lat",
@@ -142,7 +149,7 @@ app = typer.Typer(
     cls=_Commands,
     name="geo",
     help="Map Iran's industrial estates: provinces, sourced facts, your registers.",
-    epilog="Exit status: 0 done, 1 --strict found problems, 2 usage error, 3 unusable input.",
+    epilog="Exit status: 0 done, 1 --strict found problems, 2 usage error, 3 unusable input, 4 the cluster failed.",
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
@@ -234,9 +241,17 @@ def _check_out_dir(out: Path) -> None:
 
 
 def _run(work: Callable[[], Any]) -> Any:
-    """Run ``work``; the package's errors and file-system errors end in one line, exit 3."""
+    """Run ``work``; the package's errors and file-system errors end in one line.
+
+    Exit 2 for a scheduler that cannot be reached (``--scheduler``), 4 for a run the
+    cluster failed, else 3.
+    """
     try:
         return work()
+    except SchedulerError as exc:
+        _fail(exc, EXIT_USAGE)
+    except EngineError as exc:
+        _fail(exc, EXIT_FAILED)
     except GeoError as exc:
         _fail(exc)
     except OSError as exc:
@@ -345,6 +360,24 @@ def join_register(
     ),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 when any row is flagged or rejected."),
     lang: str = choice_option("fa", "--lang", choices=LANG_CHOICES, help="Language of map.html."),
+    engine: str = choice_option(
+        "memory",
+        "--engine",
+        choices=ENGINE_CHOICES,
+        help="memory (this process) or dask (partitions on a dask cluster, for registers larger than memory).",
+    ),
+    scheduler: str | None = typer.Option(
+        None,
+        "--scheduler",
+        metavar="ADDRESS",
+        help="With --engine dask: a running dask scheduler, e.g. tcp://host:8786.",
+    ),
+    workers: int | None = typer.Option(
+        None,
+        "--workers",
+        min=1,
+        help="With --engine dask and no --scheduler: worker processes (default: one per core).",
+    ),
 ) -> None:
     """Join an estate register to the provinces; write joined, rejects, by-province, report and map."""
     from rich.progress import BarColumn, Progress, TextColumn
@@ -352,6 +385,12 @@ def join_register(
     from geo.joining import join
 
     _check_out_dir(out)
+    if engine == "dask":
+        cells = {"id": id_col, "name": name, "province": province, "lat": lat, "lon": lon, "crs": crs, "sheet": sheet}
+        options = {"by": by, "reconcile": reconcile or None, "legacy_codes": legacy_codes, "workers": workers}
+        return _join_on_dask(register, out, strict, scheduler, {**options, **cells})
+    if scheduler is not None or workers is not None:
+        _fail("--scheduler and --workers go with --engine dask", EXIT_USAGE)
     big = register.is_file() and register.stat().st_size > 5_000_000
 
     def work() -> Any:
@@ -363,7 +402,7 @@ def join_register(
             def progress(stage: str, done: float) -> None:
                 bar.update(task, completed=done, description=stage)
 
-            result = join(
+            result = join(  # type: ignore[misc]  # mypy gives up on the overloads' combinations of str | None
                 register,
                 by=by,  # type: ignore[arg-type]  # a choice of BY_CHOICES, checked by its option
                 reconcile=reconcile or None,
@@ -381,13 +420,36 @@ def join_register(
             result.write(out, lang=lang)  # type: ignore[arg-type]  # a choice of LANG_CHOICES
         return result
 
-    s = _run(work).summary
+    _summary_line(_run(work).summary, out, strict)
+
+
+def _summary_line(s: dict[str, Any], out: Path, strict: bool) -> None:
+    """The counts of a join on one line; exit 1 with ``--strict`` when a row is flagged or rejected."""
     _say(
         f"rows in {s['rows_in']}: joined {s['rows_joined']}, flagged {s['rows_flagged']},"
         f" rejected {s['rows_rejected']}; wrote {out}"
     )
     if strict and (s["rows_flagged"] or s["rows_rejected"]):
         raise typer.Exit(code=EXIT_PROBLEMS)
+
+
+def _join_on_dask(register: Path, out: Path, strict: bool, scheduler: str | None, options: dict[str, Any]) -> None:
+    """``join --engine dask``: on the cluster at ``--scheduler``, else a local one; the dashboard's link on stderr."""
+
+    def work() -> Any:
+        try:
+            from geo.engines.cluster import client, dashboard_link
+            from geo.engines.dask import join
+        except ImportError as exc:
+            raise EngineError(
+                f'--engine dask needs dask, distributed and dask-geopandas: pip install "iran-estates[dask]" ({exc})'
+            ) from exc
+        with client(scheduler, options.pop("workers")) as connected:
+            if link := dashboard_link(connected):
+                _err.print(f"dask dashboard: {link}")
+            return join(register, client=connected, out=out, **options)
+
+    _summary_line(_run(work).summary, out, strict)
 
 
 @app.command(epilog="Example: python -m geo licenses > licences.txt")

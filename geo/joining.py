@@ -39,11 +39,12 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import geopandas as gpd
 import pandas as pd
 
+from geo.errors import EngineError
 from geo.reconciliation import empty_reconciliation, reconciliation_table
 from geo.registers import Register, read_register
 from geo.rules import (
@@ -56,6 +57,9 @@ from geo.rules import (
     status_counts,
     summary,
 )
+
+if TYPE_CHECKING:
+    from geo.engines.dask import DaskJoinResult
 
 __all__ = ["JoinResult", "join", "COAST_KM", "Progress"]
 
@@ -138,6 +142,7 @@ class JoinResult:
         return write_outputs(self, out_dir, lang=lang)
 
 
+@overload
 def join(
     register: str | Path | pd.DataFrame | Register,
     *,
@@ -146,8 +151,39 @@ def join(
     coast_km: float = COAST_KM,
     legacy_codes: bool = False,
     progress: Progress | None = None,
+    engine: Literal["memory"] = "memory",
+    client: None = None,
     **overrides: str | None,
-) -> JoinResult:
+) -> JoinResult: ...
+
+
+@overload
+def join(
+    register: str | Path | pd.DataFrame | Register,
+    *,
+    by: Literal["attribute", "location", "both"] | None = None,
+    reconcile: Mapping[str, str] | Iterable[str] | str | Path | None = None,
+    coast_km: float = COAST_KM,
+    legacy_codes: bool = False,
+    progress: Progress | None = None,
+    engine: Literal["dask"],
+    client: Any = None,
+    **overrides: str | None,
+) -> DaskJoinResult: ...
+
+
+def join(
+    register: str | Path | pd.DataFrame | Register,
+    *,
+    by: Literal["attribute", "location", "both"] | None = None,
+    reconcile: Mapping[str, str] | Iterable[str] | str | Path | None = None,
+    coast_km: float = COAST_KM,
+    legacy_codes: bool = False,
+    progress: Progress | None = None,
+    engine: Literal["memory", "dask"] = "memory",
+    client: Any = None,
+    **overrides: str | None,
+) -> JoinResult | DaskJoinResult:
     """Join an estate register to the 31 provinces.
 
     Parameters
@@ -169,6 +205,14 @@ def join(
         :func:`geo.names.resolve_province`).
     progress
         Called with a stage name and the fraction done (for a progress bar).
+    engine
+        ``"memory"`` (this process) or ``"dask"``: the same rules run per partition on a
+        dask.distributed cluster (:mod:`geo.engines.dask`; ``pip install
+        "iran-estates[dask]"``), for registers larger than this machine's memory. It
+        returns a :class:`~geo.engines.dask.DaskJoinResult` (``estates`` lazy).
+    client
+        With ``engine="dask"``: the :class:`distributed.Client` to run on; None starts a
+        local cluster of one worker process per core for the call.
     **overrides
         ``id``, ``name``, ``province``, ``lat``, ``lon``, ``crs``, ``sheet``: passed to
         :func:`~geo.registers.read_register` when ``register`` is not read yet.
@@ -189,6 +233,10 @@ def join(
     >>> r.estates["status"].tolist()
     ['flagged', 'joined']
     """
+    if engine == "dask":
+        return _on_dask(register, by, reconcile, coast_km, legacy_codes, progress, client, overrides)
+    if engine != "memory" or client is not None:
+        raise EngineError(f"`engine` is memory or dask, not {engine!r}; `client` is for dask", field="engine")
     tick = progress or (lambda stage, done: None)
     tick("reading", 0.0)
     reg = register if isinstance(register, Register) else read_register(register, **overrides)
@@ -206,3 +254,36 @@ def join(
     head["reconciliation"] = table.to_dict("records")
     tick("done", 1.0)
     return JoinResult(batch.estates, by_province, table, head, reg)
+
+
+def _on_dask(
+    register: str | Path | pd.DataFrame | Register,
+    by: str | None,
+    reconcile: Any,
+    coast_km: float,
+    legacy_codes: bool,
+    progress: Progress | None,
+    client: Any,
+    overrides: dict[str, Any],
+) -> DaskJoinResult:
+    """:func:`join` on dask (the optional extra), or an error that says how to install it."""
+    if isinstance(register, Register):
+        raise EngineError("the dask engine reads the register itself: give it a path or a DataFrame", field="engine")
+    try:
+        from geo.engines.dask import join as dask_join
+    except ImportError as exc:
+        raise EngineError(
+            f"the dask engine needs dask, distributed and dask-geopandas ({exc.name} is missing):"
+            ' pip install "iran-estates[dask]"',
+            field="engine",
+        ) from exc
+    return dask_join(
+        register,
+        by=by,
+        reconcile=reconcile,
+        coast_km=coast_km,
+        legacy_codes=legacy_codes,
+        client=client,
+        progress=progress,
+        **overrides,
+    )

@@ -19,7 +19,7 @@ from typing import Any
 
 from geo.errors import SchedulerError
 
-__all__ = ["CONNECT_TIMEOUT", "client", "dashboard_link", "local_workers"]
+__all__ = ["CONNECT_TIMEOUT", "client", "dashboard_link", "local_workers", "quiet"]
 
 #: Seconds to wait for a scheduler before giving up.
 CONNECT_TIMEOUT = 10
@@ -70,21 +70,24 @@ def client(scheduler: str | None = None, workers: int | None = None) -> Iterator
     if scheduler is None:
         n = workers or local_workers()
         with (
-            _quiet(),
+            quiet(),
             LocalCluster(
-                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=_dashboard(), silence_logs=True
+                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=_dashboard(), silence_logs=logging.ERROR
             ) as cluster,
             Client(cluster) as made,
         ):
             yield made
         return
-    try:
-        with _quiet():
+    with quiet():
+        try:
             connected = Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
-    except (OSError, ValueError, TypeError) as exc:
-        raise SchedulerError(f"cannot reach the dask scheduler at {scheduler!r}: {exc}", field="scheduler") from exc
-    with connected:
-        yield connected
+        except (OSError, ValueError, TypeError) as exc:
+            one_line = " ".join(str(exc).split())
+            raise SchedulerError(
+                f"cannot reach the dask scheduler at {scheduler!r}: {one_line}", field="scheduler"
+            ) from exc
+        with connected:
+            yield connected
 
 
 def _dashboard() -> str | None:
@@ -93,8 +96,8 @@ def _dashboard() -> str | None:
 
 
 @contextlib.contextmanager
-def _quiet() -> Iterator[None]:
-    """Start-up and shut-down notices of distributed kept off the user's terminal."""
+def quiet() -> Iterator[None]:
+    """Notices of distributed (start-up, shut-down, shuffles) kept off the user's terminal; errors still shown."""
     loggers = [logging.getLogger(name) for name in ("distributed", "tornado", "bokeh")]
     levels = [lg.level for lg in loggers]
     for lg in loggers:

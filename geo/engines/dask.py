@@ -188,7 +188,7 @@ def join(
     out: str | Path | None = None,
     blocksize: int = BLOCKSIZE,
     progress: Any = None,
-    **overrides: str | None,
+    **overrides: Any,
 ) -> DaskJoinResult:
     """Join a register on dask; see :func:`geo.joining.join` for the shared parameters.
 
@@ -214,37 +214,31 @@ def join(
     """
     import dask
 
-    if not dask.config.get("dataframe.convert-string") is False:
-        # Object columns (reasons as lists, ids and names as text) stay as the rules make them.
-        with dask.config.set({"dataframe.convert-string": False}):
-            return join(
-                register,
-                by=by,
-                reconcile=reconcile,
-                coast_km=coast_km,
-                legacy_codes=legacy_codes,
-                client=client,
-                out=out,
-                blocksize=blocksize,
-                progress=progress,
-                **overrides,
-            )
-    if client is None:
-        from geo.engines.cluster import client as local
+    from geo.engines.cluster import client as local
+    from geo.engines.cluster import quiet
 
+    args = (register, by, reconcile, coast_km, legacy_codes, client, out, blocksize, progress, overrides)
+    # Object columns (reasons as lists, ids and names as text) stay as the rules make them.
+    with dask.config.set({"dataframe.convert-string": False}), quiet():
+        if client is not None:
+            return _join(*args)
         with local() as made:
-            return join(
-                register,
-                by=by,
-                reconcile=reconcile,
-                coast_km=coast_km,
-                legacy_codes=legacy_codes,
-                client=made,
-                out=out,
-                blocksize=blocksize,
-                progress=progress,
-                **overrides,
-            )
+            return _join(*args[:5], made, *args[6:])
+
+
+def _join(
+    register: str | Path | pd.DataFrame,
+    by: str | None,
+    reconcile: Any,
+    coast_km: float,
+    legacy_codes: bool,
+    client: Any,
+    out: str | Path | None,
+    blocksize: int,
+    progress: Any,
+    overrides: Mapping[str, str | None],
+) -> DaskJoinResult:
+    """:func:`join` with a client and dask's settings in place."""
     tick = progress or (lambda stage, done: None)
     tick("reading", 0.0)
     source = _open(register, overrides, blocksize)
