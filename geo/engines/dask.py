@@ -23,6 +23,7 @@ or loses its workers more often than dask retries leaves nothing that looks comp
 from __future__ import annotations
 
 import functools
+import io
 import operator
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -160,10 +161,12 @@ def _schema(meta: Any, plan: Plan, columns: list[str] | None = None) -> Any:
     (``reasons``), or whole numbers for ids the plan keeps as numbers.
     """
     import pyarrow as pa
+    import pyarrow.parquet as pq
 
     frame = meta if columns is None else pd.DataFrame(meta[columns])
-    table = frame.to_arrow(index=False, geometry_encoding="WKB") if columns is None else None
-    schema = pa.table(table).schema if table is not None else pa.Schema.from_pandas(frame, preserve_index=False)
+    written = io.BytesIO()
+    frame.to_parquet(written, index=False)  # GeoParquet's own metadata, as geopandas writes it
+    schema = pq.read_schema(written)
     for i, name in enumerate(schema.names):
         if name in ("reasons", "reasons_fa"):
             kind = pa.list_(pa.string())

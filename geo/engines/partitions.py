@@ -182,10 +182,12 @@ def _parquet(path: Path, files: list[Path], blocksize: int) -> Source:
         metadata = pq.read_schema(files[0]).metadata or {}
     except Exception as exc:  # pyarrow raises its own error classes
         raise RegisterError(f"cannot read as Parquet: {str(exc).strip()}", path=files[0]) from exc
-    reader = dask_geopandas.read_parquet if b"geo" in metadata else dd.read_parquet
+    spatial = b"geo" in metadata
+    reader = dask_geopandas.read_parquet if spatial else dd.read_parquet
+    options = {"gather_spatial_partitions": False} if spatial else {}  # bounds per file, not per row group
     with dask.config.set({"dataframe.convert-string": False}):  # text columns as the in-memory reader has them
         try:
-            frame = reader(str(path), split_row_groups="adaptive", blocksize=blocksize)
+            frame = reader(str(path), split_row_groups="adaptive", blocksize=blocksize, **options)
         except Exception as exc:
             raise RegisterError(f"cannot read as Parquet: {str(exc).strip()}", path=path) from exc
         crs = frame.crs.to_string() if getattr(frame, "crs", None) is not None else None
