@@ -72,12 +72,17 @@ def client(scheduler: str | None = None, workers: int | None = None) -> Iterator
         with (
             quiet(),
             LocalCluster(
-                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=_dashboard(), silence_logs=logging.ERROR
+                n_workers=n,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=_dashboard(),
+                silence_logs=logging.ERROR,
             ) as cluster,
             Client(cluster) as made,
         ):
             yield made
         return
+    _check_address(scheduler)
     with quiet():
         try:
             connected = Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
@@ -88,6 +93,17 @@ def client(scheduler: str | None = None, workers: int | None = None) -> Iterator
             ) from exc
         with connected:
             yield connected
+
+
+def _check_address(address: str) -> None:
+    """Refuse a TCP/TLS address without a host and port before any connection is tried."""
+    from distributed.comm.addressing import get_address_host_port, parse_address
+
+    try:
+        if parse_address(address)[0] in ("tcp", "tls"):
+            get_address_host_port(address)
+    except ValueError as exc:
+        raise SchedulerError(f"cannot reach the dask scheduler at {address!r}: {exc}", field="scheduler") from exc
 
 
 def _dashboard() -> str | None:
