@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import io
 import operator
+import warnings as pywarnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -288,7 +289,11 @@ def _guarded(work: Any) -> Any:
     from distributed import KilledWorker
 
     try:
-        return work()
+        with pywarnings.catch_warnings():
+            # The partitions' parts and warnings are dask.delayed beside the dataframe of estates:
+            # dask warns that it materialises the expressions to compute them together, as meant.
+            pywarnings.filterwarnings("ignore", message="Computing mixed collections", category=UserWarning)
+            return work()
     except KilledWorker as exc:
         raise EngineError(
             f"a dask worker died each time it ran one task ({exc.args[0] if exc.args else 'a task'});"

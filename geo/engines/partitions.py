@@ -7,7 +7,8 @@
   block. No process holds more than one block of it.
 * A (Geo)Parquet file, or a folder of Parquet parts, is read by dask (dask-geopandas for
   GeoParquet) a row group at a time, small row groups together (``blocksize`` of data);
-  a row group is never split, so write large files with row groups of at most about 10⁶ rows.
+  a row group is never split, so write large files with row groups of at most about
+  250,000 rows (a partition of that many rows takes about 1 GB of a worker's memory).
 * A folder of CSV/TSV parts (each with its header) is read part by part, each cut into blocks.
 * Other formats (XLSX, GeoJSON, GeoPackage) are read whole by the in-memory reader and
   then split: their formats do not reach the sizes this engine is for.
@@ -45,8 +46,9 @@ from geo.registers.vocabulary import STRIP
 
 __all__ = ["BLOCKSIZE", "Source", "frame_source", "open_source"]
 
-#: Bytes of a delimited file per partition, and of Parquet data per partition.
-BLOCKSIZE = 32 * 2**20
+#: Bytes of a delimited file per partition (about 250,000 rows of a typical register);
+#: Parquet row groups are put together up to half of it (their data uncompressed).
+BLOCKSIZE = 16 * 2**20
 
 _PARQUET = (".parquet", ".pq", ".geoparquet")
 _TEXT = (".csv", ".tsv", ".tab", ".txt")
@@ -187,7 +189,7 @@ def _parquet(path: Path, files: list[Path], blocksize: int) -> Source:
     options = {"gather_spatial_partitions": False} if spatial else {}  # bounds per file, not per row group
     with dask.config.set({"dataframe.convert-string": False}):  # text columns as the in-memory reader has them
         try:
-            frame = reader(str(path), split_row_groups="adaptive", blocksize=blocksize, **options)
+            frame = reader(str(path), split_row_groups="adaptive", blocksize=blocksize // 2, **options)
         except Exception as exc:
             raise RegisterError(f"cannot read as Parquet: {str(exc).strip()}", path=path) from exc
         crs = frame.crs.to_string() if getattr(frame, "crs", None) is not None else None
