@@ -8,7 +8,7 @@
 * A (Geo)Parquet file, or a folder of Parquet parts, is read by dask (dask-geopandas for
   GeoParquet) a row group at a time, small row groups together (``blocksize`` of data);
   a row group is never split, so write large files with row groups of at most about
-  250,000 rows (a partition of that many rows takes about 1 GB of a worker's memory).
+  250,000 rows (``make bench`` measures the workers' peak memory at that size).
 * A folder of CSV/TSV parts (each with its header) is read part by part, each cut into blocks.
 * Other formats (XLSX, GeoJSON, GeoPackage) are read whole by the in-memory reader and
   then split: their formats do not reach the sizes this engine is for.
