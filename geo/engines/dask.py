@@ -345,7 +345,8 @@ def _run(
     import dask_geopandas  # noqa: F401 - registers the GeoDataFrame collection of from_delayed
     from dask import delayed
 
-    batches = [delayed(_join_part)(p, f, settings) for p, f in zip(source.parts, firsts, strict=True)]
+    shared = delayed(settings, traverse=False)  # one copy on the cluster (the plan, the repeated ids' reasons)
+    batches = [delayed(_join_part)(p, f, shared) for p, f in zip(source.parts, firsts, strict=True)]
     meta, source_crs = _meta(first, settings)
     estates = dd.from_delayed([b[0] for b in batches], meta=meta, verify_meta=False)
     wanted: list[Any] = [[b[1] for b in batches], [b[2] for b in batches]]
