@@ -11,7 +11,12 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-SUITES = {"maps": "bench.bench_maps", "join": "bench.bench_join", "dask": "bench.bench_dask"}
+SUITES = {
+    "import": "bench.bench_import",
+    "maps": "bench.bench_maps",
+    "join": "bench.bench_join",
+    "dask": "bench.bench_dask",
+}
 RESULTS = Path(__file__).resolve().parent / "results"
 
 

@@ -127,6 +127,12 @@ class JoinResult:
         ]
         return {**self.summary, "rows": rows}
 
+    def _repr_html_(self) -> str:
+        """Counts by status, the first flagged and rejected rows, the reconciliation (Jupyter)."""
+        from geo._reprs import result_html
+
+        return result_html(self)
+
     def write(self, out_dir: str | Path, *, lang: Literal["fa", "en"] = "fa") -> dict[str, Path]:
         """Write the outputs into ``out_dir`` (created if needed); see :func:`geo.outputs.write_outputs`.
 

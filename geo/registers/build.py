@@ -103,6 +103,12 @@ class Register:
         """The number of data rows."""
         return len(self.frame)
 
+    def _repr_html_(self) -> str:
+        """The columns found, rows with problems and the file's warnings (Jupyter)."""
+        from geo._reprs import register_html
+
+        return register_html(self)
+
     @property
     def has_location(self) -> bool:
         """Whether the register has coordinates (lat/lon columns or a geometry)."""
