@@ -39,11 +39,12 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import Any, Literal, overload
 
 import geopandas as gpd
 import pandas as pd
 
+from geo.engines.result import DaskJoinResult
 from geo.errors import EngineError
 from geo.reconciliation import empty_reconciliation, reconciliation_table
 from geo.registers import Register, read_register
@@ -57,9 +58,6 @@ from geo.rules import (
     status_counts,
     summary,
 )
-
-if TYPE_CHECKING:
-    from geo.engines.dask import DaskJoinResult
 
 __all__ = ["JoinResult", "join", "COAST_KM", "Progress"]
 

@@ -27,7 +27,7 @@ import io
 import operator
 import warnings as pywarnings
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,7 @@ import pandas as pd
 
 from geo.engines.counts import PartCounts, count_part, plan_of
 from geo.engines.partitions import BLOCKSIZE, Source, frame_source, open_source
+from geo.engines.result import DaskJoinResult
 from geo.engines.writing import output_set, write_report, write_tables
 from geo.errors import EngineError
 from geo.reasons import Reason, RowReasons
@@ -50,34 +51,6 @@ __all__ = ["ROW_COLUMNS", "DaskJoinResult", "join"]
 
 #: The columns of ``rows/``: every input row's outcome.
 ROW_COLUMNS = ["row", "id", "status", "province", "reasons", "reasons_fa"]
-
-
-@dataclass
-class DaskJoinResult:
-    """The outcome of a join on dask.
-
-    Attributes
-    ----------
-    estates
-        One row per input row, as :attr:`geo.JoinResult.estates` (``reasons`` as lists):
-        a lazy dask-geopandas GeoDataFrame, computed again on each use.
-    by_province, reconciliation, summary
-        As in :class:`geo.JoinResult` (computed).
-    paths
-        Output name → path, when the run wrote its outputs.
-    """
-
-    estates: Any
-    by_province: Any
-    reconciliation: pd.DataFrame
-    summary: dict[str, Any]
-    register: Register | None = field(default=None, repr=False)
-    paths: dict[str, Path] = field(default_factory=dict)
-
-    @property
-    def report(self) -> dict[str, Any]:
-        """The summary: each row's outcome is in ``rows/`` (Parquet), not in the report."""
-        return self.summary
 
 
 @dataclass(frozen=True)

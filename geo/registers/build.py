@@ -345,18 +345,14 @@ def make_plan(
         column (in file order) and the columns' dtypes.
     geometry
         The name of the file's geometry column when it holds any geometry, else None.
-    kind
-        The kind of an indicator column by its header (:func:`~geo.registers.cells.column_kind`
-        of the whole column, or :meth:`~geo.registers.cells.KindCounts.kind` of its parts' counts).
-    has_blanks
-        Whether a column has missing cells, by its header (an integer id column with
-        missing cells reads as text).
+    kind, has_blanks
+        By header: an indicator column's kind (:func:`~geo.registers.cells.column_kind`, or
+        the :class:`~geo.registers.cells.KindCounts` of its parts added up); whether a column
+        has missing cells (an integer id column with them reads as text).
     rows
         The number of data rows of the whole table.
-    overrides, crs, declared_crs, path
-        As for :func:`read_register`; the file's declared CRS.
-    warnings
-        Where problems of the whole file are added.
+    overrides, crs, declared_crs, path, warnings
+        As for :func:`read_register`; the file's declared CRS; where file warnings go.
 
     Raises
     ------
