@@ -250,8 +250,8 @@ def _run(work: Callable[[], Any]) -> Any:
         return work()
     except SchedulerError as exc:
         _fail(exc, EXIT_USAGE)
-    except EngineError as exc:
-        _fail(exc, EXIT_FAILED)
+    except EngineError as exc:  # an engine that is not installed is unusable input; a run that failed, 4
+        _fail(exc, EXIT_INPUT if exc.field == "engine" else EXIT_FAILED)
     except GeoError as exc:
         _fail(exc)
     except OSError as exc:
@@ -437,13 +437,10 @@ def _join_on_dask(register: Path, out: Path, strict: bool, scheduler: str | None
     """``join --engine dask``: on the cluster at ``--scheduler``, else a local one; the dashboard's link on stderr."""
 
     def work() -> Any:
-        try:
-            from geo.engines.cluster import client, dashboard_link
-            from geo.engines.dask import join
-        except ImportError as exc:
-            raise EngineError(
-                f'--engine dask needs dask, distributed and dask-geopandas: pip install "iran-estates[dask]" ({exc})'
-            ) from exc
+        from geo.engines.cluster import client, dashboard_link
+        from geo.engines.dask import join, require_extra
+
+        require_extra()
         with client(scheduler, options.pop("workers")) as connected:
             if link := dashboard_link(connected):
                 _err.print(f"dask dashboard: {link}")

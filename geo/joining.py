@@ -270,17 +270,11 @@ def _on_dask(
     client: Any,
     overrides: dict[str, Any],
 ) -> DaskJoinResult:
-    """:func:`join` on dask (the optional extra), or an error that says how to install it."""
+    """:func:`join` on dask (the optional extra: :func:`geo.engines.dask.require_extra` says how to install it)."""
     if isinstance(register, Register):
         raise EngineError("the dask engine reads the register itself: give it a path or a DataFrame", field="engine")
-    try:
-        from geo.engines.dask import join as dask_join
-    except ImportError as exc:
-        raise EngineError(
-            f"the dask engine needs dask, distributed and dask-geopandas ({exc.name} is missing):"
-            ' pip install "iran-estates[dask]"',
-            field="engine",
-        ) from exc
+    from geo.engines.dask import join as dask_join  # imports dask only when it runs
+
     return dask_join(
         register,
         by=by,

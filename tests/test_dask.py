@@ -285,3 +285,17 @@ def test_a_worker_lost_more_often_than_allowed_fails_cleanly(tmp_path, places):
     assert isinstance(outcome["value"], EngineError), outcome["value"]
     assert "nothing was written" in str(outcome["value"])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.csv"]  # neither out nor a temporary folder
+
+
+def test_without_the_dask_extra_the_cli_says_how_to_install_it(tmp_path):
+    code = (
+        "import sys\n"
+        "sys.modules['dask_geopandas'] = None\n"  # as if the extra were not installed
+        "from geo.cli import main\n"
+        f"sys.argv = ['geo', 'join', {str(EXAMPLE)!r}, '--out', {str(tmp_path / 'out')!r}, '--engine', 'dask']\n"
+        "main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 3, done.stderr
+    assert done.stderr.strip() == 'error: the dask engine needs dask_geopandas: pip install "iran-estates[dask]"'
+    assert not (tmp_path / "out").exists()

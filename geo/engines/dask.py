@@ -23,6 +23,7 @@ or loses its workers more often than dask retries leaves nothing that looks comp
 from __future__ import annotations
 
 import functools
+import importlib
 import io
 import operator
 import warnings as pywarnings
@@ -47,7 +48,7 @@ from geo.registers.vocabulary import header_key
 from geo.rules import COAST_KM, check_by, duplicate_reasons, join_batch, province_parts, province_table, status_counts
 from geo.rules import summary as make_summary
 
-__all__ = ["ROW_COLUMNS", "DaskJoinResult", "join"]
+__all__ = ["ROW_COLUMNS", "DaskJoinResult", "join", "require_extra"]
 
 #: The columns of ``rows/``: every input row's outcome.
 ROW_COLUMNS = ["row", "id", "status", "province", "reasons", "reasons_fa"]
@@ -189,6 +190,7 @@ def join(
         The cluster failed during the run (workers lost more often than dask retries);
         nothing was written.
     """
+    require_extra()
     import dask
 
     from geo.engines.cluster import client as local
@@ -201,6 +203,20 @@ def join(
             return _join(*args)
         with local() as made:
             return _join(*args[:5], made, *args[6:])
+
+
+def require_extra() -> None:
+    """Raise :class:`EngineError` saying how to install them when dask, distributed or dask-geopandas is missing."""
+    missing = []
+    for name in ("dask", "distributed", "dask_geopandas"):
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            missing.append(name)
+    if missing:
+        raise EngineError(
+            f'the dask engine needs {", ".join(missing)}: pip install "iran-estates[dask]"', field="engine"
+        )
 
 
 def _join(

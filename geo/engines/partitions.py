@@ -25,11 +25,9 @@ import codecs
 import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import dask
 import pandas as pd
-from dask.delayed import Delayed, delayed
 
 from geo.errors import RegisterError
 from geo.registers.readers import (
@@ -43,6 +41,9 @@ from geo.registers.readers import (
     read_file,
 )
 from geo.registers.vocabulary import STRIP
+
+if TYPE_CHECKING:
+    from dask.delayed import Delayed
 
 __all__ = ["BLOCKSIZE", "Source", "frame_source", "open_source"]
 
@@ -176,9 +177,11 @@ def _as_cells(part: pd.DataFrame, crs: str | None) -> Cells:
 
 def _parquet(path: Path, files: list[Path], blocksize: int) -> Source:
     """Partitions of a Parquet file or folder: dask-geopandas for GeoParquet, else dask.dataframe."""
+    import dask
     import dask.dataframe as dd
     import dask_geopandas
     import pyarrow.parquet as pq
+    from dask import delayed
 
     try:
         metadata = pq.read_schema(files[0]).metadata or {}
@@ -205,6 +208,8 @@ def _slice(cells: Cells, start: int, stop: int) -> Cells:
 
 def _split(path: Path, cells: Cells, rows_per_part: int) -> Source:
     """Cells in memory cut into partitions of ``rows_per_part`` rows."""
+    from dask import delayed
+
     whole = delayed(cells, traverse=False)
     cuts = list(range(0, len(cells.frame), rows_per_part)) or [0]
     return Source(path, [delayed(_slice)(whole, a, a + rows_per_part) for a in cuts], cells.crs)
@@ -248,6 +253,8 @@ def open_source(
     RegisterError
         The file is missing, empty, of an unknown format or unreadable.
     """
+    from dask import delayed
+
     if path.is_dir():
         kind, files = _files(path)
         if kind == "parquet":
@@ -256,9 +263,7 @@ def open_source(
         return Source(path, [delayed(_read_block)(b) for b in blocks])
     fmt = file_format(path)
     if sheet is not None and fmt not in ("xlsx", "gpkg"):
-        raise RegisterError(
-            "`sheet` chooses a sheet of an XLSX file or a layer of a GeoPackage", path=path, field="sheet"
-        )
+        raise RegisterError(_SHEET_ONLY, path=path, field="sheet")
     if fmt in ("csv", "tsv"):
         return Source(path, [delayed(_read_block)(b) for b in _blocks(path, fmt, wanted, blocksize)])
     if fmt == "parquet":
