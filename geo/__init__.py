@@ -26,7 +26,9 @@ from typing import TYPE_CHECKING, Any
 from geo.errors import (
     AmbiguousNameError,
     DataError,
+    DataQualityWarning,
     GeoError,
+    GeoWarning,
     LedgerError,
     MapError,
     NameResolutionError,
@@ -106,6 +108,8 @@ __all__ = [
     "LedgerError",
     "RegisterError",
     "MapError",
+    "GeoWarning",
+    "DataQualityWarning",
 ]
 
 

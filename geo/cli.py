@@ -24,6 +24,7 @@ import difflib
 import json
 import re
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ from rich.console import Console
 from rich.text import Text
 from typer.core import TyperGroup
 
-from geo.errors import DataError, EngineError, GeoError, SchedulerError
+from geo.errors import DataError, EngineError, GeoError, GeoWarning, SchedulerError
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -106,6 +107,22 @@ def _message(exc: GeoError) -> str:
     elif exc.field is not None:
         where.append(f"field {exc.field!r}")
     return f"{', '.join(where)}: {text}" if where else text
+
+
+def _warn(caught: list[warnings.WarningMessage]) -> None:
+    """Show the warnings caught while a command ran.
+
+    The package's own (e.g. a printed table that does not add up) as ``warning: MESSAGE``
+    on stderr, one line each, once; any other as Python would show it.
+    """
+    seen: set[str] = set()
+    for w in caught:
+        text = " ".join(str(w.message).split())
+        if not issubclass(w.category, GeoWarning):
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+        elif text not in seen:
+            seen.add(text)
+            _err.print(Text.assemble(("warning:", "yellow"), " ", text))
 
 
 def _fail(exc: GeoError | str, code: int = EXIT_INPUT) -> None:
@@ -277,7 +294,10 @@ def build(
     from geo.maps import build_maps
 
     _check_out_dir(out)
-    paths = _run(lambda: build_maps(out, langs=(lang,) if lang else LANGS, tiles=tiles))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", GeoWarning)
+        paths = _run(lambda: build_maps(out, langs=(lang,) if lang else LANGS, tiles=tiles))
+    _warn(caught)
     for path in paths:
         _say(f"wrote {path}")
 

@@ -21,6 +21,8 @@ __all__ = [
     "MapError",
     "EngineError",
     "SchedulerError",
+    "GeoWarning",
+    "DataQualityWarning",
 ]
 
 
@@ -118,7 +120,8 @@ class EngineError(GeoError):
     message
         What failed, in words a person can act on.
     field
-        The parameter whose value is at fault, if one is (``scheduler``, ``workers``).
+        The parameter whose value is at fault, if one is (``engine``: not installed;
+        ``scheduler``, ``workers``).
     """
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
@@ -129,3 +132,20 @@ class EngineError(GeoError):
 
 class SchedulerError(EngineError):
     """The dask scheduler named cannot be reached, or its address is not one."""
+
+
+class GeoWarning(UserWarning):
+    """Base class of every warning issued by ``geo`` (filter them all with this class)."""
+
+
+class DataQualityWarning(GeoWarning):
+    """A shipped or given table disagrees with itself as printed.
+
+    For example a row that does not add up to its printed total. The numbers are kept as
+    printed, never "fixed"; ``issue`` holds the details (:class:`geo._quality.QualityIssue`),
+    with both numbers.
+    """
+
+    def __init__(self, message: str, *, issue: object = None) -> None:
+        self.issue = issue
+        super().__init__(message)

@@ -4,19 +4,28 @@ Each indicator is a row of ``data/yearbook/indicators.csv``: which table and col
 it, its labels and unit in both languages, its year, its source and the published
 national total its 31 values must sum to. Adding a table and a row there adds a layer
 to the maps without code changes.
+
+A printed table that does not add up (a column that does not sum to its printed national
+total, a province whose parts do not sum to its printed total: ``parts``) is an error,
+unless its indicators declare ``on_mismatch=warn``: then each disagreement is issued as a
+:class:`geo.errors.DataQualityWarning` with both numbers and kept in the indicator's
+metadata (``quality``), and every number stays as printed.
 """
 
 from __future__ import annotations
 
+import warnings
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from geo._paths import data_dir
-from geo.errors import LedgerError
+from geo._quality import QualityIssue, check_column, check_parts
+from geo.errors import DataQualityWarning, LedgerError
 from geo.names import resolve_province
 from geo.provinces import load_provinces
 
@@ -40,6 +49,9 @@ _REQUIRED = [
 _SCHEMES = {"NaturalBreaks", "Quantiles", "EqualInterval", "FisherJenks", "HeadTailBreaks", "BoxPlot"}
 
 
+_MISMATCH = {"": "error", "error": "error", "warn": "warn"}
+
+
 def _folder() -> Path:
     return data_dir() / "yearbook"
 
@@ -49,6 +61,9 @@ def _read_indicators(path: Path) -> pd.DataFrame:
     for col in _REQUIRED:
         if col not in df.columns:
             raise LedgerError("required column is missing", path=path, field=col)
+    for col in ("parts", "on_mismatch"):
+        if col not in df.columns:
+            df[col] = ""
     for i, rec in enumerate(df.to_dict("records"), start=1):
         for col in _REQUIRED:
             if not rec[col].strip():
@@ -57,6 +72,13 @@ def _read_indicators(path: Path) -> pd.DataFrame:
             raise LedgerError(
                 f"unknown scheme {rec['scheme']!r}; use one of {sorted(_SCHEMES)}", path=path, row=i, field="scheme"
             )
+        if rec["on_mismatch"].strip() not in _MISMATCH:
+            raise LedgerError(
+                f"on_mismatch is {rec['on_mismatch']!r}; use error (the default) or warn",
+                path=path,
+                row=i,
+                field="on_mismatch",
+            )
     dup = df["id"][df["id"].duplicated()]
     if len(dup):
         row = int(dup.index[0]) + 1
@@ -64,6 +86,7 @@ def _read_indicators(path: Path) -> pd.DataFrame:
     out = df.copy()
     out["national_total"] = pd.to_numeric(out["national_total"].replace("", np.nan))
     out["per_factor"] = pd.to_numeric(out["per_factor"].replace("", np.nan))
+    out["on_mismatch"] = out["on_mismatch"].str.strip().map(_MISMATCH)
     return out.set_index("id", drop=False).rename_axis(None)
 
 
@@ -79,60 +102,125 @@ def load_indicators(path: str | Path | None = None) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Indexed by indicator ``id``, with labels, units, year, source, national total,
-        classification scheme and the paired 1396 fact (``counterpart_fact``).
+        classification scheme, the paired 1396 fact (``counterpart_fact``) and
+        ``quality``: a tuple of the places where the printed table behind the
+        indicator does not add up (:class:`geo._quality.QualityIssue`, each with both
+        numbers; empty for a table that adds up).
+
+    Raises
+    ------
+    LedgerError
+        A required field is missing or invalid, or (with ``on_mismatch`` ``error``, the
+        default) a table does not add up.
 
     Examples
     --------
     >>> load_indicators().loc["green_space_ha", "unit_en"]
     'ha'
+    >>> [i.note("en") for i in load_indicators().loc["manufacturing_private_100plus", "quality"]][:1]
+    ['the provinces sum to 2,438, the printed national total is 2,338']
     """
-    return _read_indicators(Path(path) if path else _folder() / "indicators.csv").copy()
+    resolved = Path(path).resolve() if path else (_folder() / "indicators.csv").resolve()
+    out = _read_indicators(resolved).copy()
+    issues = _stats(resolved)[1]
+    out["quality"] = [issues.get(i, ()) for i in out.index]
+    return out
 
 
-def _read_table(path: Path, column: str) -> pd.Series:
+@lru_cache(maxsize=16)
+def _read_table(path: Path) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """A table's raw text cells and the ISO codes of its rows (checked against the names)."""
     if not path.is_file():
         raise LedgerError("table listed in indicators.csv does not exist", path=path)
     df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    for col in ("code", "province_as_printed", column):
+    for col in ("code", "province_as_printed"):
         if col not in df.columns:
             raise LedgerError("required column is missing", path=path, field=col)
-    values = pd.to_numeric(df[column], errors="coerce")
-    for i, (raw, val, printed, code) in enumerate(
-        zip(df[column], values, df["province_as_printed"], df["code"], strict=True), start=1
-    ):
-        if not np.isfinite(val) or val < 0:
-            raise LedgerError(f"value {raw!r} is not a non-negative number", path=path, row=i, field=column)
-        if resolve_province(printed) != code:
-            raise LedgerError(
-                f"{printed!r} resolves to {resolve_province(printed)}, not {code}", path=path, row=i, field="code"
-            )
+    # the name the code was resolved from: the printed one, or the source's reading of
+    # it where the print is damaged (``province_fa``, e.g. a truncated name)
+    field = "province_fa" if "province_fa" in df.columns else "province_as_printed"
+    read = df[field].where(df[field] != "", df["province_as_printed"])
+    for i, (name, code) in enumerate(zip(read, df["code"], strict=True), start=1):
+        try:
+            found = resolve_province(name)
+        except LookupError as exc:
+            raise LedgerError(f"{name!r} is not a province name: {exc}", path=path, row=i, field=field) from None
+        if found != code:
+            raise LedgerError(f"{name!r} resolves to {found}, not {code}", path=path, row=i, field="code")
     if df["code"].duplicated().any():
         row = int(df.index[df["code"].duplicated()][0]) + 1
         raise LedgerError("province appears twice", path=path, row=row, field="code")
-    return pd.Series(values.to_numpy(), index=df["code"].to_numpy(), name=column)
+    return df, tuple(df["code"])
+
+
+def _values(path: Path, column: str) -> pd.Series:
+    """One column as numbers indexed by code: an empty cell (printed «.») is NaN, no data, never 0."""
+    df, codes = _read_table(path)
+    if column not in df.columns:
+        raise LedgerError("required column is missing", path=path, field=column)
+    values = pd.to_numeric(df[column].replace("", np.nan), errors="coerce")
+    for i, (raw, val) in enumerate(zip(df[column], values, strict=True), start=1):
+        if raw != "" and (not np.isfinite(val) or val < 0):
+            raise LedgerError(f"value {raw!r} is not a non-negative number", path=path, row=i, field=column)
+    return pd.Series(values.to_numpy(), index=list(codes), name=column)
+
+
+def _checks(ind: Any, path: Path, series: pd.Series, provinces: gpd.GeoDataFrame) -> list[QualityIssue]:
+    """The indicator's printed table against its national total and its declared parts.
+
+    ``ind`` is the indicator's row of indicators.csv (a named tuple).
+    """
+    table = path.parent / ind.table
+    issues: list[QualityIssue] = []
+    if pd.notna(ind.national_total):
+        issues += check_column(table.name, ind.column, series, ind.national_total)
+    parts = ind.parts.split()
+    if parts:
+        frame = pd.concat([series, *(_values(table, p) for p in parts)], axis=1)
+        issues += check_parts(table.name, frame, ind.column, parts, provinces[["name_en", "name_fa"]])
+    if issues and ind.on_mismatch != "warn":
+        first = issues[0]
+        if first.kind == "national_total":
+            total = f"the 31 values sum to {first.computed:g}, not the published national total {first.printed:g}"
+            raise LedgerError(total, path=table, field=ind.column)
+        row = f"{' + '.join(parts)} = {first.computed:g}, not the printed {ind.column} {first.printed:g}"
+        raise LedgerError(row, path=table, row=first.row, field=ind.column)
+    return issues
 
 
 @lru_cache(maxsize=4)
-def _stats(path: Path) -> gpd.GeoDataFrame:
+def _stats(path: Path) -> tuple[gpd.GeoDataFrame, dict[str, tuple[QualityIssue, ...]]]:
     indicators = _read_indicators(path)
     provinces = load_provinces()
     out = provinces.copy()
+    found: dict[tuple[str, str, str], list[QualityIssue]] = {}  # (table, column, kind/code) -> issues
+    per_table: dict[str, list[QualityIssue]] = {}
     for ind in indicators.itertuples():
-        series = _read_table(path.parent / ind.table, ind.column)
+        series = _values(path.parent / ind.table, ind.column)
         missing = sorted(set(provinces.index) - set(series.index))
         if missing and len(missing) == len(provinces):
             raise LedgerError("no province codes match the boundaries", path=path.parent / ind.table)
-        if pd.notna(ind.national_total) and not np.isclose(series.sum(), ind.national_total):
-            raise LedgerError(
-                f"the 31 values sum to {series.sum():g}, not the published national total {ind.national_total:g}",
-                path=path.parent / ind.table,
-                field=ind.column,
-            )
+        for issue in _checks(ind, path, series, provinces):
+            key = (issue.table, issue.column, issue.code or "")
+            if key not in found:
+                found[key] = [issue]
+                per_table.setdefault(issue.table, []).append(issue)
         values = series.reindex(provinces.index)
         if ind.per:
             values = values / provinces[ind.per] * ind.per_factor
         out[ind.id] = values
-    return out
+    # each indicator carries every disagreement its column takes part in: its own column
+    # against the national total, and each row whose total or parts include it
+    issues = {
+        ind.id: tuple(
+            sorted(
+                (i for i in per_table.get(ind.table, []) if ind.column in i.columns and not ind.per),
+                key=lambda i: (i.column != ind.column, i.kind != "national_total", i.row or 0),
+            )
+        )
+        for ind in indicators.itertuples()
+    }
+    return out, issues
 
 
 def load_province_stats(path: str | Path | None = None) -> gpd.GeoDataFrame:
@@ -148,13 +236,15 @@ def load_province_stats(path: str | Path | None = None) -> gpd.GeoDataFrame:
     geopandas.GeoDataFrame
         :func:`geo.load_provinces` plus one column per indicator id (e.g.
         ``green_space_ha``, ``treatment_plants_operational``); a province missing from a
-        table has NaN there (no data), never 0.
+        table, or with an empty cell there, has NaN (no data), never 0.
 
     Raises
     ------
     LedgerError
         A table is missing, a value is not a non-negative number, a printed name does
-        not resolve to its code, or the values do not sum to the published total.
+        not resolve to its code, or the values do not sum to the published total (for
+        indicators declared ``on_mismatch=warn``, a :class:`geo.errors.DataQualityWarning`
+        is issued instead, once per disagreement, and the numbers are kept as printed).
 
     Examples
     --------
@@ -163,4 +253,10 @@ def load_province_stats(path: str | Path | None = None) -> gpd.GeoDataFrame:
     6604
     """
     resolved = Path(path).resolve() if path else (_folder() / "indicators.csv").resolve()
-    return _stats(resolved).copy()
+    stats, issues = _stats(resolved)
+    seen: set[QualityIssue] = set()
+    for issue in (i for found in issues.values() for i in found):
+        if issue not in seen:
+            seen.add(issue)
+            warnings.warn(DataQualityWarning(issue.message(), issue=issue), stacklevel=2)
+    return stats.copy()

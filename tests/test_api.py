@@ -44,8 +44,14 @@ def test_public_functions_are_typed(name):
 def test_errors_share_one_base_class():
     for name in geo.__all__:
         obj = getattr(geo, name)
-        if inspect.isclass(obj) and issubclass(obj, Exception):
+        if inspect.isclass(obj) and issubclass(obj, Exception) and not issubclass(obj, Warning):
             assert issubclass(obj, geo.GeoError)
+
+
+def test_warnings_share_one_base_class():
+    warns = [getattr(geo, n) for n in geo.__all__ if inspect.isclass(getattr(geo, n)) and issubclass(getattr(geo, n), Warning)]
+    assert geo.DataQualityWarning in warns
+    assert all(issubclass(w, geo.GeoWarning) for w in warns)
 
 
 def test_results_work_with_the_usual_geopandas_calls(tmp_path):

@@ -54,14 +54,16 @@ def files(tmp_path_factory) -> dict[str, Path]:
 class Page:
     """A page opened over file:// with the network cut off and every problem recorded."""
 
-    def __init__(self, browser, path: Path, viewport: tuple[int, int]):
+    def __init__(self, browser, path: Path, viewport: tuple[int, int], fragment: str = ""):
         self.page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
         self.blocked: list[str] = []
         self.errors: list[str] = []
+        self.dialogs: list[str] = []  # alert()/confirm()/prompt(): a hostile string that ran
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
         self.page.route("**/*", self._route)
-        self.page.goto(path.as_uri())
+        self.page.goto(path.as_uri() + fragment)
         self.page.wait_for_function("window.geoMap !== undefined")
 
     def _route(self, route):

@@ -15,9 +15,12 @@ from geo.maps.contract import (
     FactData,
     FeatureProperties,
     IndicatorData,
+    LinkData,
     PageData,
     PairData,
     PointsData,
+    QualityData,
+    SearchData,
     check_page_data,
     field_names,
 )
@@ -33,6 +36,9 @@ _NAMES = {
     r"\bf\.pair": (PairData, set()),
     r"\bf": (FactData, {"properties", "pair"}),
     r"\bp|\bprops|\.properties": (FeatureProperties, {"_i"}),
+    r"\bD\.search": (SearchData, set()),
+    r"\bD\.alt": (LinkData, set()),
+    r"\bQ": (QualityData, set()),
 }
 
 

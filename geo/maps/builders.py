@@ -12,8 +12,10 @@ import pandas as pd
 
 from geo.errors import MapError
 from geo.i18n import LANGS, check_lang, section
+from geo.maps.contract import LinkData
 from geo.maps.page import add_data, new_map, save_map, tile_layer
-from geo.maps.payload import facts_payload, page_data, points_payload, provinces_payload, strings
+from geo.maps.payload import facts_payload, page_data, points_payload, provinces_payload, quality_payload, strings
+from geo.maps.search import province_search
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -109,8 +111,25 @@ def _estates_map(
     m = new_map(lang, texts["title"], tiles)
     provinces = provinces_payload(gdf, meta, lang)
     facts_data = facts_payload(lang, meta, facts)
+    # the same map in the other language, written beside this one by build_maps
+    other = "en" if lang == "fa" else "fa"
+    words = section("map", "language", other)  # the other language's name, in itself
+    alt = LinkData(href=DEFAULT_FILES[other], lang=other, label=words["name"], title=words["this_map"])
     credit = f"{texts['attribution']} · {texts['licences']}"
-    data = page_data(lang, texts, len(gdf), bool(tiles), credit, provinces, facts_data, None)
+    data = page_data(
+        lang,
+        texts,
+        len(gdf),
+        bool(tiles),
+        credit,
+        provinces,
+        facts_data,
+        None,
+        search=province_search(gdf),
+        alt=alt,
+        quality=quality_payload(meta, lang),
+        csv_name="iran_estates",
+    )
     return add_data(m, data)
 
 
@@ -192,7 +211,20 @@ def register_map(result: JoinedRegister, *, lang: str = "fa", tiles: str | None 
     points = points_payload(result.estates, lang)
     page_texts = dict(texts, title=texts["points"], subtitle="")
     credit = f"{texts['attribution'].split(' · ')[0]} · {texts['licences']}"
-    data = page_data(lang, page_texts, len(by_province), bool(tiles), credit, provinces, [], points)
+    data = page_data(
+        lang,
+        page_texts,
+        len(by_province),
+        bool(tiles),
+        credit,
+        provinces,
+        [],
+        points,
+        search=province_search(by_province),
+        alt=None,
+        quality=quality_payload(meta, lang),
+        csv_name="estate_register",
+    )
     return add_data(m, data)
 
 

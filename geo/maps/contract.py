@@ -24,9 +24,12 @@ __all__ = [
     "FactData",
     "FeatureProperties",
     "IndicatorData",
+    "LinkData",
     "PageData",
     "PairData",
     "PointsData",
+    "QualityData",
+    "SearchData",
     "check_page_data",
     "field_names",
     "plain",
@@ -79,6 +82,8 @@ class IndicatorData:
         Share of the national total as text (None without a total or value).
     order
         Position of the layer in the indicator menu.
+    year_sh
+        The Solar Hijri year in Latin digits (the downloaded CSV's ``year`` column).
     """
 
     id: str
@@ -96,6 +101,7 @@ class IndicatorData:
     r: list[int | None]
     s: list[str | None]
     order: int
+    year_sh: str
 
 
 @dataclass(frozen=True)
@@ -156,6 +162,62 @@ class PointsData:
 
 
 @dataclass(frozen=True)
+class SearchData:
+    """What the search box finds places by (:attr:`PageData.search`; :mod:`geo.maps.search`).
+
+    Attributes
+    ----------
+    fold
+        The tables of :func:`geo.names.normalize_name` (``invisible``, ``marks`` and ``punct``
+        as ASCII regular expressions; ``letters`` and ``digits`` as code point pairs;
+        ``prefixes``; ``stop``): the script folds a query with them, step for step.
+    levels
+        Per level of places (``province``; ``county`` once a map has counties), one string
+        per place in that level's feature order: its matching keys, space-separated.
+    """
+
+    fold: dict[str, Any]
+    levels: dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class LinkData:
+    """The same map in the other language (:attr:`PageData.alt`), opened in the same state.
+
+    Attributes
+    ----------
+    href
+        Its file name, beside this one; the script appends the page's ``#fragment``.
+    lang, label, title
+        Its language, and the link's words in that language.
+    """
+
+    href: str
+    lang: str
+    label: str
+    title: str
+
+
+@dataclass(frozen=True)
+class QualityData:
+    """Where the printed tables behind the layers do not add up (:attr:`PageData.quality`).
+
+    Attributes
+    ----------
+    notes
+        Each disagreement as a sentence in the page's language, with both numbers, once.
+    legend
+        Indicator id → the notes its legend lists.
+    places
+        Indicator id → province code → the notes of that province (popup, CSV ``note``).
+    """
+
+    notes: list[str]
+    legend: dict[str, list[int]]
+    places: dict[str, dict[str, list[int]]]
+
+
+@dataclass(frozen=True)
 class PageData:
     """Everything a map page shows.
 
@@ -180,6 +242,14 @@ class PageData:
         The choropleth layers and the national figures.
     points
         The register's estates, or None on the default map.
+    search
+        The search box's index (:class:`SearchData`).
+    alt
+        The same map in the other language (:class:`LinkData`), or None.
+    quality
+        Where a layer's printed table does not add up (:class:`QualityData`).
+    csv_name
+        The stem of the downloaded CSV's file name.
     """
 
     lang: str
@@ -193,6 +263,10 @@ class PageData:
     indicators: list[IndicatorData]
     facts: list[FactData]
     points: PointsData | None
+    search: SearchData
+    alt: LinkData | None
+    quality: QualityData
+    csv_name: str
 
 
 def field_names(cls: type) -> tuple[str, ...]:
@@ -245,3 +319,19 @@ def check_page_data(data: dict[str, Any]) -> None:
         _check_keys(data["points"], PointsData, "points")
         if len({len(v) for v in data["points"].values()}) > 1:
             raise ValueError("points: the lists differ in length")
+    _check_reader(data)
+
+
+def _check_reader(data: dict[str, Any]) -> None:
+    """The parts of the reader's controls: search, language link, printed-table notes."""
+    _check_keys(data["search"], SearchData, "search")
+    if len(data["search"]["levels"].get("province", [])) != data["n"]:
+        raise ValueError("search: the province level needs one entry per province")
+    if data["alt"] is not None:
+        _check_keys(data["alt"], LinkData, "alt")
+    _check_keys(data["quality"], QualityData, "quality")
+    notes = range(len(data["quality"]["notes"]))
+    cited = [k for ks in data["quality"]["legend"].values() for k in ks]
+    cited += [k for by in data["quality"]["places"].values() for ks in by.values() for k in ks]
+    if any(k not in notes for k in cited):
+        raise ValueError("quality: a note index points past the notes")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,23 @@ from geo.maps.contract import PageData, plain
 from geo.maps.payload import RawJSON
 
 __all__ = ["add_data", "embedded_data", "new_map", "render_html", "save_map", "tile_layer"]
+
+#: The viewport of every map page: the device's width, and zoom left to the reader (folium's
+#: own tag says ``user-scalable=no``, which stops a phone reader from pinch-zooming the page).
+VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1">'
+_VIEWPORT_TAG = re.compile(r'<meta\s+name="viewport"[^>]*>')
+
+
+def allow_page_zoom(head: str) -> str:
+    r"""The map's part of the page head (folium's) with its viewport tag replaced by :data:`VIEWPORT`.
+
+    Examples
+    --------
+    >>> allow_page_zoom('<meta name="viewport" content="width=device-width,\n  user-scalable=no" />')
+    '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    """
+    return _VIEWPORT_TAG.sub(VIEWPORT, head, count=1)
+
 
 _FIGURE_TEMPLATE = Template(
     "<!DOCTYPE html>\n"
@@ -82,6 +100,9 @@ class _GeoLayer(Element):
         )
         script = _Inline(f"(function (map) {{\n{own_js()}\n}})({map_var});", "geo_js")
         fig.script.add_child(script, name="geo_js")
+        head = fig.header._children.get(map_var)  # the map's own head, rendered just before us
+        if head is not None:
+            fig.header._children[map_var] = _Inline(allow_page_zoom(head.render()), map_var)
         return ""
 
 

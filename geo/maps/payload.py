@@ -17,11 +17,20 @@ from branca.utilities import color_brewer
 from geo._assets import script_json
 from geo.i18n import section
 from geo.maps.classify import PALETTE, classify, decimals_of
-from geo.maps.contract import FactData, IndicatorData, PageData, PairData, PointsData
+from geo.maps.contract import (
+    FactData,
+    IndicatorData,
+    LinkData,
+    PageData,
+    PairData,
+    PointsData,
+    QualityData,
+    SearchData,
+)
 from geo.maps.geometry import geometry_json
 from geo.numbers import format_number_fa, to_persian_digits
 
-__all__ = ["RawJSON", "facts_payload", "page_data", "points_payload", "provinces_payload", "strings"]
+__all__ = ["RawJSON", "facts_payload", "page_data", "points_payload", "provinces_payload", "quality_payload", "strings"]
 
 
 class RawJSON(str):
@@ -108,6 +117,7 @@ def _indicator_payload(ind: dict[str, Any], values: np.ndarray, lang: str, order
         r=ranks,
         s=[_share(v, total, lang) if total and ok else None for v, ok in pairs],
         order=order,
+        year_sh=_text(ind["year_sh"]),
     )
 
 
@@ -222,6 +232,28 @@ def points_payload(estates: Any, lang: str) -> PointsData:
     return points
 
 
+def quality_payload(indicators: pd.DataFrame, lang: str) -> QualityData:
+    """Where each layer's printed table does not add up, each sentence once.
+
+    From the ``quality`` of :func:`geo.load_indicators`; a disagreement of a row is shared
+    by the layers of its columns, so the notes are listed once and cited by index.
+    """
+    notes: dict[str, int] = {}
+    legend: dict[str, list[int]] = {}
+    places: dict[str, dict[str, list[int]]] = {}
+    column = indicators["quality"] if "quality" in indicators.columns else pd.Series(dtype=object)
+    for ind_id, issues in column.items():
+        if not isinstance(issues, (list, tuple)) or not issues:
+            continue
+        ids = [notes.setdefault(issue.note(lang), len(notes)) for issue in issues]
+        legend[str(ind_id)] = ids
+        by_code = places.setdefault(str(ind_id), {})
+        for issue, k in zip(issues, ids, strict=True):
+            if issue.code:
+                by_code.setdefault(issue.code, []).append(k)
+    return QualityData(notes=list(notes), legend=legend, places={k: v for k, v in places.items() if v})
+
+
 def page_data(
     lang: str,
     texts: dict[str, str],
@@ -231,6 +263,11 @@ def page_data(
     provinces: tuple[RawJSON, list[IndicatorData]],
     facts: list[FactData],
     points: PointsData | None,
+    *,
+    search: SearchData,
+    alt: LinkData | None,
+    quality: QualityData,
+    csv_name: str,
 ) -> PageData:
     """A page's :class:`~geo.maps.contract.PageData`; ``attribution`` is escaped here."""
     geojson, indicators = provinces
@@ -246,4 +283,8 @@ def page_data(
         indicators=indicators,
         facts=facts,
         points=points,
+        search=search,
+        alt=alt,
+        quality=quality,
+        csv_name=csv_name,
     )
