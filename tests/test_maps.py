@@ -477,7 +477,7 @@ def test_disk_cache_changes_nothing_in_the_output(tmp_path, monkeypatch):
 
     off = build("")
     cold = build(str(tmp_path))
-    assert all(any((tmp_path / kind).iterdir()) for kind in ("fonts", "classes", "coverage"))
+    assert all(any((tmp_path / kind).iterdir()) for kind in ("fonts", "classes", "coverage", "county-shapes"))
     warm = build(str(tmp_path))
     assert off == cold == warm
 

@@ -16,6 +16,7 @@ county borders meet exactly.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import zlib
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from typing import Any
 import pandas as pd
 import shapely
 
+from geo._cache import cached
 from geo.maps.contract import CountyLayer, IndicatorData, _check_keys, plain
 from geo.maps.geometry import COUNTY_STEPS, pack_polygons, packed_json, simplified
 from geo.maps.payload import RawJSON, _indicator_payload, _text
@@ -100,11 +102,33 @@ class CountyBlock:
 
 @lru_cache(maxsize=2)
 def _county_shapes(province_codes: tuple[str, ...]) -> tuple[Any, int, str, str]:
-    """The counties as a page draws them (cached: the same for every page).
+    """The counties as a page draws them (the same for every page; kept in the disk cache).
 
-    Returns the county frame (file order, with a point ``pt`` inside each), the decimals
+    Returns the county table (file order, with a point ``pt`` inside each), the decimals
     of the packed coordinates, and as JSON text the packed county polygons and the packed
-    outline of each province in ``province_codes`` order.
+    outline of each province in ``province_codes`` order. The disk cache is keyed by the
+    shipped county file's digest, so a new boundary file makes them again.
+    """
+    from geo._boundaries import boundary_path
+    from geo.counties import COUNTIES_FILE, county_table
+
+    digest = hashlib.sha256(boundary_path(COUNTIES_FILE).read_bytes()).hexdigest()
+    key = ("county-shapes-1", digest, province_codes, COUNTY_STEPS, shapely.geos_version)
+    head, polygons, outline = cached("county-shapes", key, lambda: _make_shapes(province_codes)).split(b"\n")
+    meta = json.loads(head)
+    return (
+        county_table().assign(pt=[tuple(p) for p in meta["pt"]]),
+        meta["decimals"],
+        polygons.decode(),
+        outline.decode(),
+    )
+
+
+def _make_shapes(province_codes: tuple[str, ...]) -> bytes:
+    """What :func:`_county_shapes` keeps, on three lines of JSON text.
+
+    A head (the decimals, a point inside each county), the packed county polygons, and
+    the packed province outlines.
     """
     from geo.counties import load_counties
 
@@ -112,8 +136,10 @@ def _county_shapes(province_codes: tuple[str, ...]) -> tuple[Any, int, str, str]
     geoms, decimals = simplified(frame.geometry.to_numpy(), COUNTY_STEPS)
     province = frame["province"].to_numpy()
     outline = [shapely.coverage_union_all(geoms[province == code]) for code in province_codes]
-    frame = frame.assign(pt=[(round(float(p.y), 4), round(float(p.x), 4)) for p in shapely.point_on_surface(geoms)])
-    return frame, decimals, packed_json(pack_polygons(geoms, decimals)), packed_json(pack_polygons(outline, decimals))
+    pt = [(round(float(p.y), 4), round(float(p.x), 4)) for p in shapely.point_on_surface(geoms)]
+    lines = [json.dumps({"decimals": decimals, "pt": pt}), packed_json(pack_polygons(geoms, decimals))]
+    lines.append(packed_json(pack_polygons(outline, decimals)))
+    return "\n".join(lines).encode("utf-8")
 
 
 def counties_payload(
