@@ -83,10 +83,14 @@ def _template(name: str) -> str:
     return (resources.files("geo") / "templates" / name).read_text(encoding="utf-8")
 
 
-@lru_cache(maxsize=1)
-def own_js() -> str:
-    """Our own map script (``geo/templates/map.js``)."""
-    return _template("map.js")
+#: Where ``map.js`` takes the register's points layer (``points.js``) on a register map.
+_POINTS_SLOT = "/* register points: templates/points.js */\n"
+
+
+@lru_cache(maxsize=2)
+def own_js(register: bool = False) -> str:
+    """Our own map script (``geo/templates/map.js``); a register map's with ``points.js`` in it."""
+    return _template("map.js").replace(_POINTS_SLOT, _template("points.js") if register else "")
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,176 @@
+/* geo: the register's rows on its map, spliced into map.js (at "register points") on a
+   register map only. Up to the size limit each row is a point and near ones are grouped on
+   the screen's own grid; above it, the page's grid of counts is drawn for the zoom, with the
+   flagged and rejected rows as dots. Every text from data is set with textContent. */
+if (D.points) {
+  var P = D.points, T = D.tally, G = D.grid;
+  var COLORS = { joined: "#1b7837", flagged: "#e08214", rejected: "#b2182b" };
+  var pointPopup = function (i) {
+    var box = el("div", "geo-pop-box");
+    box.setAttribute("dir", D.dir);
+    el("div", "geo-pop-names", P.name[i], box);
+    el("div", null, S.status + ": " + (S["status_" + P.status[i]] || P.status[i]), box);
+    if (P.province[i]) { el("div", null, S.province + ": " + provinceName(P.province[i]), box); }
+    if (P.reasons[i]) {
+      /* one line per reason, each in its own direction (reasons may be English in a
+         Persian page): a long reason wraps inside the popup */
+      el("div", "geo-pop-label", S.reasons + ":", box);
+      var ul = el("ul", "geo-reasons", null, box);
+      P.reasons[i].split(/;\s+/).forEach(function (r) {
+        if (r) { el("li", null, r, ul).setAttribute("dir", "auto"); }
+      });
+    }
+    return box;
+  };
+  /* what the colours mean, with the count of each status (every row, drawn or not) */
+  var key = el("div", "geo-legend geo-point-key", null, side);
+  key.id = "geo-point-key";
+  el("div", "geo-legend-title", S.points, key);
+  ["joined", "flagged", "rejected"].forEach(function (st) {
+    var r = el("div", "geo-legend-row", null, key);
+    el("span", "geo-dot", null, r).style.background = COLORS[st];
+    el("span", "geo-bin", (S["status_" + st] || st) + " (" + num(T[st]) + ")", r);
+  });
+  if (T.unplaced) { el("div", "geo-legend-note", fill(S.unplaced, { n: num(T.unplaced) }), key); }
+  if (G) {
+    el("div", "geo-legend-note", S.grid_note, key);
+    if (T.shown < T.problems) {
+      el("div", "geo-legend-note", fill(S.problems_shown, { shown: num(T.shown), n: num(T.problems) }), key);
+    }
+  }
+  /* Clusters and dots are drawn on one canvas above the provinces (a few thousand DOM
+     markers would make every zoom slow): a cluster is its count on a white disc inside a
+     ring of its statuses' shares; a click on it zooms in, on a dot opens its popup. */
+  var FONT = "bold 11px 'Noto Sans Arabic Embedded', sans-serif";
+  var items = [], drawn = { clusters: 0, dots: 0 };
+  var pane = map.createPane("geoPoints");
+  pane.style.zIndex = 450;
+  var cv = L.DomUtil.create("canvas", "geo-points-canvas leaflet-zoom-hide", pane), ctx = cv.getContext("2d");
+  var radiusOf = function (n) { return n ? Math.round(14 + Math.min(10, Math.log(n) * 1.6)) : (G ? 4 : 5); };
+  var ring = function (q, it, rad) {
+    var n = it.j + it.f + it.r, start = -Math.PI / 2;
+    [[it.j, COLORS.joined], [it.f, COLORS.flagged], [it.r, COLORS.rejected]].forEach(function (part) {
+      if (!part[0]) { return; }
+      var end = start + 2 * Math.PI * part[0] / n;
+      ctx.beginPath(); ctx.moveTo(q.x, q.y); ctx.arc(q.x, q.y, rad, start, end); ctx.closePath();
+      ctx.fillStyle = part[1]; ctx.fill();
+      start = end;
+    });
+    ctx.beginPath(); ctx.arc(q.x, q.y, rad * 0.64, 0, 2 * Math.PI); ctx.fillStyle = "#ffffff"; ctx.fill();
+    ctx.fillStyle = "#222222"; ctx.fillText(num(n), q.x, q.y + 0.5);
+  };
+  var paint = function () {
+    var size = map.getSize(), ratio = window.devicePixelRatio || 1;
+    L.DomUtil.setPosition(cv, map.containerPointToLayerPoint([0, 0]));
+    cv.width = size.x * ratio; cv.height = size.y * ratio;
+    cv.style.width = size.x + "px"; cv.style.height = size.y + "px";
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.font = FONT; ctx.textAlign = "center"; ctx.textBaseline = "middle"; ctx.lineWidth = 1;
+    drawn = { clusters: 0, dots: 0 };
+    items.forEach(function (it) {
+      var q = map.latLngToContainerPoint(it.ll);
+      it.q = q;
+      if (it.i !== undefined) {
+        ctx.beginPath(); ctx.arc(q.x, q.y, it.rad, 0, 2 * Math.PI);
+        ctx.fillStyle = COLORS[P.status[it.i]] || "#555555"; ctx.fill();
+        ctx.strokeStyle = "#ffffff"; ctx.stroke();
+        drawn.dots += 1;
+      } else {
+        ring(q, it, it.rad);
+        ctx.beginPath(); ctx.arc(q.x, q.y, it.rad, 0, 2 * Math.PI); ctx.strokeStyle = "rgba(0,0,0,0.35)"; ctx.stroke();
+        drawn.clusters += 1;
+      }
+    });
+  };
+  var hit = function (point) {
+    for (var k = items.length - 1; k >= 0; k--) {  /* the last drawn is on top */
+      var it = items[k];
+      if (it.q && point.distanceTo(it.q) <= it.rad + 2) { return it; }
+    }
+    return null;
+  };
+  var dotItem = function (i) { return { ll: P.ll[i], i: i, rad: radiusOf(0) }; };
+  var clusterItem = function (ll, j, f, r, zoomTo) {
+    return { ll: ll, j: j, f: f, r: r, rad: radiusOf(j + f + r), zoomTo: zoomTo };
+  };
+  var CELL = 48;
+  /* up to the size limit: every point in view, near ones grouped on the screen's own grid */
+  var recluster = function () {
+    var z = map.getZoom(), view = map.getBounds().pad(0.1), cells = {}, keys = [], dots = [], groups = [];
+    P.ll.forEach(function (ll, i) {
+      if (!ll || !view.contains(ll)) { return; }
+      var q = map.project(ll, z);
+      var k = Math.floor(q.x / CELL) + ":" + Math.floor(q.y / CELL);
+      if (!cells[k]) { cells[k] = []; keys.push(k); }
+      cells[k].push(i);
+    });
+    keys.forEach(function (k) {
+      var members = cells[k];
+      if (members.length === 1 || z >= map.getMaxZoom()) {
+        members.forEach(function (i) { dots.push(dotItem(i)); });
+        return;
+      }
+      var lat = 0, lng = 0, c = { joined: 0, flagged: 0, rejected: 0 };
+      members.forEach(function (i) { lat += P.ll[i][0]; lng += P.ll[i][1]; c[P.status[i]] = (c[P.status[i]] || 0) + 1; });
+      groups.push(clusterItem([lat / members.length, lng / members.length], c.joined, c.flagged, c.rejected, function () {
+        map.fitBounds(L.latLngBounds(members.map(function (i) { return P.ll[i]; })), { padding: [40, 40], maxZoom: z + 3 });
+      }));
+    });
+    items = dots.concat(groups);
+    paint();
+  };
+  /* above it: the flagged and rejected rows as dots, under the cells of this zoom's grid level in view */
+  var problemDots = [];
+  if (G) { P.ll.forEach(function (ll, i) { if (ll) { problemDots.push(dotItem(i)); } }); }
+  var regrid = function () {
+    var z = map.getZoom(), level = Math.min(Math.max(Math.floor(z), G.zmin), G.zmax);
+    var lv = G.levels[level - G.zmin], view = map.getBounds().pad(0.1), groups = [];
+    lv.lat.forEach(function (lat, k) {
+      var ll = [lat, lv.lon[k]];
+      if (!view.contains(ll)) { return; }
+      groups.push(clusterItem(ll, lv.j[k], lv.f[k], lv.r[k], function () { map.setView(ll, Math.min(z + 2, map.getMaxZoom())); }));
+    });
+    var dots = problemDots.filter(function (it) { return view.contains(it.ll); });
+    /* zoomed in past the finest level, the rows come out on top of the counts (they are few in view) */
+    items = z > G.zmax ? groups.concat(dots) : dots.concat(groups);
+    paint();
+  };
+  /* the canvas lets events through; a click or hover on a point is taken here first (capture
+     phase), so that the province under it neither opens its popup nor lights up */
+  var tip = L.tooltip({ direction: "top", className: "geo-tip geo-point-tip", opacity: 1 });
+  var onMap = function (e) { return e.target === container || map.getPane("mapPane").contains(e.target); };
+  container.addEventListener("click", function (e) {
+    var it = onMap(e) ? hit(map.mouseEventToContainerPoint(e)) : null;
+    if (!it) { return; }
+    e.stopPropagation();
+    if (it.i === undefined) { it.zoomTo(); return; }
+    var popup = L.popup({ maxWidth: 320, minWidth: 200, maxHeight: 300, className: "geo-popup" }).setLatLng(it.ll);
+    clearOfPanels(popup);
+    popup.setContent(pointPopup(it.i)).openOn(map);
+  }, true);
+  container.addEventListener("mouseover", function (e) {  /* no province tooltip over a point */
+    if (onMap(e) && hit(map.mouseEventToContainerPoint(e))) { e.stopPropagation(); }
+  }, true);
+  container.addEventListener("mousemove", function (e) {
+    var it = onMap(e) ? hit(map.mouseEventToContainerPoint(e)) : null;
+    container.classList.toggle("geo-on-point", !!it);
+    if (it) { e.stopPropagation(); }
+    if (it && it.i === undefined) {
+      var text = fill(S.estates_n, { n: num(it.j + it.f + it.r) }) + ": " + fill(S.mix, { j: num(it.j), f: num(it.f), r: num(it.r) });
+      tip.setLatLng(it.ll).setContent(el("div", null, text));
+      if (!map.hasLayer(tip)) { tip.addTo(map); }
+    } else if (map.hasLayer(tip)) { map.removeLayer(tip); }
+  }, true);
+  drawPoints = G ? regrid : recluster;
+  map.on("moveend resize", drawPoints);
+  if (document.fonts && document.fonts.ready) { document.fonts.ready.then(paint); }
+  pointGroup = {
+    drawn: function () { return drawn; },
+    /* what was drawn, where (container pixels), with its counts: for tests */
+    items: function () {
+      return items.filter(function (it) { return it.q; }).map(function (it) {
+        return it.i === undefined ? { x: it.q.x, y: it.q.y, j: it.j, f: it.f, r: it.r } : { x: it.q.x, y: it.q.y, row: P.row[it.i] };
+      });
+    }
+  };
+}
