@@ -83,14 +83,20 @@ def _template(name: str) -> str:
     return (resources.files("geo") / "templates" / name).read_text(encoding="utf-8")
 
 
-#: Where ``map.js`` takes the register's points layer (``points.js``) on a register map.
-_POINTS_SLOT = "/* register points: templates/points.js */\n"
+_REGISTER_MARKER = "/* @register@ (geo/templates/register.js, on pages with points) */"
 
 
 @lru_cache(maxsize=2)
-def own_js(register: bool = False) -> str:
-    """Our own map script (``geo/templates/map.js``); a register map's with ``points.js`` in it."""
-    return _template("map.js").replace(_POINTS_SLOT, _template("points.js") if register else "")
+def own_js(points: bool = False) -> str:
+    """Our own map script (``geo/templates/map.js``).
+
+    With ``points``, the register layer (``geo/templates/register.js``) is spliced in at its
+    marker; without, the marker is dropped, so the default map does not carry that code.
+    """
+    script = _template("map.js")
+    if _REGISTER_MARKER not in script:
+        raise RuntimeError("geo/templates/map.js lost its @register@ marker")
+    return script.replace(_REGISTER_MARKER, _template("register.js") if points else "", 1)
 
 
 @lru_cache(maxsize=1)

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 import geo
+from geo._assets import own_js
 from geo.i18n import section
 from geo.maps import embedded_data, estates_map, register_map, render_html
 from geo.maps.contract import (
@@ -29,7 +30,6 @@ from geo.maps.contract import (
 )
 
 MAP_JS = Path(geo.__file__).parent / "templates" / "map.js"
-POINTS_JS = MAP_JS.with_name("points.js")  # spliced into map.js on a register map
 
 #: How map.js names each contract object (see geo/maps/contract.py), and what else that
 #: name may carry that is not data (Leaflet's feature.properties, the script's own _i).
@@ -56,7 +56,7 @@ def _read(pattern: str, js: str) -> set[str]:
 @pytest.mark.parametrize("pattern", list(_NAMES))
 def test_every_field_map_js_reads_is_in_the_contract(pattern: str) -> None:
     cls, extra = _NAMES[pattern]
-    js = MAP_JS.read_text(encoding="utf-8") + POINTS_JS.read_text(encoding="utf-8")
+    js = own_js(points=True)  # map.js with the register layer (register.js) spliced in
     read = _read(pattern, js)
     assert read, f"map.js reads nothing through {pattern!r}: the naming convention changed"
     js_methods = {"length", "push", "forEach", "map", "filter", "indexOf", "slice", "join"}
@@ -64,7 +64,7 @@ def test_every_field_map_js_reads_is_in_the_contract(pattern: str) -> None:
 
 
 def test_every_string_map_js_reads_is_a_page_string() -> None:
-    js = MAP_JS.read_text(encoding="utf-8") + POINTS_JS.read_text(encoding="utf-8")
+    js = own_js(points=True)
     keys = set(section("map", "page", "en"))
     read = set(re.findall(r"\bS\.(\w+)", js)) | {f"status_{s}" for s in ("joined", "flagged", "rejected")}
     assert read and sorted(read - keys) == []

@@ -84,7 +84,7 @@ class _GeoLayer(Element):
         self._name = "GeoLayer"
         self._id = "geo"
         self.data_json = _data_json(plain(data))
-        self.register = data.points is not None
+        self._points = data.points is not None
 
     def render(self, **kwargs: Any) -> str:
         """Add the font, style, data block and script to the page; nothing in place."""
@@ -99,7 +99,7 @@ class _GeoLayer(Element):
             _Inline(f'<script type="application/json" id="geo-data">{self.data_json}</script>', "geo_data"),
             name="geo_data",
         )
-        script = _Inline(f"(function (map) {{\n{own_js(self.register)}\n}})({map_var});", "geo_js")
+        script = _Inline(f"(function (map) {{\n{own_js(self._points)}\n}})({map_var});", "geo_js")
         fig.script.add_child(script, name="geo_js")
         head = fig.header._children.get(map_var)  # the map's own head, rendered just before us
         if head is not None:

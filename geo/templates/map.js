@@ -302,7 +302,7 @@ map.attributionControl.getContainer().setAttribute("dir", D.dir);
 
 /* ---------------------------------------------------------------- points (register) */
 var pointGroup = null, drawPoints = null;
-/* register points: templates/points.js */
+/* @register@ (geo/templates/register.js, on pages with points) */
 
 /* ---------------------------------------------------------------- view */
 /* a province's names in the page's language (the code when it is not a province) */

@@ -1,7 +1,5 @@
-/* geo: the register's rows on its map, spliced into map.js (at "register points") on a
-   register map only. Up to the size limit each row is a point and near ones are grouped on
-   the screen's own grid; above it, the page's grid of counts is drawn for the zoom, with the
-   flagged and rejected rows as dots. Every text from data is set with textContent. */
+/* The register layer of geo's map script (geo/templates/map.js): spliced in at its
+   @register@ marker only on pages with points, so the default map does not carry it. */
 if (D.points) {
   var P = D.points, T = D.tally, G = D.grid;
   var COLORS = { joined: "#1b7837", flagged: "#e08214", rejected: "#b2182b" };
