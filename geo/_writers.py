@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import json
 import math
-import threading
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ import shapely
 
 from geo._io import FORMULA_START, formula_safe
 
-__all__ = ["CHUNK", "jsonable", "write_csv", "write_geojson", "write_gpkg", "write_parquet"]
+__all__ = ["CHUNK", "jsonable", "write_csv", "write_geojson", "write_gpkg", "write_parquet", "write_tables"]
 
 #: Rows converted and written at a time.
 CHUNK = 100_000
@@ -37,8 +37,10 @@ _FORMULA_PATTERN = "^[" + "".join("\\" + c if c in "-\\]^" else c for c in FORMU
 #: cache (a quarter less time building the spatial index of a million points than the
 #: default 2 MB, for about 60 MB of memory).
 _GPKG_CONFIG = {"OGR_SQLITE_JOURNAL": "OFF", "OGR_SQLITE_SYNCHRONOUS": "OFF", "OGR_SQLITE_CACHE": "64"}
-#: Set when Ctrl-C stops a chunked write from inside the stream a writer pulls from.
-_INTERRUPTED = threading.Event()
+#: What stopped a chunked write from inside the stream a writer pulls from (Ctrl-C, a full
+#: disk under another file of the pass): the writer's stream turns it into its own error,
+#: so it is kept here and raised again as it was.
+_FAILED: list[BaseException] = []
 #: GeoParquet's name of each shapely geometry type id.
 _GEOMETRY_NAMES = {0: "Point", 1: "LineString", 2: "LineString", 3: "Polygon", 4: "MultiPoint",
                    5: "MultiLineString", 6: "MultiPolygon", 7: "GeometryCollection"}  # fmt: skip
@@ -99,18 +101,26 @@ def _batches(
     import pyarrow as pa
 
     total = len(frame) if rows is None else len(rows)
-    _INTERRUPTED.clear()
+    for start in range(0, max(total, 1), CHUNK):
+        part = frame.iloc[start : start + CHUNK] if rows is None else frame.iloc[rows[start : start + CHUNK]]
+        table = pa.Table.from_pandas(_attributes(part), schema=schema, preserve_index=False)
+        if geometry:
+            wkb = shapely.to_wkb(np.asarray(part.geometry.values, dtype=object))
+            table = table.append_column("geometry", pa.array(wkb, type=pa.binary()))
+        yield from table.to_batches()
+        advance(min(start + CHUNK, total))
+
+
+def _teed(batches: Iterator[Any], sinks: list[Callable[[Any], None]]) -> Iterator[Any]:
+    """``batches``, each also handed to every sink first; what stops it is kept in :data:`_FAILED`."""
+    _FAILED.clear()
     try:
-        for start in range(0, max(total, 1), CHUNK):
-            part = frame.iloc[start : start + CHUNK] if rows is None else frame.iloc[rows[start : start + CHUNK]]
-            table = pa.Table.from_pandas(_attributes(part), schema=schema, preserve_index=False)
-            if geometry:
-                wkb = shapely.to_wkb(np.asarray(part.geometry.values, dtype=object))
-                table = table.append_column("geometry", pa.array(wkb, type=pa.binary()))
-            yield from table.to_batches()
-            advance(min(start + CHUNK, total))
-    except KeyboardInterrupt:
-        _INTERRUPTED.set()  # a reader's stream turns it into its own error: the writer raises it again
+        for batch in batches:
+            for sink in sinks:
+                sink(batch)
+            yield batch
+    except BaseException as exc:
+        _FAILED.append(exc)
         raise
 
 
@@ -119,31 +129,83 @@ def _geometries(frame: gpd.GeoDataFrame, rows: np.ndarray | None) -> np.ndarray:
     return geoms if rows is None else geoms[rows]
 
 
+def _gpkg(batches: Iterator[Any], path: Path, schema: Any, kind: str, crs: str | None) -> None:
+    """A GeoPackage layer ``estates`` from a stream of batches with a WKB ``geometry`` column."""
+    import pyarrow as pa
+    import pyogrio
+
+    reader = pa.RecordBatchReader.from_batches(schema.append(pa.field("geometry", pa.binary())), batches)
+    old = {k: pyogrio.get_gdal_config_option(k) for k in _GPKG_CONFIG}
+    pyogrio.set_gdal_config_options(_GPKG_CONFIG)
+    try:
+        pyogrio.write_arrow(reader, path, layer="estates", driver="GPKG", geometry_name="geometry",
+                            geometry_type=kind, crs=crs)  # fmt: skip
+    except Exception as exc:
+        if _FAILED:
+            raise _FAILED[0] from exc
+        raise
+    finally:
+        pyogrio.set_gdal_config_options(old)
+
+
+def _csv_sink(stack: ExitStack, path: Path, schema: Any) -> Callable[[Any], None]:
+    """A function writing batches to a CSV (UTF-8 with BOM, formula-like text neutralised)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    header = pa.schema([pa.field(formula_safe(f.name), f.type) for f in schema])
+    sink = stack.enter_context(pa.OSFile(str(path), "wb"))
+    sink.write(b"\xef\xbb\xbf")
+    writer = stack.enter_context(pacsv.CSVWriter(sink, header))
+
+    def write(batch: Any) -> None:
+        columns = _neutralised(batch.select(schema.names)).columns
+        writer.write_batch(pa.RecordBatch.from_arrays(columns, schema=header))
+
+    return write
+
+
+def _parquet_sink(
+    stack: ExitStack, path: Path, schema: Any, frame: gpd.GeoDataFrame, rows: Any
+) -> Callable[[Any], None]:
+    """A function writing batches (with their WKB ``geometry``) to a GeoParquet file."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    full = schema.append(pa.field("geometry", pa.binary())).with_metadata({b"geo": _geo_metadata(frame, rows)})
+    writer = stack.enter_context(pq.ParquetWriter(str(path), full))
+    return lambda batch: writer.write_batch(pa.RecordBatch.from_arrays(batch.columns, schema=full))
+
+
+def write_tables(
+    frame: pd.DataFrame, paths: dict[str, Path], advance: Advance = _nothing, rows: np.ndarray | None = None
+) -> None:
+    """The ``rows`` of ``frame`` (positions; None: all) in each format of ``paths`` at once.
+
+    ``paths`` maps ``gpkg`` (a layer ``estates`` with a spatial index), ``parquet``
+    (GeoParquet, geometry as WKB) and ``csv`` (no geometry) to their files. One pass: each
+    chunk of :data:`CHUNK` rows is converted to Arrow once and written to every file.
+    """
+    schema = _schema(frame)
+    spatial = isinstance(frame, gpd.GeoDataFrame) and bool({"gpkg", "parquet"} & set(paths))
+    with ExitStack() as stack:
+        sinks = [_csv_sink(stack, paths["csv"], schema)] if "csv" in paths else []
+        if "parquet" in paths:
+            sinks.append(_parquet_sink(stack, paths["parquet"], schema, frame, rows))
+        batches = _teed(_batches(frame, rows, schema, advance, geometry=spatial), sinks)
+        if "gpkg" not in paths:
+            for _ in batches:
+                pass
+            return
+        kind = "Point" if (shapely.get_type_id(_geometries(frame, rows)) <= 0).all() else "Unknown"
+        _gpkg(batches, paths["gpkg"], schema, kind, frame.crs.to_string() if frame.crs is not None else None)
+
+
 def write_gpkg(
     frame: gpd.GeoDataFrame, path: Path, advance: Advance = _nothing, rows: np.ndarray | None = None
 ) -> None:
     """A GeoPackage layer ``estates`` of ``frame`` (its ``rows``; None: all), with a spatial index, in chunks."""
-    import pyarrow as pa
-    import pyogrio
-
-    schema = _schema(frame)
-    kind = "Point" if (shapely.get_type_id(_geometries(frame, rows)) <= 0).all() else "Unknown"
-    reader = pa.RecordBatchReader.from_batches(
-        schema.append(pa.field("geometry", pa.binary())), _batches(frame, rows, schema, advance, geometry=True)
-    )
-    old = {k: pyogrio.get_gdal_config_option(k) for k in _GPKG_CONFIG}
-    pyogrio.set_gdal_config_options(_GPKG_CONFIG)
-    try:
-        pyogrio.write_arrow(
-            reader, path, layer="estates", driver="GPKG", geometry_name="geometry", geometry_type=kind,
-            crs=frame.crs.to_string() if frame.crs is not None else None,
-        )  # fmt: skip
-    except Exception as exc:
-        if _INTERRUPTED.is_set():
-            raise KeyboardInterrupt from exc
-        raise
-    finally:
-        pyogrio.set_gdal_config_options(old)
+    write_tables(frame, {"gpkg": path}, advance, rows)
 
 
 def _geo_metadata(frame: gpd.GeoDataFrame, rows: np.ndarray | None) -> bytes:
@@ -165,14 +227,7 @@ def write_parquet(
     frame: gpd.GeoDataFrame, path: Path, advance: Advance = _nothing, rows: np.ndarray | None = None
 ) -> None:
     """A GeoParquet file of ``frame`` (its ``rows``; None: all), geometry as WKB, in chunks."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    attributes = _schema(frame)
-    schema = attributes.append(pa.field("geometry", pa.binary())).with_metadata({b"geo": _geo_metadata(frame, rows)})
-    with pq.ParquetWriter(str(path), schema) as writer:
-        for batch in _batches(frame, rows, attributes, advance, geometry=True):
-            writer.write_batch(pa.RecordBatch.from_arrays(batch.columns, schema=schema))
+    write_tables(frame, {"parquet": path}, advance, rows)
 
 
 def _neutralised(batch: Any) -> Any:
@@ -194,17 +249,7 @@ def write_csv(frame: pd.DataFrame, path: Path, advance: Advance = _nothing, rows
 
     UTF-8 with a BOM (spreadsheets then read it as UTF-8); formula-like text neutralised.
     """
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
-    schema = _schema(frame)
-    names = [formula_safe(c) for c in schema.names]
-    header = pa.schema([pa.field(n, f.type) for n, f in zip(names, schema, strict=True)])
-    with pa.OSFile(str(path), "wb") as sink:
-        sink.write(b"\xef\xbb\xbf")
-        with pacsv.CSVWriter(sink, header) as writer:
-            for batch in _batches(frame, rows, schema, advance):
-                writer.write_batch(pa.RecordBatch.from_arrays(_neutralised(batch).columns, schema=header))
+    write_tables(frame, {"csv": path}, advance, rows)
 
 
 def write_geojson(

@@ -36,7 +36,7 @@ import pandas as pd
 
 from geo._output_set import LAST, OutputSet, output_error
 from geo._progress import Progress, no_progress
-from geo._writers import json_text, jsonable, write_csv, write_geojson, write_gpkg, write_parquet
+from geo._writers import json_text, jsonable, write_csv, write_geojson, write_tables
 from geo.errors import GeoError
 from geo.maps import register_map, save_map
 
@@ -158,41 +158,53 @@ def write_into(
 ) -> dict[str, Path]:
     """Write the outputs into an open :class:`~geo._output_set.OutputSet` and commit it."""
     tick = progress or no_progress
-    estates = _with_reason_texts(result.estates)
+    estates = _with_reason_texts(result.estates, tick)
     status = estates["status"].to_numpy()
     joined, rejected = np.flatnonzero(status != "rejected"), np.flatnonzero(status == "rejected")
     chosen = _checked_formats(formats) if formats is not None else default_formats(len(joined))
-    writers = {"gpkg": write_gpkg, "parquet": write_parquet, "geojson": write_geojson, "csv": write_csv}
-    for fmt in chosen:
-        _step(target, _FILES[fmt], len(joined), tick, partial(_rows_of, writers[fmt], estates, joined))
+    tables = {fmt: _FILES[fmt] for fmt in chosen if fmt != "geojson"}
+    if tables:  # one pass for them all: each chunk of rows converted once
+        paths = {fmt: target.path(name) for fmt, name in tables.items()}
+        _step(target, list(tables.values()), len(joined), tick, partial(write_tables, estates, paths, rows=joined))
+    if "geojson" in chosen:
+        path = target.path(_FILES["geojson"])
+        _step(target, [_FILES["geojson"]], len(joined), tick, partial(write_geojson, estates, path, rows=joined))
     rows = estates[[c for c in (*_ROWS_COLUMNS[:4], "county", *_ROWS_COLUMNS[4:]) if c in estates.columns]]
-    _step(target, "rows.csv", len(estates), tick, partial(write_csv, rows))
+    _write(target, "rows.csv", len(estates), tick, partial(write_csv, rows))
     by_prov = pd.DataFrame(result.by_province.drop(columns="geometry"))
-    _step(target, "by_province.csv", len(by_prov), tick, partial(write_csv, by_prov))
+    _write(target, "by_province.csv", len(by_prov), tick, partial(write_csv, by_prov))
     if result.by_county is not None:
         by_county = pd.DataFrame(result.by_county.drop(columns="geometry"))
-        _step(target, "by_county.csv", len(by_county), tick, partial(write_csv, by_county))
+        _write(target, "by_county.csv", len(by_county), tick, partial(write_csv, by_county))
     rejects = pd.DataFrame(estates.drop(columns=["geometry", "province", "status"]))
-    _step(target, "rejects.csv", len(rejected), tick, partial(_rows_of, write_csv, rejects, rejected))
+    _write(target, "rejects.csv", len(rejected), tick, lambda p, a: write_csv(rejects, p, a, rows=rejected))
     if len(result.reconciliation):
-        _step(target, "reconciliation.csv", len(result.reconciliation), tick, partial(write_csv, result.reconciliation))
-    _step(target, "map.html", len(estates), tick, lambda p, _: save_map(register_map(result, lang=lang), p))
+        _write(
+            target, "reconciliation.csv", len(result.reconciliation), tick, partial(write_csv, result.reconciliation)
+        )
+    _write(target, "map.html", len(estates), tick, lambda p, _: save_map(register_map(result, lang=lang), p))
     text, listed = _report(result, result.estates, status != "joined", target.written)
-    _step(target, LAST, listed, tick, lambda p, _: p.write_text(text, encoding="utf-8"))
+    _write(target, LAST, listed, tick, lambda p, _: p.write_text(text, encoding="utf-8"))
     target.commit()
     return {name: target.out / name for name in target.written}
 
 
-def _step(target: OutputSet, name: str, rows: int, tick: Progress, write: Callable[[Path, Any], Any]) -> None:
-    """Write one file of the set, telling progress; a failure of the disk or a writer is an OutputError."""
-    stage = f"writing {name}"
+def _write(target: OutputSet, name: str, rows: int, tick: Progress, write: Callable[[Path, Any], Any]) -> None:
+    """Write the file ``name`` of the set (see :func:`_step`)."""
+    path = target.path(name)
+    _step(target, [name], rows, tick, lambda advance: write(path, advance))
+
+
+def _step(target: OutputSet, names: list[str], rows: int, tick: Progress, write: Callable[[Any], Any]) -> None:
+    """Write files of the set, telling progress; a failure of the disk or a writer is an OutputError."""
+    stage = f"writing {' and '.join(names)}"
     tick(stage, 0, rows)
     try:
-        write(target.path(name), lambda done: tick(stage, min(done, rows - 1), rows) if done < rows else None)
+        write(lambda done: tick(stage, min(done, rows - 1), rows) if done < rows else None)
     except Exception as exc:
         if isinstance(exc, GeoError) or not _from_writer(exc):
             raise
-        raise output_error(exc, name, target.out) from exc
+        raise output_error(exc, " and ".join(names), target.out) from exc
     tick(stage, rows, rows)
 
 
@@ -201,29 +213,26 @@ def _from_writer(exc: BaseException) -> bool:
     return isinstance(exc, OSError) or type(exc).__module__.split(".")[0] == "pyogrio"
 
 
-def _with_reason_texts(estates: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def _with_reason_texts(estates: gpd.GeoDataFrame, tick: Progress) -> gpd.GeoDataFrame:
     """``estates`` with each row's reasons and notes as one text (`` | `` between them), as files hold them.
 
-    Rows without a reason (nearly all) are not stepped through one by one.
+    Rows without one (nearly all) are not stepped through one by one.
     """
+    tick("preparing", 0, len(estates))
     out = estates.copy(deep=False)
     for col in ("reasons", "reasons_fa", "notes", "notes_fa"):
         if col in out.columns:
             values = out[col].to_numpy(dtype=object)
             texts = np.full(len(values), "", dtype=object)
-            some = np.flatnonzero(out[col].str.len().to_numpy() > 0)
+            some = np.flatnonzero(np.fromiter(map(len, values), dtype=np.int64, count=len(values)))
             texts[some] = [" | ".join(r) for r in values[some]]
             out[col] = texts
+    tick("preparing", len(estates), len(estates))
     return out
 
 
 #: The columns of ``rows.csv``: the status of every row, with its province and reasons.
 _ROWS_COLUMNS = ("row", "id", "status", "province", "reasons", "reasons_fa", "notes", "notes_fa")
-
-
-def _rows_of(writer: Callable[..., None], frame: pd.DataFrame, rows: np.ndarray, path: Path, advance: Any) -> None:
-    """``writer`` given the positions ``rows`` of ``frame`` to write (no copy of the others)."""
-    writer(frame, path, advance, rows=rows)
 
 
 def _report(result: Written, estates: pd.DataFrame, listed: np.ndarray, written: list[str]) -> tuple[str, int]:

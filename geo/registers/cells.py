@@ -120,15 +120,25 @@ def _joined(s: pd.Series) -> str:
         return "".join(v for v in values.tolist() if isinstance(v, str))
 
 
-#: :data:`CONTROL` as Arrow's regular expressions (RE2) write it.
-_CONTROL_RE2 = r"[\x{0}-\x{8}\x{b}\x{c}\x{e}-\x{1f}\x{7f}-\x{9f}]"
-
-
 def _has_control(s: pd.Series) -> bool:
-    """Whether any text cell of ``s`` holds a :data:`CONTROL` character (Arrow text tested in C)."""
-    if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
-        return bool(pc.any(pc.match_substring_regex(_text_array(s), _CONTROL_RE2)).as_py())
-    return CONTROL.search(_joined(s)) is not None
+    """Whether any text cell of ``s`` holds a :data:`CONTROL` character.
+
+    Arrow text is tested on its UTF-8 bytes at once: a C0 byte but tab, line feed and
+    carriage return, DEL, or a C1 character (``C2 80``-``C2 9F``).
+    """
+    text = _text_array(s) if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow" else None
+    if text is None:
+        return CONTROL.search(_joined(s)) is not None
+    for chunk in text.chunks:
+        data = chunk.buffers()[2]
+        if data is None:
+            continue
+        raw = np.frombuffer(data, dtype=np.uint8)
+        c0 = (raw < 0x20) & (raw != 0x09) & (raw != 0x0A) & (raw != 0x0D)
+        c1 = (raw[:-1] == 0xC2) & (raw[1:] >= 0x80) & (raw[1:] <= 0x9F)
+        if c0.any() or (raw == 0x7F).any() or c1.any():
+            return True
+    return False
 
 
 def remove_controls(frame: pd.DataFrame, notes: RowReasons) -> pd.DataFrame:
@@ -210,14 +220,21 @@ def as_text(s: pd.Series) -> pd.Series:
     return out.where(out.notna() & (out != ""), None)
 
 
+def _few_distinct(text: pa.ChunkedArray) -> bool:
+    """Whether a long column holds few distinct values (a province or yes/no column).
+
+    Its first :data:`_KIND_VALUES` cells hold fewer than a tenth as many.
+    """
+    return len(text) > _KIND_VALUES and len(pc.unique(text.slice(0, _KIND_VALUES))) < _KIND_VALUES // 10
+
+
 def _objects(text: pa.ChunkedArray) -> np.ndarray:
     """Arrow text as an object array (None for null).
 
     A column of few distinct values (a province column) shares one Python string per
     value instead of one per cell.
     """
-    head = text.slice(0, _KIND_VALUES)
-    if len(text) > _KIND_VALUES and len(pc.unique(head)) < _KIND_VALUES // 10:
+    if _few_distinct(text):
         encoded = pc.dictionary_encode(text).combine_chunks()
         words = np.array([*encoded.dictionary.to_pylist(), None], dtype=object)
         return words[pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)]
@@ -251,6 +268,15 @@ def _parse_text(text: pa.ChunkedArray) -> np.ndarray:
         return pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False).astype("float64", copy=True)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         pass
+    if _few_distinct(text):  # a yes/no or code column: each distinct value read once
+        encoded = pc.dictionary_encode(text).combine_chunks()
+        distinct = np.append(_parse_each(pa.chunked_array([encoded.dictionary])), np.nan)
+        return distinct[pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)]
+    return _parse_each(text)
+
+
+def _parse_each(text: pa.ChunkedArray) -> np.ndarray:
+    """float64 of text cells, each read on its own: plain numbers cast, others folded first."""
     values, plain = _cast_plain(text)
     maybe = np.flatnonzero(~plain & _mask(pc.is_valid(text)))
     if maybe.size:

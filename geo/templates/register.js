@@ -45,8 +45,10 @@ if (D.points) {
   pane.style.zIndex = 450;
   var cv = L.DomUtil.create("canvas", "geo-points-canvas leaflet-zoom-hide", pane), ctx = cv.getContext("2d");
   var radiusOf = function (n) { return n ? Math.round(14 + Math.min(10, Math.log(n) * 1.6)) : (G ? 4 : 5); };
-  var ring = function (q, it, rad) {
-    var n = it.j + it.f + it.r, start = -Math.PI / 2;
+  var ring = function (q, it) {
+    var n = it.j + it.f + it.r, start = -Math.PI / 2, label = num(n);
+    /* the white disc (64 % of the circle) holds the count, however many digits it has */
+    var rad = it.rad = Math.max(radiusOf(n), Math.ceil(ctx.measureText(label).width / 1.28) + 4);
     [[it.j, COLORS.joined], [it.f, COLORS.flagged], [it.r, COLORS.rejected]].forEach(function (part) {
       if (!part[0]) { return; }
       var end = start + 2 * Math.PI * part[0] / n;
@@ -55,7 +57,7 @@ if (D.points) {
       start = end;
     });
     ctx.beginPath(); ctx.arc(q.x, q.y, rad * 0.64, 0, 2 * Math.PI); ctx.fillStyle = "#ffffff"; ctx.fill();
-    ctx.fillStyle = "#222222"; ctx.fillText(num(n), q.x, q.y + 0.5);
+    ctx.fillStyle = "#222222"; ctx.fillText(label, q.x, q.y + 0.5);
   };
   var paint = function () {
     var size = map.getSize(), ratio = window.devicePixelRatio || 1;
@@ -74,7 +76,7 @@ if (D.points) {
         ctx.strokeStyle = "#ffffff"; ctx.stroke();
         drawn.dots += 1;
       } else {
-        ring(q, it, it.rad);
+        ring(q, it);
         ctx.beginPath(); ctx.arc(q.x, q.y, it.rad, 0, 2 * Math.PI); ctx.strokeStyle = "rgba(0,0,0,0.35)"; ctx.stroke();
         drawn.clusters += 1;
       }
