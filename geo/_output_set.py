@@ -75,6 +75,14 @@ def _held_signals() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
+def _remove(path: Path) -> None:
+    """Remove a file, or a folder with what it holds (never following a link)."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+
+
 class OutputSet:
     """Write a set of files into ``out`` atomically, as a whole (see the module docstring).
 
@@ -84,6 +92,10 @@ class OutputSet:
         The folder; created if missing.
     names
         Every file name the run may write (checked before any work: none may be a folder).
+    folders
+        The names among them that are folders of files (partitioned Parquet), moved in
+        as a whole; one there already is replaced only when an earlier run listed it as
+        its own.
 
     Examples
     --------
@@ -97,9 +109,10 @@ class OutputSet:
     ['.geo-lock', '.geo-manifest.json', 'a.txt', 'report.json']
     """
 
-    def __init__(self, out: str | Path, names: Iterable[str]) -> None:
+    def __init__(self, out: str | Path, names: Iterable[str], folders: Iterable[str] = ()) -> None:
         self.out = Path(out)
-        self.names = tuple(dict.fromkeys(names))
+        self.folders = frozenset(folders)
+        self.names = tuple(dict.fromkeys([*names, *self.folders]))
         self.written: list[str] = []
         self.tmp: Path | None = None
         self._lock: IO[str] | None = None
@@ -177,8 +190,17 @@ class OutputSet:
             self._lock = None
 
     def _check_names(self) -> None:
+        owned = self._owned() if self.folders else set()
         for name in self.names:
             target = self.out / name
+            if name in self.folders:
+                if (target.exists() or target.is_symlink()) and (name not in owned or not target.is_dir()):
+                    raise OutputError(
+                        f"{name} is there already and is not a folder an earlier geo run wrote: move it away or"
+                        " choose another folder",
+                        path=self.out,
+                    )
+                continue
             if (target.exists() or target.is_symlink()) and not target.is_file():
                 kind = "a folder" if target.is_dir() else "not a regular file"
                 raise OutputError(
@@ -244,8 +266,10 @@ class OutputSet:
                 self._write_manifest(old | set(new))
                 (self.out / LAST).unlink(missing_ok=True)
                 for name in sorted(old - set(new)):
-                    (self.out / name).unlink(missing_ok=True)
+                    _remove(self.out / name)
                 for name in new:
+                    if name in self.folders:
+                        _remove(self.out / name)
                     os.replace(self.tmp / name, self.out / name)
             except OSError as exc:
                 raise output_error(exc, "the outputs", self.out) from exc

@@ -18,7 +18,48 @@ import pandas as pd
 from geo.locate import CountyIndex
 from geo.reasons import Reason, RowReasons
 
-__all__ = ["aggregate", "by_county_table"]
+__all__ = ["aggregate", "by_county_table", "sums_table", "unit_sums"]
+
+
+def unit_sums(frame: pd.DataFrame, idx: np.ndarray, indicators: Mapping[str, str], k: int) -> dict[str, np.ndarray]:
+    """Per unit: the count of rows (``estates``), and per indicator ``COL:total`` and ``COL:known``.
+
+    ``idx`` is each row's unit (-1: none). The sums of parts of a register (partitions)
+    add up, key by key, to the sums of the whole: :func:`sums_table` makes the table.
+    """
+    ok = idx >= 0
+    sums: dict[str, np.ndarray] = {"estates": np.bincount(idx[ok], minlength=k).astype("int64")}
+    for col in indicators:
+        values = frame[col].to_numpy(dtype="float64", na_value=np.nan)
+        present = ok & ~np.isnan(values)
+        with np.errstate(over="ignore", invalid="ignore"):
+            sums[f"{col}:total"] = np.bincount(idx[present], weights=values[present], minlength=k)
+        sums[f"{col}:known"] = np.bincount(idx[present], minlength=k).astype("int64")
+    return sums
+
+
+def sums_table(
+    sums: Mapping[str, np.ndarray], indicators: Mapping[str, str], units: tuple[gpd.GeoDataFrame, list[str]]
+) -> gpd.GeoDataFrame:
+    """The table of :func:`aggregate` from :func:`unit_sums`: an overflowing sum (or total) left empty."""
+    unit_frame, kept = units
+    columns: dict[str, np.ndarray] = {"estates": np.asarray(sums["estates"], dtype="int64")}
+    for col, kind in indicators.items():
+        total, known = sums[f"{col}:total"], sums[f"{col}:known"]
+        if kind == "bool":
+            columns[f"{col}_true"] = total.astype("int64")
+            continue
+        total = np.where(np.isfinite(total), total, np.nan)
+        with np.errstate(over="ignore"):
+            if not math.isfinite(float(np.nansum(total))):
+                total = np.full_like(total, np.nan)
+        columns[f"{col}_sum"] = total
+        with np.errstate(invalid="ignore", divide="ignore"):
+            columns[f"{col}_mean"] = np.where(known > 0, total / np.maximum(known, 1), np.nan)
+    base = unit_frame[kept]
+    out = pd.concat([base, pd.DataFrame(columns, index=base.index)], axis=1)  # at once, not column by column
+    out["geometry"] = unit_frame.geometry
+    return gpd.GeoDataFrame(out, geometry="geometry", crs=unit_frame.crs)
 
 
 def aggregate(
@@ -36,26 +77,13 @@ def aggregate(
     rows of a column whose national total overflows.
     """
     unit_frame, kept, names = units
-    k = len(unit_frame)
-    ok = idx >= 0
-    columns: dict[str, np.ndarray] = {"estates": np.bincount(idx[ok], minlength=k).astype("int64")}
-    for col, kind in indicators.items():
-        values = frame[col].to_numpy(dtype="float64", na_value=np.nan)
-        present = ok & ~np.isnan(values)
-        with np.errstate(over="ignore", invalid="ignore"):
-            total = np.bincount(idx[present], weights=values[present], minlength=k)
-        if kind == "bool":
-            columns[f"{col}_true"] = total.astype("int64")
-            continue
-        total = _overflow(col, total, present, idx, names, reasons)
-        known = np.bincount(idx[present], minlength=k)
-        columns[f"{col}_sum"] = total
-        with np.errstate(invalid="ignore", divide="ignore"):
-            columns[f"{col}_mean"] = np.where(known > 0, total / np.maximum(known, 1), np.nan)
-    base = unit_frame[kept]
-    out = pd.concat([base, pd.DataFrame(columns, index=base.index)], axis=1)  # at once, not column by column
-    out["geometry"] = unit_frame.geometry
-    return gpd.GeoDataFrame(out, geometry="geometry", crs=unit_frame.crs)
+    sums = unit_sums(frame, idx, indicators, len(unit_frame))
+    if reasons is not None:
+        for col, kind in indicators.items():
+            if kind != "bool":
+                values = frame[col].to_numpy(dtype="float64", na_value=np.nan)
+                _overflow(col, sums[f"{col}:total"], (idx >= 0) & ~np.isnan(values), idx, names, reasons)
+    return sums_table(sums, indicators, (unit_frame, kept))
 
 
 def by_county_table(
@@ -73,23 +101,14 @@ def by_county_table(
 
 
 def _overflow(
-    col: str, total: np.ndarray, present: np.ndarray, idx: np.ndarray, names: np.ndarray, reasons: RowReasons | None
-) -> np.ndarray:
-    """Per-unit sums with overflowed ones (and all, if the national total overflows) as NaN.
-
-    The rows that made an overflowing sum are flagged (when ``reasons`` is given).
-    """
+    col: str, total: np.ndarray, present: np.ndarray, idx: np.ndarray, names: np.ndarray, reasons: RowReasons
+) -> None:
+    """Flag the rows that made an overflowing per-unit sum, or (all others) an overflowing national total."""
     over = ~np.isfinite(total)
     if over.any():
         rows = present & np.isin(idx, np.flatnonzero(over))
-        if reasons is not None:
-            reasons.add(rows, [Reason("sum_overflow", column=col, province=names[i]) for i in idx[rows]])
-        total = np.where(over, np.nan, total)
+        reasons.add(rows, [Reason("sum_overflow", column=col, province=names[i]) for i in idx[rows]])
     with np.errstate(over="ignore"):
-        national = float(np.nansum(total))
+        national = float(np.nansum(np.where(over, np.nan, total)))
     if not math.isfinite(national):
-        rows = present & ~np.isin(idx, np.flatnonzero(over))
-        if reasons is not None:
-            reasons.add(rows, Reason("total_overflow", column=col))
-        total = np.full_like(total, np.nan)
-    return total
+        reasons.add(present & ~np.isin(idx, np.flatnonzero(over)), Reason("total_overflow", column=col))

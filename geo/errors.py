@@ -20,6 +20,8 @@ __all__ = [
     "RegisterError",
     "LimitError",
     "MapError",
+    "EngineError",
+    "SchedulerError",
     "InputTypeError",
     "InputValueError",
     "OutputError",
@@ -140,6 +142,30 @@ class OutputError(DataError):
     The folder is read-only or full, a name there is taken by a folder, or another run is
     writing into it.
     """
+
+
+class EngineError(GeoError):
+    """A join could not be run on its engine (the dask extra missing, a run that lost its workers).
+
+    Nothing that looks complete is written when a run fails: a run's outputs are moved
+    into place only once all of them are written.
+
+    Parameters
+    ----------
+    message
+        What failed, in words a person can act on.
+    field
+        The parameter at fault, if one is (``engine``: not installed; ``scheduler``, ``workers``).
+    """
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        self.message = message
+        self.field = field
+        super().__init__(message)
+
+
+class SchedulerError(EngineError):
+    """The dask scheduler named cannot be reached, or its address is not one."""
 
 
 class GeoWarning(UserWarning):

@@ -154,6 +154,17 @@ class Bilingual(str):
         obj.fa = fa
         return obj
 
+    def __getnewargs__(self) -> tuple[str, str]:  # type: ignore[override]
+        """Both wordings, so that a copy (a pickle sent to a dask worker) keeps its Persian.
+
+        Examples
+        --------
+        >>> import pickle
+        >>> pickle.loads(pickle.dumps(Bilingual("yes", "بله"))).fa
+        'بله'
+        """
+        return (self.en, self.fa)
+
     @property
     def en(self) -> str:
         """The English wording (the string itself, as a plain ``str``)."""

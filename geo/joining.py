@@ -46,21 +46,27 @@ from pathlib import Path
 from typing import Any, Literal
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
-import shapely
 
 from geo._progress import Progress, no_progress
 from geo.aggregation import aggregate, by_county_table
-from geo.errors import InputTypeError, InputValueError, RegisterError, RegisterWarning
-from geo.i18n import number_list
-from geo.locate import CountyIndex, ProvinceIndex, county_index, province_index
-from geo.reasons import Reason, RowReasons
+from geo.errors import InputTypeError, InputValueError, RegisterWarning
+from geo.locate import county_index, province_index
 from geo.reconciliation import empty_reconciliation, reconciliation_table
 from geo.registers import Register
 from geo.registers.build import build_register, read_cells
 from geo.registers.template import template_references
-from geo.rules import COAST_KM, Rules, check_rows, statuses
+from geo.rules import (
+    COAST_KM,
+    Rules,
+    add_duplicates,
+    check_by,
+    check_rows,
+    estates_table,
+    status_counts,
+    statuses,
+    summary_of,
+)
 
 __all__ = ["JoinResult", "join", "COAST_KM", "Progress"]
 
@@ -168,90 +174,6 @@ class JoinResult:
         return write_outputs(self, out_dir, lang=lang, formats=formats, progress=progress)
 
 
-def _duplicates(ids: pd.Series, rows: np.ndarray, reasons: RowReasons) -> None:
-    """Flag every row whose id another row has too, naming the rows."""
-    dup = (ids.duplicated(keep=False) & ids.notna()).to_numpy()
-    if not dup.any():
-        return
-    sub = pd.DataFrame({"id": ids[dup].to_numpy(), "row": rows[dup]})
-    groups = sub.groupby("id", sort=False)["row"].agg(list)
-    text = {key: Reason("duplicate_id", id=key, rows=number_list(rs, limit=10)) for key, rs in groups.items()}
-    reasons.add(dup, sub["id"].map(text).to_numpy(dtype=object))
-
-
-def _check_by(by: str | None, reg: Register) -> str:
-    """The join mode: ``by`` as given (checked against the register), else what the register allows."""
-    named = reg.has_province or reg.has_county
-    if by is None:
-        return "both" if named and reg.has_location else ("attribute" if named else "location")
-    if by not in _BY:
-        raise RegisterError(f"`by` must be attribute, location or both, not {by!r}", path=reg.path, field="by")
-    if by in ("attribute", "both") and not named:
-        raise RegisterError(
-            "joining by attribute needs a province or county column (name it with `province` or `county`)",
-            path=reg.path,
-        )
-    if by in ("location", "both") and not reg.has_location:
-        raise RegisterError("joining by location needs lat/lon columns or a geometry (`lat`/`lon`)", path=reg.path)
-    return by
-
-
-def _estates(
-    frame: pd.DataFrame,
-    places: tuple[np.ndarray, np.ndarray],
-    status: np.ndarray,
-    reasons: RowReasons,
-    notes: RowReasons,
-    lon: np.ndarray,
-    lat: np.ndarray,
-    indexes: tuple[ProvinceIndex, CountyIndex],
-) -> gpd.GeoDataFrame:
-    """The estates table of :class:`JoinResult`, built from whole columns at once.
-
-    Inserting columns one by one copies the frame each time.
-    """
-    geoms = shapely.points(lon, lat)
-    geoms[np.isnan(lon) | np.isnan(lat)] = None  # NaN coordinates would make empty points
-    (idx, county), (prov, counties) = places, indexes
-    province = np.where(idx >= 0, prov.codes[np.maximum(idx, 0)], None)
-    columns: dict[str, Any] = {
-        "row": frame["row"].to_numpy(),
-        "province": pd.Series(province, dtype=object, copy=False),
-        "county": pd.Series(np.where(county >= 0, counties.codes[np.maximum(county, 0)], None), dtype=object),
-        "status": pd.Series(status, dtype=object, copy=False),
-        "reasons": pd.Series(reasons.lists(), dtype=object, copy=False),
-        "reasons_fa": pd.Series(reasons.lists_fa(), dtype=object, copy=False),
-        "notes": pd.Series(notes.lists(), dtype=object, copy=False),
-        "notes_fa": pd.Series(notes.lists_fa(), dtype=object, copy=False),
-    }
-    as_given = {"province": "province_as_given", "county": "county_as_given"}
-    for col in frame.columns[1:]:
-        columns[as_given.get(col, col)] = frame[col].array
-    columns["lat"], columns["lon"] = lat, lon
-    return gpd.GeoDataFrame(columns, geometry=gpd.array.from_shapely(geoms, crs=4326), crs=4326, copy=False)
-
-
-def _summary(reg: Register, by: str, coast_km: float, status: np.ndarray) -> dict[str, Any]:
-    """The report's header: what was read and how, and the count of each outcome."""
-    counts = pd.Series(status).value_counts()
-    summary: dict[str, Any] = {
-        "source": str(reg.path) if reg.path is not None else None,
-        "by": by,
-        "coast_km": coast_km,
-        "columns": reg.columns,
-        "indicators": reg.indicators,
-        "source_crs": reg.source_crs,
-        "warnings": list(reg.warnings),
-        "rows_in": len(status),
-        "rows_joined": int(counts.get("joined", 0)),
-        "rows_flagged": int(counts.get("flagged", 0)),
-        "rows_rejected": int(counts.get("rejected", 0)),
-    }
-    if summary["rows_joined"] + summary["rows_flagged"] + summary["rows_rejected"] != len(status):
-        raise AssertionError("a row was lost while joining")  # pragma: no cover - guarded by construction
-    return summary
-
-
 def _check_coast(coast_km: object) -> float:
     """``coast_km`` as a float, checked.
 
@@ -334,19 +256,19 @@ def join(
     n = len(frame)
     prov, counties = province_index(), county_index()
     places = tuple(p for p in ("province", "county") if p in reg.columns)
-    rules = Rules(_check_by(by, reg), legacy_codes, coast_km, places)
+    rules = Rules(check_by(by, reg), legacy_codes, coast_km, places)
     tick("joining", 0, n)
     checked = check_rows(frame, reg.reasons, rules, reg.notes)
     reasons = checked.reasons
-    _duplicates(frame["id"], frame["row"].to_numpy(), reasons)
+    add_duplicates(frame["id"], frame["row"].to_numpy(), reasons)
     tick("joining", n, n)
     tick("summing", 0, n)
     units = (prov.frame, ["code", "name_en", "name_fa"], prov.names)
     by_province = aggregate(frame, checked.province, reg.indicators, units, reasons)
     status = statuses(checked.province, reasons)  # a duplicate id or an overflowing sum flags a joined row
     places_found = (checked.province, checked.county)
-    estates = _estates(frame, places_found, status, reasons, checked.notes, checked.lon, checked.lat, (prov, counties))
-    summary = _summary(reg, rules.by, coast_km, status)
+    estates = estates_table(frame, places_found, status, (reasons, checked.notes), checked.lon, checked.lat)
+    summary = summary_of(reg, rules.by, coast_km, status_counts(status), len(status))
     summary["rows_with_county"] = int((checked.county >= 0).sum())
     if reconcile is None:  # columns headed as in the register template: compared with their figures
         reconcile = template_references(reg.indicators)

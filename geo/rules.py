@@ -26,6 +26,7 @@ province, ``rejected`` (always with a reason).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,12 +35,27 @@ import pandas as pd
 
 from geo.attributes import Attribute, resolve_places
 from geo.counties import county_label
+from geo.errors import RegisterError
+from geo.i18n import number_list
 from geo.locate import ProvinceIndex, county_index, locate, locate_counties, province_index
 from geo.reasons import Reason, RowReasons
 from geo.registers.build import Register, parse_rows
 from geo.registers.plan import Plan
 
-__all__ = ["COAST_KM", "Checked", "Rules", "check_cells", "check_rows", "statuses"]
+__all__ = [
+    "COAST_KM",
+    "Checked",
+    "Rules",
+    "check_cells",
+    "check_rows",
+    "statuses",
+    "add_duplicates",
+    "check_by",
+    "duplicate_reasons",
+    "estates_table",
+    "status_counts",
+    "summary_of",
+]
 
 #: How far (km) outside every province polygon a point may lie and still be assigned to
 #: the nearest province (flagged). Measured in :data:`geo.provinces.EQUAL_AREA_CRS`.
@@ -47,6 +63,7 @@ COAST_KM = 25.0
 
 
 _STATUSES = np.array(["joined", "flagged", "rejected"], dtype=object)
+_BY = ("attribute", "location", "both")
 
 
 @dataclass(frozen=True)
@@ -219,3 +236,115 @@ def check_cells(
     """
     reg = parse_rows(cells, geometry, plan, first_row)
     return reg, check_rows(reg.frame, reg.reasons, rules, reg.notes)
+
+
+# The whole-register rules, computed by each engine from what it has of all rows: the
+# in-memory engine from the rows themselves, the dask engine from counts and keys reduced
+# over its partitions; both then apply them to each batch by these functions.
+
+
+def duplicate_reasons(ids: pd.Series, rows: np.ndarray) -> dict[Any, Reason]:
+    """The "duplicate id" reason of each id that more than one row has, naming its rows in order.
+
+    ``ids`` and ``rows`` are the ids (None or NaN: none) and 1-based rows of every row of
+    the register, or of every row whose id is repeated (in any order).
+    """
+    dup = (ids.duplicated(keep=False) & ids.notna()).to_numpy()
+    if not dup.any():
+        return {}
+    sub = pd.DataFrame({"id": ids[dup].to_numpy(), "row": rows[dup]}).sort_values("row", kind="stable")
+    groups = sub.groupby("id", sort=False)["row"].agg(list)
+    return {key: Reason("duplicate_id", id=key, rows=number_list(rs, limit=10)) for key, rs in groups.items()}
+
+
+def add_duplicates(
+    ids: pd.Series, rows: np.ndarray, reasons: RowReasons, found: Mapping[Any, Reason] | None = None
+) -> None:
+    """Flag every row whose id another row has too.
+
+    ``found``: :func:`duplicate_reasons` of the whole register (default: of these rows).
+    """
+    found = duplicate_reasons(ids, rows) if found is None else found
+    if not found:
+        return
+    text = ids.map(found)
+    hit = text.notna().to_numpy()
+    reasons.add(hit, text[hit].to_numpy(dtype=object))
+
+
+def check_by(by: str | None, reg: Register) -> str:
+    """The join mode: ``by`` as given (checked against the register), else what the register allows."""
+    named = reg.has_province or reg.has_county
+    if by is None:
+        return "both" if named and reg.has_location else ("attribute" if named else "location")
+    if by not in _BY:
+        raise RegisterError(f"`by` must be attribute, location or both, not {by!r}", path=reg.path, field="by")
+    if by in ("attribute", "both") and not named:
+        raise RegisterError(
+            "joining by attribute needs a province or county column (name it with `province` or `county`)",
+            path=reg.path,
+        )
+    if by in ("location", "both") and not reg.has_location:
+        raise RegisterError("joining by location needs lat/lon columns or a geometry (`lat`/`lon`)", path=reg.path)
+    return by
+
+
+def estates_table(
+    frame: pd.DataFrame,
+    places: tuple[np.ndarray, np.ndarray],
+    status: np.ndarray,
+    texts: tuple[RowReasons, RowReasons],
+    lon: np.ndarray,
+    lat: np.ndarray,
+) -> Any:
+    """The estates of a batch (:attr:`geo.JoinResult.estates`), built from whole columns at once.
+
+    ``places``: each row's province and county positions; ``texts``: its reasons and notes.
+    Inserting columns one by one copies the frame each time.
+    """
+    import geopandas as gpd
+    import shapely
+
+    geoms = shapely.points(lon, lat)
+    geoms[np.isnan(lon) | np.isnan(lat)] = None  # NaN coordinates would make empty points
+    (idx, county), (prov, counties), (reasons, notes) = places, (province_index(), county_index()), texts
+    columns: dict[str, Any] = {
+        "row": frame["row"].to_numpy(),
+        "province": pd.Series(np.where(idx >= 0, prov.codes[np.maximum(idx, 0)], None), dtype=object, copy=False),
+        "county": pd.Series(np.where(county >= 0, counties.codes[np.maximum(county, 0)], None), dtype=object),
+        "status": pd.Series(status, dtype=object, copy=False),
+        "reasons": pd.Series(reasons.lists(), dtype=object, copy=False),
+        "reasons_fa": pd.Series(reasons.lists_fa(), dtype=object, copy=False),
+        "notes": pd.Series(notes.lists(), dtype=object, copy=False),
+        "notes_fa": pd.Series(notes.lists_fa(), dtype=object, copy=False),
+    }
+    as_given = {"province": "province_as_given", "county": "county_as_given"}
+    for col in frame.columns[1:]:
+        columns[as_given.get(col, col)] = frame[col].array
+    columns["lat"], columns["lon"] = lat, lon
+    return gpd.GeoDataFrame(columns, geometry=gpd.array.from_shapely(geoms, crs=4326), crs=4326, copy=False)
+
+
+def status_counts(status: np.ndarray) -> dict[str, int]:
+    """The count of each status (``joined``, ``flagged``, ``rejected``); counts of batches add up."""
+    return {s: int(np.count_nonzero(status == s)) for s in _STATUSES.tolist()}
+
+
+def summary_of(reg: Register, by: str, coast_km: float, counts: Mapping[str, int], rows_in: int) -> dict[str, Any]:
+    """The report's header: what was read and how (``reg``: its columns and warnings), the count of each outcome."""
+    summary: dict[str, Any] = {
+        "source": str(reg.path) if reg.path is not None else None,
+        "by": by,
+        "coast_km": coast_km,
+        "columns": reg.columns,
+        "indicators": reg.indicators,
+        "source_crs": reg.source_crs,
+        "warnings": list(reg.warnings),
+        "rows_in": rows_in,
+        "rows_joined": int(counts.get("joined", 0)),
+        "rows_flagged": int(counts.get("flagged", 0)),
+        "rows_rejected": int(counts.get("rejected", 0)),
+    }
+    if summary["rows_joined"] + summary["rows_flagged"] + summary["rows_rejected"] != rows_in:
+        raise AssertionError("a row was lost while joining")  # pragma: no cover - guarded by construction
+    return summary

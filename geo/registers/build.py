@@ -60,7 +60,10 @@ __all__ = [
     "Plan",
     "Register",
     "build_register",
+    "decode_binary",
+    "parse_ids",
     "parse_rows",
+    "fits_int64",
     "plan_register",
     "read_cells",
     "read_register",
@@ -171,7 +174,7 @@ def _cut_long_names(cells: pd.Series, names: pd.Series, reasons: RowReasons) -> 
     return names
 
 
-def _fits_int64(ids: pd.Series) -> bool:
+def fits_int64(ids: pd.Series) -> bool:
     """Whether whole-number ids can stay int64: no blank, and none past int64 (a uint64 column)."""
     if not pd.api.types.is_integer_dtype(ids.dtype) or ids.hasnans:
         return False
@@ -179,18 +182,19 @@ def _fits_int64(ids: pd.Series) -> bool:
 
 
 def _identity_columns(
-    cells: pd.DataFrame, columns: dict[str, str], reasons: RowReasons, first_row: int = 1
+    cells: pd.DataFrame, columns: dict[str, str], reasons: RowReasons, first_row: int = 1, int_ids: bool | None = None
 ) -> pd.DataFrame:
     """``row``, then ``id``, ``name``, ``province`` and ``county`` as written (None where absent or blank).
 
-    Whole-number ids stay numbers (cheap to compare); text ids have their Persian digits
-    read as ASCII; names longer than :data:`MAX_NAME_LENGTH` are cut.
+    Whole-number ids stay numbers (cheap to compare; ``int_ids``: decided for the whole
+    register, else from these cells); text ids have their Persian digits read as ASCII;
+    names longer than :data:`MAX_NAME_LENGTH` are cut.
     """
     n = len(cells)
     frame = pd.DataFrame({"row": np.arange(first_row, first_row + n, dtype="int64")})
     for role in ("id", "name", "province", "county"):
         source = cells[columns[role]] if role in columns else None
-        if role == "id" and source is not None and _fits_int64(source):
+        if role == "id" and source is not None and (fits_int64(source) if int_ids is None else int_ids):
             frame[role] = source.to_numpy(dtype="int64")
             continue
         values = as_text(source).to_numpy() if source is not None else np.full(n, None, dtype=object)
@@ -202,7 +206,7 @@ def _identity_columns(
     return frame
 
 
-def _decode_binary(cells: pd.DataFrame, used: set[str]) -> None:
+def decode_binary(cells: pd.DataFrame, used: set[str]) -> None:
     """Binary cells (Parquet) as text (in place), so that they can be read and written."""
     for col in cells.columns:
         if cells[col].dtype == object and col not in used:
@@ -252,7 +256,7 @@ def _indicator_columns(
     without it, each column's kind is found from its cells.
     """
     used = {columns[r] for r in (*ROLES, "geometry") if r in columns}
-    _decode_binary(cells, used)
+    decode_binary(cells, used)
     indicators: dict[str, str] = {}
     added: dict[str, Any] = {}
     for col in cells.columns:
@@ -302,11 +306,25 @@ def parse_rows(
     warnings: list[str] = []
     if plan.wkt is not None:
         geometry = wkt_geometries(cells[plan.wkt], reasons)
-    frame = _identity_columns(cells, columns, reasons, first_row)
+    frame = _identity_columns(cells, columns, reasons, first_row, plan.int_ids)
     lon, lat, source_crs = coordinates(cells, geometry, columns, plan.crs, plan.declared_crs, reasons, warnings)
     frame["lat"], frame["lon"] = lat, lon
     frame, indicators = _indicator_columns(cells, columns, frame, reasons, plan.indicators)
     return Register(frame, columns, indicators, reasons, warnings, plan.path, source_crs, notes, dict(plan.renamed))
+
+
+def parse_ids(cells: pd.DataFrame, plan: Plan) -> pd.Series:
+    """The ``id`` of a batch's rows as :func:`parse_rows` gives it, as text (None: blank or no id column).
+
+    Text, whatever ``plan.int_ids``: the same text for the same id in every batch.
+    """
+    column = plan.columns.get("id")
+    if column is None:
+        return pd.Series([None] * len(cells), dtype=object)
+    cells = cells.reset_index(drop=True).rename(columns=plan.renamed)[[column]]
+    cells = remove_controls(cells, RowReasons(len(cells)))
+    ids = _identity_columns(cells, {"id": column}, RowReasons(len(cells)))["id"]
+    return ids.astype(object).where(ids.notna(), None).map(str, na_action="ignore")
 
 
 def build_register(found: Cells, overrides: Mapping[str, str | None], crs: str | None) -> Register:

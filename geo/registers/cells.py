@@ -32,6 +32,8 @@ __all__ = [
     "blank",
     "clip",
     "column_kind",
+    "KindCounts",
+    "kind_counts",
     "parse_booleans",
     "parse_numbers",
     "remove_controls",
@@ -373,6 +375,61 @@ def parse_booleans(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
     return pd.Series(out, index=s.index), invalid
 
 
+@dataclass(frozen=True)
+class KindCounts:
+    """What :func:`column_kind` decides from, counted so that the counts of parts add up (``+``).
+
+    ``present``: the filled cells; ``not_numbers``: those that are not a number;
+    ``words``: those that are a yes/no word (among the most frequent values, in a
+    column that may be yes/no); ``distinct``: those words' keys. A column read in
+    partitions is of the kind of its partitions' counts added up.
+    """
+
+    present: int = 0
+    not_numbers: int = 0
+    words: int = 0
+    distinct: frozenset[str] = frozenset()
+
+    def __add__(self, other: KindCounts) -> KindCounts:
+        return KindCounts(
+            self.present + other.present,
+            self.not_numbers + other.not_numbers,
+            self.words + other.words,
+            self.distinct | other.distinct,
+        )
+
+    def kind(self) -> Literal["number", "bool", "text"]:
+        """Numbers, yes/no values or other text (see :func:`column_kind`)."""
+        if self.present == 0:
+            return "text"
+        bool_share = self.words / self.present
+        if bool_share < 1.0 and len(self.distinct) < 2:
+            bool_share = 0.0  # one yes/no-like word among other text («x», «y») is not a yes/no column
+        num_share = 1.0 - self.not_numbers / self.present
+        if bool_share == 1.0 or (bool_share >= 0.5 and bool_share > num_share):
+            return "bool"
+        return "number" if num_share >= 0.5 else "text"
+
+
+def kind_counts(s: pd.Series, numbers: tuple[np.ndarray, np.ndarray] | None = None) -> KindCounts:
+    """The counts :func:`column_kind` decides from, of a column or of one partition of it."""
+    values, invalid = numbers if numbers is not None else parse_numbers(s)
+    if not _may_be_yes_no(s, values, invalid):
+        present = ~blank(s)
+        return KindCounts(int(present.sum()), int(invalid[present].sum()))
+    codes, uniques = _factorized(s)
+    present = codes >= 0
+    n = int(present.sum())
+    if n == 0:
+        return KindCounts()
+    counts = np.bincount(codes[present], minlength=len(uniques))
+    top = np.argsort(-counts, kind="stable")[:_KIND_VALUES]
+    truth = _truth([bool_key(uniques[i]) for i in top.tolist()])
+    words = top[truth >= 0]
+    distinct = frozenset(bool_key(uniques[i]) for i in words.tolist())
+    return KindCounts(n, int(invalid[present].sum()), int(counts[words].sum()), distinct)
+
+
 def column_kind(
     s: pd.Series, numbers: tuple[np.ndarray, np.ndarray] | None = None
 ) -> Literal["number", "bool", "text"]:
@@ -385,33 +442,7 @@ def column_kind(
     only in a column that may hold them (:func:`_may_be_yes_no`). ``numbers`` is
     :func:`parse_numbers` of ``s`` when the caller has it already.
     """
-    values, invalid = numbers if numbers is not None else parse_numbers(s)
-    if not _may_be_yes_no(s, values, invalid):
-        return _number_or_text(values, invalid, blank(s))
-    codes, uniques = _factorized(s)
-    present = codes >= 0
-    n = int(present.sum())
-    if n == 0:
-        return "text"
-    counts = np.bincount(codes[present], minlength=len(uniques))
-    top = np.argsort(-counts, kind="stable")[:_KIND_VALUES]
-    truth = _truth([bool_key(uniques[i]) for i in top.tolist()])
-    words = top[truth >= 0]
-    bool_share = float(counts[words].sum()) / n
-    if bool_share < 1.0 and len({bool_key(uniques[i]) for i in words.tolist()}) < 2:
-        bool_share = 0.0  # one yes/no-like word among other text («x», «y») is not a yes/no column
-    num_share = 1.0 - float(invalid[present].mean())
-    if bool_share == 1.0 or (bool_share >= 0.5 and bool_share > num_share):
-        return "bool"
-    return "number" if num_share >= 0.5 else "text"
-
-
-def _number_or_text(values: np.ndarray, invalid: np.ndarray, empty: np.ndarray) -> Literal["number", "text"]:
-    """A column that is not yes/no: numbers when at least half its filled cells are."""
-    present = ~empty
-    if not present.any():
-        return "text"
-    return "number" if 1.0 - float(invalid[present].mean()) >= 0.5 else "text"
+    return kind_counts(s, numbers).kind()
 
 
 def _may_be_yes_no(s: pd.Series, values: np.ndarray, invalid: np.ndarray) -> bool:

@@ -27,7 +27,7 @@ from geo.registers.cells import Cells
 from geo.registers.headers import HEADER_SCAN, find_header, header_names, header_warnings
 from geo.registers.vocabulary import STRIP
 
-__all__ = ["check_swallowed_rows", "read_delimited"]
+__all__ = ["check_swallowed_rows", "data_offset", "read_delimited"]
 
 #: How much of the start of a text file the header and delimiter are looked for in.
 _HEAD_BYTES = 65536
@@ -183,6 +183,39 @@ def _named(frame: pd.DataFrame, header: Sequence[object], warnings: list[str]) -
     return frame.reset_index(drop=True)
 
 
+def _arrow_layout(
+    data: bytes, sep: str | None, wanted: frozenset[str], path: Path
+) -> tuple[str, list[list[str]], int, list[object] | None, int] | None:
+    """Delimiter, first rows, header index, merged header and the byte offset of the data, of a UTF-8 file.
+
+    None when the file is not plain UTF-8 or the lines above the data cannot be counted as
+    single lines (a quoted line break above the data).
+    """
+    bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    head = _utf8_head(data[bom:])
+    if head is None or not head.strip(STRIP):
+        return None
+    lines = head.splitlines()[: HEADER_SCAN + 1]
+    sep, rows, index, merged = _sniff(lines, sep, wanted, path)
+    above = head.split("\n")[: index + 1]
+    if len(above) <= index or [line.removesuffix("\r") for line in above] != lines[: index + 1]:
+        return None
+    if len(list(csv.reader(lines[: index + 1], delimiter=sep))) != index + 1:
+        return None  # a quoted line break above the data
+    return sep, rows, index, merged, bom + sum(len(line.encode("utf-8")) + 1 for line in above)
+
+
+def data_offset(data: bytes, sep: str | None, wanted: frozenset[str], path: Path) -> int | None:
+    """Bytes of a UTF-8 delimited file above its data (title rows, header), from its first 64 KB.
+
+    Those bytes followed by any run of the file's whole data lines read as that part of
+    the file (an engine reads a large file so, block by block); None when they cannot be
+    told (not plain UTF-8, a quoted line break above the data).
+    """
+    found = _arrow_layout(data, sep, wanted, path)
+    return None if found is None else found[-1]
+
+
 def _read_arrow(data: bytes, sep: str | None, wanted: frozenset[str], path: Path) -> Cells | None:
     """The cells of a UTF-8 delimited file read by pyarrow's multithreaded CSV reader.
 
@@ -195,20 +228,13 @@ def _read_arrow(data: bytes, sep: str | None, wanted: frozenset[str], path: Path
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
+    found = _arrow_layout(data, sep, wanted, path)
+    if found is None:
+        return None
+    sep, rows, index, merged, offset = found
     bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
-    head = _utf8_head(data[bom:])
-    if head is None or not head.strip(STRIP):
-        return None
-    lines = head.splitlines()[: HEADER_SCAN + 1]
-    sep, rows, index, merged = _sniff(lines, sep, wanted, path)
-    above = head.split("\n")[: index + 1]
-    if len(above) <= index or [line.removesuffix("\r") for line in above] != lines[: index + 1]:
-        return None
-    if len(list(csv.reader(lines[: index + 1], delimiter=sep))) != index + 1:
-        return None  # a quoted line break above the data
     header = merged if merged is not None else rows[index]
     check_columns(len(header), path)
-    offset = bom + sum(len(line.encode("utf-8")) + 1 for line in above)
     names = [f"f{k}" for k in range(len(header))]
     try:
         table = pacsv.read_csv(
@@ -231,13 +257,14 @@ def _read_arrow(data: bytes, sep: str | None, wanted: frozenset[str], path: Path
     return Cells(frame, warnings=warnings)
 
 
-def read_delimited(path: Path, sep: str | None, wanted: frozenset[str]) -> Cells:
+def read_delimited(path: Path, sep: str | None, wanted: frozenset[str], data: bytes | None = None) -> Cells:
     """The cells of a CSV (``sep`` None: sniffed) or TSV file, counted against its lines.
 
     A plain UTF-8 file is read by pyarrow (:func:`_read_arrow`, a million rows in about a
-    second); any other, and any pyarrow refuses, by pandas.
+    second); any other, and any pyarrow refuses, by pandas. ``data``: the file's bytes, or
+    a part of it (:func:`data_offset`), when the caller has read them.
     """
-    data = path.read_bytes()
+    data = path.read_bytes() if data is None else data
     if not data.strip():
         raise RegisterError("the file is empty", path=path)
     fast = _read_arrow(data, sep, wanted, path)

@@ -30,7 +30,7 @@ from geo.registers.coordinates import pair_column, wkt_column
 from geo.registers.headers import header_names
 from geo.registers.vocabulary import ROLE_WORDS
 
-__all__ = ["Plan", "plan_register"]
+__all__ = ["Plan", "clean_headers", "plan_register"]
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,9 @@ class Plan:
     renamed
         Header as written → the header it is known by, of user columns renamed so as not
         to shadow the product's own (every batch's cells are renamed so).
+    int_ids
+        Whether whole-number ids are kept as int64: decided from the whole column (no
+        blank, none past int64); None to decide from each batch (the whole file in one).
     """
 
     columns: dict[str, str]
@@ -65,6 +68,7 @@ class Plan:
     declared_crs: str | None = None
     path: Path | None = None
     renamed: dict[str, str] = field(default_factory=dict)
+    int_ids: bool | None = None
 
 
 def _location_columns(
@@ -107,7 +111,7 @@ def _require_something_to_join(cells: pd.DataFrame, columns: dict[str, str], pat
         )
 
 
-def _clean_headers(cells: pd.DataFrame, path: Path | None, warnings: list[str]) -> pd.DataFrame:
+def clean_headers(cells: pd.DataFrame, path: Path | None, warnings: list[str]) -> pd.DataFrame:
     """The cells with unique text headers without control characters.
 
     Raises
@@ -139,7 +143,7 @@ def plan_register(
         A column named in ``overrides`` is not there, or there is nothing to join by.
     """
     warnings = list(found.warnings)
-    cells = _clean_headers(found.frame, found.path, warnings)
+    cells = clean_headers(found.frame, found.path, warnings)
     columns = find_columns(cells, overrides, found.path)
     geometry, wkt = _location_columns(cells, found.geometry, columns, warnings)
     province_by_content(cells, columns, overrides, warnings)

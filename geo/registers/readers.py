@@ -23,7 +23,7 @@ from geo.registers.cells import Cells
 from geo.registers.delimited import read_delimited
 from geo.registers.xlsx import choose, read_xlsx
 
-__all__ = ["Cells", "read_file", "choose"]
+__all__ = ["Cells", "file_format", "read_file", "choose"]
 
 _FORMATS = {
     ".csv": "csv",
@@ -189,6 +189,17 @@ def _head(path: Path) -> bytes:
     if not head:
         raise RegisterError("the file is empty", path=path)
     return head
+
+
+def file_format(path: Path) -> str:
+    """The format of a register file (``csv``, ``tsv``, ``xlsx``, ``geojson``, ``gpkg``, ``parquet``).
+
+    Raises
+    ------
+    RegisterError
+        The file is missing, empty, a folder, unreadable or of an unknown format.
+    """
+    return _format_of(path, _head(path))
 
 
 def read_file(

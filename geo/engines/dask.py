@@ -1,0 +1,410 @@
+"""``geo join --engine dask``: the join on dask.distributed, for registers larger than one machine's memory.
+
+The register is read in partitions (:mod:`geo.engines.partitions`) and joined in steps:
+
+1. **planning**, on the client — :func:`geo.registers.plan.plan_register` on the
+   register's first rows (:data:`geo.engines.counts.HEAD_ROWS`): the role columns, the
+   location, a province column found by its content, reserved names renamed;
+2. **counting**, on the cluster — per partition, :class:`geo.engines.counts.PartCounts`
+   (rows, each indicator column's kind counts, whether its ids fit int64), added up; and
+   each row's id as text, shuffled by value (:meth:`dask.dataframe.DataFrame.shuffle`)
+   so that every repeated id meets its repeats in one partition, where they are found;
+3. **deciding**, on the client — the plan completed by the counts
+   (:func:`geo.engines.counts.decide`), each partition's first row number, the
+   "duplicate id" reasons (:func:`geo.rules.duplicate_reasons`);
+4. **joining**, on the cluster — per partition, the same code as the in-memory engine:
+   :func:`geo.registers.build.parse_rows`, :func:`geo.rules.check_rows`,
+   :func:`geo.rules.add_duplicates`, :func:`geo.rules.estates_table`; the rows written as
+   partitioned GeoParquet by dask-geopandas, and each partition's per-province and
+   per-county sums (:func:`geo.aggregation.unit_sums`) and status counts added up into
+   ``by_province``, ``by_county`` and the report's counts.
+
+The outputs are written as one :class:`geo._output_set.OutputSet` (a temporary folder
+beside ``out``, moved into place with ``report.json`` last), so a run that fails, is
+interrupted or loses its workers more often than dask retries leaves ``out`` as it was.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import operator
+import warnings as pywarnings
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from geo._progress import Progress, no_progress
+from geo.engines.counts import HEAD_ROWS, PartCounts, batch_cells, count_part, decide, id_keys
+from geo.engines.partitions import BLOCKSIZE, Source, frame_source, open_source
+from geo.engines.result import DaskJoinResult
+from geo.engines.writing import ROW_COLUMNS, write_set
+from geo.errors import EngineError
+from geo.reasons import Reason, RowReasons
+from geo.registers import Register
+from geo.registers.build import parse_rows, read_cells
+from geo.registers.cells import Cells
+from geo.registers.plan import Plan, plan_register
+from geo.registers.vocabulary import header_key
+from geo.rules import COAST_KM, Rules, add_duplicates, check_by, check_rows, duplicate_reasons, estates_table, statuses
+
+__all__ = ["ROW_COLUMNS", "DaskJoinResult", "join", "require_extra"]
+
+_ROLES = ("id", "name", "province", "county", "lat", "lon")
+
+
+@dataclass(frozen=True)
+class _Settings:
+    """What every partition's join is run with (sent to the cluster once)."""
+
+    plan: Plan
+    rules: Rules
+    duplicates: Mapping[Any, Reason]
+
+
+@dataclass
+class _Parts:
+    """What a partition adds to the whole: sums per province and county, status counts, warnings."""
+
+    provinces: dict[str, np.ndarray]
+    counties: dict[str, np.ndarray]
+    counts: dict[str, int]
+    with_county: int
+    warnings: list[str] = field(default_factory=list)
+    source_crs: str | None = None
+
+    def __add__(self, other: _Parts) -> _Parts:
+        return _Parts(
+            {k: v + other.provinces[k] for k, v in self.provinces.items()},
+            {k: v + other.counties[k] for k, v in self.counties.items()},
+            {k: v + other.counts[k] for k, v in self.counts.items()},
+            self.with_county + other.with_county,
+            [*self.warnings, *(w for w in other.warnings if w not in self.warnings)],
+            self.source_crs or other.source_crs,
+        )
+
+
+def _join_part(part: Cells, first_row: int, settings: _Settings) -> tuple[Any, _Parts]:
+    """Step 4 on one partition: its estates and what it adds to the whole."""
+    from geo.aggregation import unit_sums
+    from geo.locate import county_index, province_index
+
+    plan = settings.plan
+    geometry = part.geometry if "geometry" in plan.columns and plan.wkt is None else None
+    reg = parse_rows(batch_cells(part, plan), geometry, plan, first_row, part.reasons)
+    checked = check_rows(reg.frame, reg.reasons, settings.rules, reg.notes)
+    rows = reg.frame["row"].to_numpy()
+    add_duplicates(reg.frame["id"], rows, checked.reasons, settings.duplicates)
+    status = statuses(checked.province, checked.reasons)
+    places = (checked.province, checked.county)
+    estates = estates_table(reg.frame, places, status, (checked.reasons, checked.notes), checked.lon, checked.lat)
+    for col in ("reasons", "reasons_fa", "notes", "notes_fa"):
+        estates[col] = estates[col].map(list)  # Parquet lists
+    indicators = plan.indicators or {}
+    parts = _Parts(
+        unit_sums(reg.frame, checked.province, indicators, len(province_index().frame)),
+        unit_sums(reg.frame, checked.county, indicators, len(county_index().frame)),
+        {s: int(np.count_nonzero(status == s)) for s in ("joined", "flagged", "rejected")},
+        int((checked.county >= 0).sum()),
+        list(reg.warnings),
+        reg.source_crs,
+    )
+    return estates, parts
+
+
+def _repeated(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the ids that occur more than once (the partition holds every row of its ids)."""
+    return frame[frame["key"].duplicated(keep=False)]
+
+
+def _count(source: Source, plan: Plan, client: Any) -> tuple[list[PartCounts], pd.DataFrame]:
+    """Step 2: the partitions' counts, and the (key, part, pos) of every id that occurs more than once."""
+    import dask
+    import dask.dataframe as dd
+    from dask import delayed
+
+    counts = [delayed(count_part)(part, plan) for part in source.parts]
+    if "id" not in plan.columns:
+        return list(_guarded(lambda: dask.compute(counts, scheduler=client))[0]), pd.DataFrame()
+    meta = pd.DataFrame(
+        {"key": pd.Series(dtype=object), "part": pd.Series(dtype="int64"), "pos": pd.Series(dtype="int64")}
+    )
+    keys = dd.from_delayed([delayed(id_keys)(p, plan, i) for i, p in enumerate(source.parts)], meta=meta)
+    repeated = keys.shuffle("key", npartitions=max(1, len(source.parts))).map_partitions(_repeated, meta=meta)
+    found, dups = _guarded(lambda: dask.compute(counts, repeated, scheduler=client))
+    return list(found), dups
+
+
+def _duplicates(dups: pd.DataFrame, firsts: np.ndarray, plan: Plan) -> dict[Any, Reason]:
+    """Step 3: the "duplicate id" reason of each repeated id, naming its rows (keys typed as the ids are)."""
+    if not len(dups):
+        return {}
+    rows = firsts[dups["part"].to_numpy()] + dups["pos"].to_numpy()
+    ids = dups["key"].astype("int64") if plan.int_ids else dups["key"].astype(object)
+    return duplicate_reasons(ids.reset_index(drop=True), rows)
+
+
+def _stub(plan: Plan, warnings: list[str], source_crs: str | None = None) -> Register:
+    """The register as a whole, without its rows: what the mode, the summary and the reconciliation read."""
+    return Register(
+        pd.DataFrame(),
+        dict(plan.columns),
+        dict(plan.indicators or {}),
+        RowReasons(0),
+        warnings,
+        plan.path,
+        source_crs,
+        None,
+        dict(plan.renamed),
+    )
+
+
+def join(
+    register: str | Path | pd.DataFrame,
+    *,
+    by: str | None = None,
+    reconcile: Mapping[str, str] | Iterable[str] | str | Path | None = None,
+    coast_km: float = COAST_KM,
+    legacy_codes: bool = False,
+    client: Any = None,
+    out: str | Path | None = None,
+    blocksize: int = BLOCKSIZE,
+    progress: Progress | None = None,
+    **overrides: str | None,
+) -> DaskJoinResult:
+    """Join a register on dask; see :func:`geo.joining.join` for the shared parameters.
+
+    Parameters
+    ----------
+    client
+        A :class:`distributed.Client`; None makes a local cluster for the run
+        (:func:`geo.engines.cluster.client`).
+    out
+        Write the outputs into this folder as one set: ``joined/`` and ``rejects/``
+        (GeoParquet, one file per partition), ``rows/`` (every row's status, province,
+        county, reasons and notes), ``by_province.csv``, ``by_county.csv``,
+        ``reconciliation.csv`` when there is one, ``report.json`` last.
+    blocksize
+        Bytes of the register per partition.
+
+    Raises
+    ------
+    RegisterError
+        As the in-memory engine.
+    EngineError
+        The extra is not installed, or the cluster failed during the run (workers lost
+        more often than dask retries); nothing was written.
+    OutputError
+        ``out`` cannot take the set; nothing in it was changed.
+    """
+    require_extra()
+    import dask
+
+    from geo.engines.cluster import client as local
+    from geo.engines.cluster import quiet
+
+    run = functools.partial(_run, register, by, reconcile, coast_km, legacy_codes, out, blocksize, progress, overrides)
+    # Object columns (reasons as lists, ids and names as text) stay as the rules make them.
+    with dask.config.set({"dataframe.convert-string": False}), quiet():
+        if client is not None:
+            return run(client)
+        with local() as made:
+            return run(made)
+
+
+def require_extra() -> None:
+    """Raise :class:`EngineError` saying how to install them when dask, distributed or dask-geopandas is missing."""
+    missing = []
+    for name in ("dask", "distributed", "dask_geopandas"):
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            missing.append(name)
+    if missing:
+        raise EngineError(
+            f'the dask engine needs {", ".join(missing)}: pip install "iran-estates[dask]"', field="engine"
+        )
+
+
+def _open(register: str | Path | pd.DataFrame, overrides: Mapping[str, str | None], blocksize: int) -> Source:
+    """The register's partitions: a file or folder read by the workers, or a frame in memory cut in slices."""
+    if isinstance(register, pd.DataFrame):
+        return frame_source(read_cells(register, None, {}), rows_per_part=max(1, blocksize // 200))
+    if not isinstance(register, (str, Path)) or not str(register).strip():
+        raise EngineError(f"the dask engine reads a path or a DataFrame, not {type(register).__name__}")
+    wanted = frozenset(header_key(v) for k in _ROLES if (v := overrides.get(k)))
+    return open_source(Path(register), sheet=overrides.get("sheet"), wanted=wanted, blocksize=blocksize)
+
+
+def _head(source: Source) -> Cells:
+    """The register's first partitions (at least :data:`HEAD_ROWS` rows, or all), read here, as one."""
+    import dask
+
+    found: list[Cells] = []
+    for part in source.parts:
+        (cells,) = dask.compute(part, scheduler="sync")
+        found.append(cells)
+        if sum(len(c.frame) for c in found) >= HEAD_ROWS:
+            break
+    first = found[0]
+    if len(found) == 1:
+        return first
+    frame = pd.concat([c.frame for c in found], ignore_index=True)
+    geometry = None if first.geometry is None else pd.concat([c.geometry for c in found], ignore_index=True)
+    return Cells(frame, geometry, first.crs, list(first.warnings), path=first.path)
+
+
+def _guarded(work: Any) -> Any:
+    """Run a computation on the cluster; a lost cluster or workers lost too often end in :class:`EngineError`."""
+    from distributed import KilledWorker
+
+    try:
+        with pywarnings.catch_warnings():
+            # The partitions' parts are dask.delayed beside the dataframe of estates: dask warns
+            # that it materialises the expressions to compute them together, as meant.
+            pywarnings.filterwarnings("ignore", message="Computing mixed collections", category=UserWarning)
+            return work()
+    except KilledWorker as exc:
+        raise EngineError(
+            f"a dask worker died each time it ran one task ({exc.args[0] if exc.args else 'a task'});"
+            " dask gave up retrying it, and nothing was written"
+        ) from exc
+    except (OSError, TimeoutError) as exc:
+        if type(exc).__module__.startswith(("distributed", "tornado", "asyncio")) or "Comm" in type(exc).__name__:
+            raise EngineError(f"the dask cluster was lost during the run ({exc}); nothing was written") from exc
+        raise
+
+
+def _plan(
+    source: Source, overrides: Mapping[str, str | None], client: Any, tick: Progress
+) -> tuple[Plan, list[int], dict[Any, Reason], list[str]]:
+    """Steps 1-3: the plan, each partition's first row, the repeated ids' reasons, the warnings."""
+    roles = {k: overrides.get(k) for k in _ROLES}
+    head = _head(source)
+    plan, _, _, warnings = plan_register(head, roles, overrides.get("crs"))
+    tick("counting", 0, None)
+    found, dups = _count(source, plan, client)
+    total = functools.reduce(operator.add, found)
+    warnings += [w for w in total.warnings if w not in warnings]
+    plan = decide(plan, total)
+    firsts = np.cumsum([1] + [c.rows for c in found[:-1]]).astype("int64")
+    tick("counting", total.rows, total.rows)
+    return plan, firsts.tolist(), _duplicates(dups, firsts, plan), warnings
+
+
+def _run(
+    register: str | Path | pd.DataFrame,
+    by: str | None,
+    reconcile: Any,
+    coast_km: float,
+    legacy_codes: bool,
+    out: str | Path | None,
+    blocksize: int,
+    progress: Progress | None,
+    overrides: Mapping[str, str | None],
+    client: Any,
+) -> DaskJoinResult:
+    """:func:`join` with a client and dask's settings in place."""
+    from geo._output_set import OutputSet
+    from geo.engines.writing import OUTPUT_FILES, OUTPUT_FOLDERS
+
+    tick = progress or no_progress
+    tick("reading", 0, None)
+    source = _open(register, overrides, blocksize)
+    if out is None:
+        return _joined(source, by, reconcile, (coast_km, legacy_codes), overrides, client, tick, None)
+    with OutputSet(out, OUTPUT_FILES, OUTPUT_FOLDERS) as target:
+        return _joined(source, by, reconcile, (coast_km, legacy_codes), overrides, client, tick, target)
+
+
+def _joined(
+    source: Source,
+    by: str | None,
+    reconcile: Any,
+    how: tuple[float, bool],
+    overrides: Mapping[str, str | None],
+    client: Any,
+    tick: Progress,
+    target: Any,
+) -> DaskJoinResult:
+    """Steps 1-4, and the outputs written into ``target`` when there is one."""
+    import dask
+    import dask.dataframe as dd
+    import dask_geopandas  # noqa: F401 - registers the GeoDataFrame collection of from_delayed
+    from dask import delayed
+
+    plan, firsts, duplicates, warnings = _plan(source, overrides, client, tick)
+    stub = _stub(plan, warnings)
+    places = tuple(p for p in ("province", "county") if p in plan.columns)
+    settings = _Settings(plan, Rules(check_by(by, stub), how[1], how[0], places), duplicates)
+    tick("joining", 0, None)
+    shared = delayed(settings, traverse=False)  # one copy on the cluster (the plan, the repeated ids' reasons)
+    batches = [delayed(_join_part, nout=2)(p, f, shared) for p, f in zip(source.parts, firsts, strict=True)]
+    meta = _join_part(_empty(source), 1, settings)[0]
+    estates = dd.from_delayed([b[0] for b in batches], meta=meta, verify_meta=False)
+    wanted = [b[1] for b in batches]
+    if target is None:
+        (parts,) = _guarded(lambda: dask.compute(wanted, scheduler=client))
+        return _result(estates, parts, stub, settings, reconcile, client)
+    writes = _parquet_writes(estates, target, meta, plan)
+    _, parts = _guarded(lambda: dask.compute(writes, wanted, scheduler=client))
+    result = _result(estates, parts, stub, settings, reconcile, client)
+    tick("joining", result.summary["rows_in"], result.summary["rows_in"])
+    result.paths = write_set(target, result)
+    return result
+
+
+def _empty(source: Source) -> Cells:
+    """The register's first partition without its rows: what every partition's estates look like."""
+    import dask
+
+    (cells,) = dask.compute(source.parts[0], scheduler="sync")
+    geometry = cells.geometry.iloc[:0] if cells.geometry is not None else None
+    return Cells(cells.frame.iloc[:0], geometry, cells.crs, path=cells.path)
+
+
+def _parquet_writes(estates: Any, target: Any, meta: Any, plan: Plan) -> list[Any]:
+    """The Parquet outputs, as dask computations (each partition a file)."""
+    from geo.engines.writing import parquet_schema
+
+    kept = estates["status"] != "rejected"
+    options = {"write_index": False, "compute": False}
+    schema = parquet_schema(meta, plan.int_ids)
+    rows = parquet_schema(meta, plan.int_ids, ROW_COLUMNS)
+    return [
+        estates[kept].to_parquet(target.path("joined"), schema=schema, **options),
+        estates[~kept].to_parquet(target.path("rejects"), schema=schema, **options),
+        estates[ROW_COLUMNS].to_parquet(target.path("rows"), schema=rows, **options),
+    ]
+
+
+def _result(
+    estates: Any, parts: list[_Parts], stub: Register, settings: _Settings, reconcile: Any, client: Any
+) -> DaskJoinResult:
+    """The result from the partitions' parts, added up: the same tables and counts as the in-memory engine's."""
+    from geo.aggregation import sums_table
+    from geo.locate import county_index, province_index
+    from geo.reconciliation import empty_reconciliation, reconciliation_table
+    from geo.registers.template import template_references
+    from geo.rules import summary_of
+
+    total = functools.reduce(operator.add, parts)
+    stub.warnings += [w for w in total.warnings if w not in stub.warnings]
+    stub.source_crs = total.source_crs
+    prov, counties = province_index(), county_index()
+    by_province = sums_table(total.provinces, stub.indicators, (prov.frame, ["code", "name_en", "name_fa"]))
+    units = counties.frame.set_index("code", drop=False).rename_axis(None)
+    by_county = sums_table(total.counties, stub.indicators, (units, ["code", "province", "name_en", "name_fa"]))
+    rows_in = sum(total.counts.values())
+    summary = summary_of(stub, settings.rules.by, settings.rules.coast_km, total.counts, rows_in)
+    summary["rows_with_county"] = total.with_county
+    if reconcile is None:  # columns headed as in the register template: compared with their figures
+        reconcile = template_references(stub.indicators)
+    table = reconciliation_table(by_province, stub, reconcile) if reconcile else empty_reconciliation()
+    summary["reconciliation"] = table.to_dict("records")
+    summary["engine"] = {"name": "dask", "partitions": len(parts), "workers": len(client.scheduler_info()["workers"])}
+    return DaskJoinResult(estates, by_province, table, summary, stub, by_county=by_county)
