@@ -15,8 +15,9 @@ Exit statuses (also in the README):
   (a missing or unreadable file, a column that is not there, an ``--out`` that is a
   file, a name that does not resolve); one line on stderr, never a traceback;
 - 4: the outputs cannot be written (a read-only or full disk, a name in ``--out`` taken by
-  a folder, another run writing into the same ``--out``); one line on stderr, and nothing
-  changed in ``--out``;
+  a folder, another run writing into the same ``--out``), or ``join --engine dask`` failed
+  on the cluster (workers lost more often than dask retries a task); one line on stderr,
+  and nothing changed in ``--out``;
 - 130: interrupted (Ctrl-C); nothing changed in ``--out``.
 """
 
@@ -24,7 +25,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import re
 import sys
 import warnings
 from collections.abc import Callable, Sequence
@@ -36,7 +36,8 @@ from rich.console import Console
 from rich.text import Text
 from typer.core import TyperGroup
 
-from geo.errors import DataError, GeoError, GeoWarning, OutputError, RegisterWarning
+from geo._cli_messages import error_message
+from geo.errors import EngineError, GeoError, GeoWarning, OutputError, RegisterWarning, SchedulerError
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -48,6 +49,7 @@ EXIT_OUTPUT = 4
 LANG_CHOICES = ("fa", "en")
 BY_CHOICES = ("attribute", "location", "both")
 FORMAT_CHOICES = ("table", "csv", "json")
+ENGINE_CHOICES = ("memory", "dask")
 
 # The one text-output path: no console markup, no highlighting, no emoji codes, no wrapping.
 _out = Console(markup=False, highlight=False, emoji=False, soft_wrap=True)
@@ -70,46 +72,6 @@ def _error_line(message: str) -> None:
     _err.print(Text.assemble(("error:", "bold red"), " ", one_line))
 
 
-#: Library parameter (as errors name it, in backquotes or as their field) → its option here.
-_FLAGS = {
-    "by": "--by",
-    "county": "--county",
-    "crs": "--crs",
-    "formats": "--formats",
-    "engine": "--engine",
-    "id": "--id",
-    "lang": "--lang",
-    "lat": "--lat",
-    "legacy_codes": "--legacy-codes",
-    "lon": "--lon",
-    "name": "--name",
-    "province": "--province",
-    "reconcile": "--reconcile",
-    "sheet": "--sheet",
-}
-_PARAMETER = re.compile(r"`(\w+)`")
-
-
-def _message(exc: GeoError) -> str:
-    """The error as the command line says it: library parameters named by their options."""
-
-    def flag(match: re.Match[str]) -> str:
-        return _FLAGS.get(match[1], match[1])
-
-    if not isinstance(exc, DataError):
-        return _PARAMETER.sub(flag, str(exc))
-    text = _PARAMETER.sub(flag, exc.message)
-    where = [str(exc.path)] if exc.path is not None else []
-    if exc.row is not None:
-        where.append(f"row {exc.row}")
-    if exc.field in _FLAGS:
-        if _FLAGS[exc.field] not in text:
-            where.append(_FLAGS[exc.field])
-    elif exc.field is not None:
-        where.append(f"field {exc.field!r}")
-    return f"{', '.join(where)}: {text}" if where else text
-
-
 def _warn(caught: list[warnings.WarningMessage]) -> None:
     """Show the warnings caught while a command ran.
 
@@ -127,7 +89,7 @@ def _warn(caught: list[warnings.WarningMessage]) -> None:
 
 
 def _fail(exc: GeoError | str, code: int = EXIT_INPUT) -> None:
-    _error_line(exc if isinstance(exc, str) else _message(exc))
+    _error_line(exc if isinstance(exc, str) else error_message(exc))
     raise typer.Exit(code=code)
 
 
@@ -262,6 +224,10 @@ def _run(work: Callable[[], Any]) -> Any:
     """Run ``work``; the package's errors and file-system errors end in one line, exit 3."""
     try:
         return work()
+    except SchedulerError as exc:  # --scheduler names none that answers: the command line is wrong
+        _fail(exc, EXIT_USAGE)
+    except EngineError as exc:  # the extra not installed: unusable; the cluster failed: nothing written
+        _fail(exc, EXIT_INPUT if exc.field == "engine" else EXIT_OUTPUT)
     except OutputError as exc:
         _fail(exc, EXIT_OUTPUT)
     except GeoError as exc:
@@ -397,11 +363,27 @@ def join_register(
         metavar="gpkg,parquet,geojson,csv",
         help="Formats of the joined estates (default: gpkg,csv, and geojson up to 10,000 rows).",
     ),
+    engine: str = choice_option(
+        "memory",
+        "--engine",
+        choices=ENGINE_CHOICES,
+        help="memory, or dask: partitions on a dask cluster (big registers).",
+    ),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", metavar="ADDRESS", help="With --engine dask: a running scheduler (tcp://host:8786)."
+    ),
+    workers: int | None = typer.Option(
+        None, "--workers", min=1, help="With --engine dask, no --scheduler: local worker processes (default: cores)."
+    ),
 ) -> None:
     """Join an estate register to provinces and counties; write joined, rows, rejects, tables, report and map."""
     _check_out_dir(out)
     chosen = _formats(formats)
     big = progress or (register.is_file() and register.stat().st_size > 5_000_000)
+    cells = {"id": id_col, "name": name, "province": province, "county": county, "lat": lat, "lon": lon}
+    if engine == "dask" or scheduler is not None or workers is not None:
+        options = {"by": by, "reconcile": reconcile or None, "legacy_codes": legacy_codes, "crs": crs, "sheet": sheet}
+        return _join_on_dask(register, out, (engine, scheduler, workers), {**options, **cells}, (strict, big, lang))
 
     def work() -> Any:
         from geo._output_set import OutputSet
@@ -412,20 +394,15 @@ def join_register(
         with OutputSet(out, output_names(chosen)) as target, StageDisplay(_err, enabled=big) as show:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", GeoWarning)
-                result = join(
+                result = join(  # type: ignore[call-overload]  # by: a choice of BY_CHOICES, checked by its option
                     register,
-                    by=by,  # type: ignore[arg-type]  # a choice of BY_CHOICES, checked by its option
+                    by=by,
                     reconcile=reconcile or None,
                     legacy_codes=legacy_codes,
                     progress=show,
-                    id=id_col,
-                    name=name,
-                    province=province,
-                    county=county,
-                    lat=lat,
-                    lon=lon,
                     crs=crs,
                     sheet=sheet,
+                    **cells,
                 )
                 # the register's warnings, one line each in --lang; any other as the package says them
                 _warn_register(result.register.warnings if result.register is not None else [], lang)
@@ -433,13 +410,39 @@ def join_register(
             _warn([w for w in caught if not issubclass(w.category, RegisterWarning)])
         return result
 
-    s = _run(work).summary
+    _summary_line(_run(work).summary, out, strict)
+
+
+def _summary_line(s: dict[str, Any], out: Path, strict: bool) -> None:
+    """The counts of a join on one line; exit 1 with ``--strict`` when a row is flagged or rejected."""
     _say(
         f"rows in {s['rows_in']}: joined {s['rows_joined']}, flagged {s['rows_flagged']},"
         f" rejected {s['rows_rejected']}; wrote {out}"
     )
     if strict and (s["rows_flagged"] or s["rows_rejected"]):
         raise typer.Exit(code=EXIT_PROBLEMS)
+
+
+def _join_on_dask(
+    register: Path, out: Path, cluster: tuple[str, str | None, int | None], options: dict[str, Any], how: tuple
+) -> None:
+    """``join --engine dask``: on the cluster at ``--scheduler``, else a local one; the dashboard's link on stderr."""
+    (engine, scheduler, workers), (strict, big, lang) = cluster, how
+    if engine != "dask":
+        _fail("--scheduler and --workers go with --engine dask", EXIT_USAGE)
+    if scheduler is not None and workers is not None:
+        _fail("--workers sizes a local cluster; a --scheduler has its own workers", EXIT_USAGE)
+
+    def work() -> Any:
+        from geo._stages import StageDisplay
+        from geo.engines.command import run
+
+        with StageDisplay(_err, enabled=big) as show:
+            result = run(register, out, (scheduler, workers), options, show, _err.print)
+        _warn_register(result.register.warnings, lang)
+        return result
+
+    _summary_line(_run(work).summary, out, strict)
 
 
 def _formats(value: str | None) -> list[str] | None:

@@ -36,21 +36,20 @@ Examples
 
 from __future__ import annotations
 
-import math
 import warnings as pywarnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from numbers import Real
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 import geopandas as gpd
 import pandas as pd
 
 from geo._progress import Progress, no_progress
 from geo.aggregation import aggregate, by_county_table
-from geo.errors import InputTypeError, InputValueError, RegisterWarning
+from geo.engines.result import DaskJoinResult
+from geo.errors import EngineError, InputTypeError, RegisterWarning
 from geo.locate import county_index, province_index
 from geo.reconciliation import empty_reconciliation, reconciliation_table
 from geo.registers import Register
@@ -61,6 +60,7 @@ from geo.rules import (
     Rules,
     add_duplicates,
     check_by,
+    check_coast,
     check_rows,
     estates_table,
     status_counts,
@@ -174,20 +174,36 @@ class JoinResult:
         return write_outputs(self, out_dir, lang=lang, formats=formats, progress=progress)
 
 
-def _check_coast(coast_km: object) -> float:
-    """``coast_km`` as a float, checked.
+@overload
+def join(
+    register: str | Path | pd.DataFrame | Register,
+    *,
+    by: Literal["attribute", "location", "both"] | None = None,
+    reconcile: Mapping[str, str] | Iterable[str] | str | Path | None = None,
+    coast_km: float = COAST_KM,
+    legacy_codes: bool = False,
+    progress: Progress | None = None,
+    engine: Literal["memory"] = "memory",
+    client: None = None,
+    out: None = None,
+    **overrides: str | None,
+) -> JoinResult: ...
 
-    Raises
-    ------
-    InputTypeError, InputValueError
-        It is not a number, or not a finite one of at least 0.
-    """
-    if isinstance(coast_km, bool) or not isinstance(coast_km, Real):
-        raise InputTypeError(f"`coast_km` is a distance in km (a number), not {type(coast_km).__name__}")
-    value = float(coast_km)
-    if not math.isfinite(value) or value < 0:
-        raise InputValueError(f"`coast_km` must be a finite distance of 0 km or more, not {value!r}")
-    return value
+
+@overload
+def join(
+    register: str | Path | pd.DataFrame | Register,
+    *,
+    by: Literal["attribute", "location", "both"] | None = None,
+    reconcile: Mapping[str, str] | Iterable[str] | str | Path | None = None,
+    coast_km: float = COAST_KM,
+    legacy_codes: bool = False,
+    progress: Progress | None = None,
+    engine: Literal["dask"],
+    client: Any = None,
+    out: str | Path | None = None,
+    **overrides: str | None,
+) -> DaskJoinResult: ...
 
 
 def join(
@@ -198,8 +214,11 @@ def join(
     coast_km: float = COAST_KM,
     legacy_codes: bool = False,
     progress: Progress | None = None,
+    engine: Literal["memory", "dask"] = "memory",
+    client: Any = None,
+    out: str | Path | None = None,
     **overrides: str | None,
-) -> JoinResult:
+) -> JoinResult | DaskJoinResult:
     """Join an estate register to the 31 provinces.
 
     Parameters
@@ -224,6 +243,17 @@ def join(
     progress
         Called as each stage (``reading``, ``checking``, ``joining``, ``summing``) starts
         and ends, with the rows done and their total (see :data:`geo._progress.Progress`).
+    engine
+        ``"memory"`` (this process) or ``"dask"``: the same rules run per partition on a
+        dask.distributed cluster (:mod:`geo.engines.dask`; ``pip install
+        "iran-estates[dask]"``), for registers larger than this machine's memory; it
+        returns a :class:`~geo.engines.result.DaskJoinResult` (``estates`` lazy).
+    client
+        With ``engine="dask"``: the :class:`distributed.Client` to run on; None starts a
+        local cluster of one worker process per core for the call.
+    out
+        With ``engine="dask"``: the folder the outputs are written into during the run
+        (partitioned GeoParquet, the tables, ``report.json``); see :func:`geo.engines.dask.join`.
     **overrides
         ``id``, ``name``, ``province``, ``county``, ``lat``, ``lon``, ``crs``, ``sheet``: passed to
         :func:`~geo.registers.read_register` when ``register`` is not read yet.
@@ -231,6 +261,7 @@ def join(
     Returns
     -------
     JoinResult
+        (:class:`~geo.engines.result.DaskJoinResult` with ``engine="dask"``)
 
     Raises
     ------
@@ -249,8 +280,14 @@ def join(
     >>> r.estates["status"].tolist()
     ['flagged', 'joined']
     """
+    coast_km = check_coast(coast_km)
+    if engine == "dask":
+        return _on_dask(register, by, reconcile, (coast_km, legacy_codes), progress, client, out, overrides)
+    if engine != "memory" or client is not None or out is not None:
+        raise EngineError(
+            f"`engine` is memory or dask, not {engine!r}; `client` and `out` are for dask", field="engine"
+        )
     tick = progress or no_progress
-    coast_km = _check_coast(coast_km)
     reg = register if isinstance(register, Register) else _read(register, overrides, tick)
     frame = reg.frame
     n = len(frame)
@@ -279,12 +316,18 @@ def join(
     return JoinResult(estates, by_province, table, summary, reg, by_county)
 
 
-def _read(source: str | Path | pd.DataFrame, overrides: Mapping[str, str | None], tick: Progress) -> Register:
-    """Read and check a register, telling progress; its file warnings also go to :mod:`warnings`."""
+def _roles(overrides: Mapping[str, str | None]) -> dict[str, str | None]:
+    """The role columns named in ``overrides``; an unknown keyword is refused."""
     roles = {k: overrides.get(k) for k in ("id", "name", "province", "county", "lat", "lon")}
     unknown = set(overrides) - {*roles, "crs", "sheet"}
     if unknown:
         raise InputTypeError(f"join() got unexpected keyword argument(s) {sorted(unknown)}")
+    return roles
+
+
+def _read(source: str | Path | pd.DataFrame, overrides: Mapping[str, str | None], tick: Progress) -> Register:
+    """Read and check a register, telling progress; its file warnings also go to :mod:`warnings`."""
+    roles = _roles(overrides)
     tick("reading", 0, None)
     found = read_cells(source, overrides.get("sheet"), roles, overrides.get("crs"))
     n = len(found.frame)
@@ -296,3 +339,32 @@ def _read(source: str | Path | pd.DataFrame, overrides: Mapping[str, str | None]
     for text in reg.warnings:
         pywarnings.warn(str(text), RegisterWarning, stacklevel=3)
     return reg
+
+
+def _on_dask(
+    register: str | Path | pd.DataFrame | Register,
+    by: str | None,
+    reconcile: Any,
+    how: tuple[float, bool],
+    progress: Progress | None,
+    client: Any,
+    out: str | Path | None,
+    overrides: Mapping[str, Any],
+) -> DaskJoinResult:
+    """:func:`join` on dask (the optional extra: :func:`geo.engines.dask.require_extra` says how to install it)."""
+    if isinstance(register, Register):
+        raise EngineError("the dask engine reads the register itself: give it a path or a DataFrame", field="engine")
+    _roles(overrides)
+    from geo.engines.dask import join as dask_join  # imports dask only when it runs
+
+    return dask_join(
+        register,
+        by=by,
+        reconcile=reconcile,
+        coast_km=how[0],
+        legacy_codes=how[1],
+        client=client,
+        out=out,
+        progress=progress,
+        **overrides,
+    )

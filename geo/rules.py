@@ -26,8 +26,10 @@ province, ``rejected`` (always with a reason).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from numbers import Real
 from typing import Any
 
 import numpy as np
@@ -35,7 +37,7 @@ import pandas as pd
 
 from geo.attributes import Attribute, resolve_places
 from geo.counties import county_label
-from geo.errors import RegisterError
+from geo.errors import InputTypeError, InputValueError, RegisterError
 from geo.i18n import number_list
 from geo.locate import ProvinceIndex, county_index, locate, locate_counties, province_index
 from geo.reasons import Reason, RowReasons
@@ -51,6 +53,7 @@ __all__ = [
     "statuses",
     "add_duplicates",
     "check_by",
+    "check_coast",
     "duplicate_reasons",
     "estates_table",
     "status_counts",
@@ -270,6 +273,22 @@ def add_duplicates(
     text = ids.map(found)
     hit = text.notna().to_numpy()
     reasons.add(hit, text[hit].to_numpy(dtype=object))
+
+
+def check_coast(coast_km: object) -> float:
+    """``coast_km`` as a float, checked.
+
+    Raises
+    ------
+    InputTypeError, InputValueError
+        It is not a number, or not a finite one of at least 0.
+    """
+    if isinstance(coast_km, bool) or not isinstance(coast_km, Real):
+        raise InputTypeError(f"`coast_km` is a distance in km (a number), not {type(coast_km).__name__}")
+    value = float(coast_km)
+    if not math.isfinite(value) or value < 0:
+        raise InputValueError(f"`coast_km` must be a finite distance of 0 km or more, not {value!r}")
+    return value
 
 
 def check_by(by: str | None, reg: Register) -> str:
