@@ -18,6 +18,7 @@ SUITES = {
     "join": "bench.bench_join",
     "limits": "bench.bench_limits",
     "e2e": "bench.bench_e2e",
+    "dask": "bench.bench_dask",
 }
 RESULTS = Path(__file__).resolve().parent / "results"
 
