@@ -313,3 +313,38 @@ def test_without_the_dask_extra_the_cli_says_how_to_install_it(tmp_path):
     assert done.returncode == 3, done.stderr
     assert done.stderr.strip() == 'error: the dask engine needs dask_geopandas: pip install "iran-estates[dask]"'
     assert not (tmp_path / "out").exists()
+
+
+def test_whole_register_decisions_are_the_same_when_their_evidence_is_in_later_partitions(client, tmp_path, places):
+    """Province by content, reserved names, a column's kind and the int64 id rule, decided over all partitions."""
+    inside = places["inside"]
+    n = 90
+    frame = pd.DataFrame(
+        {
+            # no province header: a column of ISO codes is taken for it (and the "code" id header given up)
+            "code": [f"IR-{(i % 31) + 1:02d}" for i in range(n)],
+            "lat": [inside[i % 31][0] for i in range(n)],
+            "lon": [inside[i % 31][1] for i in range(n)],
+            "status": ["ok"] * n,  # shadows the product's column: renamed user_status in both engines
+            # blank in the first partitions, numbers after: a number column for both
+            "area": [""] * 60 + [f"{i}.5" for i in range(30)],
+            # yes/no words only in the last rows, among blanks
+            "fire station": [""] * 70 + ["بله", "خیر"] * 10,
+        }
+    )
+    frame["uid"] = np.arange(n, dtype="uint64")
+    frame.loc[n - 1, "uid"] = np.uint64(2**63 + 5)  # past int64 in the last row group only: all ids text
+    frame.loc[n - 2, "uid"] = np.uint64(3)  # a repeat of row 4's id, partitions apart
+    path = tmp_path / "register.parquet"
+    frame.to_parquet(path, row_group_size=10, index=False)
+    memory = join(path, id="uid")
+    result = dask_join(path, client=client, out=tmp_path / "out", blocksize=400, id="uid")
+    assert result.summary["engine"]["partitions"] > 3
+    assert memory.summary["columns"]["province"] == "code"
+    assert memory.summary["indicators"] == {"area": "number", "fire station": "bool"}
+    assert "user_status" in memory.estates.columns
+    assert memory.estates["id"].tolist()[-1] == str(2**63 + 5)
+    assert memory.estates.loc[3, "status"] == "flagged"
+    _same(memory, tmp_path / "out", result)
+    joined = pd.read_parquet(tmp_path / "out" / "joined")
+    assert "user_status" in joined.columns and "status" in joined.columns
