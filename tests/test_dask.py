@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from geo.engines.dask import join as dask_join
-from geo.errors import EngineError
+from geo.errors import EngineError, GeoError
 from geo.joining import join
 from geo.provinces import load_provinces
 
@@ -132,7 +132,7 @@ def _same(memory, out: Path, result) -> None:
     assert len(gpd.read_parquet(out / "rejects")) == (e["status"] == "rejected").sum()
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_both_engines_give_the_same_rows_and_totals(data, client, places, tmp_path_factory):
     frame, blocksize = data.draw(registers(places))
@@ -229,6 +229,19 @@ def test_unreachable_scheduler_is_a_usage_error_and_writes_nothing(tmp_path):
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert done.returncode == 2 and "--engine dask" in done.stderr
+
+
+def test_a_missing_or_unreadable_register_is_refused_before_any_cluster_starts(tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    for path, why in ((tmp_path / "missing.csv", "no such file"), (empty, "the file is empty")):
+        done = subprocess.run(
+            [sys.executable, "-m", "geo", "join", str(path), "--out", str(tmp_path / "out"), "--engine", "dask"],
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert done.returncode == 3, done.stderr
+        assert done.stderr.strip() == f"error: {path}: {why}"
+        assert "dask dashboard" not in done.stderr and not (tmp_path / "out").exists()
 
 
 def _big_register(tmp_path: Path, places, n: int = 20000) -> Path:
@@ -348,3 +361,19 @@ def test_whole_register_decisions_are_the_same_when_their_evidence_is_in_later_p
     _same(memory, tmp_path / "out", result)
     joined = pd.read_parquet(tmp_path / "out" / "joined")
     assert "user_status" in joined.columns and "status" in joined.columns
+
+
+def test_a_header_only_register_and_a_wrong_reconciliation(client, tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_text("id,province,lat,lon\n", encoding="utf-8")
+    memory = join(path)
+    result = dask_join(path, client=client, out=tmp_path / "out")
+    for key in ("rows_in", "rows_joined", "warnings", "columns"):
+        assert result.summary[key] == memory.summary[key], key
+    assert result.summary["rows_in"] == 0 and len(pd.read_parquet(tmp_path / "out" / "rows")) == 0
+    with pytest.raises(GeoError) as in_memory:
+        join(EXAMPLE, reconcile=["no such column=hse_fire_stations_built"])
+    with pytest.raises(type(in_memory.value)) as on_dask:
+        dask_join(EXAMPLE, client=client, out=tmp_path / "out2", reconcile=["no such column=hse_fire_stations_built"])
+    assert str(on_dask.value) == str(in_memory.value)
+    assert not (tmp_path / "out2").exists()

@@ -30,13 +30,18 @@ def run(
 
     Raises
     ------
+    RegisterError
+        The register cannot be used.
     EngineError
         The extra is not installed, or the cluster failed; :class:`~geo.errors.SchedulerError`
         when the scheduler cannot be reached.
     """
     from geo.engines.dask import join, require_extra
+    from geo.registers.readers import file_format
 
     require_extra()
+    if not register.is_dir():
+        file_format(register)  # a missing, empty or unknown file: refused before a cluster starts
     from geo.engines.cluster import client, dashboard_link
 
     with client(*cluster) as connected:

@@ -44,6 +44,7 @@ from geo.engines.partitions import BLOCKSIZE, Source, frame_source, open_source
 from geo.engines.result import DaskJoinResult
 from geo.engines.writing import ROW_COLUMNS, write_set
 from geo.errors import EngineError
+from geo.i18n import message
 from geo.reasons import Reason, RowReasons
 from geo.registers import Register
 from geo.registers.build import parse_rows, read_cells
@@ -102,8 +103,6 @@ def _join_part(part: Cells, first_row: int, settings: _Settings) -> tuple[Any, _
     status = statuses(checked.province, checked.reasons)
     places = (checked.province, checked.county)
     estates = estates_table(reg.frame, places, status, (checked.reasons, checked.notes), checked.lon, checked.lat)
-    for col in ("reasons", "reasons_fa", "notes", "notes_fa"):
-        estates[col] = estates[col].map(list)  # Parquet lists
     indicators = plan.indicators or {}
     parts = _Parts(
         unit_sums(reg.frame, checked.province, indicators, len(province_index().frame)),
@@ -280,12 +279,12 @@ def _guarded(work: Any) -> Any:
 
 
 def _plan(
-    source: Source, overrides: Mapping[str, str | None], client: Any, tick: Progress
+    source: Source, head: Cells, overrides: Mapping[str, str | None], client: Any, tick: Progress
 ) -> tuple[Plan, list[int], dict[Any, Reason], list[str]]:
     """Steps 1-3: the plan, each partition's first row, the repeated ids' reasons, the warnings."""
     roles = {k: overrides.get(k) for k in _ROLES}
-    head = _head(source)
     plan, _, _, warnings = plan_register(head, roles, overrides.get("crs"))
+    tick("planning", len(head.frame), len(head.frame))
     tick("counting", 0, None)
     found, dups = _count(source, plan, client)
     total = functools.reduce(operator.add, found)
@@ -313,7 +312,7 @@ def _run(
     from geo.engines.writing import OUTPUT_FILES, OUTPUT_FOLDERS
 
     tick = progress or no_progress
-    tick("reading", 0, None)
+    tick("planning", 0, None)
     source = _open(register, overrides, blocksize)
     if out is None:
         return _joined(source, by, reconcile, (coast_km, legacy_codes), overrides, client, tick, None)
@@ -337,34 +336,45 @@ def _joined(
     import dask_geopandas  # noqa: F401 - registers the GeoDataFrame collection of from_delayed
     from dask import delayed
 
-    plan, firsts, duplicates, warnings = _plan(source, overrides, client, tick)
+    head = _head(source)
+    plan, firsts, duplicates, warnings = _plan(source, head, overrides, client, tick)
     stub = _stub(plan, warnings)
     places = tuple(p for p in ("province", "county") if p in plan.columns)
     settings = _Settings(plan, Rules(check_by(by, stub), how[1], how[0], places), duplicates)
+    if reconcile:  # a comparison that names no column of the register fails before the run
+        _check_reconcile(stub, reconcile)
     tick("joining", 0, None)
     shared = delayed(settings, traverse=False)  # one copy on the cluster (the plan, the repeated ids' reasons)
     batches = [delayed(_join_part, nout=2)(p, f, shared) for p, f in zip(source.parts, firsts, strict=True)]
-    meta = _join_part(_empty(source), 1, settings)[0]
+    meta = _join_part(_empty(head), 1, settings)[0]
     estates = dd.from_delayed([b[0] for b in batches], meta=meta, verify_meta=False)
     wanted = [b[1] for b in batches]
-    if target is None:
-        (parts,) = _guarded(lambda: dask.compute(wanted, scheduler=client))
-        return _result(estates, parts, stub, settings, reconcile, client)
-    writes = _parquet_writes(estates, target, meta, plan)
+    writes = _parquet_writes(estates, target, meta, plan) if target is not None else []
     _, parts = _guarded(lambda: dask.compute(writes, wanted, scheduler=client))
     result = _result(estates, parts, stub, settings, reconcile, client)
     tick("joining", result.summary["rows_in"], result.summary["rows_in"])
-    result.paths = write_set(target, result)
+    if target is not None:
+        result.paths = write_set(target, result)
     return result
 
 
-def _empty(source: Source) -> Cells:
-    """The register's first partition without its rows: what every partition's estates look like."""
-    import dask
+def _empty(head: Cells) -> Cells:
+    """The register's first rows without their rows: what every partition's estates look like."""
+    geometry = head.geometry.iloc[:0] if head.geometry is not None else None
+    return Cells(head.frame.iloc[:0], geometry, head.crs, path=head.path)
 
-    (cells,) = dask.compute(source.parts[0], scheduler="sync")
-    geometry = cells.geometry.iloc[:0] if cells.geometry is not None else None
-    return Cells(cells.frame.iloc[:0], geometry, cells.crs, path=cells.path)
+
+def _check_reconcile(stub: Register, reconcile: Any) -> None:
+    """Raise what :func:`geo.reconciliation.reconciliation_table` raises for ``reconcile``, on empty sums."""
+    from geo.aggregation import sums_table, unit_sums
+    from geo.locate import province_index
+    from geo.reconciliation import reconciliation_table
+
+    prov = province_index()
+    nothing = pd.DataFrame({col: pd.Series(dtype="float64") for col in stub.indicators})
+    sums = unit_sums(nothing, np.zeros(0, dtype="int64"), stub.indicators, len(prov.frame))
+    zero = sums_table(sums, stub.indicators, (prov.frame, ["code", "name_en", "name_fa"]))
+    reconciliation_table(zero, stub, reconcile)
 
 
 def _parquet_writes(estates: Any, target: Any, meta: Any, plan: Plan) -> list[Any]:
@@ -394,6 +404,8 @@ def _result(
 
     total = functools.reduce(operator.add, parts)
     stub.warnings += [w for w in total.warnings if w not in stub.warnings]
+    if not sum(total.counts.values()):
+        stub.warnings.append(message("warnings", "no_rows"))
     stub.source_crs = total.source_crs
     prov, counties = province_index(), county_index()
     by_province = sums_table(total.provinces, stub.indicators, (prov.frame, ["code", "name_en", "name_fa"]))
