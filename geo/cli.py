@@ -23,7 +23,6 @@ Exit statuses (also in the README):
 
 from __future__ import annotations
 
-import difflib
 import json
 import sys
 import warnings
@@ -37,6 +36,17 @@ from rich.text import Text
 from typer.core import TyperGroup
 
 from geo._cli_messages import error_message
+from geo._cli_options import (
+    BY_CHOICES,
+    ENGINE_CHOICES,
+    LANG_CHOICES,
+    LEVEL_CHOICES,
+    choice_option,
+    format_option,
+    not_one_of,
+)
+from geo._cli_options import FORMAT_CHOICES as FORMAT_CHOICES  # the listing formats, checked by the tests
+from geo._cli_options import quote as _quote
 from geo.errors import EngineError, GeoError, GeoWarning, OutputError, RegisterWarning, SchedulerError
 
 EXIT_OK = 0
@@ -44,12 +54,6 @@ EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
 EXIT_INPUT = 3
 EXIT_OUTPUT = 4
-
-#: Choices of the enumerated options (tests check them against the library's own lists).
-LANG_CHOICES = ("fa", "en")
-BY_CHOICES = ("attribute", "location", "both")
-FORMAT_CHOICES = ("table", "csv", "json")
-ENGINE_CHOICES = ("memory", "dask")
 
 # The one text-output path: no console markup, no highlighting, no emoji codes, no wrapping.
 _out = Console(markup=False, highlight=False, emoji=False, soft_wrap=True)
@@ -91,11 +95,6 @@ def _warn(caught: list[warnings.WarningMessage]) -> None:
 def _fail(exc: GeoError | str, code: int = EXIT_INPUT) -> None:
     _error_line(exc if isinstance(exc, str) else error_message(exc))
     raise typer.Exit(code=code)
-
-
-def _quote(value: str, limit: int = 60) -> str:
-    """A user's value for a message: repr (escapes control characters), shortened."""
-    return repr(value if len(value) <= limit else value[: limit - 1] + "…")
 
 
 class _Commands(TyperGroup):
@@ -153,47 +152,6 @@ def _main_options(
     """Map Iran's industrial estates: provinces, sourced facts, your registers."""
 
 
-def _not_one_of(value: str, choices: Sequence[str]) -> str:
-    close = difflib.get_close_matches(value.lower(), choices, n=1, cutoff=0.6)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    return f"{_quote(value)} is not one of {', '.join(choices)}{hint}"
-
-
-def choice_option(default: str | None, *decls: str, choices: Sequence[str], help: str) -> Any:  # noqa: A002
-    """A typer option limited to ``choices``, with a "did you mean" suggestion.
-
-    Listed in --help, completed by the shell, upper or lower case both accepted. ``help``
-    keeps typer's own parameter name.
-
-    Examples
-    --------
-    >>> option = choice_option("fa", "--lang", choices=LANG_CHOICES, help="Language.")
-    >>> option.metavar
-    '[fa|en]'
-    """
-
-    def check(value: str | None) -> str | None:
-        if value is None or value in choices:
-            return value
-        if value.lower() in choices:
-            return value.lower()
-        raise typer.BadParameter(_not_one_of(value, choices))
-
-    def complete(incomplete: str) -> list[str]:
-        return [c for c in choices if c.startswith(incomplete)]
-
-    return typer.Option(
-        default, *decls, metavar=f"[{'|'.join(choices)}]", callback=check, autocompletion=complete, help=help
-    )
-
-
-def format_option() -> Any:
-    """``--format/-f table|csv|json``, shared by the listing commands."""
-    return choice_option(
-        "table", "--format", "-f", choices=FORMAT_CHOICES, help="table (to read), csv or json (for other programs)."
-    )
-
-
 def print_listing(frame: Any, fmt: str, columns: dict[str, str], title: str | None = None) -> None:
     """Print ``frame[columns]`` as a table, CSV or JSON (``columns``: column → table heading).
 
@@ -246,6 +204,12 @@ def build(
         choices=LANG_CHOICES,
         help="Write only this language: fa (iran_estates.html) or en (iran_estates.en.html).",
     ),
+    level: str = choice_option(
+        "county",
+        "--level",
+        choices=LEVEL_CHOICES,
+        help="The finest level the reader can switch to: county (the 478 counties) or province (a smaller page).",
+    ),
     tiles: str | None = typer.Option(
         None, "--tiles", help="Opt-in tile basemap, an xyzservices name such as CartoDB.Positron (needs the network)."
     ),
@@ -257,7 +221,7 @@ def build(
     _check_out_dir(out)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", GeoWarning)
-        paths = _run(lambda: build_maps(out, langs=(lang,) if lang else LANGS, tiles=tiles))
+        paths = _run(lambda: build_maps(out, langs=(lang,) if lang else LANGS, tiles=tiles, counties=level == "county"))
     _warn(caught)
     for path in paths:
         _say(f"wrote {path}")
@@ -454,7 +418,7 @@ def _formats(value: str | None) -> list[str] | None:
     chosen = [f.strip().lower() for f in value.split(",") if f.strip()]
     for f in chosen or [value]:
         if f not in FORMATS:
-            _fail(f"--formats: {_not_one_of(f, FORMATS)}", EXIT_USAGE)
+            _fail(f"--formats: {not_one_of(f, FORMATS)}", EXIT_USAGE)
     return chosen
 
 

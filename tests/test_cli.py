@@ -28,6 +28,16 @@ def test_build_writes_html(tmp_path):
     assert "IR-10" in html and "Isfahan" in html
 
 
+def test_build_level_province_leaves_out_the_county_level(tmp_path):
+    full = run("build", "--out", str(tmp_path / "county"), "--lang", "en")
+    small = run("build", "--out", str(tmp_path / "province"), "--lang", "en", "--level", "Province")
+    assert full.returncode == small.returncode == 0, full.stderr + small.stderr
+    with_counties = (tmp_path / "county" / "iran_estates.en.html").read_text(encoding="utf-8")
+    without = (tmp_path / "province" / "iran_estates.en.html").read_text(encoding="utf-8")
+    assert 'id="geo-counties"' in with_counties and "geo-counties" not in without
+    assert "IR-10" in without and len(without) < len(with_counties) - 100_000
+
+
 def test_resolve_prints_codes_and_fails_cleanly_on_ambiguous():
     ok = run("resolve", "استان اصفهان", "Kordestan")
     assert ok.returncode == 0, ok.stderr
@@ -116,7 +126,8 @@ def test_help_lists_the_choices_and_an_example_for_every_command():
         assert help_.returncode == 0, help_.stderr
         assert f"Example: python -m geo {command}" in help_.stdout
     assert "[attribute|location|both]" in run("join", "--help", env_extra={"COLUMNS": "200"}).stdout
-    assert "[fa|en]" in run("build", "--help", env_extra={"COLUMNS": "200"}).stdout
+    build = run("build", "--help", env_extra={"COLUMNS": "200"}).stdout
+    assert "[fa|en]" in build and "[county|province]" in build
     assert "[table|csv|json]" in run("provinces", "--help", env_extra={"COLUMNS": "200"}).stdout
 
 
@@ -126,6 +137,7 @@ def test_help_lists_the_choices_and_an_example_for_every_command():
         (["join", str(EXAMPLE), "--out", "x", "--by", "locaton"], "did you mean 'location'?"),
         (["join", str(EXAMPLE), "--out", "x", "--lang", "fr"], "is not one of fa, en"),
         (["build", "--lang", "EN_"], "did you mean 'en'?"),
+        (["build", "--level", "countys"], "did you mean 'county'?"),
         (["provinces", "--format", "jsn"], "did you mean 'json'?"),
         (["facts", "-f", "tabel"], "did you mean 'table'?"),
         (["join", str(EXAMPLE), "--out", "x", "--lnag", "en"], "--lang"),

@@ -7,10 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from geo.counties import county_table, load_counties
 from geo.facts import load_facts
 from geo.provinces import load_provinces
 from geo.registers.template import TEMPLATE_ROWS, template_columns, template_references, write_template
@@ -25,18 +27,22 @@ def _fill(path: Path, lang: str) -> pd.DataFrame:
     ws = wb.worksheets[0]
     provinces = load_provinces().sort_values("code")
     points = provinces.geometry.representative_point()
+    counties = load_counties()
+    within = gpd.GeoDataFrame(geometry=points, crs=4326).sjoin(counties, predicate="within")
+    named = within["name_fa_short" if lang == "fa" else "name_en"]
+    county = named.where(named != "", within["name_fa_short"])  # as the county drop-down lists them
     yes, no = ("بله", "خیر") if lang == "fa" else ("yes", "no")
     rows = []
     for k, (code, rec) in enumerate(provinces.iterrows()):
         values = {
-            "id": k + 1, "name": f"estate {k + 1}", "province": rec[f"name_{lang}"], "county": "",
+            "id": k + 1, "name": f"estate {k + 1}", "province": rec[f"name_{lang}"], "county": county[code],
             "lat": round(points[code].y, 5), "lon": round(points[code].x, 5), "area_ha": 100 + k,
             "green_space_ha": 10 + k / 2, "green_space_added_1396_ha": 2, "treatment_plant": yes if k % 2 else no,
             "treatment_plant_opened_1396": yes if k < 3 else no, "iso14001": yes if k % 3 == 0 else no,
             "fire_station_1396": yes if k < 9 else no, "monitoring_1396": no, "units_connected_1396": 40 + k,
             "audited_units_1396": 100, "units_started_1396": 50, "jobs_1396": 2000 + k,
         }  # fmt: skip
-        rows.append(values)
+        rows.append(values | {"county_code": within.loc[code, "index_right"]})
         for col_index, col in enumerate(template_columns(), start=1):
             ws.cell(row=k + 2, column=col_index, value=values[col.key])
     wb.save(path)
@@ -56,7 +62,9 @@ def test_a_filled_template_round_trips_through_geo_join(tmp_path, lang) -> None:
     assert done.returncode == 0, done.stderr
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert report["rows_in"] == report["rows_joined"] == 31 and report["rows"] == []
-    assert set(report["columns"]) == {"id", "name", "province", "county", "lat", "lon"}  # county: found, blank
+    assert set(report["columns"]) == {"id", "name", "province", "county", "lat", "lon"}
+    statuses = pd.read_csv(out / "rows.csv", encoding="utf-8-sig")
+    assert statuses["county"].tolist() == filled["county_code"].tolist()  # each county from its drop-down resolved
     # every column with a figure is compared with it, with no --reconcile
     recon = pd.read_csv(out / "reconciliation.csv", encoding="utf-8-sig")
     national = recon[recon["province"].isna()].set_index("reference")
@@ -74,7 +82,7 @@ def test_a_filled_template_round_trips_through_geo_join(tmp_path, lang) -> None:
 def test_the_template_checks_what_each_column_may_hold(tmp_path) -> None:
     path = write_template(tmp_path / "estates.xlsx", lang="fa")
     wb = load_workbook(path)
-    data, guide = wb.worksheets
+    data, guide, _ = wb.worksheets
     assert data.sheet_view.rightToLeft and guide.sheet_view.rightToLeft
     headers = [c.value for c in data[1]]
     assert headers[:3] == ["شناسه (id)", "نام شهرک (estate name)", "استان (province)"]
@@ -87,9 +95,34 @@ def test_the_template_checks_what_each_column_may_hold(tmp_path) -> None:
     by_key = {c.key: rules[data.cell(row=2, column=k).coordinate] for k, c in enumerate(template_columns(), 1)
               if data.cell(row=2, column=k).coordinate in rules}  # fmt: skip
     assert by_key["iso14001"].formula1 == '"بله,خیر"'
-    assert by_key["lat"].type == "decimal" and float(by_key["lat"].formula1) <= 25.06 <= 39.78 <= float(by_key["lat"].formula2)
+    assert by_key["lat"].type == "decimal" and float(by_key["lat"].formula1) <= 25.06 <= 39.78 <= float(
+        by_key["lat"].formula2
+    )
     assert by_key["units_connected_1396"].type == "whole" and by_key["area_ha"].type == "decimal"
-    assert "name" not in by_key and "county" not in by_key  # free text
+    assert "name" not in by_key  # free text
+    county = by_key["county"]  # a suggestion from the counties of the row's province; any spelling may be typed
+    assert county.type == "list" and not county.showErrorMessage
+    assert county.formula1.count("$C2") == 2  # the province column, on the rule's first row
+
+
+def test_the_county_drop_down_lists_the_counties_of_the_province_chosen(tmp_path) -> None:
+    # two counties of Kerman have no English name in OpenStreetMap: listed by their Persian one
+    for lang, name in (("fa", "name_fa_short"), ("en", "name_en")):
+        wb = load_workbook(write_template(tmp_path / f"estates_{lang}.xlsx", lang=lang))
+        data, sheet = wb.worksheets[0], wb.worksheets[2]
+        rows = [r for r in sheet.iter_rows(min_row=2, values_only=True)]
+        assert len(rows) == len(county_table()) == 478
+        # OFFSET(first row of the province, COUNTIF rows) needs each province's counties in one block
+        blocks = [p for k, (p, _) in enumerate(rows) if k == 0 or rows[k - 1][0] != p]
+        assert len(blocks) == len(set(blocks)) == 31
+        names = load_provinces().set_index(f"name_{lang}").index
+        for province in names:
+            listed = sorted(c for p, c in rows if p == province)
+            code = load_provinces().index[names.get_loc(province)]
+            table = county_table(code)
+            assert listed == sorted(table[name].where(table[name] != "", table["name_fa_short"])), province
+        rule = next(r for r in data.data_validations.dataValidation if "OFFSET" in r.formula1)
+        assert f"'{sheet.title}'!$A$2:$A$479" in rule.formula1
 
 
 def test_the_guide_names_each_figure_from_the_ledger_and_the_yearbook(tmp_path) -> None:

@@ -274,6 +274,7 @@ def build_maps(
     langs: Sequence[str] = LANGS,
     tiles: str | None = None,
     indicators: str | Path | Sequence[str] | None = None,
+    counties: bool = True,
 ) -> list[Path]:
     """Write the default maps: ``iran_estates.html`` (fa) and ``iran_estates.en.html`` (en).
 
@@ -283,7 +284,7 @@ def build_maps(
         The folder to write into.
     langs
         The languages to write, each to its file of :data:`DEFAULT_FILES`.
-    tiles, indicators
+    tiles, indicators, counties
         As for :func:`estates_map`.
 
     Examples
@@ -300,5 +301,5 @@ def build_maps(
 
     facts = load_facts()
     meta, stats = _load_inputs(indicators)
-    maps = [(lang, _estates_map(lang, tiles, meta, stats, facts)) for lang in langs]
+    maps = [(lang, _estates_map(lang, tiles, meta, stats, facts, counties)) for lang in langs]
     return [save_map(m, Path(out) / DEFAULT_FILES[lang]) for lang, m in maps]

@@ -7,11 +7,15 @@ facts ledger or an indicator of the yearbook tables). :func:`write_template` wri
 - the data sheet: each header in the workbook's language with the other in parentheses
   («استان (province)»), so that the reader finds every column by either; Excel data
   validation on :data:`TEMPLATE_ROWS` rows: the province from a drop-down of the 31
-  provinces, yes/no from a drop-down, hectares and counts as numbers of 0 or more,
+  provinces, the county from a drop-down of the counties of the province chosen on its
+  row (a suggestion, not a check: any spelling the join resolves may be typed), yes/no
+  from a drop-down, hectares and counts as numbers of 0 or more,
   latitude and longitude within Iran's range (the shipped polygons' bounds, rounded out);
 - the guide sheet: what to enter in each column, what it may hold, and the figure it adds
   up to, with its value, period and source taken from the ledger or the yearbook's
-  indicators file (never typed here); then the 31 provinces the drop-down lists.
+  indicators file (never typed here); then the 31 provinces the drop-down lists;
+- the counties sheet: every county of ``data/counties/`` with its province, grouped by
+  province, which the county drop-down lists.
 
 Columns headed as in the template are compared with their figure by :func:`geo.join`
 without being asked (:func:`template_references`).
@@ -37,7 +41,9 @@ __all__ = ["TEMPLATE_ROWS", "TemplateColumn", "template_columns", "template_refe
 
 #: Rows of the data sheet that carry the drop-downs and checks.
 TEMPLATE_ROWS = 5000
-_KINDS = ("id", "text", "province", "lat", "lon", "hectares", "count", "yesno")
+_KINDS = ("id", "text", "province", "county", "lat", "lon", "hectares", "count", "yesno")
+#: The kinds with their own sentence of allowed values (``allowed.<kind>`` in ``data/i18n/template.csv``).
+_ALLOWED = ("province", "county", "hectares", "count")
 
 
 @dataclass(frozen=True)
@@ -126,8 +132,7 @@ def _allowed(col: TemplateColumn, lang: str, bounds: dict[str, tuple[float, floa
         return _text("allowed.range", lang, low=low, high=high)
     if col.kind == "yesno":
         return _text("allowed.yesno", lang, yes=_text("yes", lang), no=_text("no", lang))
-    code = {"province": "allowed.province", "hectares": "allowed.hectares", "count": "allowed.count"}
-    return _text(code.get(col.kind, "allowed.text"), lang)
+    return _text(f"allowed.{col.kind}" if col.kind in _ALLOWED else "allowed.text", lang)
 
 
 def _figure(reference: str, lang: str) -> str:
@@ -152,12 +157,14 @@ def _figure(reference: str, lang: str) -> str:
     )  # fmt: skip
 
 
-def _validation(col: TemplateColumn, lang: str, bounds: dict[str, tuple[float, float]], provinces: str) -> Any:
+def _validation(col: TemplateColumn, lang: str, bounds: dict[str, tuple[float, float]], lists: _Lists) -> Any:
     """The Excel data validation of a column, or None for free text."""
     from openpyxl.worksheet.datavalidation import DataValidation
 
     if col.kind == "province":
-        rule = DataValidation(type="list", formula1=provinces, allow_blank=True)
+        rule = DataValidation(type="list", formula1=lists.provinces, allow_blank=True)
+    elif col.kind == "county":
+        rule = DataValidation(type="list", formula1=lists.counties, allow_blank=True)
     elif col.kind == "yesno":
         rule = DataValidation(type="list", formula1=f'"{_text("yes", lang)},{_text("no", lang)}"', allow_blank=True)
     elif col.kind in ("lat", "lon"):
@@ -171,10 +178,19 @@ def _validation(col: TemplateColumn, lang: str, bounds: dict[str, tuple[float, f
     rule.error = rule.prompt = _text("check.prompt", lang, allowed=_allowed(col, lang, bounds))
     rule.errorTitle = _text("check.title", lang)
     rule.showErrorMessage = rule.showInputMessage = True
+    rule.showErrorMessage = col.kind != "county"  # the county list suggests; the join checks
     return rule
 
 
-def _data_sheet(ws: Any, lang: str, bounds: dict[str, tuple[float, float]], provinces: str) -> None:
+@dataclass(frozen=True)
+class _Lists:
+    """The sources of the drop-downs, as Excel formulas."""
+
+    provinces: str
+    counties: str
+
+
+def _data_sheet(ws: Any, lang: str, bounds: dict[str, tuple[float, float]], lists: _Lists) -> None:
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -184,7 +200,7 @@ def _data_sheet(ws: Any, lang: str, bounds: dict[str, tuple[float, float]], prov
         cell.font = Font(bold=True)
         letter = get_column_letter(k)
         ws.column_dimensions[letter].width = max(14, min(48, len(col.header(lang)) + 2))
-        rule = _validation(col, lang, bounds, provinces)
+        rule = _validation(col, lang, bounds, lists)
         if rule is not None:
             rule.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
             ws.add_data_validation(rule)
@@ -224,6 +240,37 @@ def _guide_sheet(ws: Any, lang: str, bounds: dict[str, tuple[float, float]], fil
     return f"{_quoted(ws.title)}!$A${first}:$A${first + len(names) - 1}"
 
 
+def _counties_sheet(ws: Any, lang: str, province_column: str) -> str:
+    """List every county beside its province, grouped by province; return the county drop-down's formula.
+
+    The formula is relative to row 2 of the data sheet: the block of rows whose province is the
+    one chosen on the same row (``OFFSET`` over ``MATCH`` and ``COUNTIF``, which Excel and
+    LibreOffice evaluate in a list validation).
+    """
+    from openpyxl.styles import Font
+
+    from geo.counties import county_table
+    from geo.provinces import load_provinces
+
+    ws.sheet_view.rightToLeft = lang == "fa"
+    ws.append([_text("counties.province", lang), _text("counties.county", lang)])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    province = load_provinces()[f"name_{lang}"]
+    table = county_table()
+    # a county OpenStreetMap names in Persian only is listed by its Persian name in English too
+    short = table["name_fa_short"]
+    names = short if lang == "fa" else table["name_en"].where(table["name_en"] != "", short)
+    table = table.assign(_province=table["province"].map(province), _name=names).sort_values(["_province", "_name"])
+    for prov, name in zip(table["_province"].tolist(), table["_name"].tolist(), strict=True):
+        ws.append([prov, name])
+    ws.column_dimensions["A"].width = ws.column_dimensions["B"].width = 30
+    sheet, last = _quoted(ws.title), len(table) + 1
+    column = f"{sheet}!$A$2:$A${last}"
+    chosen = f"${province_column}2"
+    return f"OFFSET({sheet}!$B$2,MATCH({chosen},{column},0)-1,0,COUNTIF({column},{chosen}),1)"
+
+
 def _quoted(sheet: str) -> str:
     return "'" + sheet.replace("'", "''") + "'"
 
@@ -249,9 +296,10 @@ def write_template(path: str | Path, *, lang: str = "fa") -> Path:
     >>> from openpyxl import load_workbook
     >>> out = write_template(pathlib.Path(tempfile.mkdtemp()) / "estates.xlsx", lang="en")
     >>> load_workbook(out).sheetnames
-    ['estates', 'guide']
+    ['estates', 'guide', 'counties']
     """
     from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
 
     check_lang(lang)
     path = Path(path)
@@ -260,8 +308,11 @@ def write_template(path: str | Path, *, lang: str = "fa") -> Path:
     data = wb.active
     data.title = _text("sheet.data", lang)
     guide = wb.create_sheet(_text("sheet.guide", lang))
-    provinces = _guide_sheet(guide, lang, bounds, path.name)
-    _data_sheet(data, lang, bounds, provinces)
+    counties = wb.create_sheet(_text("sheet.counties", lang))
+    keys = [col.kind for col in template_columns()]
+    province_column = get_column_letter(keys.index("province") + 1)
+    lists = _Lists(_guide_sheet(guide, lang, bounds, path.name), _counties_sheet(counties, lang, province_column))
+    _data_sheet(data, lang, bounds, lists)
     buffer = io.BytesIO()
     wb.save(buffer)
     return atomic_write_bytes(path, buffer.getvalue())
