@@ -147,6 +147,9 @@ class Bilingual(str):
     """
 
     fa: str
+    #: The catalogue code and fields of a message that counts cells (set by its maker), so
+    #: that the counts of a register's partitions add up (:func:`geo.registers.coordinates.add_warnings`).
+    counted: tuple[str, dict[str, Any]] | None = None
 
     def __new__(cls, en: str, fa: str) -> Bilingual:
         """Make the text: ``en`` is the string's value, ``fa`` its Persian wording."""

@@ -59,6 +59,11 @@ def places() -> dict[str, list[tuple[float, float]]]:
     }
 
 
+def _dms(value: float, hemisphere: str) -> str:
+    seconds = round(value * 3600)
+    return f"{seconds // 3600}°{seconds % 3600 // 60}′{seconds % 60}″{hemisphere}"
+
+
 def _rows(places, draw_kinds, draw_other) -> list[dict[str, str]]:
     rows = []
     for kind, pick, other in zip(*draw_kinds, draw_other, strict=True):
@@ -69,6 +74,8 @@ def _rows(places, draw_kinds, draw_other) -> list[dict[str, str]]:
             lon, lat = (str(v) for v in places["inside"][pick % 31])
         elif kind == "garbage":
             lat, lon = "north", "51.4"
+        elif kind == "dms":  # degrees-minutes-seconds: a warning counting them, the same for the whole file
+            lat, lon = (_dms(v, h) for v, h in zip(places["inside"][pick % 31], "NE", strict=True))
         rows.append({"lat": lat, "lon": lon, **other})
     return rows
 
@@ -88,7 +95,7 @@ _OTHER = st.fixed_dictionaries(
 @st.composite
 def registers(draw, places):
     n = draw(st.integers(1, 30))
-    kinds = draw(st.lists(st.sampled_from(["inside", "near", "abroad", "swapped", "blank", "garbage"]), min_size=n, max_size=n))
+    kinds = draw(st.lists(st.sampled_from(["inside", "near", "abroad", "swapped", "blank", "garbage", "dms"]), min_size=n, max_size=n))
     picks = draw(st.lists(st.integers(0, 1000), min_size=n, max_size=n))
     other = draw(st.lists(_OTHER, min_size=n, max_size=n))
     return pd.DataFrame(_rows(places, (kinds, picks), other)), draw(st.sampled_from([150, 400, 2**20]))

@@ -49,6 +49,7 @@ from geo.reasons import Reason, RowReasons
 from geo.registers import Register
 from geo.registers.build import parse_rows, read_cells
 from geo.registers.cells import Cells
+from geo.registers.coordinates import add_warnings
 from geo.registers.plan import Plan, plan_register
 from geo.registers.vocabulary import header_key
 from geo.rules import COAST_KM, Rules, add_duplicates, check_by, check_rows, duplicate_reasons, estates_table, statuses
@@ -84,9 +85,16 @@ class _Parts:
             {k: v + other.counties[k] for k, v in self.counties.items()},
             {k: v + other.counts[k] for k, v in self.counts.items()},
             self.with_county + other.with_county,
-            [*self.warnings, *(w for w in other.warnings if w not in self.warnings)],
+            _warnings(self.warnings, other.warnings),
             self.source_crs or other.source_crs,
         )
+
+
+def _warnings(first: list[str], then: list[str]) -> list[str]:
+    """The warnings of two batches of a register as the whole's (:func:`geo.registers.coordinates.add_warnings`)."""
+    merged = list(first)
+    add_warnings(merged, then)
+    return merged
 
 
 def _join_part(part: Cells, first_row: int, settings: _Settings) -> tuple[Any, _Parts]:
@@ -403,7 +411,7 @@ def _result(
     from geo.rules import summary_of
 
     total = functools.reduce(operator.add, parts)
-    stub.warnings += [w for w in total.warnings if w not in stub.warnings]
+    add_warnings(stub.warnings, total.warnings)
     if not sum(total.counts.values()):
         stub.warnings.append(message("warnings", "no_rows"))
     stub.source_crs = total.source_crs

@@ -10,6 +10,7 @@ becomes a reason on its row (:class:`geo.reasons.Reason`), never an error.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -18,7 +19,7 @@ import shapely
 
 from geo._text import fold
 from geo.errors import RegisterError
-from geo.i18n import message
+from geo.i18n import Bilingual, message
 from geo.reasons import Reason, RowReasons
 from geo.registers.cells import blank, clip, parse_numbers
 from geo.registers.vocabulary import DIGITS, ROLE_WORDS, STRIP, header_key, role_keys, without_parens
@@ -71,6 +72,41 @@ def _degrees(text: str) -> tuple[float, str | None] | None:
     return sign * value, _AXIS.get(hemi)
 
 
+def _counted(code: str, fields: dict[str, Any]) -> Bilingual:
+    """A warning that counts cells of a column, its code and fields kept for :func:`add_warnings`."""
+    text = message("warnings", code, **fields)
+    text.counted = (code, fields)
+    return text
+
+
+def _counted_key(text: str) -> tuple[str, object, object] | None:
+    """What makes two cell-counting warnings the same warning: their code, column and role."""
+    counted = getattr(text, "counted", None)
+    return None if counted is None else (counted[0], counted[1]["column"], counted[1]["role"])
+
+
+def add_warnings(into: list[str], more: Iterable[str]) -> None:
+    """Add the warnings of another batch of the same register to ``into`` (in place).
+
+    A text already there is not repeated; a warning counting cells of a column (values in
+    degrees-minutes-seconds, with a decimal comma) adds its count to that column's, the
+    first example kept: the warnings of a register read in partitions are those of the
+    whole.
+    """
+    for text in more:
+        if text in into:
+            continue
+        key = _counted_key(text)
+        same = [i for i, w in enumerate(into) if key is not None and _counted_key(w) == key]
+        if not same:
+            into.append(text)
+            continue
+        first: Any = into[same[0]]
+        added: Any = text
+        code, fields = first.counted
+        into[same[0]] = _counted(code, {**fields, "count": fields["count"] + added.counted[1]["count"]})
+
+
 def _coordinate_cells(
     cells: pd.Series, values: np.ndarray, invalid: np.ndarray, role: str, geographic: bool
 ) -> tuple[list[str], dict[int, Reason]]:
@@ -107,19 +143,11 @@ def _coordinate_cells(
     fields = {"column": str(cells.name), "role": ROLE_WORDS[role]}
     if notes["dms"]:
         example = clip(notes["dms"][0])
-        warnings.append(message("warnings", "dms_values", **fields, count=len(notes["dms"]), example=example))
+        warnings.append(_counted("dms_values", {**fields, "count": len(notes["dms"]), "example": example}))
     if notes["comma"]:
         first = notes["comma"][0]
-        warnings.append(
-            message(
-                "warnings",
-                "comma_decimal_values",
-                **fields,
-                count=len(notes["comma"]),
-                example=clip(first),
-                read=first.replace(",", "."),
-            )
-        )
+        more = {"count": len(notes["comma"]), "example": clip(first), "read": first.replace(",", ".")}
+        warnings.append(_counted("comma_decimal_values", {**fields, **more}))
     return warnings, why
 
 
