@@ -5,8 +5,8 @@ For each size, a synthetic register (``bench/national.py``: a CSV with Persian h
 1 % bad rows) is joined, in new processes run alternately ``REPEAT`` times:
 
 - ``python -m geo join REGISTER --out DIR --progress``: read, check, join, the default
-  outputs (``joined.gpkg``, ``joined.csv``, ``rows.csv``, the tables, ``report.json``) and
-  ``map.html``;
+  outputs (``joined.gpkg``, and ``joined.csv`` up to 10^5 rows or ``joined.parquet`` above
+  them; ``rows.csv``, the tables, ``report.json``) and ``map.html``;
 - ``bench/plain_geopandas.py``: ``pd.read_csv`` → ``points_from_xy`` → ``sjoin`` with the
   same province polygons → ``to_file`` GeoPackage (the issue's baseline).
 

@@ -325,7 +325,7 @@ def join_register(
         None,
         "--formats",
         metavar="gpkg,parquet,geojson,csv",
-        help="Formats of the joined estates (default: gpkg,csv, and geojson up to 10,000 rows).",
+        help="Joined rows' formats (default: gpkg,csv, with geojson up to 10,000 rows; gpkg,parquet above 100,000).",
     ),
     engine: str = choice_option(
         "memory",

@@ -83,7 +83,8 @@ class JoinResult:
         One row per input row, in input order: ``row`` (1-based data row), ``id``,
         ``name``, ``province`` (ISO code, None when rejected), ``county`` (county code of
         :func:`geo.load_counties`, None when the row has none), ``province_as_given``,
-        ``county_as_given``, ``status`` (``joined``/``flagged``/``rejected``), ``reasons`` (tuple of text),
+        ``county_as_given``, ``status`` (``joined``/``flagged``/``rejected``), ``reasons``
+        (a list of texts, :class:`geo.reasons.ReasonList`),
         ``reasons_fa`` (the same reasons in Persian, in the same order), ``notes`` and
         ``notes_fa`` (what was done to the row that is not a problem),
         ``lat``, ``lon``, the indicators, and a point ``geometry`` (EPSG:4326; None

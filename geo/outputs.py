@@ -6,7 +6,9 @@ The files (in ``--out``):
   the joined and flagged estates, in the :data:`FORMATS` chosen; by default
   (:func:`default_formats`) GeoPackage and CSV, and GeoJSON as well up to
   :data:`GEOJSON_DEFAULT_ROWS` rows (a GeoJSON of a national register is hundreds of MB
-  that no tool opens quickly);
+  that no tool opens quickly); above :data:`CSV_DEFAULT_ROWS` rows GeoPackage and
+  GeoParquet (written in the same pass; a CSV that size is past what a spreadsheet opens
+  and repeats the GeoPackage, while ``rows.csv`` still gives every row's status as CSV);
 - ``rows.csv``: the status of every input row (``row``, ``id``, ``status``,
   ``province``, ``county``, ``reasons``, ``reasons_fa``, ``notes``, ``notes_fa``), joined
   rows included;
@@ -40,13 +42,23 @@ from geo._writers import json_text, jsonable, write_csv, write_geojson, write_ta
 from geo.errors import GeoError
 from geo.maps import register_map, save_map
 
-__all__ = ["FORMATS", "GEOJSON_DEFAULT_ROWS", "default_formats", "output_names", "write_into", "write_outputs"]
+__all__ = [
+    "CSV_DEFAULT_ROWS",
+    "FORMATS",
+    "GEOJSON_DEFAULT_ROWS",
+    "default_formats",
+    "output_names",
+    "write_into",
+    "write_outputs",
+]
 
 #: The formats the joined estates can be written in, each to ``joined.<extension>``.
 FORMATS = ("gpkg", "parquet", "geojson", "csv")
 _FILES = {"gpkg": "joined.gpkg", "parquet": "joined.parquet", "geojson": "joined.geojson", "csv": "joined.csv"}
 #: Up to this many joined rows, the default formats include GeoJSON.
 GEOJSON_DEFAULT_ROWS = 10_000
+#: Up to this many joined rows, the default formats include CSV; above it, GeoParquet instead.
+CSV_DEFAULT_ROWS = 100_000
 #: The files written whatever the formats (``report.json`` is written last).
 _ALWAYS = ("rows.csv", "by_province.csv", "by_county.csv", "rejects.csv", "reconciliation.csv", "map.html", LAST)
 
@@ -76,14 +88,16 @@ class Written(Protocol):
 
 
 def default_formats(rows: int) -> tuple[str, ...]:
-    """The formats written when none are asked for: GeoPackage and CSV, GeoJSON too when small.
+    """The formats written when none are asked for: GeoPackage; CSV (and GeoJSON) when small, GeoParquet when large.
 
     Examples
     --------
-    >>> default_formats(500), default_formats(1_000_000)
-    (('gpkg', 'csv', 'geojson'), ('gpkg', 'csv'))
+    >>> default_formats(500), default_formats(50_000), default_formats(1_000_000)
+    (('gpkg', 'csv', 'geojson'), ('gpkg', 'csv'), ('gpkg', 'parquet'))
     """
-    return ("gpkg", "csv", "geojson") if rows <= GEOJSON_DEFAULT_ROWS else ("gpkg", "csv")
+    if rows <= GEOJSON_DEFAULT_ROWS:
+        return ("gpkg", "csv", "geojson")
+    return ("gpkg", "csv") if rows <= CSV_DEFAULT_ROWS else ("gpkg", "parquet")
 
 
 def _checked_formats(formats: Iterable[str]) -> tuple[str, ...]:

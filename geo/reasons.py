@@ -15,7 +15,44 @@ import numpy as np
 
 from geo.i18n import catalogue, render
 
-__all__ = ["Reason", "RowReasons", "Message"]
+__all__ = ["Message", "Reason", "ReasonList", "RowReasons"]
+
+
+class ReasonList(list):
+    """A row's reasons (or notes): a list of texts that cannot be changed in place.
+
+    It prints, compares and serialises as the list it is; rows with the same reasons share
+    one (a register of 10^6 clean rows holds one empty list, not 10^6), so changing one in
+    place would change them all: copy it first (``list(reasons)``).
+
+    Examples
+    --------
+    >>> r = ReasonList(["outside its province"])
+    >>> r == ["outside its province"], r + ["more"]
+    (True, ['outside its province', 'more'])
+    >>> r.append("x")
+    Traceback (most recent call last):
+    ...
+    TypeError: a row's reasons are shared and cannot be changed in place; copy them first: list(reasons)
+    """
+
+    __slots__ = ()
+
+    def _frozen(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("a row's reasons are shared and cannot be changed in place; copy them first: list(reasons)")
+
+    append = extend = insert = pop = remove = clear = sort = reverse = _frozen
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _frozen
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (ReasonList, (list(self),))
+
+    def __repr__(self) -> str:
+        return list.__repr__(self)
+
+
+#: The reasons of a row without any: one object for them all.
+_NONE = ReasonList()
 
 
 class Reason:
@@ -102,10 +139,10 @@ class RowReasons:
     >>> r.add(np.array([True, False, True]), "bad")
     >>> r.add(np.array([False, False, True]), np.array(["worse"], dtype=object))
     >>> r.lists().tolist()
-    [('bad',), (), ('bad', 'worse')]
+    [['bad'], [], ['bad', 'worse']]
     >>> r.add(np.array([True, False, False]), Reason("geometry_empty"))
     >>> r.lists_fa()[0]
-    ('bad', 'هندسه خالی است')
+    ['bad', 'هندسه خالی است']
     """
 
     def __init__(self, n: int) -> None:
@@ -144,9 +181,10 @@ class RowReasons:
         return out
 
     def lists(self) -> np.ndarray:
-        """One tuple of (English) reasons per row (an object array), in the order they were added.
+        """One :class:`ReasonList` of (English) reasons per row (an object array), in the order they were added.
 
-        Rows without reasons share one empty tuple, so that 10^6 clean rows cost nothing.
+        Rows without reasons share one empty list, and rows with the same single reason one
+        list, so that 10^6 clean rows cost nothing.
         """
         return self._lists(1)
 
@@ -155,8 +193,7 @@ class RowReasons:
         return self._lists(2)
 
     def _lists(self, which: int) -> np.ndarray:
-        out = np.empty(self.n, dtype=object)
-        out.fill(())
+        out = _filled(self.n, _NONE)
         if not self._parts:
             return out
         counts = np.bincount(np.concatenate([part[0] for part in self._parts]), minlength=self.n)
@@ -166,20 +203,21 @@ class RowReasons:
             single = counts[pos] == 1
             if single.any():  # the common case, without a Python step per row for one message
                 if isinstance(msg, str):
-                    out[pos[single]] = _filled(int(single.sum()), (msg,))
+                    out[pos[single]] = _filled(int(single.sum()), ReasonList((msg,)))
                 else:
-                    out[pos[single]] = [(m,) for m in msg[single].tolist()]
+                    ones = (ReasonList((m,)) for m in msg[single].tolist())
+                    out[pos[single]] = np.fromiter(ones, dtype=object, count=int(single.sum()))
             many = pos[~single].tolist()
             texts = [msg] * len(many) if isinstance(msg, str) else msg[~single].tolist()
             for p, m in zip(many, texts, strict=True):
                 found.setdefault(p, []).append(m)
         for p, msgs in found.items():
-            out[p] = tuple(msgs)
+            out[p] = ReasonList(msgs)
         return out
 
 
 def _filled(n: int, value: object) -> np.ndarray:
-    """An object array of ``n`` references to one ``value`` (a tuple is not unpacked)."""
+    """An object array of ``n`` references to one ``value`` (a list is not unpacked)."""
     out = np.empty(n, dtype=object)
     if n:
         out[0] = value

@@ -366,6 +366,15 @@ def test_the_reader_switches_to_the_county_level(browser, files, lang):
         tip = pg.page.inner_text(".leaflet-tooltip")
         assert "شهرستان تبریز" in tip and "Tabriz County" in tip
         assert ("آذربایجان شرقی" in tip and "رقم کل استان" in tip) if lang == "fa" else ("East Azerbaijan" in tip and "whole province" in tip)
+        # with the county just under the page's header, its tooltip opens below the pointer, in full view
+        head = pg.page.evaluate("document.querySelector('.geo-head').getBoundingClientRect().bottom")
+        pg.page.evaluate(f"geoMap.map.panBy([0, {pt['y'] - head - 14}], {{animate: false}})")
+        pt = pg.page.evaluate("geoMap.countyPoint('r6554961')")
+        pg.page.evaluate("geoMap.map.eachLayer(function (l) { if (l.closeTooltip) { l.closeTooltip(); } })")
+        pg.page.mouse.move(pt["x"], pt["y"] + 6)
+        pg.page.mouse.move(pt["x"], pt["y"], steps=4)
+        box = pg.page.locator(".leaflet-tooltip", has_text="Tabriz County").bounding_box()
+        assert box is not None and box["y"] >= head, (box, head)
         pg.page.select_option("#geo-select", "treatment_plants_operational")
         assert pg.page.evaluate("geoMap.countyFills()") != counties
         ARTIFACTS.mkdir(exist_ok=True)

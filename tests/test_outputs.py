@@ -24,6 +24,7 @@ from geo._output_set import LOCK, MANIFEST, OutputSet
 from geo.errors import OutputError
 from geo.joining import join
 from geo.provinces import load_provinces
+from geo.outputs import CSV_DEFAULT_ROWS, default_formats
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "data" / "examples" / "estates_example.csv"
@@ -78,11 +79,16 @@ def test_geojson_is_a_default_only_for_small_registers(tmp_path) -> None:
     big = join(register).write(tmp_path / "big")
     assert "joined.geojson" in small and "joined.gpkg" in small and "joined.csv" in small
     assert "joined.geojson" not in big and {"joined.gpkg", "joined.csv", "rows.csv"} <= set(big)
+    # a national register: GeoPackage and GeoParquet (one pass), no CSV of its joined rows
+    assert default_formats(CSV_DEFAULT_ROWS) == ("gpkg", "csv")
+    assert default_formats(CSV_DEFAULT_ROWS + 1) == ("gpkg", "parquet")
 
 
 def test_a_second_run_removes_only_the_files_the_first_listed_as_its_own(tmp_path) -> None:
     out = tmp_path / "out"
-    first = _geo("join", str(EXAMPLE), "--out", str(out), "--reconcile", "ایستگاه آتش نشانی 1396=hse_fire_stations_built")
+    first = _geo(
+        "join", str(EXAMPLE), "--out", str(out), "--reconcile", "ایستگاه آتش نشانی 1396=hse_fire_stations_built"
+    )
     assert first.returncode == 0, first.stderr and (out / "reconciliation.csv").is_file()
     (out / "my notes.txt").write_text("the user's own file", encoding="utf-8")
     second = _geo("join", str(EXAMPLE), "--out", str(out), "--formats", "csv")

@@ -43,14 +43,18 @@ def test_header_key_folds_arabic_forms_zwnj_case_and_spaces() -> None:
 
 
 def test_numbers_in_every_notation() -> None:
-    values, invalid = parse_numbers(pd.Series(["۱٬۲۳۴", "1,234.5", "٣٥٫٦٩", "12،500", "", "abc", "NaN", "-Infinity", "1,5"]))
+    values, invalid = parse_numbers(
+        pd.Series(["۱٬۲۳۴", "1,234.5", "٣٥٫٦٩", "12،500", "", "abc", "NaN", "-Infinity", "1,5"])
+    )
     assert values[:4].tolist() == [1234.0, 1234.5, 35.69, 12500.0]
     assert np.isnan(values[4]) and not invalid[4]
     assert invalid[5:].tolist() == [True, True, True, True]  # "1,5" is not a grouping of three digits
 
 
 def test_booleans_in_both_languages() -> None:
-    values, invalid = parse_booleans(pd.Series(["بله", "خير", "دارد", "ندارد", "Yes", "no", "TRUE", "false", "1", "۰", ""]))
+    values, invalid = parse_booleans(
+        pd.Series(["بله", "خير", "دارد", "ندارد", "Yes", "no", "TRUE", "false", "1", "۰", ""])
+    )
     assert values.tolist()[:10] == [True, False, True, False, True, False, True, False, True, False]
     assert values.isna().tolist()[10] and not invalid.any()
 
@@ -60,7 +64,7 @@ def test_indicator_kinds_are_inferred() -> None:
     reg = read_register(frame)
     assert reg.indicators == {"تصفیه خانه": "bool", "units": "number", "green": "number"}
     assert reg.frame["units"].iloc[0] == 12.0 and np.isnan(reg.frame["units"].iloc[1])
-    assert reg.reasons.lists()[1] == ("text in a number column 'units': 'abc' (left out)",)
+    assert reg.reasons.lists()[1] == ["text in a number column 'units': 'abc' (left out)"]
     assert reg.frame["note"].tolist() == ["x", "y"]
 
 
@@ -145,14 +149,18 @@ def test_check_marks_are_not_read_as_no() -> None:
 
 
 def test_mostly_yes_no_column_is_a_yes_no_column_with_its_odd_cells_flagged() -> None:
-    reg = read_register(pd.DataFrame({"province": ["Fars"] * 4, "iso": ["✓", "x", "Y", "N"], "note": ["x", "y", "z", "w"]}))
+    reg = read_register(
+        pd.DataFrame({"province": ["Fars"] * 4, "iso": ["✓", "x", "Y", "N"], "note": ["x", "y", "z", "w"]})
+    )
     assert reg.indicators == {"iso": "bool"}
-    assert reg.reasons.lists()[1] == ("not a yes/no value 'iso': 'x' (left out)",)
+    assert reg.reasons.lists()[1] == ["not a yes/no value 'iso': 'x' (left out)"]
 
 
 def test_cells_of_invisible_characters_are_blank() -> None:
-    reg = read_register(pd.DataFrame({"province": ["\u200c", " تهران "], "lat": ["\u200c", "35.69"], "lon": ["\u00a0", "51.39"]}))
-    assert reg.frame["province"].tolist() == [None, "تهران"] and reg.reasons.lists().tolist() == [(), ()]
+    reg = read_register(
+        pd.DataFrame({"province": ["\u200c", " تهران "], "lat": ["\u200c", "35.69"], "lon": ["\u00a0", "51.39"]})
+    )
+    assert reg.frame["province"].tolist() == [None, "تهران"] and reg.reasons.lists().tolist() == [[], []]
 
 
 @pytest.mark.parametrize(
@@ -203,7 +211,9 @@ def test_header_row_is_found_below_a_title_and_sheets_are_named(tmp_path) -> Non
     wb.save(tmp_path / "book.xlsx")
     reg = read_register(tmp_path / "book.xlsx")
     assert reg.frame["province"].tolist() == ["Fars"] and reg.frame["id"].tolist() == ["1"]
-    assert any("read 'data'" in w for w in reg.warnings) and any("row 1 above it was skipped" in w for w in reg.warnings)
+    assert any("read 'data'" in w for w in reg.warnings) and any(
+        "row 1 above it was skipped" in w for w in reg.warnings
+    )
     with pytest.raises(RegisterError, match="no sheet 'nope'"):
         read_register(tmp_path / "book.xlsx", sheet="nope")
 
@@ -220,11 +230,18 @@ def test_a_missing_geometry_among_others_does_not_crash() -> None:
 
 # --------------------------------------------------------------------------- reasons in two languages
 
+
 def test_register_reasons_come_in_english_and_persian_in_the_same_order() -> None:
     frame = _frame().assign(units=["-۳", "abc"], area=["5", "-1"])
     reg = read_register(frame)
     en, fa = reg.reasons.lists(), reg.reasons.lists_fa()
     assert [len(t) for t in en] == [len(t) for t in fa] == [1, 2]
-    assert en[1] == ("text in a number column 'units': 'abc' (left out)", "negative value in 'area': -1 (left out of sums)")
-    assert fa[0] == ("مقدار منفی در ستون «units»: -۳ (در جمع‌ها به حساب نیامد)",)
-    assert fa[1] == ("متن در ستون عددی «units»: «abc» (به حساب نیامد)", "مقدار منفی در ستون «area»: -۱ (در جمع‌ها به حساب نیامد)")
+    assert en[1] == [
+        "text in a number column 'units': 'abc' (left out)",
+        "negative value in 'area': -1 (left out of sums)",
+    ]
+    assert fa[0] == ["مقدار منفی در ستون «units»: -۳ (در جمع‌ها به حساب نیامد)"]
+    assert fa[1] == [
+        "متن در ستون عددی «units»: «abc» (به حساب نیامد)",
+        "مقدار منفی در ستون «area»: -۱ (در جمع‌ها به حساب نیامد)",
+    ]

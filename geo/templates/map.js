@@ -108,6 +108,7 @@ var layer = L.geoJSON({ type: "FeatureCollection", features: drawOrder.map(funct
   onEachFeature: function (f, l) {
     var i = f.properties._i;
     pathOf[i] = l;
+    tipClearOfHead(l);
     l.bindTooltip(function () { return tipContent(i); },
       { sticky: true, direction: "top", className: "geo-tip", opacity: 1 });
     l.bindPopup(function () { clearOfPanels(l.getPopup()); return popupContent(i); },
@@ -400,6 +401,7 @@ function buildCounties(data) {
     onEachFeature: function (f, l) {
       var j = f.properties._j;
       countyOf[j] = l;
+      tipClearOfHead(l);
       l.bindTooltip(function () { return countyTip(j); },
         { sticky: true, direction: "top", className: "geo-tip", opacity: 1 });
       l.bindPopup(function () { clearOfPanels(l.getPopup()); return countyPopup(j); },
@@ -506,6 +508,16 @@ function clearOfPanels(popup) {
   /* (the popup's frame adds some 50 px to the width of its content) */
   popup.options.maxWidth = Math.max(160, Math.min(340, container.clientWidth - pad[0][0] - pad[1][0] - 60));
   popup.options.minWidth = Math.min(220, popup.options.maxWidth);
+}
+/* a sticky tooltip sits above the pointer, or below it where above would put it under the
+   page's header (registered before the tooltip, so it runs before Leaflet moves it) */
+function tipClearOfHead(l) {
+  l.on("mouseover mousemove", function (e) {
+    var tip = l.getTooltip(), el = tip && tip.getElement();
+    if (!tip) { return; }
+    var room = e.containerPoint.y - (head.offsetTop + head.offsetHeight);
+    tip.options.direction = room < (el && el.offsetHeight ? el.offsetHeight : 60) + 16 ? "bottom" : "top";
+  });
 }
 var zoomCorner = null;
 function layout() {
