@@ -18,7 +18,7 @@ import pandas as pd
 from geo.locate import CountyIndex
 from geo.reasons import Reason, RowReasons
 
-__all__ = ["aggregate", "by_county_table", "sums_table", "unit_sums"]
+__all__ = ["aggregate", "by_county_table", "flag_overflow", "overflows", "sums_table", "unit_sums"]
 
 
 def unit_sums(frame: pd.DataFrame, idx: np.ndarray, indicators: Mapping[str, str], k: int) -> dict[str, np.ndarray]:
@@ -79,11 +79,34 @@ def aggregate(
     unit_frame, kept, names = units
     sums = unit_sums(frame, idx, indicators, len(unit_frame))
     if reasons is not None:
-        for col, kind in indicators.items():
-            if kind != "bool":
-                values = frame[col].to_numpy(dtype="float64", na_value=np.nan)
-                _overflow(col, sums[f"{col}:total"], (idx >= 0) & ~np.isnan(values), idx, names, reasons)
+        flag_overflow(frame, idx, indicators, (sums, names), reasons)
     return sums_table(sums, indicators, (unit_frame, kept))
+
+
+def overflows(sums: Mapping[str, np.ndarray], indicators: Mapping[str, str]) -> bool:
+    """Whether a per-unit sum of a number column (hence its total) overflows a float."""
+    return any(not np.isfinite(sums[f"{c}:total"]).all() for c, kind in indicators.items() if kind != "bool")
+
+
+def flag_overflow(
+    frame: pd.DataFrame,
+    idx: np.ndarray,
+    indicators: Mapping[str, str],
+    whole: tuple[Mapping[str, np.ndarray], np.ndarray],
+    reasons: RowReasons,
+) -> None:
+    """Flag the rows of ``frame`` whose values made a sum overflow.
+
+    ``whole``: the :func:`unit_sums` of the whole register (of these rows, or of all the
+    partitions they are one of) and each unit's label. A row in a unit whose sum overflows
+    gets ``sum_overflow``; when the national total overflows, every other row with a value
+    gets ``total_overflow``.
+    """
+    sums, names = whole
+    for col, kind in indicators.items():
+        if kind != "bool":
+            values = frame[col].to_numpy(dtype="float64", na_value=np.nan)
+            _overflow(col, sums[f"{col}:total"], (idx >= 0) & ~np.isnan(values), idx, names, reasons)
 
 
 def by_county_table(

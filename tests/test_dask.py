@@ -384,3 +384,21 @@ def test_a_header_only_register_and_a_wrong_reconciliation(client, tmp_path):
         dask_join(EXAMPLE, client=client, out=tmp_path / "out2", reconcile=["no such column=hse_fire_stations_built"])
     assert str(on_dask.value) == str(in_memory.value)
     assert not (tmp_path / "out2").exists()
+
+
+def test_overflowing_sums_flag_the_same_rows_on_both_engines(client, tmp_path, places):
+    """Sums past a float's range: left empty, and their rows flagged, though no partition alone overflows."""
+    one, two, three = places["inside"][22], places["inside"][9], places["inside"][6]  # three provinces
+    rows = [(one, "1.5e308", "1"), (two, "1", "1e308"), (three, "2", "1e308"), (one, "1.5e308", "3")]
+    rows += [(three, "5", "7")] * 6
+    frame = pd.DataFrame(
+        {"lat": [p[0] for p, _, _ in rows], "lon": [p[1] for p, _, _ in rows], "area": [a for _, a, _ in rows],
+         "jobs": [j for _, _, j in rows]}
+    )  # fmt: skip
+    path = tmp_path / "big_values.csv"
+    frame.to_csv(path, index=False)
+    memory = join(path)
+    assert memory.summary["rows_flagged"] == 10  # area: the two rows of province one; jobs: every row
+    result = dask_join(path, client=client, out=tmp_path / "out", blocksize=60)
+    assert result.summary["engine"]["partitions"] >= 3
+    _same(memory, tmp_path / "out", result)

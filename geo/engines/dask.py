@@ -31,7 +31,7 @@ import importlib
 import operator
 import warnings as pywarnings
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +66,8 @@ class _Settings:
     plan: Plan
     rules: Rules
     duplicates: Mapping[Any, Reason]
+    #: The whole register's per-province sums, when one of them overflows (its rows are flagged).
+    totals: Mapping[str, np.ndarray] | None = None
 
 
 @dataclass
@@ -99,19 +101,22 @@ def _warnings(first: list[str], then: list[str]) -> list[str]:
 
 def _join_part(part: Cells, first_row: int, settings: _Settings) -> tuple[Any, _Parts]:
     """Step 4 on one partition: its estates and what it adds to the whole."""
-    from geo.aggregation import unit_sums
+    from geo.aggregation import flag_overflow, unit_sums
     from geo.locate import county_index, province_index
 
-    plan = settings.plan
+    plan, indicators = settings.plan, settings.plan.indicators or {}
     geometry = part.geometry if "geometry" in plan.columns and plan.wkt is None else None
     reg = parse_rows(batch_cells(part, plan), geometry, plan, first_row, part.reasons)
     checked = check_rows(reg.frame, reg.reasons, settings.rules, reg.notes)
     rows = reg.frame["row"].to_numpy()
     add_duplicates(reg.frame["id"], rows, checked.reasons, settings.duplicates)
+    if settings.totals is not None:
+        flag_overflow(
+            reg.frame, checked.province, indicators, (settings.totals, province_index().names), checked.reasons
+        )
     status = statuses(checked.province, checked.reasons)
     places = (checked.province, checked.county)
     estates = estates_table(reg.frame, places, status, (checked.reasons, checked.notes), checked.lon, checked.lat)
-    indicators = plan.indicators or {}
     parts = _Parts(
         unit_sums(reg.frame, checked.province, indicators, len(province_index().frame)),
         unit_sums(reg.frame, checked.county, indicators, len(county_index().frame)),
@@ -338,11 +343,12 @@ def _joined(
     tick: Progress,
     target: Any,
 ) -> DaskJoinResult:
-    """Steps 1-4, and the outputs written into ``target`` when there is one."""
-    import dask
-    import dask.dataframe as dd
-    import dask_geopandas  # noqa: F401 - registers the GeoDataFrame collection of from_delayed
-    from dask import delayed
+    """Steps 1-4, and the outputs written into ``target`` when there is one.
+
+    A per-province sum that overflows a float is known only once every partition is
+    joined: its rows are then flagged as the in-memory engine flags them, by joining again.
+    """
+    from geo.aggregation import overflows
 
     head = _head(source)
     plan, firsts, duplicates, warnings = _plan(source, head, overrides, client, tick)
@@ -352,18 +358,34 @@ def _joined(
     if reconcile:  # a comparison that names no column of the register fails before the run
         _check_reconcile(stub, reconcile)
     tick("joining", 0, None)
-    shared = delayed(settings, traverse=False)  # one copy on the cluster (the plan, the repeated ids' reasons)
-    batches = [delayed(_join_part, nout=2)(p, f, shared) for p, f in zip(source.parts, firsts, strict=True)]
-    meta = _join_part(_empty(head), 1, settings)[0]
-    estates = dd.from_delayed([b[0] for b in batches], meta=meta, verify_meta=False)
-    wanted = [b[1] for b in batches]
-    writes = _parquet_writes(estates, target, meta, plan) if target is not None else []
-    _, parts = _guarded(lambda: dask.compute(writes, wanted, scheduler=client))
+    estates, parts = _join_all(source, firsts, settings, head, client, target)
+    if overflows(functools.reduce(operator.add, parts).provinces, plan.indicators or {}):  # rare: flag, join again
+        settings = replace(settings, totals=functools.reduce(operator.add, parts).provinces)
+        estates, parts = _join_all(source, firsts, settings, head, client, target)
     result = _result(estates, parts, stub, settings, reconcile, client)
     tick("joining", result.summary["rows_in"], result.summary["rows_in"])
     if target is not None:
         result.paths = write_set(target, result)
     return result
+
+
+def _join_all(
+    source: Source, firsts: list[int], settings: _Settings, head: Cells, client: Any, target: Any
+) -> tuple[Any, list[_Parts]]:
+    """Step 4 on every partition: the estates (lazy; written into ``target`` when there is one) and the parts."""
+    import dask
+    import dask.dataframe as dd
+    import dask_geopandas  # noqa: F401 - registers the GeoDataFrame collection of from_delayed
+    from dask import delayed
+
+    shared = delayed(settings, traverse=False)  # one copy on the cluster (the plan, the repeated ids' reasons)
+    batches = [delayed(_join_part, nout=2)(p, f, shared) for p, f in zip(source.parts, firsts, strict=True)]
+    meta = _join_part(_empty(head), 1, settings)[0]
+    estates = dd.from_delayed([b[0] for b in batches], meta=meta, verify_meta=False)
+    wanted = [b[1] for b in batches]
+    writes = _parquet_writes(estates, target, meta, settings.plan) if target is not None else []
+    _, parts = _guarded(lambda: dask.compute(writes, wanted, scheduler=client))
+    return estates, list(parts)
 
 
 def _empty(head: Cells) -> Cells:
@@ -387,8 +409,12 @@ def _check_reconcile(stub: Register, reconcile: Any) -> None:
 
 def _parquet_writes(estates: Any, target: Any, meta: Any, plan: Plan) -> list[Any]:
     """The Parquet outputs, as dask computations (each partition a file)."""
+    import shutil
+
     from geo.engines.writing import parquet_schema
 
+    for folder in ("joined", "rejects", "rows"):  # a run joined again (an overflowing sum) writes them anew
+        shutil.rmtree(target.path(folder), ignore_errors=True)
     kept = estates["status"] != "rejected"
     options = {"write_index": False, "compute": False}
     schema = parquet_schema(meta, plan.int_ids)
