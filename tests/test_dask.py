@@ -402,3 +402,23 @@ def test_overflowing_sums_flag_the_same_rows_on_both_engines(client, tmp_path, p
     result = dask_join(path, client=client, out=tmp_path / "out", blocksize=60)
     assert result.summary["engine"]["partitions"] >= 3
     _same(memory, tmp_path / "out", result)
+
+
+def test_geometry_only_in_rows_after_the_first_is_found(client, tmp_path, places, monkeypatch):
+    """The plan is made from the first rows; whether the geometry column holds anything, from all."""
+    import geo.engines.dask
+
+    monkeypatch.setattr(geo.engines.dask, "HEAD_ROWS", 20)  # the first rows: two partitions of 10
+    pts = places["inside"] + places["abroad"]
+    gdf = gpd.GeoDataFrame(
+        {"id": [f"E{i}" for i in range(60)], "units": [str(i) for i in range(60)]},
+        geometry=[None] * 30 + [shapely.Point(pts[i % len(pts)][1], pts[i % len(pts)][0]) for i in range(30)],
+        crs=4326,
+    )
+    path = tmp_path / "late.parquet"
+    gdf.to_parquet(path, row_group_size=10)
+    memory = join(path)
+    assert memory.summary["columns"]["geometry"] == "geometry" and memory.summary["rows_joined"] > 20
+    result = dask_join(path, client=client, out=tmp_path / "out", blocksize=100)
+    assert result.summary["engine"]["partitions"] == 6  # a row group each: the first three without geometry
+    _same(memory, tmp_path / "out", result)

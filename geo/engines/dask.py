@@ -270,6 +270,23 @@ def _head(source: Source) -> Cells:
     return Cells(frame, geometry, first.crs, list(first.warnings), path=first.path)
 
 
+def _geometry_in(part: Cells) -> bool:
+    """Whether a partition's geometry column holds any geometry."""
+    import shapely
+
+    return part.geometry is not None and not shapely.is_missing(np.asarray(part.geometry.values, dtype=object)).all()
+
+
+def _has_geometry(source: Source, head: Cells, client: Any) -> bool | None:
+    """Whether the register's geometry column holds any geometry: the first rows tell, else the others are read."""
+    import dask
+
+    if head.geometry is None or _geometry_in(head) or len(source.parts) == 1:
+        return None  # the first rows decide as they would alone
+    found = [dask.delayed(_geometry_in)(p) for p in source.parts]
+    return any(_guarded(lambda: dask.compute(found, scheduler=client)[0]))
+
+
 def _guarded(work: Any) -> Any:
     """Run a computation on the cluster; a lost cluster or workers lost too often end in :class:`EngineError`."""
     from distributed import KilledWorker
@@ -296,7 +313,9 @@ def _plan(
 ) -> tuple[Plan, list[int], dict[Any, Reason], list[str]]:
     """Steps 1-3: the plan, each partition's first row, the repeated ids' reasons, the warnings."""
     roles = {k: overrides.get(k) for k in _ROLES}
-    plan, _, _, warnings = plan_register(head, roles, overrides.get("crs"))
+    plan, _, _, warnings = plan_register(
+        head, roles, overrides.get("crs"), has_geometry=_has_geometry(source, head, client)
+    )
     tick("planning", len(head.frame), len(head.frame))
     tick("counting", 0, None)
     found, dups = _count(source, plan, client)

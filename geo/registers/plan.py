@@ -72,7 +72,7 @@ class Plan:
 
 
 def _location_columns(
-    cells: pd.DataFrame, geometry: Any, columns: dict[str, str], warnings: list[str]
+    cells: pd.DataFrame, geometry: Any, columns: dict[str, str], warnings: list[str], has_geometry: bool | None = None
 ) -> tuple[Any, str | None]:
     """Complete ``columns`` (in place) with the location; return the geometry column and a WKT column.
 
@@ -81,7 +81,9 @@ def _location_columns(
     stands for both lat and lon. A lat (or lon) column without its partner is dropped.
     """
     wkt = None
-    if geometry is not None and not shapely.is_missing(np.asarray(geometry.values, dtype=object)).all():
+    if has_geometry is None and geometry is not None:
+        has_geometry = not shapely.is_missing(np.asarray(geometry.values, dtype=object)).all()
+    if geometry is not None and has_geometry:
         columns["geometry"] = getattr(geometry, "name", "geometry") or "geometry"
     else:
         geometry = None
@@ -130,9 +132,12 @@ def clean_headers(cells: pd.DataFrame, path: Path | None, warnings: list[str]) -
 
 
 def plan_register(
-    found: Cells, overrides: Mapping[str, str | None], crs: str | None
+    found: Cells, overrides: Mapping[str, str | None], crs: str | None, *, has_geometry: bool | None = None
 ) -> tuple[Plan, pd.DataFrame, Any, list[str]]:
     """The :class:`Plan` of a register from its cells (all, or a sample): steps 0-3.
+
+    ``has_geometry``: whether the register's geometry column holds any geometry, when
+    ``found`` is a sample of it (default: whether the sample's does).
 
     Returns the plan, the cells under their final headers, the geometry column and the
     warnings (the file's and the plan's).
@@ -145,7 +150,7 @@ def plan_register(
     warnings = list(found.warnings)
     cells = clean_headers(found.frame, found.path, warnings)
     columns = find_columns(cells, overrides, found.path)
-    geometry, wkt = _location_columns(cells, found.geometry, columns, warnings)
+    geometry, wkt = _location_columns(cells, found.geometry, columns, warnings, has_geometry)
     province_by_content(cells, columns, overrides, warnings)
     _require_something_to_join(cells, columns, found.path)
     cells, renamed = rename_reserved(cells, columns, warnings)
