@@ -14,7 +14,8 @@ far apart, written by the bench into a temporary folder as Parquet parts (never 
   worker. The in-memory engine is not run at 10⁷: it needs several times the memory of
   its 10⁶ run (its peak at 10⁶ is measured above), more than this shared machine spares.
 
-Run ``python -m bench dask`` (or ``make bench``).
+Run ``python -m bench dask`` (or ``make bench``); ``python -m bench.bench_dask 1000000 0``
+runs the 10⁶ comparison alone.
 """
 
 from __future__ import annotations
@@ -136,6 +137,8 @@ def run(rows_small: int = 1_000_000, rows_large: int = 10_000_000) -> list[dict]
                 "same_counts": True,
             }
         )
+        if not rows_large:  # python -m bench.bench_dask 1000000 0: the comparison alone
+            return out
         folder = Path(tmp) / "large"
         _write_parts(folder, rows_large)
         dask_s, peaks, counts, parts = _on_dask(folder, Path(tmp) / "out")
