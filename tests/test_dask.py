@@ -422,3 +422,15 @@ def test_geometry_only_in_rows_after_the_first_is_found(client, tmp_path, places
     result = dask_join(path, client=client, out=tmp_path / "out", blocksize=100)
     assert result.summary["engine"]["partitions"] == 6  # a row group each: the first three without geometry
     _same(memory, tmp_path / "out", result)
+
+
+def test_a_folder_of_the_users_named_like_an_output_is_left_alone(client, tmp_path):
+    from geo.errors import OutputError
+
+    out = tmp_path / "out"
+    (out / "joined").mkdir(parents=True)
+    (out / "joined" / "mine.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(OutputError, match="joined is there already"):
+        dask_join(EXAMPLE, client=client, out=out)
+    assert sorted(p.name for p in out.rglob("*") if not p.name.startswith(".geo-")) == ["joined", "mine.txt"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary folder left
