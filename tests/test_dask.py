@@ -434,3 +434,17 @@ def test_a_folder_of_the_users_named_like_an_output_is_left_alone(client, tmp_pa
         dask_join(EXAMPLE, client=client, out=out)
     assert sorted(p.name for p in out.rglob("*") if not p.name.startswith(".geo-")) == ["joined", "mine.txt"]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary folder left
+
+
+def test_a_windows_1256_register_is_cut_into_partitions_and_read_alike(client, tmp_path):
+    """A legacy Windows export read block by block (Arabic yeh and kaf, ASCII digits: Windows-1256 has no Persian ones)."""
+    digits = {chr(base + d): str(d) for base in (0x0660, 0x06F0) for d in range(10)}
+    legacy = str.maketrans({"ی": "ي", "ک": "ك", "٫": ".", **digits})
+    text = EXAMPLE.read_text(encoding="utf-8-sig").translate(legacy)
+    path = tmp_path / "legacy.csv"
+    path.write_bytes(text.encode("cp1256"))
+    memory = join(path)
+    assert memory.summary["rows_joined"] > 20
+    result = dask_join(path, client=client, out=tmp_path / "out", blocksize=400)
+    assert result.summary["engine"]["partitions"] >= 5
+    _same(memory, tmp_path / "out", result)

@@ -3,8 +3,8 @@
 * A CSV/TSV file is cut into byte blocks at line ends (``blocksize`` each). Each block is
   read by the same reader as a whole file (:func:`geo.registers.delimited.read_delimited`),
   given the file's lines above its data (title rows, header) followed by the block. No
-  process holds more than one block of it. A file that is not plain UTF-8 (Windows-1256,
-  UTF-16), or whose header spans lines, is read as one partition.
+  process holds more than one block of it. A UTF-16 file, or one whose header spans
+  lines, is read as one partition.
 * A (Geo)Parquet file, or a folder of Parquet parts, is read by dask (dask-geopandas for
   GeoParquet) a row group at a time, small row groups together (``blocksize`` of data);
   a row group is never split, so write large files with row groups of at most about
@@ -115,7 +115,7 @@ def _blocks(path: Path, sep: str | None, wanted: frozenset[str], blocksize: int)
     if not head.strip():
         raise RegisterError("the file is empty", path=path)
     above = data_offset(head, sep, wanted, path) if size > blocksize else None
-    if above is None:  # small, or not plain UTF-8: one block, read as a whole file
+    if above is None:  # small, or UTF-16: one block, read as a whole file
         return [_Block(str(path), 0, size, 0, sep)]
     bounds = [0]
     with path.open("rb") as fh:

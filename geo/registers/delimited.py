@@ -206,14 +206,30 @@ def _arrow_layout(
 
 
 def data_offset(data: bytes, sep: str | None, wanted: frozenset[str], path: Path) -> int | None:
-    """Bytes of a UTF-8 delimited file above its data (title rows, header), from its first 64 KB.
+    """Bytes of a delimited file above its data (title rows, header), from its first 64 KB.
 
     Those bytes followed by any run of the file's whole data lines read as that part of
     the file (an engine reads a large file so, block by block); None when they cannot be
-    told (not plain UTF-8, a quoted line break above the data).
+    told (UTF-16, whose line ends are not single bytes; a quoted line break above the data).
     """
     found = _arrow_layout(data, sep, wanted, path)
-    return None if found is None else found[-1]
+    if found is not None:
+        return found[-1]
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data[:_HEAD_BYTES]:
+        return None
+    head = data[:_HEAD_BYTES]
+    head = head[: head.rfind(b"\n") + 1] if len(data) > _HEAD_BYTES else head
+    text, _ = _decode(head, path)  # Windows-1256, or lines of both: one byte per line end either way
+    lines = text.removeprefix("\ufeff").splitlines()[: HEADER_SCAN + 1]
+    sep, _, index, _ = _sniff(lines, sep, wanted, path)
+    if len(lines) <= index or len(list(csv.reader(lines[: index + 1], delimiter=sep))) != index + 1:
+        return None
+    offset = 0
+    for _ in range(index + 1):
+        offset = head.find(b"\n", offset) + 1
+        if offset == 0:
+            return None
+    return offset
 
 
 def _read_arrow(data: bytes, sep: str | None, wanted: frozenset[str], path: Path) -> Cells | None:
