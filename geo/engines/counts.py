@@ -71,7 +71,7 @@ class PartCounts:
         )
 
 
-def batch_cells(part: Cells, plan: Plan) -> pd.DataFrame:
+def batch_cells(part: Cells) -> pd.DataFrame:
     """A partition's cells under the headers the plan was made with (cleaned as the whole file's)."""
     return clean_headers(part.frame, part.path, [])
 
@@ -88,7 +88,7 @@ def _indicators(cells: pd.DataFrame, plan: Plan) -> pd.DataFrame:
 
 def count_part(part: Cells, plan: Plan) -> PartCounts:
     """The counts of one partition, by the plan made from the register's first rows."""
-    cells = batch_cells(part, plan)
+    cells = batch_cells(part)
     others = _indicators(cells, plan)
     kinds = {str(col): kind_counts(others[col], parse_numbers(others[col])) for col in others.columns}
     id_col = plan.columns.get("id")
@@ -99,7 +99,7 @@ def count_part(part: Cells, plan: Plan) -> PartCounts:
 
 def id_keys(part: Cells, plan: Plan, number: int) -> pd.DataFrame:
     """Each filled id of a partition as text (``key``), with the partition's ``number`` and the row's ``pos``."""
-    keys = parse_ids(batch_cells(part, plan), plan)
+    keys = parse_ids(batch_cells(part), plan)
     frame = pd.DataFrame(
         {
             "key": keys.astype(object),

@@ -106,7 +106,7 @@ def _join_part(part: Cells, first_row: int, settings: _Settings) -> tuple[Any, _
 
     plan, indicators = settings.plan, settings.plan.indicators or {}
     geometry = part.geometry if "geometry" in plan.columns and plan.wkt is None else None
-    reg = parse_rows(batch_cells(part, plan), geometry, plan, first_row, part.reasons)
+    reg = parse_rows(batch_cells(part), geometry, plan, first_row, part.reasons)
     checked = check_rows(reg.frame, reg.reasons, settings.rules, reg.notes)
     rows = reg.frame["row"].to_numpy()
     add_duplicates(reg.frame["id"], rows, checked.reasons, settings.duplicates)
