@@ -113,7 +113,10 @@ def _assert_outputs_agree(out: Path) -> None:
     for source in (features, gpkg.to_dict("records")):
         for props, rec in zip(source, kept, strict=True):
             assert props["status"] == rec["status"] and props["province"] == rec["province"]
-            assert props["reasons"] == " | ".join(rec["reasons"]) and props["notes"] == " | ".join(rec["notes"])
+            # a row without reasons or notes has none (null), not an empty text
+            for col in ("reasons", "notes"):
+                value = None if props[col] is None or props[col] != props[col] else props[col]  # NaN: a null read back
+                assert value == (" | ".join(rec[col]) or None), (col, props[col], rec[col])
     assert gpkg["name"].fillna("").tolist() == [f["name"] or "" for f in features]  # same text in both
     rejected = [r for r in rows if r["status"] == "rejected"]
     assert [int(r["row"]) for r in o["rejects"]] == [r["row"] for r in rejected]
@@ -197,7 +200,7 @@ def test_user_columns_cannot_shadow_the_verdict(corpus, tmp_path) -> None:
     o = _outputs(tmp_path)
     props = o["geojson"][0]["properties"]
     assert props["status"] == "joined" and props["user_status"] == "ok" and props["user_STATUS.1"] == "OK"
-    assert props["user_reasons"] == "none" and props["reasons"] == "" and props["user_row"] == 99
+    assert props["user_reasons"] == "none" and props["reasons"] is None and props["user_row"] == 99
     assert o["gpkg"]["status"].tolist() == ["joined"] and o["gpkg"]["user_status"].tolist() == ["ok"]
     assert {"user_province_as_given", "user_notes"} <= set(o["gpkg"].columns)
     assert o["rejects"][0]["user_status"] == "ok" and "status" not in o["rejects"][0]
