@@ -6,8 +6,10 @@ none. Screenshots (both languages, laptop and phone) go to tests/artifacts/.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from geo.maps import build_maps, estates_map, register_map, save_map
@@ -375,6 +377,9 @@ def test_the_reader_switches_to_the_county_level(browser, files, lang):
         pg.page.mouse.move(pt["x"], pt["y"], steps=4)
         box = pg.page.locator(".leaflet-tooltip", has_text="Tabriz County").bounding_box()
         assert box is not None and box["y"] >= head, (box, head)
+        # no figures per county on this page: the data taken stays the provinces'
+        assert len(pd.read_csv(io.StringIO(pg.page.evaluate("geoMap.csv()").lstrip("\ufeff")))) == 31
+        assert "_counties" not in pg.page.evaluate("geoMap.csvName()")
         pg.page.select_option("#geo-select", "treatment_plants_operational")
         assert pg.page.evaluate("geoMap.countyFills()") != counties
         ARTIFACTS.mkdir(exist_ok=True)
@@ -412,6 +417,15 @@ def test_register_map_has_its_own_figures_per_county(browser, tmp_path):
         tip = pg.page.inner_text(".leaflet-tooltip")
         assert "شهرستان تهران" in tip and "از ۴۷۸" in tip
         pg.page.screenshot(path=str(ARTIFACTS / "register_example_fa_counties.png"))
+        # the data taken at this level: the 478 counties with the register's own counts
+        indicator = pg.page.evaluate("geoMap.current()")
+        csv = pd.read_csv(io.StringIO(pg.page.evaluate("geoMap.csv()").lstrip("\ufeff")), dtype={"code": str})
+        assert len(csv) == 478 and "_counties_fa.csv" in pg.page.evaluate("geoMap.csvName()")
+        counted = reg.by_county[indicator].reindex(csv["code"]).fillna(0).to_numpy()
+        assert (csv["value"].fillna(0).to_numpy() == counted).all() and counted.sum() == reg.by_county[indicator].sum()
+        pg.page.evaluate("geoMap.setLevel('province')")
+        pg.page.wait_for_function("geoMap.level() === 'province'")
+        assert len(pd.read_csv(io.StringIO(pg.page.evaluate("geoMap.csv()").lstrip("\ufeff")))) == 31
         assert pg.errors == [] and pg.blocked == []
     finally:
         pg.close()

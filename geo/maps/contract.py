@@ -94,6 +94,9 @@ class IndicatorData:
     borders
         A caption on the boundaries the figures were counted in, when they differ from the
         boundaries drawn (e.g. per province as of 1392), or None.
+    v
+        Value of each county as a number (None: no data), for the downloaded CSV: on the
+        county layers only; a province layer's numbers are in the features' properties.
     """
 
     id: str
@@ -113,6 +116,7 @@ class IndicatorData:
     order: int
     year_sh: str
     borders: str | None
+    v: list[float | None] | None = None
 
 
 @dataclass(frozen=True)

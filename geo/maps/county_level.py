@@ -16,6 +16,7 @@ county borders meet exactly.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import json
 import zlib
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -163,7 +165,9 @@ def counties_payload(
         aligned = by_county.reindex(frame["code"])
         for k, (ind_id, rec) in enumerate(zip(indicators.index, indicators.to_dict("records"), strict=True)):
             values = aligned[ind_id].to_numpy(dtype=float)
-            layers.append(_indicator_payload(dict(rec, id=ind_id, national_total=None), values, lang, k))
+            layer = _indicator_payload(dict(rec, id=ind_id, national_total=None), values, lang, k)
+            numbers = [float(x) if np.isfinite(x) else None for x in values.tolist()]
+            layers.append(dataclasses.replace(layer, v=numbers))
     position = {code: i for i, code in enumerate(province_codes)}
     data = CountyData(
         code=frame["code"].tolist(),
@@ -203,5 +207,5 @@ def check_county_data(data: dict[str, Any], n_provinces: int) -> None:
         raise ValueError("county data: a province position is out of range")
     for ind in data["indicators"]:
         _check_keys(ind, IndicatorData, f"county indicator {ind.get('id')!r}")
-        if not all(len(ind[k]) == n for k in ("c", "t", "r", "s")):
+        if not all(len(ind[k]) == n for k in ("c", "t", "r", "s", "v")):
             raise ValueError(f"county indicator {ind['id']!r}: c, t, r and s need one entry per county")

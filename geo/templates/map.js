@@ -814,17 +814,29 @@ function csvValue(v) {
   if (v == null || typeof v !== "number" || !isFinite(v)) { return ""; }
   return v === Math.round(v) ? String(v) : String(Math.round(v * 10000) / 10000);
 }
+/* at the county level of a page with figures per county (a register's), the 478 counties;
+   otherwise the provinces, whose figures the counties only repeat */
+function csvCounties() { return shown === "county" && countyInd() ? countyInd() : null; }
 function csvText() {
-  var ind = inds[current];
+  var ind = inds[current], mine = csvCounties();
   var rows = [CSV_COLUMNS];
-  features.forEach(function (f, i) {
-    var p = f.properties;
-    rows.push([p.code, p.name_fa, p.name_en, csvValue(p[ind.id]), ind.unit, ind.year_sh,
-      ind.r[i] == null ? "" : String(ind.r[i]), ind.source, provinceNote(current, i) || ""]);
-  });
+  if (mine) {
+    K.code.forEach(function (code, j) {
+      rows.push([code, K.name_fa[j], K.name_en[j], csvValue(mine.v[j]), ind.unit, ind.year_sh,
+        mine.r[j] == null ? "" : String(mine.r[j]), ind.source, ""]);
+    });
+  } else {
+    features.forEach(function (f, i) {
+      var p = f.properties;
+      rows.push([p.code, p.name_fa, p.name_en, csvValue(p[ind.id]), ind.unit, ind.year_sh,
+        ind.r[i] == null ? "" : String(ind.r[i]), ind.source, provinceNote(current, i) || ""]);
+    });
+  }
   return "\ufeff" + rows.map(function (r) { return r.map(csvCell).join(","); }).join("\r\n") + "\r\n";
 }
-function csvName() { return (D.csv_name || "map") + "_" + inds[current].id + "_" + D.lang + ".csv"; }
+function csvName() {
+  return (D.csv_name || "map") + "_" + inds[current].id + (csvCounties() ? "_counties" : "") + "_" + D.lang + ".csv";
+}
 if (inds.length) {
   var dl = el("button", "geo-download", S.download, tools);
   dl.type = "button";
