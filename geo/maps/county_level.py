@@ -166,7 +166,7 @@ def counties_payload(
         for k, (ind_id, rec) in enumerate(zip(indicators.index, indicators.to_dict("records"), strict=True)):
             values = aligned[ind_id].to_numpy(dtype=float)
             layer = _indicator_payload(dict(rec, id=ind_id, national_total=None), values, lang, k)
-            numbers = [float(x) if np.isfinite(x) else None for x in values.tolist()]
+            numbers = [x if np.isfinite(x) else None for x in values.tolist()]
             layers.append(dataclasses.replace(layer, v=numbers))
     position = {code: i for i, code in enumerate(province_codes)}
     data = CountyData(

@@ -108,9 +108,7 @@ var layer = L.geoJSON({ type: "FeatureCollection", features: drawOrder.map(funct
   onEachFeature: function (f, l) {
     var i = f.properties._i;
     pathOf[i] = l;
-    tipClearOfHead(l);
-    l.bindTooltip(function () { return tipContent(i); },
-      { sticky: true, direction: "top", className: "geo-tip", opacity: 1 });
+    bindTip(l, function () { return tipContent(i); });
     l.bindPopup(function () { clearOfPanels(l.getPopup()); return popupContent(i); },
       { maxWidth: 340, minWidth: 220, maxHeight: 340, className: "geo-popup" });
     l.on("mouseover", function () { highlight("hover", i); });
@@ -401,9 +399,7 @@ function buildCounties(data) {
     onEachFeature: function (f, l) {
       var j = f.properties._j;
       countyOf[j] = l;
-      tipClearOfHead(l);
-      l.bindTooltip(function () { return countyTip(j); },
-        { sticky: true, direction: "top", className: "geo-tip", opacity: 1 });
+      bindTip(l, function () { return countyTip(j); });
       l.bindPopup(function () { clearOfPanels(l.getPopup()); return countyPopup(j); },
         { maxWidth: 340, minWidth: 220, maxHeight: 340, className: "geo-popup" });
       l.on("mouseover", function () { l.setStyle({ weight: 2, color: "#222222" }); l.bringToFront(); outlineLayer.bringToFront(); });
@@ -509,15 +505,16 @@ function clearOfPanels(popup) {
   popup.options.maxWidth = Math.max(160, Math.min(340, container.clientWidth - pad[0][0] - pad[1][0] - 60));
   popup.options.minWidth = Math.min(220, popup.options.maxWidth);
 }
-/* a sticky tooltip sits above the pointer, or below it where above would put it under the
-   page's header (registered before the tooltip, so it runs before Leaflet moves it) */
-function tipClearOfHead(l) {
+/* a place's sticky tooltip: above the pointer, or below it where above would put it under
+   the page's header (the handler is registered before the tooltip's, so that it runs first) */
+function bindTip(l, content) {
   l.on("mouseover mousemove", function (e) {
     var tip = l.getTooltip(), el = tip && tip.getElement();
     if (!tip) { return; }
     var room = e.containerPoint.y - (head.offsetTop + head.offsetHeight);
     tip.options.direction = room < (el && el.offsetHeight ? el.offsetHeight : 60) + 16 ? "bottom" : "top";
   });
+  l.bindTooltip(content, { sticky: true, direction: "top", className: "geo-tip", opacity: 1 });
 }
 var zoomCorner = null;
 function layout() {
@@ -816,7 +813,7 @@ function csvValue(v) {
 }
 /* at the county level of a page with figures per county (a register's), the 478 counties;
    otherwise the provinces, whose figures the counties only repeat */
-function csvCounties() { return shown === "county" && countyInd() ? countyInd() : null; }
+function csvCounties() { return shown === "county" ? countyInd() : null; }
 function csvText() {
   var ind = inds[current], mine = csvCounties();
   var rows = [CSV_COLUMNS];
