@@ -22,9 +22,20 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo._gpkg_process import GPKG_CONFIG
 from geo._io import FORMULA_START, formula_safe
 
-__all__ = ["CHUNK", "jsonable", "write_csv", "write_geojson", "write_gpkg", "write_parquet", "write_tables"]
+__all__ = [
+    "CHUNK",
+    "geometry_kind",
+    "jsonable",
+    "layer_crs",
+    "write_csv",
+    "write_geojson",
+    "write_gpkg",
+    "write_parquet",
+    "write_tables",
+]
 
 #: Rows converted and written at a time.
 CHUNK = 100_000
@@ -32,11 +43,6 @@ CHUNK = 100_000
 Advance = Callable[[int], None]
 #: A text cell a spreadsheet would run as a formula starts so (:data:`geo._io.FORMULA_START`).
 _FORMULA_PATTERN = "^[" + "".join("\\" + c if c in "-\\]^" else c for c in FORMULA_START) + "]"
-#: SQLite settings for a GeoPackage built in a temporary folder: no journal file (the
-#: whole file is thrown away if the run stops), no waiting for the disk, and a 64 MB page
-#: cache (a quarter less time building the spatial index of a million points than the
-#: default 2 MB, for about 60 MB of memory).
-_GPKG_CONFIG = {"OGR_SQLITE_JOURNAL": "OFF", "OGR_SQLITE_SYNCHRONOUS": "OFF", "OGR_SQLITE_CACHE": "64"}
 #: What stopped a chunked write from inside the stream a writer pulls from (Ctrl-C, a full
 #: disk under another file of the pass): the writer's stream turns it into its own error,
 #: so it is kept here and raised again as it was.
@@ -135,8 +141,8 @@ def _gpkg(batches: Iterator[Any], path: Path, schema: Any, kind: str, crs: str |
     import pyogrio
 
     reader = pa.RecordBatchReader.from_batches(schema.append(pa.field("geometry", pa.binary())), batches)
-    old = {k: pyogrio.get_gdal_config_option(k) for k in _GPKG_CONFIG}
-    pyogrio.set_gdal_config_options(_GPKG_CONFIG)
+    old = {k: pyogrio.get_gdal_config_option(k) for k in GPKG_CONFIG}
+    pyogrio.set_gdal_config_options(GPKG_CONFIG)
     try:
         pyogrio.write_arrow(reader, path, layer="estates", driver="GPKG", geometry_name="geometry",
                             geometry_type=kind, crs=crs)  # fmt: skip
@@ -177,28 +183,49 @@ def _parquet_sink(
     return lambda batch: writer.write_batch(pa.RecordBatch.from_arrays(batch.columns, schema=full))
 
 
+def _stream_sink(stack: ExitStack, path: Path, schema: Any) -> Callable[[Any], None]:
+    """A function writing batches (with their WKB ``geometry``) to an Arrow IPC stream, each as it comes."""
+    import pyarrow as pa
+
+    full = schema.append(pa.field("geometry", pa.binary()))
+    writer = stack.enter_context(pa.ipc.new_stream(stack.enter_context(pa.OSFile(str(path), "wb")), full))
+    return lambda batch: writer.write_batch(pa.RecordBatch.from_arrays(batch.columns, schema=full))
+
+
 def write_tables(
     frame: pd.DataFrame, paths: dict[str, Path], advance: Advance = _nothing, rows: np.ndarray | None = None
 ) -> None:
     """The ``rows`` of ``frame`` (positions; None: all) in each format of ``paths`` at once.
 
     ``paths`` maps ``gpkg`` (a layer ``estates`` with a spatial index), ``parquet``
-    (GeoParquet, geometry as WKB) and ``csv`` (no geometry) to their files. One pass: each
+    (GeoParquet, geometry as WKB), ``csv`` (no geometry) and ``stream`` (an Arrow IPC
+    stream with WKB geometry, for :mod:`geo._gpkg_process`) to their files. One pass: each
     chunk of :data:`CHUNK` rows is converted to Arrow once and written to every file.
     """
     schema = _schema(frame)
-    spatial = isinstance(frame, gpd.GeoDataFrame) and bool({"gpkg", "parquet"} & set(paths))
+    spatial = isinstance(frame, gpd.GeoDataFrame) and bool({"gpkg", "parquet", "stream"} & set(paths))
     with ExitStack() as stack:
         sinks = [_csv_sink(stack, paths["csv"], schema)] if "csv" in paths else []
         if "parquet" in paths:
             sinks.append(_parquet_sink(stack, paths["parquet"], schema, frame, rows))
+        if "stream" in paths:
+            sinks.append(_stream_sink(stack, paths["stream"], schema))
         batches = _teed(_batches(frame, rows, schema, advance, geometry=spatial), sinks)
         if "gpkg" not in paths:
             for _ in batches:
                 pass
             return
-        kind = "Point" if (shapely.get_type_id(_geometries(frame, rows)) <= 0).all() else "Unknown"
-        _gpkg(batches, paths["gpkg"], schema, kind, frame.crs.to_string() if frame.crs is not None else None)
+        _gpkg(batches, paths["gpkg"], schema, geometry_kind(frame, rows), layer_crs(frame))
+
+
+def geometry_kind(frame: gpd.GeoDataFrame, rows: np.ndarray | None = None) -> str:
+    """The GeoPackage geometry type of ``frame``'s ``rows``: ``Point`` when all are points (or missing)."""
+    return "Point" if (shapely.get_type_id(_geometries(frame, rows)) <= 0).all() else "Unknown"
+
+
+def layer_crs(frame: gpd.GeoDataFrame) -> str | None:
+    """``frame``'s CRS as text for GDAL; None for none."""
+    return frame.crs.to_string() if frame.crs is not None else None
 
 
 def write_gpkg(

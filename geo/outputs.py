@@ -28,6 +28,7 @@ RFC 7946 (longitude, latitude; no ``crs`` member; NaN as null).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import ExitStack
 from functools import partial
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -36,11 +37,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo._gpkg_process import APART_ROWS, GpkgProcess
 from geo._output_set import LAST, OutputSet, output_error
 from geo._progress import Progress, no_progress
-from geo._writers import json_text, jsonable, write_csv, write_geojson, write_tables
+from geo._writers import geometry_kind, json_text, jsonable, layer_crs, write_csv, write_geojson, write_tables
 from geo.errors import GeoError
-from geo.maps import register_map, save_map
 
 __all__ = [
     "CSV_DEFAULT_ROWS",
@@ -176,31 +177,77 @@ def write_into(
     status = estates["status"].to_numpy()
     joined, rejected = np.flatnonzero(status != "rejected"), np.flatnonzero(status == "rejected")
     chosen = _checked_formats(formats) if formats is not None else default_formats(len(joined))
-    tables = {fmt: _FILES[fmt] for fmt in chosen if fmt != "geojson"}
-    if tables:  # one pass for them all: each chunk of rows converted once
-        paths = {fmt: target.path(name) for fmt, name in tables.items()}
-        _step(target, list(tables.values()), len(joined), tick, partial(write_tables, estates, paths, rows=joined))
-    if "geojson" in chosen:
-        path = target.path(_FILES["geojson"])
-        _step(target, [_FILES["geojson"]], len(joined), tick, partial(write_geojson, estates, path, rows=joined))
-    rows = estates[[c for c in (*_ROWS_COLUMNS[:4], "county", *_ROWS_COLUMNS[4:]) if c in estates.columns]]
-    _write(target, "rows.csv", len(estates), tick, partial(write_csv, rows))
-    by_prov = pd.DataFrame(result.by_province.drop(columns="geometry"))
-    _write(target, "by_province.csv", len(by_prov), tick, partial(write_csv, by_prov))
-    if result.by_county is not None:
-        by_county = pd.DataFrame(result.by_county.drop(columns="geometry"))
-        _write(target, "by_county.csv", len(by_county), tick, partial(write_csv, by_county))
-    rejects = pd.DataFrame(estates.drop(columns=["geometry", "province", "status"]))
-    _write(target, "rejects.csv", len(rejected), tick, lambda p, a: write_csv(rejects, p, a, rows=rejected))
-    if len(result.reconciliation):
-        _write(
-            target, "reconciliation.csv", len(result.reconciliation), tick, partial(write_csv, result.reconciliation)
-        )
-    _write(target, "map.html", len(estates), tick, lambda p, _: save_map(register_map(result, lang=lang), p))
-    text, listed = _report(result, result.estates, status != "joined", target.written)
+    with ExitStack() as stack:
+        apart = _write_estates(estates, joined, chosen, target, tick, stack)
+        rows = estates[[c for c in (*_ROWS_COLUMNS[:4], "county", *_ROWS_COLUMNS[4:]) if c in estates.columns]]
+        _write(target, "rows.csv", len(estates), tick, partial(write_csv, rows))
+        by_prov = pd.DataFrame(result.by_province.drop(columns="geometry"))
+        _write(target, "by_province.csv", len(by_prov), tick, partial(write_csv, by_prov))
+        if result.by_county is not None:
+            by_county = pd.DataFrame(result.by_county.drop(columns="geometry"))
+            _write(target, "by_county.csv", len(by_county), tick, partial(write_csv, by_county))
+        rejects = pd.DataFrame(estates.iloc[rejected].drop(columns=["geometry", "province", "status"]))
+        _write(target, "rejects.csv", len(rejected), tick, partial(write_csv, rejects))
+        if len(result.reconciliation):
+            recon = result.reconciliation
+            _write(target, "reconciliation.csv", len(recon), tick, partial(write_csv, recon))
+        _write(target, "map.html", len(estates), tick, partial(_write_map, result, lang))
+        text, listed = _report(result, result.estates, status != "joined", target.written)
+        if apart is not None:
+            _waited(apart, target, len(joined), tick)
     _write(target, LAST, listed, tick, lambda p, _: p.write_text(text, encoding="utf-8"))
     target.commit()
     return {name: target.out / name for name in target.written}
+
+
+def _write_map(result: Written, lang: Literal["fa", "en"], path: Path, advance: Any) -> None:
+    """``map.html`` (:func:`geo.maps.register_map`); folium is imported only here, beside the GeoPackage's writing."""
+    from geo.maps import register_map, save_map
+
+    save_map(register_map(result, lang=lang), path)
+
+
+def _write_estates(
+    estates: gpd.GeoDataFrame,
+    joined: np.ndarray,
+    chosen: tuple[str, ...],
+    target: OutputSet,
+    tick: Progress,
+    stack: ExitStack,
+) -> GpkgProcess | None:
+    """Write the joined rows in the formats ``chosen``; the GeoPackage of a large set by a second process.
+
+    Returns that process (entered into ``stack``: it is killed if the run stops), or None.
+    """
+    tables = {fmt: _FILES[fmt] for fmt in chosen if fmt != "geojson"}
+    apart = None
+    if "gpkg" in tables and len(joined) > APART_ROWS:
+        dest = target.path(tables.pop("gpkg"))
+        apart = GpkgProcess.start(dest, geometry_kind(estates, joined), layer_crs(estates))
+        if apart is None:  # no second process here: written in this one
+            tables["gpkg"] = dest.name
+        else:
+            stack.enter_context(apart)
+            tick(_GPKG_STAGE, 0, len(joined))
+    if tables or apart is not None:  # one pass for them all: each chunk of rows converted once
+        paths: dict[str, Path] = {fmt: target.path(name) for fmt, name in tables.items()}
+        names = list(tables.values()) or [f"the rows for {_FILES['gpkg']}"]
+        if apart is not None:
+            paths["stream"] = apart.stream
+        _step(target, names, len(joined), tick, partial(write_tables, estates, paths, rows=joined))
+    if "geojson" in chosen:
+        path = target.path(_FILES["geojson"])
+        _step(target, [_FILES["geojson"]], len(joined), tick, partial(write_geojson, estates, path, rows=joined))
+    return apart
+
+
+def _waited(apart: GpkgProcess, target: OutputSet, rows: int, tick: Progress) -> None:
+    """Wait for the GeoPackage of the second process; its failure is an OutputError."""
+    try:
+        apart.wait()
+    except RuntimeError as exc:
+        raise output_error(exc, _FILES["gpkg"], target.out) from exc
+    tick(_GPKG_STAGE, rows, rows)
 
 
 def _write(target: OutputSet, name: str, rows: int, tick: Progress, write: Callable[[Path, Any], Any]) -> None:
@@ -247,6 +294,9 @@ def _with_reason_texts(estates: gpd.GeoDataFrame, tick: Progress) -> gpd.GeoData
     return out
 
 
+#: The stage of a GeoPackage written by a second process (it runs beside the next ones).
+_GPKG_STAGE = f"writing {_FILES['gpkg']}"
+
 #: The columns of ``rows.csv``: the status of every row, with its province and reasons.
 _ROWS_COLUMNS = ("row", "id", "status", "province", "reasons", "reasons_fa", "notes", "notes_fa")
 
@@ -256,12 +306,11 @@ def _report(result: Written, estates: pd.DataFrame, listed: np.ndarray, written:
 
     The summary, the files of the set, and every flagged or rejected row.
     """
-    rows = estates.loc[listed]
-    lists = [rows[c] if c in rows.columns else pd.Series([()] * len(rows)) for c in _ROWS_COLUMNS[4:]]
-    found = zip(
-        rows["row"].tolist(), rows["id"].tolist(), rows["status"].tolist(), rows["province"].tolist(),
-        *(s.tolist() for s in lists), strict=True,
-    )  # fmt: skip
+    at = np.flatnonzero(listed)  # only these rows' cells are taken, column by column
+    empty = np.empty(len(at), dtype=object)
+    empty[:] = [()] * len(at)
+    columns = [estates[c].to_numpy()[at] if c in estates.columns else empty for c in _ROWS_COLUMNS]
+    found = zip(*(c.tolist() for c in columns), strict=True)
     records = [
         {"row": int(r), "id": jsonable(i), "status": s, "province": p if isinstance(p, str) else None,
          **{key: list(value) for key, value in zip(_ROWS_COLUMNS[4:], texts, strict=True)}}

@@ -207,3 +207,74 @@ def test_writing_into_a_set_needs_its_report_last(tmp_path) -> None:
         with pytest.raises(ValueError):
             target.path("../escape.txt")
     assert not (tmp_path / "out").exists()  # a folder made for a set that never came
+
+
+def test_a_large_geopackage_is_written_by_a_second_process_and_equals_the_one_written_here(
+    tmp_path, monkeypatch
+) -> None:
+    import geo.outputs
+    from geo import _gpkg_process
+
+    register = _big_register(tmp_path / "big.csv", 3_000)
+    result = join(register)
+    here = result.write(tmp_path / "here", formats=["gpkg", "csv"])
+    started = []
+    real_start = _gpkg_process.GpkgProcess.start
+
+    def spied(*args):
+        started.append(real_start(*args))
+        return started[-1]
+
+    monkeypatch.setattr(geo.outputs, "APART_ROWS", 0)  # every size apart: the path a 10^6-row run takes
+    monkeypatch.setattr(_gpkg_process.GpkgProcess, "start", staticmethod(spied))
+    apart = result.write(tmp_path / "apart", formats=["gpkg", "csv"])
+    assert started and started[0] is not None and started[0]._child.returncode == 0
+    a, b = gpd.read_file(here["joined.gpkg"], engine="pyogrio"), gpd.read_file(apart["joined.gpkg"], engine="pyogrio")
+    assert len(a) == len(b) == result.summary["rows_joined"] + result.summary["rows_flagged"]
+    pd.testing.assert_frame_equal(pd.DataFrame(a.drop(columns="geometry")), pd.DataFrame(b.drop(columns="geometry")))
+    assert a.geometry.geom_equals_exact(b.geometry, 0).all() and b.crs.to_epsg() == 4326
+    import pyogrio
+
+    assert pyogrio.read_info(apart["joined.gpkg"])["capabilities"]["fast_spatial_filter"]  # its R-tree index
+    assert "joined.gpkg" in _report(tmp_path / "apart")["outputs"]
+    names = [sorted(p.name for p in (tmp_path / d).iterdir()) for d in ("apart", "here")]
+    assert names[0] == names[1]
+    assert not list(tmp_path.rglob(_gpkg_process.STREAM)) and not list(tmp_path.glob(".*geo-tmp-*"))
+    # only the joined GeoPackage asked for: the pass writes just the stream for the second process
+    only = result.write(tmp_path / "only", formats=["gpkg"])
+    assert len(gpd.read_file(only["joined.gpkg"], engine="pyogrio")) == len(a)
+
+
+def test_a_failing_geopackage_process_is_an_output_error_and_nothing_is_committed(tmp_path, monkeypatch) -> None:
+    import geo.outputs
+    from geo import _gpkg_process
+
+    # the child process itself fails, for real: its stream is no Arrow stream
+    (tmp_path / "g").mkdir()
+    with _gpkg_process.GpkgProcess(tmp_path / "g" / "x.gpkg", "Point", "EPSG:4326") as job:
+        job.stream.write_bytes(b"\xff\xff\xff\xff" + b"not an arrow stream" * 4)
+        with pytest.raises(RuntimeError) as failed:
+            job.wait()
+    assert "Traceback" not in str(failed.value) and str(failed.value).strip()
+    assert not job.stream.exists() and not (tmp_path / "g" / "x.gpkg").exists()
+    # stopped while it waits for rows (the run failed, or Ctrl-C): the child is gone
+    job = _gpkg_process.GpkgProcess(tmp_path / "g" / "y.gpkg", "Point", None)
+    time.sleep(0.5)
+    assert job._child.poll() is None  # still waiting for the stream to grow
+    job.stop()
+    assert job._child.returncode is not None
+    # in a run: the set is not committed and the error names the file
+    out = tmp_path / "out"
+    result = join(EXAMPLE)
+    result.write(out, formats=["csv"])
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def broken(estates, paths, advance, rows=None):
+        paths["stream"].write_bytes(b"\xff\xff\xff\xff" + b"x" * 64)
+
+    monkeypatch.setattr(geo.outputs, "APART_ROWS", 0)
+    monkeypatch.setattr(geo.outputs, "write_tables", broken)
+    with pytest.raises(OutputError, match="joined.gpkg"):
+        result.write(out, formats=["gpkg"])
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert not list(tmp_path.glob(".out.geo-tmp-*"))
