@@ -4,7 +4,7 @@
 The process's own peak is its VmHWM (``/proc/self/status``), read in the process itself:
 ``ru_maxrss`` of a child would carry the parent's high-water mark across fork and exec.
 A child process it starts (``geo join`` writes a large GeoPackage in one) is watched from
-a thread every :data:`POLL` seconds: the last VmHWM read of each is its peak. The peak
+a thread every :data:`POLL` seconds (looked for every ``POLL * _LOOK`` seconds): the last VmHWM read of each is its peak. The peak
 written, ``peak_mb``, is the sum of the process's and every child's peak: an upper bound
 of the memory the run held at once (the peaks need not coincide; libraries both map are
 counted twice). ``own_mb`` and ``children_mb`` are its parts.
@@ -19,8 +19,10 @@ import sys
 import threading
 import time
 
-#: Seconds between two looks at the child processes.
+#: Seconds between two reads of the children's peaks; new children are looked for every
+#: :data:`_LOOK` of them.
 POLL = 0.02
+_LOOK = 5
 _CHILDREN: dict[int, int] = {}  # pid → last VmHWM read, kB
 
 
@@ -30,19 +32,27 @@ def _status(pid: str) -> dict[str, str]:
 
 
 def _watch() -> None:
-    me = os.getpid()
+    me, tick = os.getpid(), 0
     while True:
-        for pid in os.listdir("/proc"):
-            if not pid.isdigit() or int(pid) == me:
-                continue
+        if tick % _LOOK == 0:  # new children: a look through /proc now and then (it costs)
+            for pid in os.listdir("/proc"):
+                if pid.isdigit() and int(pid) != me and int(pid) not in _CHILDREN:
+                    try:
+                        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+                            ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+                    except (OSError, IndexError, ValueError):
+                        continue
+                    if ppid == me:
+                        _CHILDREN[int(pid)] = 0
+        for pid in list(_CHILDREN):
             try:
-                fields = _status(pid)
-                if int(fields["PPid"]) == me and "VmHWM" in fields:
-                    # the latest read, not the largest: VmHWM only grows within a program, and a
-                    # read in the instant between fork and exec would show the parent's
-                    _CHILDREN[int(pid)] = int(fields["VmHWM"].split()[0])
+                fields = _status(str(pid))
+                # the latest read, not the largest: VmHWM only grows within a program, and a
+                # read in the instant between fork and exec would show the parent's
+                _CHILDREN[pid] = int(fields["VmHWM"].split()[0])
             except (OSError, KeyError, ValueError):
                 continue
+        tick += 1
         time.sleep(POLL)
 
 

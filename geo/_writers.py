@@ -76,13 +76,16 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _schema(frame: pd.DataFrame) -> Any:
-    """The Arrow schema of a table from its column types (no geometry): text columns as strings throughout."""
+def _schema(frame: pd.DataFrame, columns: list[str] | None = None) -> Any:
+    """The Arrow schema of a table (its ``columns``; None: all) from its column types, no geometry.
+
+    Text columns are strings throughout.
+    """
     import pyarrow as pa
 
     geometry = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
     fields = []
-    for col in frame.columns:
+    for col in frame.columns if columns is None else columns:
         s = frame[col]
         if col == geometry:
             continue
@@ -97,19 +100,26 @@ def _schema(frame: pd.DataFrame) -> Any:
 
 
 def _batches(
-    frame: pd.DataFrame, rows: np.ndarray | None, schema: Any, advance: Advance, geometry: bool = False
+    frame: pd.DataFrame,
+    rows: np.ndarray | None,
+    schema: Any,
+    advance: Advance,
+    geometry: bool = False,
+    columns: list[str] | None = None,
 ) -> Iterator[Any]:
     """The ``rows`` of ``frame`` (positions; None: all) as Arrow record batches of :data:`CHUNK` rows.
 
-    Each chunk is taken, made ready for a file (:func:`_attributes`) and converted on its
-    own; with ``geometry``, a ``geometry`` column of WKB is appended.
+    Each chunk is taken (its ``columns``; None: all), made ready for a file
+    (:func:`_attributes`) and converted on its own; with ``geometry``, a ``geometry``
+    column of WKB is appended.
     """
     import pyarrow as pa
 
     total = len(frame) if rows is None else len(rows)
     for start in range(0, max(total, 1), CHUNK):
         part = frame.iloc[start : start + CHUNK] if rows is None else frame.iloc[rows[start : start + CHUNK]]
-        table = pa.Table.from_pandas(_attributes(part), schema=schema, preserve_index=False)
+        cells = part if columns is None else part[columns]
+        table = pa.Table.from_pandas(_attributes(cells), schema=schema, preserve_index=False)
         if geometry:
             wkb = shapely.to_wkb(np.asarray(part.geometry.values, dtype=object))
             table = table.append_column("geometry", pa.array(wkb, type=pa.binary()))
@@ -193,16 +203,22 @@ def _stream_sink(stack: ExitStack, path: Path, schema: Any) -> Callable[[Any], N
 
 
 def write_tables(
-    frame: pd.DataFrame, paths: dict[str, Path], advance: Advance = _nothing, rows: np.ndarray | None = None
+    frame: pd.DataFrame,
+    paths: dict[str, Path],
+    advance: Advance = _nothing,
+    rows: np.ndarray | None = None,
+    columns: list[str] | None = None,
 ) -> None:
     """The ``rows`` of ``frame`` (positions; None: all) in each format of ``paths`` at once.
+
+    ``columns``: those of ``frame`` to write (None: all); the table is not copied for them.
 
     ``paths`` maps ``gpkg`` (a layer ``estates`` with a spatial index), ``parquet``
     (GeoParquet, geometry as WKB), ``csv`` (no geometry) and ``stream`` (an Arrow IPC
     stream with WKB geometry, for :mod:`geo._gpkg_process`) to their files. One pass: each
     chunk of :data:`CHUNK` rows is converted to Arrow once and written to every file.
     """
-    schema = _schema(frame)
+    schema = _schema(frame, columns)
     spatial = isinstance(frame, gpd.GeoDataFrame) and bool({"gpkg", "parquet", "stream"} & set(paths))
     with ExitStack() as stack:
         sinks = [_csv_sink(stack, paths["csv"], schema)] if "csv" in paths else []
@@ -210,7 +226,7 @@ def write_tables(
             sinks.append(_parquet_sink(stack, paths["parquet"], schema, frame, rows))
         if "stream" in paths:
             sinks.append(_stream_sink(stack, paths["stream"], schema))
-        batches = _teed(_batches(frame, rows, schema, advance, geometry=spatial), sinks)
+        batches = _teed(_batches(frame, rows, schema, advance, spatial, columns), sinks)
         if "gpkg" not in paths:
             for _ in batches:
                 pass
@@ -271,12 +287,18 @@ def _neutralised(batch: Any) -> Any:
     return pa.RecordBatch.from_arrays(columns, schema=batch.schema)
 
 
-def write_csv(frame: pd.DataFrame, path: Path, advance: Advance = _nothing, rows: np.ndarray | None = None) -> None:
-    """A CSV of ``frame`` (its ``rows``; None: all) without geometry, in chunks.
+def write_csv(
+    frame: pd.DataFrame,
+    path: Path,
+    advance: Advance = _nothing,
+    rows: np.ndarray | None = None,
+    columns: list[str] | None = None,
+) -> None:
+    """A CSV of ``frame`` (its ``rows`` and ``columns``; None: all) without geometry, in chunks.
 
     UTF-8 with a BOM (spreadsheets then read it as UTF-8); formula-like text neutralised.
     """
-    write_tables(frame, {"csv": path}, advance, rows)
+    write_tables(frame, {"csv": path}, advance, rows, columns)
 
 
 def write_geojson(

@@ -179,8 +179,8 @@ def write_into(
     chosen = _checked_formats(formats) if formats is not None else default_formats(len(joined))
     with ExitStack() as stack:
         apart = _write_estates(estates, joined, chosen, target, tick, stack)
-        rows = estates[[c for c in (*_ROWS_COLUMNS[:4], "county", *_ROWS_COLUMNS[4:]) if c in estates.columns]]
-        _write(target, "rows.csv", len(estates), tick, partial(write_csv, rows))
+        columns = [c for c in (*_ROWS_COLUMNS[:4], "county", *_ROWS_COLUMNS[4:]) if c in estates.columns]
+        _write(target, "rows.csv", len(estates), tick, partial(write_csv, estates, columns=columns))
         by_prov = pd.DataFrame(result.by_province.drop(columns="geometry"))
         _write(target, "by_province.csv", len(by_prov), tick, partial(write_csv, by_prov))
         if result.by_county is not None:
