@@ -9,6 +9,8 @@ The files (in ``--out``):
   that no tool opens quickly); above :data:`CSV_DEFAULT_ROWS` rows GeoPackage and
   GeoParquet (written in the same pass; a CSV that size is past what a spreadsheet opens
   and repeats the GeoPackage, while ``rows.csv`` still gives every row's status as CSV);
+  above :data:`geo._gpkg_process.APART_ROWS` rows the GeoPackage is written by a second
+  process while this one writes the other files (:mod:`geo._gpkg_process`);
 - ``rows.csv``: the status of every input row (``row``, ``id``, ``status``,
   ``province``, ``county``, ``reasons``, ``reasons_fa``, ``notes``, ``notes_fa``), joined
   rows included;
