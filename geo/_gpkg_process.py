@@ -83,7 +83,9 @@ class GpkgProcess:
 
     @classmethod
     def start(cls, dest: Path, kind: str, crs: str | None) -> GpkgProcess | None:
-        """A running child for ``dest``, or None where no process can be started."""
+        """A running child for ``dest``, or None where no process can be started (no interpreter known)."""
+        if not sys.executable:  # an embedded Python: nothing to start
+            return None
         try:
             return cls(dest, kind, crs)
         except OSError:

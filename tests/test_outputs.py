@@ -243,6 +243,12 @@ def test_a_large_geopackage_is_written_by_a_second_process_and_equals_the_one_wr
     # only the joined GeoPackage asked for: the pass writes just the stream for the second process
     only = result.write(tmp_path / "only", formats=["gpkg"])
     assert len(gpd.read_file(only["joined.gpkg"], engine="pyogrio")) == len(a)
+    # no interpreter to start (an embedded Python): written in this process, the same
+    monkeypatch.setattr(sys, "executable", "")
+    embedded = result.write(tmp_path / "embedded", formats=["gpkg"])
+    assert started[-1] is None
+    c = gpd.read_file(embedded["joined.gpkg"], engine="pyogrio")
+    pd.testing.assert_frame_equal(pd.DataFrame(a.drop(columns="geometry")), pd.DataFrame(c.drop(columns="geometry")))
 
 
 def test_a_failing_geopackage_process_is_an_output_error_and_nothing_is_committed(tmp_path, monkeypatch) -> None:
