@@ -11,9 +11,10 @@ For each size, a synthetic register (``bench/national.py``: a CSV with Persian h
   same province polygons → ``to_file`` GeoPackage (the issue's baseline).
 
 Reported per size: the best wall time of each and their ratio, the peak memory of each
-(VmHWM of the process and of the child processes it starts, added up: ``geo join`` writes
-a large GeoPackage in a second process; ``bench/_measure.py``), the time and rows/s of each of geo's stages (from its
-``--progress`` lines, best run), the size of every output, and, in Debian's Chromium, the
+(VmHWM of the process and of the child processes it starts, added up: ``geo join``
+writes a large GeoPackage in a second process; ``bench/_measure.py``), the time and
+rows/s of each of geo's stages (from its ``--progress`` lines, best run; a second
+process's stage overlaps the others), the size of every output, and, in Debian's Chromium, the
 time from navigation to the first drawing of ``map.html`` and the time each zoom step
 takes to redraw (median of ``REPEAT`` loads; steps in and out, worst and median). A
 screenshot of the Persian map goes to ``bench/results/``.
