@@ -4,10 +4,11 @@
 The process's own peak is its VmHWM (``/proc/self/status``), read in the process itself:
 ``ru_maxrss`` of a child would carry the parent's high-water mark across fork and exec.
 A child process it starts (``geo join`` writes a large GeoPackage in one) is watched from
-a thread every :data:`POLL` seconds (looked for every ``POLL * _LOOK`` seconds): the last VmHWM read of each is its peak. The peak
-written, ``peak_mb``, is the sum of the process's and every child's peak: an upper bound
-of the memory the run held at once (the peaks need not coincide; libraries both map are
-counted twice). ``own_mb`` and ``children_mb`` are its parts.
+a thread every :data:`POLL` seconds (looked for every ``POLL * _LOOK`` seconds): the last
+VmHWM read of each is its peak. The peak written, ``peak_mb``, is the sum of the
+process's and every child's peak: an upper bound of the memory the run held at once (the
+peaks need not coincide; libraries both map are counted twice). ``own_mb`` and
+``children_mb`` are its parts.
 Both sides of a comparison run through this wrapper, so its (small) cost is on both.
 """
 
