@@ -21,10 +21,11 @@ leaves out of every county, around Farsi Island) the nearest county of that prov
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import geopandas as gpd
 import numpy as np
@@ -40,6 +41,7 @@ __all__ = ["CountyIndex", "ProvinceIndex", "county_index", "locate", "locate_cou
 _THREADED_POINTS = 50_000
 #: Threads that locate points: this machine's cores, at most 4.
 _THREADS = min(4, os.cpu_count() or 1)
+_T = TypeVar("_T")
 
 # Iran's bounding box (lon_min, lat_min, lon_max, lat_max), a little padded: the swap test.
 _IRAN_BBOX = (43.5, 24.5, 64.0, 40.0)
@@ -147,6 +149,14 @@ def province_index() -> ProvinceIndex:
     )
 
 
+def _each(task: Callable[[int], _T], count: int, points: int) -> list[_T]:
+    """``task(i)`` for i in ``range(count)``, in order; on :data:`_THREADS` threads for many ``points``."""
+    if points < _THREADED_POINTS or _THREADS < 2:
+        return [task(i) for i in range(count)]
+    with ThreadPoolExecutor(_THREADS) as pool:
+        return list(pool.map(task, range(count)))
+
+
 def _contains(geoms: Any, bounds: np.ndarray, x: np.ndarray, y: np.ndarray, out: np.ndarray, ids: Any) -> None:
     """Set ``out[k] = ids[i]`` for each point k inside prepared polygon ``geoms[i]``.
 
@@ -161,12 +171,7 @@ def _contains(geoms: Any, bounds: np.ndarray, x: np.ndarray, y: np.ndarray, out:
         box = np.flatnonzero((x >= x0) & (x <= x1) & (y >= y0) & (y <= y1))
         return box[shapely.contains_xy(geoms[i], x[box], y[box])] if box.size else box
 
-    if len(x) >= _THREADED_POINTS and _THREADS > 1:
-        with ThreadPoolExecutor(_THREADS) as pool:
-            found = list(pool.map(inside, range(len(geoms))))
-    else:
-        found = [inside(i) for i in range(len(geoms))]
-    for i, rows in enumerate(found):
+    for i, rows in enumerate(_each(inside, len(geoms), len(x))):
         if rows.size:
             out[rows] = ids[i]
 
@@ -341,13 +346,7 @@ def locate_counties(province: np.ndarray, lon: np.ndarray, lat: np.ndarray) -> n
             _contains(geoms, counties.bounds[members], lon[rows], lat[rows], found, members)
         return rows, found
 
-    provinces = range(len(counties.members))
-    if len(province) >= _THREADED_POINTS and _THREADS > 1:  # a province's points on each thread
-        with ThreadPoolExecutor(_THREADS) as pool:
-            located = list(pool.map(inside, provinces))
-    else:
-        located = [inside(p) for p in provinces]
-    for p, (rows, found) in enumerate(located):
+    for p, (rows, found) in enumerate(_each(inside, len(counties.members), len(province))):  # a province a task
         missing = np.flatnonzero(found < 0)
         if missing.size:  # off the coast, on a border line, or in the sea around Farsi Island
             tree, ids = _county_tree(p)
