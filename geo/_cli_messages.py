@@ -31,6 +31,10 @@ FLAGS = {
     "scheduler": "--scheduler",
     "sheet": "--sheet",
     "workers": "--workers",
+    "table": "--table",
+    "sql": "--sql",
+    "to": "--to",
+    "replace": "--replace",
 }
 _PARAMETER = re.compile(r"`(\w+)`")
 

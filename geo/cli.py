@@ -294,8 +294,10 @@ def facts(
     ),
 )
 def join_register(
-    register: Path = typer.Argument(..., help="Estate register: CSV/TSV, XLSX, GeoJSON, GeoPackage or Parquet."),
-    out: Path = typer.Option(..., "--out", help="Folder to write the outputs into (created if missing)."),
+    register: str = typer.Argument(
+        ..., help="Estate register: CSV/TSV, XLSX, GeoJSON, GeoPackage, Parquet, or a postgresql:// URL."
+    ),
+    out: Path | None = typer.Option(None, "--out", help="Folder to write the outputs into (created if missing)."),
     id_col: str | None = typer.Option(None, "--id", help="Column of estate ids."),
     name: str | None = typer.Option(None, "--name", help="Column of estate names."),
     province: str | None = typer.Option(None, "--province", help="Column of province names or codes."),
@@ -339,45 +341,77 @@ def join_register(
     workers: int | None = typer.Option(
         None, "--workers", min=1, help="With --engine dask, no --scheduler: local worker processes (default: cores)."
     ),
+    table: str | None = typer.Option(
+        None, "--table", help="With a postgresql:// register: the table or view to read (name or schema.name)."
+    ),
+    sql: str | None = typer.Option(None, "--sql", help="With a postgresql:// register: a query to read instead."),
+    to: str | None = typer.Option(
+        None, "--to", metavar="URL", help="Also write every row to a new table of this postgresql:// database."
+    ),
+    to_table: str | None = typer.Option(None, "--to-table", help="With --to: the new table (name or schema.name)."),
+    replace: bool = typer.Option(False, "--replace", help="With --to: replace --to-table if it exists."),
 ) -> None:
     """Join an estate register to provinces and counties; write joined, rows, rejects, tables, report and map."""
-    _check_out_dir(out)
+    from geo._cli_database import Writing, usage_error
+    from geo._database import is_database_url
+
+    wrong = usage_error(is_database_url(register), (table, sql), (out, to, to_table, replace))
+    if wrong is not None:
+        _fail(wrong, EXIT_USAGE)
+    if out is not None:
+        _check_out_dir(out)
+    source: str | Path = register if is_database_url(register) else Path(register)
     chosen = _formats(formats)
-    big = progress or (register.is_file() and register.stat().st_size > 5_000_000)
+    big = progress or (isinstance(source, Path) and source.is_file() and source.stat().st_size > 5_000_000)
     cells = {"id": id_col, "name": name, "province": province, "county": county, "lat": lat, "lon": lon}
+    options = {"by": by, "reconcile": reconcile or None, "legacy_codes": legacy_codes, "crs": crs, "sheet": sheet}
     if engine == "dask" or scheduler is not None or workers is not None:
-        options = {"by": by, "reconcile": reconcile or None, "legacy_codes": legacy_codes, "crs": crs, "sheet": sheet}
-        return _join_on_dask(register, out, (engine, scheduler, workers), {**options, **cells}, (strict, big, lang))
-
-    def work() -> Any:
-        from geo._output_set import OutputSet
-        from geo._stages import StageDisplay
-        from geo.joining import join
-        from geo.outputs import output_names, write_into
-
-        with OutputSet(out, output_names(chosen)) as target, StageDisplay(_err, enabled=big) as show:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always", GeoWarning)
-                result = join(  # type: ignore[call-overload]  # by: a choice of BY_CHOICES, checked by its option
-                    register,
-                    by=by,
-                    reconcile=reconcile or None,
-                    legacy_codes=legacy_codes,
-                    progress=show,
-                    crs=crs,
-                    sheet=sheet,
-                    **cells,
-                )
-                # the register's warnings, one line each in --lang; any other as the package says them
-                _warn_register(result.register.warnings if result.register is not None else [], lang)
-                write_into(result, target, lang=lang, formats=chosen, progress=show)  # type: ignore[arg-type]
-            _warn([w for w in caught if not issubclass(w.category, RegisterWarning)])
-        return result
-
-    _summary_line(_run(work).summary, out, strict)
+        if to is not None or out is None or not isinstance(source, Path):
+            _fail("--engine dask reads a file and writes --out; a database is joined by --engine memory", EXIT_USAGE)
+        dask_run = (engine, scheduler, workers)
+        return _join_on_dask(source, out, dask_run, {**options, **cells}, (strict, big, lang))  # type: ignore[arg-type]
+    reading = {**options, **cells, "table": table, "sql": sql}
+    writing = Writing(out, chosen, to, to_table, replace)
+    result = _run(lambda: _join_and_write(source, reading, writing, big, lang))
+    _summary_line(result.summary, writing.where(), strict)
 
 
-def _summary_line(s: dict[str, Any], out: Path, strict: bool) -> None:
+def _join_and_write(source: str | Path, reading: dict[str, Any], writing: Any, big: bool, lang: str) -> Any:
+    """Join, then write the table (not yet committed) and the files, then commit the table.
+
+    The table's database is checked before the join; a failure anywhere leaves the folder
+    and the database as they were (the table is committed last, once the files are in).
+    """
+    from contextlib import ExitStack
+
+    from geo._output_set import OutputSet
+    from geo._stages import StageDisplay
+    from geo.joining import join
+    from geo.outputs import output_names, write_into
+    from geo.postgis_out import DatabaseTable
+
+    with ExitStack() as stack:
+        target = stack.enter_context(OutputSet(writing.out, output_names(writing.formats))) if writing.out else None
+        table = None
+        if writing.to is not None and writing.to_table is not None:
+            table = stack.enter_context(DatabaseTable(writing.to, writing.to_table, replace=writing.replace))
+        show = stack.enter_context(StageDisplay(_err, enabled=big))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", GeoWarning)
+            result = join(source, progress=show, **reading)
+            # the register's warnings, one line each in --lang; any other as the package says them
+            _warn_register(result.register.warnings if result.register is not None else [], lang)
+            if table is not None:
+                table.write(result.estates, source=result.register.path, progress=show)
+            if target is not None:
+                write_into(result, target, lang=lang, formats=writing.formats, progress=show)  # type: ignore[arg-type]
+            if table is not None:
+                table.commit()
+        _warn([w for w in caught if not issubclass(w.category, RegisterWarning)])
+    return result
+
+
+def _summary_line(s: dict[str, Any], out: Path | str, strict: bool) -> None:
     """The counts of a join on one line; exit 1 with ``--strict`` when a row is flagged or rejected."""
     _say(
         f"rows in {s['rows_in']}: joined {s['rows_joined']}, flagged {s['rows_flagged']},"

@@ -7,7 +7,7 @@ name the file, row and field where there is one, so a person can act on them.
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePath
 
 __all__ = [
     "GeoError",
@@ -43,7 +43,8 @@ class DataError(GeoError):
     message
         What is wrong, in words a person can act on.
     path
-        The file, if there is one.
+        The file, if there is one (a :class:`~pathlib.PurePath` that is not a file, such
+        as a database table, is kept as given: its text names it).
     row
         The 1-based data row (header excluded), if the problem is in one row.
     field
@@ -54,12 +55,12 @@ class DataError(GeoError):
         self,
         message: str,
         *,
-        path: str | Path | None = None,
+        path: str | PurePath | None = None,
         row: int | None = None,
         field: str | None = None,
     ) -> None:
         self.message = message
-        self.path = Path(path) if path is not None else None
+        self.path = path if isinstance(path, PurePath) else Path(path) if path is not None else None
         self.row = row
         self.field = field
         super().__init__(self._format())

@@ -46,6 +46,7 @@ from typing import Any, Literal, overload
 import geopandas as gpd
 import pandas as pd
 
+from geo._database import is_database_url
 from geo._progress import Progress, no_progress
 from geo.aggregation import aggregate, by_county_table
 from geo.engines.result import DaskJoinResult
@@ -174,6 +175,37 @@ class JoinResult:
 
         return write_outputs(self, out_dir, lang=lang, formats=formats, progress=progress)
 
+    def to_postgis(self, url: str, table: str, *, replace: bool = False, progress: Progress | None = None) -> str:
+        """Write every row (status, reasons, province, county, the register's columns, EPSG:4326 points) to a new table.
+
+        In one transaction (:mod:`geo.postgis_out`): the table appears whole or not at all.
+
+        Parameters
+        ----------
+        url
+            ``postgresql://…`` of the database (what it leaves out: libpq's ``PG*`` variables).
+        table
+            ``name`` or ``schema.name``, as written (case kept).
+        replace
+            Replace the table if it exists; without it, an existing table is refused.
+        progress
+            Told as the rows are written.
+
+        Returns
+        -------
+        str
+            Where the rows were written, the password masked.
+
+        Raises
+        ------
+        OutputError
+            The database cannot be reached, or the table exists (without ``replace``), is
+            the register's source or cannot be written; nothing was written.
+        """
+        from geo.postgis_out import write_table  # psycopg: only when writing to a database
+
+        return write_table(self, url, table, replace=replace, progress=progress)
+
 
 @overload
 def join(
@@ -256,8 +288,10 @@ def join(
         With ``engine="dask"``: the folder the outputs are written into during the run
         (partitioned GeoParquet, the tables, ``report.json``); see :func:`geo.engines.dask.join`.
     **overrides
-        ``id``, ``name``, ``province``, ``county``, ``lat``, ``lon``, ``crs``, ``sheet``: passed to
-        :func:`~geo.registers.read_register` when ``register`` is not read yet.
+        ``id``, ``name``, ``province``, ``county``, ``lat``, ``lon``, ``crs``, ``sheet``, and
+        ``table`` or ``sql`` (a ``postgresql://`` URL as ``register``): passed to
+        :func:`~geo.registers.read_register` when ``register`` is not read yet. The joined
+        rows go to a database table with :meth:`JoinResult.to_postgis`.
 
     Returns
     -------
@@ -320,7 +354,7 @@ def join(
 def _roles(overrides: Mapping[str, str | None]) -> dict[str, str | None]:
     """The role columns named in ``overrides``; an unknown keyword is refused."""
     roles = {k: overrides.get(k) for k in ("id", "name", "province", "county", "lat", "lon")}
-    unknown = set(overrides) - {*roles, "crs", "sheet"}
+    unknown = set(overrides) - {*roles, "crs", "sheet", "table", "sql"}
     if unknown:
         raise InputTypeError(f"join() got unexpected keyword argument(s) {sorted(unknown)}")
     return roles
@@ -330,7 +364,8 @@ def _read(source: str | Path | pd.DataFrame, overrides: Mapping[str, str | None]
     """Read and check a register, telling progress; its file warnings also go to :mod:`warnings`."""
     roles = _roles(overrides)
     tick("reading", 0, None)
-    found = read_cells(source, overrides.get("sheet"), roles, overrides.get("crs"))
+    database = {"table": overrides.get("table"), "sql": overrides.get("sql")}
+    found = read_cells(source, overrides.get("sheet"), roles, overrides.get("crs"), **database)
     n = len(found.frame)
     tick("reading", n, n)
     tick("checking", 0, n)
@@ -355,6 +390,8 @@ def _on_dask(
     """:func:`join` on dask (the optional extra: :func:`geo.engines.dask.require_extra` says how to install it)."""
     if isinstance(register, Register):
         raise EngineError("the dask engine reads the register itself: give it a path or a DataFrame", field="engine")
+    if is_database_url(register) or overrides.get("table") is not None or overrides.get("sql") is not None:
+        raise EngineError("the dask engine reads files; a database is joined by the memory engine", field="engine")
     _roles(overrides)
     from geo.engines.dask import join as dask_join  # imports dask only when it runs
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 import os
 import re
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from geo.errors import InputValueError, LimitError
 
@@ -109,7 +109,7 @@ def _gb(n: float) -> str:
     return f"{n / (1 << 20):.0f} MB" if n >= 1 << 20 else f"{math.ceil(n / 1024)} KB"
 
 
-def check_memory(size: int, fmt: str, path: Path, *, what: str = "") -> None:
+def check_memory(size: int, fmt: str, path: PurePath, *, what: str = "") -> None:
     """Refuse a register whose estimated peak memory is over :func:`memory_budget`.
 
     Parameters
@@ -142,7 +142,7 @@ def check_memory(size: int, fmt: str, path: Path, *, what: str = "") -> None:
     )
 
 
-def check_columns(count: int, path: Path | None) -> None:
+def check_columns(count: int, path: PurePath | None) -> None:
     """Refuse a register with more columns than ``GEO_MAX_COLUMNS`` (default 500; at most 1,980).
 
     Each number column becomes two map layers; 500 columns take about 40 s to join and map.

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -73,7 +73,7 @@ class Source:
         The CRS the file declares (GeoParquet), else None.
     """
 
-    path: Path | None
+    path: PurePath | None
     parts: list[Delayed]
     crs: str | None = None
     warnings: list[str] = field(default_factory=list)

@@ -30,14 +30,15 @@ from __future__ import annotations
 import warnings as pywarnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from geo._database import is_database_url
 from geo._text import INVISIBLE
-from geo.errors import InputTypeError, RegisterWarning
+from geo.errors import InputTypeError, RegisterError, RegisterWarning
 from geo.i18n import message
 from geo.reasons import Reason, RowReasons
 from geo.registers.cells import (
@@ -118,7 +119,7 @@ class Register:
     indicators: dict[str, str]
     reasons: RowReasons
     warnings: list[str] = field(default_factory=list)
-    path: Path | None = None
+    path: PurePath | None = None
     source_crs: str | None = None
     notes: RowReasons | None = None
     renamed: dict[str, str] = field(default_factory=dict)
@@ -371,7 +372,8 @@ def _check_overrides(overrides: Mapping[str, object]) -> None:
     """
     for key, value in overrides.items():
         if value is not None and not isinstance(value, str) and not (key == "crs" and hasattr(value, "to_wkt")):
-            raise InputTypeError(f"`{key}` names a column by its header (a str), not {type(value).__name__}")
+            what = "a table or query" if key in ("table", "sql") else "a column by its header"
+            raise InputTypeError(f"`{key}` names {what} (a str), not {type(value).__name__}")
 
 
 def read_register(
@@ -385,14 +387,18 @@ def read_register(
     lon: str | None = None,
     crs: str | None = None,
     sheet: str | None = None,
+    table: str | None = None,
+    sql: str | None = None,
 ) -> Register:
-    """Read an estate register from a file or a DataFrame.
+    """Read an estate register from a file, a DataFrame or a PostgreSQL/PostGIS database.
 
     Parameters
     ----------
     source
         A CSV/TSV (UTF-8, UTF-8 with BOM, UTF-16 with BOM or Windows-1256), XLSX, GeoJSON,
-        GeoPackage or (Geo)Parquet file, or a (Geo)DataFrame already in memory.
+        GeoPackage or (Geo)Parquet file, a (Geo)DataFrame already in memory, or a
+        ``postgresql://`` URL of a database (with ``table`` or ``sql``; the password from
+        the URL or libpq's ``PG*`` variables, never shown: :mod:`geo.registers.postgis`).
     id, name, province, county, lat, lon
         Header of the column to use for that role, instead of finding it by name.
     crs
@@ -402,6 +408,12 @@ def read_register(
         The sheet of an XLSX workbook or the layer of a GeoPackage to read. Without it, the
         first sheet whose header names estate columns is read (the first layer), with a
         warning naming the others when there are several.
+    table
+        With a database URL: the table or view to read (``name`` or ``schema.name``, as
+        written in the database); its first geometry column is the location, in the CRS
+        of its SRID.
+    sql
+        With a database URL: a query to read instead of a table (read-only).
 
     Returns
     -------
@@ -424,21 +436,33 @@ def read_register(
     ['lat', 'lon', 'province']
     """
     overrides = {"id": id, "name": name, "province": province, "county": county, "lat": lat, "lon": lon}
-    reg = build_register(read_cells(source, sheet, overrides, crs), overrides, crs)
+    reg = build_register(read_cells(source, sheet, overrides, crs, table=table, sql=sql), overrides, crs)
     for text in reg.warnings:
         pywarnings.warn(str(text), RegisterWarning, stacklevel=2)
     return reg
 
 
-def read_cells(source: object, sheet: str | None, overrides: Mapping[str, str | None], crs: str | None = None) -> Cells:
-    """A register's cells, geometry column, declared CRS and file warnings, from a file or a frame.
+def read_cells(
+    source: object,
+    sheet: str | None,
+    overrides: Mapping[str, str | None],
+    crs: str | None = None,
+    *,
+    table: str | None = None,
+    sql: str | None = None,
+) -> Cells:
+    """A register's cells, geometry column, declared CRS and file warnings, from a file, a frame or a database.
 
     Raises
     ------
     InputTypeError
-        ``source`` is neither a path nor a DataFrame, or a column is named by a non-text.
+        ``source`` is neither a path, a DataFrame nor a database URL, or a column is named by a non-text.
+    RegisterError
+        ``table`` or ``sql`` with a source that is not a database URL.
     """
-    _check_overrides({**overrides, "crs": crs, "sheet": sheet})
+    _check_overrides({**overrides, "crs": crs, "sheet": sheet, "table": table, "sql": sql})
+    if table is not None or sql is not None or is_database_url(source):
+        return _database_cells(source, sheet, table, sql)
     where = _source_of(source)
     if isinstance(where, pd.DataFrame):
         found = Cells(where)
@@ -451,3 +475,14 @@ def read_cells(source: object, sheet: str | None, overrides: Mapping[str, str | 
     found = read_file(where, sheet, wanted, crs)
     found.path = where
     return found
+
+
+def _database_cells(source: object, sheet: str | None, table: str | None, sql: str | None) -> Cells:
+    """The cells of a database register (:mod:`geo.registers.postgis`, imported only for one)."""
+    if not is_database_url(source):
+        raise RegisterError(str(message("database", "not_database")), field="table" if table is not None else "sql")
+    if sheet is not None:
+        raise RegisterError("`sheet` chooses a sheet of an XLSX file or a layer of a GeoPackage", field="sheet")
+    from geo.registers.postgis import read_database
+
+    return read_database(str(source), table=table, sql=sql)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import PurePath
 from typing import Any, Literal
 
 import numpy as np
@@ -70,7 +70,7 @@ class Cells:
     crs: str | None = None
     warnings: list[str] = field(default_factory=list)
     reasons: RowReasons | None = None
-    path: Path | None = None
+    path: PurePath | None = None
 
 
 #: A number written with thousands separators (after Persian digits are read as ASCII).

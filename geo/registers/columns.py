@@ -15,7 +15,7 @@ deterministically (``status`` → ``user_status``) with a warning (:func:`rename
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
+from pathlib import PurePath
 
 import pandas as pd
 
@@ -54,7 +54,7 @@ _SAMPLE = 200
 _HEAD = 10_000
 
 
-def find_columns(frame: pd.DataFrame, overrides: Mapping[str, str | None], path: Path | None) -> dict[str, str]:
+def find_columns(frame: pd.DataFrame, overrides: Mapping[str, str | None], path: PurePath | None) -> dict[str, str]:
     """Role → header: the header the caller named for it, else the first of its known names.
 
     Raises

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import PurePath
 from typing import Any
 
 import numpy as np
@@ -66,7 +66,7 @@ class Plan:
     wkt: str | None = None
     crs: str | None = None
     declared_crs: str | None = None
-    path: Path | None = None
+    path: PurePath | None = None
     renamed: dict[str, str] = field(default_factory=dict)
     int_ids: bool | None = None
 
@@ -102,7 +102,7 @@ def _location_columns(
     return geometry, wkt
 
 
-def _require_something_to_join(cells: pd.DataFrame, columns: dict[str, str], path: Path | None) -> None:
+def _require_something_to_join(cells: pd.DataFrame, columns: dict[str, str], path: PurePath | None) -> None:
     """A register without a province or county column and without a location cannot be joined."""
     if not {"province", "county", "geometry", "lat"} & set(columns):
         raise RegisterError(
@@ -113,7 +113,7 @@ def _require_something_to_join(cells: pd.DataFrame, columns: dict[str, str], pat
         )
 
 
-def clean_headers(cells: pd.DataFrame, path: Path | None, warnings: list[str]) -> pd.DataFrame:
+def clean_headers(cells: pd.DataFrame, path: PurePath | None, warnings: list[str]) -> pd.DataFrame:
     """The cells with unique text headers without control characters.
 
     Raises
