@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 TEST_STAMP    := $(VENV)/.test-installed
 
-.PHONY: maps test lint bench install browser clean boundaries
+.PHONY: maps test lint bench install browser postgis clean boundaries
 
 maps: $(RUNTIME_STAMP)
 	$(BIN)/python -m geo build
@@ -31,16 +31,20 @@ $(TEST_STAMP): pyproject.toml $(RUNTIME_STAMP)
 browser:
 	@bash tools/ensure_chromium.sh
 
+# Debian's PostgreSQL server and PostGIS for the PostGIS tests and bench (each starts a throw-away server of its own).
+postgis:
+	@bash tools/ensure_postgis.sh
+
 # Lint, format and type checks of geo/ (configured in pyproject.toml); `make test` runs them first.
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check geo
 	$(BIN)/ruff format --check geo
 	$(BIN)/mypy
 
-test: lint browser
+test: lint browser postgis
 	$(BIN)/python -m pytest
 
-bench: $(TEST_STAMP)
+bench: $(TEST_STAMP) postgis
 	$(BIN)/python -m bench
 
 # Rebuild data/boundaries from the OpenStreetMap files in ../shared and the npm land package (see data/boundaries/README.md).

@@ -32,3 +32,26 @@ def _private_cache(tmp_path_factory):
         os.environ.pop("GEO_CACHE_DIR", None)
     else:
         os.environ["GEO_CACHE_DIR"] = old
+
+
+@pytest.fixture(scope="session")
+def postgis():
+    """A PostgreSQL server with PostGIS of its own (tests/pg_server.py), started once, stopped at the end.
+
+    Skipped with the reason where Debian's packages or psycopg are missing; in CI (CI=true)
+    that is a failure instead, since `make test` installs them (tools/ensure_postgis.sh).
+    """
+    import importlib.util
+    import os
+
+    from pg_server import PostgisServer, postgis_binaries
+
+    bindir, why = postgis_binaries()
+    if bindir is not None and importlib.util.find_spec("psycopg") is None:
+        why = "psycopg is not installed: pip install 'iran-estates[postgis]'"
+    if why or bindir is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"PostGIS tests cannot run in CI: {why}")
+        pytest.skip(why)
+    with PostgisServer(bindir) as server:
+        yield server

@@ -14,9 +14,11 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 __all__ = ["PASSWORD", "PostgisServer", "postgis_binaries"]
@@ -69,6 +71,8 @@ class PostgisServer:
         self.port = _free_port()
         self.folder = Path(tempfile.mkdtemp(prefix="geo-postgis-"))
         self._as: list[str] = []
+        #: Seconds taken by initdb, the server's start, and the database with PostGIS.
+        self.timings: dict[str, float] = {}
         if os.geteuid() == 0:  # postgres refuses root: run it as the postgres user, owner of the folder
             owner = pwd.getpwnam("postgres")
             os.chown(self.folder, owner.pw_uid, owner.pw_gid)
@@ -89,14 +93,18 @@ class PostgisServer:
             owner = pwd.getpwnam("postgres")
             os.chown(pwfile, owner.pw_uid, owner.pw_gid)
         data = self.folder / "data"
+        started = time.perf_counter()
         self._run(str(self.bindir / "initdb"), "-D", str(data), "-U", "postgres", f"--pwfile={pwfile}",
                   "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")  # fmt: skip
         pwfile.unlink()
+        self.timings["initdb"] = time.perf_counter() - started
         options = " ".join([f"-p {self.port}", f"-k {self.folder}", *(f"-c {s}" for s in _SETTINGS)])
         self._run(str(self.bindir / "pg_ctl"), "-D", str(data), "-l", str(self.folder / "server.log"),
                   "-o", options, "-w", "-t", "60", "start")  # fmt: skip
+        self.timings["start"] = time.perf_counter() - started - self.timings["initdb"]
         self.sql("postgres", f"CREATE DATABASE {DATABASE}")
         self.sql(DATABASE, "CREATE EXTENSION postgis")
+        self.timings["postgis"] = time.perf_counter() - started - self.timings["initdb"] - self.timings["start"]
         return self
 
     def sql(self, database: str, statement: str) -> None:
@@ -115,10 +123,19 @@ class PostgisServer:
         return f"postgresql://postgres{secret}@127.0.0.1:{self.port}/{database}"
 
     def stop(self) -> None:
-        """Stop the server at once and remove its folder."""
+        """Stop the server at once (SIGQUIT: PostgreSQL's immediate shutdown), wait for it, remove its folder."""
         try:
-            if (self.folder / "data" / "postmaster.pid").exists():
-                self._run(str(self.bindir / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "immediate", "-w", "stop")
+            pidfile = self.folder / "data" / "postmaster.pid"
+            if pidfile.exists():
+                pid = int(pidfile.read_text().split()[0])
+                os.kill(pid, signal.SIGQUIT)
+                deadline = time.monotonic() + 30
+                while time.monotonic() < deadline:
+                    try:
+                        os.kill(pid, 0)
+                    except ProcessLookupError:
+                        break
+                    time.sleep(0.02)
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
 
