@@ -98,7 +98,7 @@ def scrubbed(text: str, url: str | None = None) -> str:
 
     Examples
     --------
-    >>> scrubbed("cannot log in with\\n  s3cret", "postgresql://geo:s3cret@host/db")
+    >>> scrubbed("cannot log in with\n  s3cret", "postgresql://geo:s3cret@host/db")
     'cannot log in with ***'
     """
     secrets = _secrets(url) if url else []
@@ -159,16 +159,38 @@ class DatabaseLocation(PurePosixPath):
 
     @classmethod
     def of(cls, url: str, what: str) -> DatabaseLocation:
-        """The location of ``what`` (e.g. ``table 'estates'``) in the database at ``url``."""
-        location = cls("database")
-        location.shown = f"{masked(url)} ({what})"
-        return location
+        """The location of ``what`` (e.g. ``table 'estates'``) in the database at ``url``.
+
+        Examples
+        --------
+        >>> import pickle
+        >>> where = DatabaseLocation.of("postgresql://geo:pw@db/gis", "table 'estates'")
+        >>> str(where), pickle.loads(pickle.dumps(where)) == where
+        ("postgresql://geo:***@db/gis (table 'estates')", True)
+        """
+        return _location(f"{masked(url)} ({what})", None)
 
     def __str__(self) -> str:
         return self.shown
 
     def __repr__(self) -> str:
         return f"DatabaseLocation({self.shown!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DatabaseLocation) and (self.shown, self.identity) == (other.shown, other.identity)
+
+    def __hash__(self) -> int:
+        return hash((self.shown, self.identity))
+
+    def __reduce__(self) -> Any:
+        return _location, (self.shown, self.identity)
+
+
+def _location(shown: str, identity: tuple[str, str, str, int] | None) -> DatabaseLocation:
+    """A :class:`DatabaseLocation` again (unpickling)."""
+    location = DatabaseLocation("database")
+    location.shown, location.identity = shown, identity
+    return location
 
 
 def _driver(error: type[DataError], location: DatabaseLocation) -> Any:

@@ -112,6 +112,14 @@ def test_geometry_table_sql_and_python_api(db, csv_join) -> None:
     assert reg.source_crs == "EPSG:3857"
     assert reg.indicators == {"src_row": "number", "area_ha": "number", "has_plant": "bool"}
     assert "second" in reg.frame.columns and reg.frame["second"].iloc[0] == "POINT (51 35)"
+    assert len(read_register(url, sql="SELECT * FROM located WHERE code LIKE '%1%'")) > 1  # % is no placeholder
+    mixed = "SELECT geometry FROM located UNION ALL SELECT ST_Transform(geometry, 4326) FROM located"
+    with pytest.raises(RegisterError, match=r"'geometry' holds geometries of several SRIDs \(3857, 4326\)"):
+        read_register(url, sql=mixed)
+    with pytest.raises(RegisterError, match="a table .`table`. or a query .`sql`.: give one"):
+        read_register(url)
+    with pytest.raises(RegisterError, match="give its postgresql:// URL"):
+        read_register(EXAMPLE, table="estates")
     got = join(url, sql="SELECT code, geometry FROM located WHERE src_row > 1 ORDER BY src_row").estates
     by_location = join(EXAMPLE, by="location").estates
     expected = by_location[by_location["lat"].notna() & (by_location["row"] > 1)]
@@ -140,6 +148,13 @@ def test_to_postgis_is_one_transaction_and_refuses_what_it_must(db, csv_join) ->
     with pytest.raises(OutputError, match="is the register being read"):
         from_db.to_postgis(url, "api_joined", replace=True)
     assert _sql(db, "SELECT count(*) FROM api_joined") == [(5,)]
+    long = "ستون " * 20  # 100 bytes of UTF-8: PostgreSQL would cut it silently
+    wide = join(pd.DataFrame({"استان": ["فارس"], long: ["x"], long + "دوم": ["y"]}))
+    with pytest.warns(UserWarning, match="were shortened"):
+        wide.to_postgis(url, "wide")
+    names = [r[0] for r in _sql(db, "SELECT attname FROM pg_attribute WHERE attrelid = 'wide'::regclass AND attnum > 0")]
+    shortened = [n for n in names if n.startswith("ستون")]
+    assert len(shortened) == 2 and all(len(n.encode()) <= 63 for n in shortened)
 
 
 def _fails(args: list[str], code: int, *words: str, out: Path | None = None) -> str:
