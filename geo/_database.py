@@ -54,17 +54,23 @@ def is_database_url(source: object) -> bool:
     return isinstance(source, str) and source.strip().lower().startswith(SCHEMES)
 
 
+def _parts(url: str) -> tuple[str, str, str, str]:
+    """A URL as (scheme with ``://``, user info or "", the rest up to ``?``, the query with its ``?``).
+
+    The user info ends at the last ``@`` before the query (a password may hold ``/`` or ``@``
+    unencoded: all of it is taken for user info, so that all of it is masked).
+    """
+    scheme, sep, rest = url.strip().partition("://")
+    where, qsep, query = rest.partition("?")
+    userinfo, at, hosts = where.rpartition("@")
+    return scheme + sep, userinfo + at, hosts, qsep + query
+
+
 def _secrets(url: str) -> list[str]:
     """The passwords a URL holds (user info and query), as written and decoded."""
-    rest = url.split("://", 1)[-1]
-    where, _, query = rest.partition("?")
-    found = []
-    authority = where.split("/", 1)[0]
-    if "@" in authority:
-        userinfo = authority.rpartition("@")[0]
-        if ":" in userinfo:
-            found.append(userinfo.partition(":")[2])
-    for pair in query.split("&"):
+    _, userinfo, _, query = _parts(url)
+    found = [userinfo[:-1].partition(":")[2]] if userinfo else []
+    for pair in query[1:].split("&"):
         key, sep, value = pair.partition("=")
         if sep and unquote(key).strip().lower() in _SECRETS:
             found.append(value)
@@ -78,19 +84,18 @@ def masked(url: str) -> str:
     --------
     >>> masked("postgresql://geo:s3cret@db.example:5432/estates?sslmode=require&password=x")
     'postgresql://geo:***@db.example:5432/estates?sslmode=require&password=***'
+    >>> masked("postgresql://geo:a/b@c@db/gis")
+    'postgresql://geo:***@db/gis'
     """
-    scheme, sep, rest = url.strip().partition("://")
-    where, qsep, query = rest.partition("?")
-    authority, slash, path = where.partition("/")
-    if "@" in authority:
-        userinfo, _, hosts = authority.rpartition("@")
-        user, colon, _ = userinfo.partition(":")
-        authority = f"{user}{colon and ':' + _MASK}@{hosts}"
+    scheme, userinfo, rest, query = _parts(url)
+    if userinfo:
+        user, colon, _ = userinfo[:-1].partition(":")
+        userinfo = f"{user}{colon and ':' + _MASK}@"
     pairs = []
-    for pair in query.split("&") if qsep else []:
+    for pair in query[1:].split("&") if query else []:
         key, eq, _ = pair.partition("=")
         pairs.append(f"{key}={_MASK}" if eq and unquote(key).strip().lower() in _SECRETS else pair)
-    return f"{scheme}{sep}{authority}{slash}{path}{qsep}{'&'.join(pairs)}"
+    return f"{scheme}{userinfo}{rest}{'?' if query else ''}{'&'.join(pairs)}"
 
 
 def scrubbed(text: str, url: str | None = None) -> str:
