@@ -39,9 +39,10 @@ def postgis_binaries() -> tuple[Path | None, str]:
     if on_path:
         found.append(Path(on_path).resolve())
     for initdb in found:
-        share = subprocess.run(
-            [str(initdb.parent / "pg_config"), "--sharedir"], capture_output=True, text=True, check=False
-        ).stdout.strip() if (initdb.parent / "pg_config").exists() else f"/usr/share/postgresql/{initdb.parts[-3]}"
+        share = f"/usr/share/postgresql/{initdb.parts[-3]}"
+        if (initdb.parent / "pg_config").exists():
+            config = [str(initdb.parent / "pg_config"), "--sharedir"]
+            share = subprocess.run(config, capture_output=True, text=True, check=False).stdout.strip() or share
         if (Path(share) / "extension" / "postgis.control").is_file():
             return initdb.parent, ""
     if not found:
@@ -94,8 +95,9 @@ class PostgisServer:
             os.chown(pwfile, owner.pw_uid, owner.pw_gid)
         data = self.folder / "data"
         started = time.perf_counter()
-        self._run(str(self.bindir / "initdb"), "-D", str(data), "-U", "postgres", f"--pwfile={pwfile}",
-                  "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")  # fmt: skip
+        auth = ("--auth-local=trust", "--auth-host=scram-sha-256")
+        self._run(str(self.bindir / "initdb"), "-D", str(data), "-U", "postgres", f"--pwfile={pwfile}", *auth,
+                  "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")  # fmt: skip
         pwfile.unlink()
         self.timings["initdb"] = time.perf_counter() - started
         options = " ".join([f"-p {self.port}", f"-k {self.folder}", *(f"-c {s}" for s in _SETTINGS)])
