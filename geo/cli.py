@@ -297,7 +297,9 @@ def join_register(
     register: str = typer.Argument(
         ..., help="Estate register: CSV/TSV, XLSX, GeoJSON, GeoPackage, Parquet, or a postgresql:// URL."
     ),
-    out: Path | None = typer.Option(None, "--out", help="Folder to write the outputs into (created if missing)."),
+    out: Path | None = typer.Option(
+        None, "--out", help="Folder to write the outputs into (created if missing); needed unless --to is given."
+    ),
     id_col: str | None = typer.Option(None, "--id", help="Column of estate ids."),
     name: str | None = typer.Option(None, "--name", help="Column of estate names."),
     province: str | None = typer.Option(None, "--province", help="Column of province names or codes."),

@@ -213,7 +213,8 @@ def read_database(url: str, *, table: str | None = None, sql: str | None = None)
             from psycopg import sql as pgsql
 
             schema, name, size = _resolve(conn, table, location)
-            check_memory(size, "database", location, what=f"the table's {size / (1 << 20):,.0f} MB")
+            # a table's heap holds its rows much as a GeoPackage's SQLite pages do (not measured apart)
+            check_memory(size, "gpkg", location, what=f"the table's {size / (1 << 20):,.0f} MB")
             query: Any = pgsql.SQL("SELECT * FROM {}").format(pgsql.Identifier(schema, name))
         else:
             query = str(sql).strip().rstrip(";")
