@@ -46,16 +46,33 @@ def _fail(code: str, location: DatabaseLocation, field: str | None = None, **fie
     return RegisterError(str(message("database", code, **fields)), path=location, field=field)
 
 
-def _text_loaders(conn: Any) -> None:
-    """Load every built-in type but numbers, booleans and text as its text (exact decimals, dates, JSON)."""
+def _loaders(conn: Any) -> frozenset[int]:
+    """Set the connection's loaders; return the OIDs of PostGIS's geometry types.
+
+    Every built-in type but numbers, booleans and text is loaded as its text (exact
+    decimals, dates, JSON); a geometry as WKB bytes. A geometry's text is its hex EWKB:
+    decoded here, row by row in C (``binascii``), it is read by shapely three times faster
+    than as hex.
+    """
+    import binascii
+
     import psycopg
+    from psycopg.adapt import Loader
     from psycopg.types.string import TextLoader
+
+    class WkbLoader(Loader):
+        def load(self, data: Any) -> bytes:
+            return binascii.unhexlify(data)
 
     for info in psycopg.postgres.types:
         if info.name not in _AS_IS:
             conn.adapters.register_loader(info.oid, TextLoader)
         if getattr(info, "array_oid", 0):
             conn.adapters.register_loader(info.array_oid, TextLoader)
+    spatial = _geometry_types(conn)
+    for oid in spatial:
+        conn.adapters.register_loader(oid, WkbLoader)
+    return spatial
 
 
 def _tables(conn: Any) -> list[str]:
@@ -143,13 +160,13 @@ def _crs_of(conn: Any, srids: set[int], column: str, location: DatabaseLocation,
     return f"EPSG:{code}" if str(auth).upper() == "EPSG" and code else str(wkt) if wkt else None
 
 
-def _cells(conn: Any, description: list, rows: list, location: DatabaseLocation) -> Cells:
-    """Cells, geometry and declared CRS of a query's rows (``description``: psycopg's columns)."""
+def _cells(conn: Any, found: tuple[list, list], spatial: frozenset[int], location: DatabaseLocation) -> Cells:
+    """Cells, geometry and declared CRS of a query's rows (``found``: psycopg's columns and the rows)."""
     import geopandas as gpd
     import psycopg
     import shapely
 
-    spatial = _geometry_types(conn)
+    description, rows = found
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in description]
     names: list[str] = []  # as the query names them, repeats included (made unique as any file's headers)
     data: list[Any] = []
@@ -208,7 +225,7 @@ def read_database(url: str, *, table: str | None = None, sql: str | None = None)
         raise _fail("table_or_sql" if table is None else "table_and_sql", DatabaseLocation.of(url, what), "table")
     location = DatabaseLocation.of(url, f"table {table!r}" if table is not None else "query")
     with closing(connect(url, location, RegisterError, read_only=True)) as conn:
-        _text_loaders(conn)
+        spatial = _loaders(conn)
         if table is not None:
             from psycopg import sql as pgsql
 
@@ -221,4 +238,4 @@ def read_database(url: str, *, table: str | None = None, sql: str | None = None)
         description, rows = _fetch(conn, url, query, location, table)
         if not rows:
             raise _fail("empty_table" if table is not None else "empty_query", location, table=table)
-        return _cells(conn, description, rows, location)
+        return _cells(conn, (description, rows), spatial, location)
