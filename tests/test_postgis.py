@@ -206,9 +206,11 @@ def test_bad_destinations_end_in_one_line_exit_4_nothing_written(db, tmp_path, m
     _fails([url, "--table", "estates", "--to", url, "--to-table", "estates", "--replace"], 4, "register being read")
     assert _sql(db, "SELECT count(*) FROM estates") == [(40,)]
     monkeypatch.setenv("PGPASSWORD", "unused")
-    # read as the reader, written as the superuser: each URL's own password
-    done = _cli([reader, "--table", "estates", "--to", url, "--to-table", "from_reader"])
+    # read as the reader, written as the superuser (each URL's own password), under a hostile name taken as a name
+    hostile = 'from_reader"; DROP TABLE estates; --'
+    done = _cli([reader, "--table", "estates", "--to", url, "--to-table", hostile])
     assert done.exit_code == 0, done.output
     _no_password(done.output)
-    assert "table 'from_reader' of postgresql://postgres:***@" in done.output
-    assert _sql(db, "SELECT count(*), count(geometry) FROM from_reader")[0][0] == 40
+    assert "of postgresql://postgres:***@" in done.output
+    assert _sql(db, 'SELECT count(*) FROM "from_reader""; DROP TABLE estates; --"') == [(40,)]
+    assert _sql(db, "SELECT count(*) FROM estates") == [(40,)]
