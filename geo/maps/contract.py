@@ -25,6 +25,7 @@ from typing import Any
 
 __all__ = [
     "CountyLayer",
+    "EstateFact",
     "FactData",
     "FeatureProperties",
     "GridData",
@@ -155,17 +156,69 @@ class FactData:
 
 
 @dataclass(frozen=True)
+class EstateFact:
+    """One of a register's own columns on its map (an entry of :attr:`PointsData.facts`).
+
+    Attributes
+    ----------
+    key
+        The column's id in the page, its URL fragment and its filters: ``f`` and its position.
+    label
+        The vocabulary's label for a known fact (``data/registers/template.csv``), else the
+        header as written, shortened.
+    unit
+        The known fact's unit in the page's language ("" for none or an unknown column).
+    kind
+        ``yesno`` (values 1, 0, None), ``number`` (values numbers or None) or ``text``
+        (values texts, shortened; "" where blank).
+    known
+        Whether the vocabulary knows the column.
+    header
+        The header as the register wrote it (shortened): the CSV download's column name.
+    v
+        One value per point, in the order of the points.
+    """
+
+    key: str
+    label: str
+    unit: str
+    kind: str
+    known: bool
+    header: str
+    v: list[Any]
+
+
+@dataclass(frozen=True)
 class PointsData:
     """The estates of a register map, one list entry per register row (:attr:`PageData.points`).
 
     Attributes
     ----------
     ll
-        ``[lat, lon]``, or None for a row without a usable location (not drawn).
+        ``[lat, lon]``, or None for a row with no place known (not drawn).
     name, status, province, reasons
-        Texts shown in the point's popup (``status`` is joined/flagged/rejected).
+        Texts shown in the point's card (``status`` is joined/flagged/rejected).
     row
         The 1-based data row of the register.
+    id, county
+        The row's id as text, and its county's code ("" where none).
+    approx
+        Where ``ll`` comes from: 0 the row's own coordinates, 1 its county's representative
+        point, 2 its province's (no usable coordinates: drawn hollow, "location approximate").
+    facts
+        The register's own columns, each once as a column array (:class:`EstateFact`), up to
+        :data:`geo.maps.estate_facts.FACT_COLUMNS`.
+    cut
+        How many more of the register's columns the page leaves out (the card says so).
+    counties
+        County code → ``[name_fa, name_en]`` for every county a point names.
+    texts
+        The card's, legend's, filters' and table's words (``estate.*`` of ``data/i18n/map.csv``).
+    decimal
+        The page's decimal separator.
+    start
+        The initial filter and style state in the URL fragment's form (from
+        ``register_map(color=…, filter=…)``; "" for none), used when the URL has no fragment.
     """
 
     ll: list[list[float] | None]
@@ -174,6 +227,15 @@ class PointsData:
     province: list[str]
     reasons: list[str]
     row: list[int | None]
+    id: list[str]
+    county: list[str]
+    approx: list[int]
+    facts: list[EstateFact]
+    cut: int
+    counties: dict[str, list[str]]
+    texts: dict[str, str]
+    decimal: str
+    start: str
 
 
 @dataclass(frozen=True)
@@ -250,11 +312,13 @@ class TallyData:
     joined, flagged, rejected
         The count of rows of each status (all rows, drawn or not).
     unplaced
-        Rows without a usable location (not drawn).
+        Rows with no place known: no usable location, county or province (not drawn).
     problems
         Flagged and rejected rows with a location.
     shown
         How many of those are drawn one by one (all of them, up to a cap).
+    approx
+        Rows without usable coordinates drawn at their county's or province's point.
     """
 
     joined: int
@@ -263,6 +327,7 @@ class TallyData:
     unplaced: int
     problems: int
     shown: int
+    approx: int
 
 
 @dataclass(frozen=True)
@@ -437,9 +502,7 @@ def check_page_data(data: dict[str, Any]) -> None:
         if fact["pair"] is not None:
             _check_keys(fact["pair"], PairData, f"pair of fact {fact['id']!r}")
     if data["points"] is not None:
-        _check_keys(data["points"], PointsData, "points")
-        if len({len(v) for v in data["points"].values()}) > 1:
-            raise ValueError("points: the lists differ in length")
+        _check_points(data["points"])
     if data["tally"] is not None:
         _check_keys(data["tally"], TallyData, "tally")
     if data["grid"] is not None:
@@ -447,6 +510,18 @@ def check_page_data(data: dict[str, Any]) -> None:
     _check_reader(data)
     if data["counties"] is not None:
         _check_keys(data["counties"], CountyLayer, "counties")
+
+
+def _check_points(points: dict[str, Any]) -> None:
+    _check_keys(points, PointsData, "points")
+    per_point = [k for k, v in points.items() if isinstance(v, list) and k != "facts"]
+    n = len(points["ll"])
+    if any(len(points[k]) != n for k in per_point):
+        raise ValueError("points: the lists differ in length")
+    for fact in points["facts"]:
+        _check_keys(fact, EstateFact, f"estate fact {fact.get('key')!r}")
+        if len(fact["v"]) != n:
+            raise ValueError(f"estate fact {fact['key']!r}: one value per point is needed")
 
 
 def _check_grid(grid: dict[str, Any]) -> None:

@@ -12,6 +12,7 @@ order), up to :data:`PROBLEM_POINTS` of them. Every count is in the page: none i
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,16 @@ import pandas as pd
 import shapely
 
 from geo.maps.contract import GridData, GridLevel, PointsData, TallyData
+from geo.maps.estate_facts import (
+    CELL_CHARS,
+    estate_texts,
+    fact_columns,
+    own_columns,
+    place_points,
+    shorten,
+    start_fragment,
+)
+from geo.numbers import format_number_fa
 
 __all__ = ["CELL_PX", "GRID_CELLS", "POINTS_LIMIT", "PROBLEM_POINTS", "grid_payload", "register_points"]
 
@@ -140,8 +151,19 @@ def _reasons_text(values: Any, lang: str) -> str:
     return ("؛ " if lang == "fa" else "; ").join(map(str, values))
 
 
-def _points(estates: Any, positions: np.ndarray, ll: list[list[float] | None], lang: str) -> PointsData:
-    """The rows at ``positions`` as points (``ll`` their positions, None where not drawn)."""
+def _county_names(codes: list[str]) -> dict[str, list[str]]:
+    """County code → [name_fa, name_en] of the codes named (the shipped county table)."""
+    wanted = sorted({c for c in codes if c})
+    if not wanted:
+        return {}
+    from geo.counties import county_table
+
+    table = county_table()
+    return {c: [str(table.at[c, "name_fa"]), str(table.at[c, "name_en"])] for c in wanted if c in table.index}
+
+
+def _points(estates: Any, positions: np.ndarray, placed: _Placed, lang: str, start: str) -> PointsData:
+    """The rows at ``positions`` as points, drawn where ``placed`` says."""
     rows = estates.iloc[positions]
     column = "reasons_fa" if lang == "fa" and "reasons_fa" in rows.columns else "reasons"
     reasons = rows[column].tolist() if column in rows.columns else [""] * len(rows)
@@ -152,14 +174,49 @@ def _points(estates: Any, positions: np.ndarray, ll: list[list[float] | None], l
         return [_text(v) for v in rows[col].tolist()] if col in rows.columns else [""] * len(rows)
 
     numbers = pd.to_numeric(rows["row"], errors="coerce").tolist() if "row" in rows.columns else [None] * len(rows)
+    found = zip(placed.lat[positions].tolist(), placed.lon[positions].tolist(), strict=True)
+    ll = [None if math.isnan(a) else [round(a, 5), round(b, 5)] for a, b in found]
+    facts, cut = fact_columns(rows, lang)
+    county = texts("county")
     return PointsData(
         ll=ll,
-        name=texts("name"),
+        name=[shorten(t, CELL_CHARS) for t in texts("name")],
         status=texts("status"),
         province=texts("province"),
         reasons=[_reasons_text(r, lang) for r in reasons],
         row=[int(v) if v is not None and not math.isnan(v) else None for v in numbers],
+        id=[shorten(t, CELL_CHARS) for t in texts("id")],
+        county=county,
+        approx=placed.how[positions].tolist(),
+        facts=facts,
+        cut=cut,
+        counties=_county_names(county),
+        texts=estate_texts(lang),
+        decimal=format_number_fa(1.5, decimals=1)[1] if lang == "fa" else ".",
+        start=start,
     )
+
+
+@dataclass
+class _Placed:
+    """Where each row is drawn: its coordinates, else its county's or province's point."""
+
+    lon: np.ndarray
+    lat: np.ndarray
+    how: np.ndarray  # 0 own coordinates (or none), 1 county, 2 province
+    ok: np.ndarray  # drawn at all
+
+
+def _placed(estates: Any) -> _Placed:
+    lon, lat, ok = _located(estates)
+    how = np.zeros(len(ok), dtype="int64")
+    missing = np.flatnonzero(~ok)
+    if len(missing):
+        codes = {c: estates[c].astype(object).to_numpy()[missing] if c in estates.columns else np.full(len(missing), "")
+                 for c in ("county", "province")}  # fmt: skip
+        alon, alat, ahow = place_points(codes["county"], codes["province"])
+        lon[missing], lat[missing], how[missing] = alon, alat, ahow
+    return _Placed(lon, lat, how, ok | (how > 0))
 
 
 def _located(estates: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -172,19 +229,29 @@ def _located(estates: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return lon, lat, ok
 
 
-def register_points(estates: Any, lang: str) -> tuple[PointsData, GridData | None, TallyData]:
-    """The points, grid (None up to :data:`POINTS_LIMIT` located rows) and tally of a register's map.
+def register_points(
+    estates: Any, lang: str, color: str | None = None, where: Mapping[str, Any] | None = None
+) -> tuple[PointsData, GridData | None, TallyData]:
+    """The points, grid (None up to :data:`POINTS_LIMIT` placed rows) and tally of a register's map.
+
+    A row without usable coordinates is drawn at its county's representative point, else its
+    province's (``approx`` 1 or 2; :func:`geo.maps.estate_facts.place_points`); a row with
+    no place known is not drawn. The rows' coordinates in the tables are not touched.
 
     Parameters
     ----------
     estates
         One row per register row: a point ``geometry`` (missing where there is no
-        location), ``row``, ``name``, ``status``, ``province``, ``reasons`` (and
-        ``reasons_fa``, shown on the Persian map).
+        location), ``row``, ``name``, ``status``, ``province``, ``county``, ``reasons`` (and
+        ``reasons_fa``, shown on the Persian map), and the register's own columns.
     lang
         The page's language.
+    color, where
+        The initial style and filters (:func:`geo.maps.estate_facts.start_fragment`).
     """
-    lon, lat, ok = _located(estates)
+    start = start_fragment(own_columns(estates), color, where)
+    placed = _placed(estates)
+    ok = placed.ok
     status = estates["status"].astype(object).to_numpy() if "status" in estates.columns else np.full(len(ok), "")
     problem = ok & (status != "joined")
     counts = {s: int((status == s).sum()) for s in _STATUS}
@@ -194,9 +261,9 @@ def register_points(estates: Any, lang: str) -> tuple[PointsData, GridData | Non
     else:
         first = [np.flatnonzero(ok & (status == s)) for s in ("rejected", "flagged")]
         chosen = np.sort(np.concatenate(first)[:PROBLEM_POINTS])
-    found = zip(lat[chosen].tolist(), lon[chosen].tolist(), ok[chosen].tolist(), strict=True)
-    ll = [[round(a, 5), round(b, 5)] if here else None for a, b, here in found]
-    points = _points(estates, chosen, ll, lang)
-    grid = None if small else grid_payload(lon[ok], lat[ok], status[ok])
+    points = _points(estates, chosen, placed, lang, start)
+    grid = None if small else grid_payload(placed.lon[ok], placed.lat[ok], status[ok])
     shown = int(problem.sum()) if small else len(chosen)
-    return points, grid, TallyData(**counts, unplaced=int((~ok).sum()), problems=int(problem.sum()), shown=shown)
+    return points, grid, TallyData(
+        **counts, unplaced=int((~ok).sum()), problems=int(problem.sum()), shown=shown, approx=int((placed.how > 0).sum())
+    )
