@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import csv
 import math
-from functools import lru_cache
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -212,9 +212,7 @@ def _representative(level: str) -> dict[str, tuple[float, float]]:
     frame = display_coverage(level)
     codes = frame["code"] if "code" in frame.columns else frame.index
     reps = shapely.point_on_surface(frame.geometry.to_numpy())
-    return {
-        str(c): (round(float(p.y), 5), round(float(p.x), 5)) for c, p in zip(codes.tolist(), reps, strict=True)
-    }
+    return {str(c): (round(float(p.y), 5), round(float(p.x), 5)) for c, p in zip(codes.tolist(), reps, strict=True)}
 
 
 def place_points(county: np.ndarray, province: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -264,6 +264,6 @@ def register_points(
     points = _points(estates, chosen, placed, lang, start)
     grid = None if small else grid_payload(placed.lon[ok], placed.lat[ok], status[ok])
     shown = int(problem.sum()) if small else len(chosen)
-    return points, grid, TallyData(
-        **counts, unplaced=int((~ok).sum()), problems=int(problem.sum()), shown=shown, approx=int((placed.how > 0).sum())
-    )
+    approx = int((placed.how > 0).sum())
+    tally = TallyData(**counts, unplaced=int((~ok).sum()), problems=int(problem.sum()), shown=shown, approx=approx)
+    return points, grid, tally

@@ -175,4 +175,5 @@ if (D.points) {
     csv: estatesCsv
   };
   applyFilters(true);
+  started = true;
 }

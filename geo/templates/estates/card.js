@@ -20,8 +20,8 @@ function estateCard(i) {
   if (P.county[i]) { line(ET.county, countyNames(P.county[i])); }
   if (P.province[i]) { line(ET.province, provinceNames(P.province[i])); }
   line(ET.status, statusName(P.status[i]), "geo-card-status");
-  FACTS.forEach(function (f) {
-    line(f.label, fmtFact(f, i), f.v[i] == null || f.v[i] === "" ? "geo-card-none" : null);
+  FACTS.forEach(function (ef) {
+    line(ef.label, fmtFact(ef, i), ef.v[i] == null || ef.v[i] === "" ? "geo-card-none" : null);
   });
   if (P.cut) { el("p", "geo-legend-note", fill(ET.cut, { n: num(P.cut), cap: num(FACTS.length) }), box); }
   if (P.reasons[i]) {

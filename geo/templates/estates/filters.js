@@ -16,7 +16,7 @@ function control(label, node, parent) {
   var wrap = el("div", "geo-filter", null, parent || fbody);
   var lab = el("label", "geo-filter-label", label, wrap);
   lab.setAttribute("dir", "auto");
-  node.id = "geo-f-" + (uid++);
+  node.id = "geo-ef-" + (uid++);
   lab.setAttribute("for", node.id);
   wrap.appendChild(node);
   return wrap;
@@ -26,8 +26,8 @@ function selectOf(options) {
   options.forEach(function (o) { el("option", null, o[1], s).value = o[0]; });
   return s;
 }
-var styleSelect = selectOf([["status", S.status]].concat(FACTS.filter(function (f) { return f.kind !== "text"; })
-  .map(function (f) { return [f.key, f.label]; })));
+var styleSelect = selectOf([["status", S.status]].concat(FACTS.filter(function (ef) { return ef.kind !== "text"; })
+  .map(function (ef) { return [ef.key, ef.label]; })));
 control(ET.style, styleSelect, side).className = "geo-filter geo-style-choice";
 side.insertBefore(styleSelect.parentNode, key);
 styleSelect.addEventListener("change", function () { setStyle(styleSelect.value); applyFilters(); });
@@ -43,14 +43,14 @@ inputs.county = selectOf([["", ET.all_counties]].concat(uniq(P.county).map(funct
   .sort(function (a, b) { return collate(a[1], b[1]); })));
 control(ET.county, inputs.county);
 var ranges = Object.create(null);
-FACTS.forEach(function (f) {
-  if (f.kind === "yesno") {
-    inputs[f.key] = selectOf([["", ET.any], ["yes", ET.yes], ["no", ET.no], ["none", ET.not_given]]);
-    control(f.label, inputs[f.key]);
-  } else if (f.kind === "number") {
+FACTS.forEach(function (ef) {
+  if (ef.kind === "yesno") {
+    inputs[ef.key] = selectOf([["", ET.any], ["yes", ET.yes], ["no", ET.no], ["none", ET.not_given]]);
+    control(ef.label, inputs[ef.key]);
+  } else if (ef.kind === "number") {
     var wrap = el("fieldset", "geo-filter geo-range", null, fbody);
-    el("legend", "geo-filter-label", f.label + (f.unit ? " (" + f.unit + ")" : ""), wrap).setAttribute("dir", "auto");
-    ranges[f.key] = ["from", "to"].map(function (side2) {
+    el("legend", "geo-filter-label", ef.label + (ef.unit ? " (" + ef.unit + ")" : ""), wrap).setAttribute("dir", "auto");
+    ranges[ef.key] = ["from", "to"].map(function (side2) {
       var inp = el("input", "geo-range-input");
       inp.type = "text"; inp.inputMode = "decimal"; inp.autocomplete = "off"; inp.maxLength = 30;
       control(ET[side2], inp, wrap);
@@ -121,18 +121,19 @@ function applyFilters(quiet) {
   if (!quiet) { live.textContent = fill(ET.shown, { n: num(n), total: num(NPTS) }); }
   onApply.forEach(function (h) { h(); });
   if (drawPoints) { drawPoints(); }
-  writeState();
+  if (started) { writeState(); }  /* not before map.js has read the URL's fragment */
 }
+var started = false;
 /* the estates shown, with every column the page has, as the project's CSVs (formula-safe) */
 function estatesCsv() {
-  var head = ["row", "id", "name", "province", "county", "status", "reasons", "location"].concat(FACTS.map(function (f) { return f.header; }));
+  var head = ["row", "id", "name", "province", "county", "status", "reasons", "location"].concat(FACTS.map(function (ef) { return ef.header; }));
   var rows = [head];
   for (var i = 0; i < NPTS; i++) {
     if (!visible[i]) { continue; }
     rows.push([P.row[i] == null ? "" : String(P.row[i]), P.id[i], P.name[i], P.province[i], P.county[i], P.status[i],
-      P.reasons[i], approxNote(i)].concat(FACTS.map(function (f) {
-      var v = f.v[i];
-      return v == null ? "" : f.kind === "yesno" ? (v ? "true" : "false") : String(v);
+      P.reasons[i], approxNote(i)].concat(FACTS.map(function (ef) {
+      var v = ef.v[i];
+      return v == null ? "" : ef.kind === "yesno" ? (v ? "true" : "false") : String(v);
     })));
   }
   return "\ufeff" + rows.map(function (r) { return r.map(csvCell).join(","); }).join("\r\n") + "\r\n";

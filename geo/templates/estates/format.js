@@ -4,7 +4,7 @@
    Every text placed here is set with textContent (el), never parsed as HTML. */
 var P = D.points, T = D.tally, G = D.grid, ET = P.texts, FACTS = P.facts;
 var FACT = Object.create(null);
-FACTS.forEach(function (f) { FACT[f.key] = f; });
+FACTS.forEach(function (ef) { FACT[ef.key] = ef; });
 var NPTS = P.ll.length;
 /* a number in the page's digits: thousands grouped, up to two decimals (۱٬۲۵۰ / 12.5) */
 function fmtNumber(v) {
@@ -15,11 +15,11 @@ function fmtNumber(v) {
   return (v < 0 ? "-" : "") + s;
 }
 /* a fact's value of point i as a reader reads it: yes/no words, numbers with their unit */
-function fmtFact(f, i) {
-  var v = f.v[i];
+function fmtFact(ef, i) {
+  var v = ef.v[i];
   if (v == null || v === "") { return ET.not_given; }
-  if (f.kind === "yesno") { return v ? ET.yes : ET.no; }
-  if (f.kind === "number") { return fmtNumber(v) + (f.unit ? " " + f.unit : ""); }
+  if (ef.kind === "yesno") { return v ? ET.yes : ET.no; }
+  if (ef.kind === "number") { return fmtNumber(v) + (ef.unit ? " " + ef.unit : ""); }
   return String(v);
 }
 /* a county's names, both languages, the page's first */
@@ -28,8 +28,8 @@ function countyNames(code) {
   return n ? (RTL ? [n[0], n[1]] : [n[1], n[0]]) : [code || "", ""];
 }
 function provinceNames(code) {
-  var f = own(byCode, code) ? features[byCode[code]].properties : null;
-  return f ? (RTL ? [f.name_fa, f.name_en] : [f.name_en, f.name_fa]) : [code || "", ""];
+  var p = own(byCode, code) ? features[byCode[code]].properties : null;
+  return p ? (RTL ? [p.name_fa, p.name_en] : [p.name_en, p.name_fa]) : [code || "", ""];
 }
 function countyName(code) { var n = countyNames(code); return n[0] || n[1]; }
 /* two names in a node: the page's language, then the other, each isolated in its own direction */

@@ -8,15 +8,15 @@ var RAMP = ["#fde725", "#35b779", "#31688e", "#440154"];
 var styleKey = "status";
 var breaksCache = Object.create(null);
 /* the upper bounds of a number fact's classes: quartiles of its distinct values */
-function breaksOf(f) {
-  if (breaksCache[f.key]) { return breaksCache[f.key]; }
-  var vals = f.v.filter(function (v) { return v != null; }).sort(function (a, b) { return a - b; });
+function breaksOf(ef) {
+  if (breaksCache[ef.key]) { return breaksCache[ef.key]; }
+  var vals = ef.v.filter(function (v) { return v != null; }).sort(function (a, b) { return a - b; });
   var out = [];
   for (var q = 1; q <= RAMP.length && vals.length; q++) {
     var b = vals[Math.min(vals.length - 1, Math.ceil(vals.length * q / RAMP.length) - 1)];
     if (!out.length || b > out[out.length - 1]) { out.push(b); }
   }
-  breaksCache[f.key] = out;
+  breaksCache[ef.key] = out;
   return out;
 }
 /* the classes of the current style, each {color, label} (the last is "not given" for a fact) */
@@ -24,15 +24,15 @@ function styleClasses() {
   if (styleKey === "status") {
     return ["joined", "flagged", "rejected"].map(function (st) { return { color: STATUS_COLORS[st], label: statusName(st) }; });
   }
-  var f = FACT[styleKey];
-  if (f.kind === "yesno") {
+  var ef = FACT[styleKey];
+  if (ef.kind === "yesno") {
     return [{ color: "#0072b2", label: ET.yes }, { color: "#e69f00", label: ET.no }, { color: NONE_COLOR, label: ET.not_given }];
   }
-  var br = breaksOf(f), lo = br.length ? Math.min.apply(null, f.v.filter(function (v) { return v != null; })) : 0;
+  var br = breaksOf(ef), lo = br.length ? Math.min.apply(null, ef.v.filter(function (v) { return v != null; })) : 0;
   var out = br.map(function (b, k) {
     var a = k ? br[k - 1] : lo;
     return { color: RAMP[br.length === 1 ? RAMP.length - 1 : Math.round(k * (RAMP.length - 1) / (br.length - 1))],
-      label: (k === 0 && a === b ? fmtNumber(b) : fill(ET.range, { a: fmtNumber(a), b: fmtNumber(b) })) + (f.unit ? " " + f.unit : "") };
+      label: (k === 0 && a === b ? fmtNumber(b) : fill(ET.range, { a: fmtNumber(a), b: fmtNumber(b) })) + (ef.unit ? " " + ef.unit : "") };
   });
   out.push({ color: NONE_COLOR, label: ET.not_given });
   return out;
@@ -40,9 +40,9 @@ function styleClasses() {
 /* the class of point i in the current style */
 function classOf(i) {
   if (styleKey === "status") { var s = P.status[i]; return s === "joined" ? 0 : s === "flagged" ? 1 : 2; }
-  var f = FACT[styleKey], v = f.v[i];
-  if (f.kind === "yesno") { return v == null ? 2 : v ? 0 : 1; }
-  var br = breaksOf(f);
+  var ef = FACT[styleKey], v = ef.v[i];
+  if (ef.kind === "yesno") { return v == null ? 2 : v ? 0 : 1; }
+  var br = breaksOf(ef);
   if (v == null) { return br.length; }
   for (var k = 0; k < br.length; k++) { if (v <= br[k]) { return k; } }
   return br.length - 1;
@@ -55,8 +55,8 @@ key.id = "geo-point-key";
 side.insertBefore(key, legend);  /* the estates first, the provinces' legend after them */
 function drawKey(counts, shownN, approxN) {
   while (key.firstChild) { key.removeChild(key.firstChild); }
-  var f = styleKey === "status" ? null : FACT[styleKey];
-  el("div", "geo-legend-title", S.points + (f ? " · " + f.label : ""), key).setAttribute("dir", "auto");
+  var ef = styleKey === "status" ? null : FACT[styleKey];
+  el("div", "geo-legend-title", S.points + (ef ? " · " + ef.label : ""), key).setAttribute("dir", "auto");
   styleClasses().forEach(function (c, k) {
     var r = el("div", "geo-legend-row", null, key);
     el("span", "geo-dot", null, r).style.background = c.color;
