@@ -15,7 +15,7 @@ function estateCard(i) {
     if (Array.isArray(value)) { bothNames(value, el("dd", null, null, row)); return; }
     el("dd", null, value, row).setAttribute("dir", "auto");
   };
-  if (P.id[i]) { line(ET.id, P.id[i]); }
+  if (P.id[i]) { line(ET.id, /^[0-9]+$/.test(P.id[i]) ? digits(P.id[i]) : P.id[i]); }  /* a number id in the page's digits */
   if (P.row[i] != null) { line(ET.row, num(P.row[i])); }
   if (P.county[i]) { line(ET.county, countyNames(P.county[i])); }
   if (P.province[i]) { line(ET.province, provinceNames(P.province[i])); }
