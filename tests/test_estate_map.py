@@ -252,7 +252,8 @@ def test_the_table_by_keyboard_and_the_screens(browser, pages, lang, size) -> No
         page.keyboard.press("Enter")
         page.wait_for_selector(".geo-card")
         assert page.evaluate("document.activeElement.classList.contains('leaflet-popup-content')")
-        page.evaluate("void geoMap.map.closePopup()")
+        page.keyboard.press("Escape")  # closes the card, back to the row
+        page.wait_for_function("document.activeElement.classList.contains('geo-row-open')")
         page.fill(".geo-table-search", "")
         page.wait_for_function("document.querySelectorAll('.geo-table tbody tr').length === 4")
         _shot(page, f"estate_table_{lang}_{size}")
@@ -263,5 +264,71 @@ def test_the_table_by_keyboard_and_the_screens(browser, pages, lang, size) -> No
         serious = [v for v in found["violations"] if v["impact"] in ("serious", "critical")]
         assert serious == [], json.dumps(serious, ensure_ascii=False)[:3000]
         assert errors == [] and page.evaluate("window.__pwned") is None
+    finally:
+        page.close()
+
+
+def _big(n: int):
+    """``n`` estates at random points in the provinces (above the point limit), with two facts."""
+    from types import SimpleNamespace
+
+    import geopandas as gpd
+    import numpy as np
+
+    from geo.provinces import load_provinces
+
+    rng = np.random.default_rng(3)
+    provinces = load_provinces()
+    points = provinces.geometry.sample_points(size=n // 31 + 1, rng=3).explode().to_numpy()[:n]
+    plant = pd.array(np.where(rng.random(n) < 0.4, True, False), dtype="boolean")
+    plant[rng.random(n) < 0.1] = pd.NA
+    estates = gpd.GeoDataFrame(
+        {"row": np.arange(1, n + 1), "name": [f"e{i}" for i in range(n)],
+         "status": np.where(rng.random(n) < 0.02, "flagged", "joined").astype(object),
+         "province": ["IR-23"] * n, "reasons": [()] * n, "reasons_fa": [()] * n,
+         "treatment plant": plant, "area (ha)": np.round(rng.gamma(2.0, 60.0, n), 1)},
+        geometry=points, crs=4326,
+    )  # fmt: skip
+    by_province = provinces.copy()
+    by_province["estates"] = n // 31
+    return SimpleNamespace(estates=estates, by_province=by_province)
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory):
+    from geo.maps.points import POINTS_LIMIT
+
+    result = _big(POINTS_LIMIT + 5_000)
+    return result, save_map(register_map(result, lang="en"), tmp_path_factory.mktemp("big") / "big_en.html")
+
+
+def test_the_grid_counts_each_class_of_a_fact_at_every_level(big) -> None:
+    result, path = big
+    grid = embedded_data(path.read_text(encoding="utf-8"))["grid"]
+    plant = result.estates["treatment plant"]
+    expected = [int((plant == True).sum()), int((plant == False).sum()), int(plant.isna().sum())]  # noqa: E712
+    assert grid["facts"] == ["f0", "f1"]
+    for level in grid["levels"]:
+        x = level["x"][0]
+        assert [sum(x[c::3]) for c in range(3)] == expected
+        assert sum(level["x"][1]) == len(result.estates)
+
+
+@pytest.mark.browser
+def test_style_and_one_filter_follow_the_grid_cells(browser, big) -> None:
+    result, path = big
+    plant = result.estates["treatment plant"]
+    page, errors = _open(browser, path.as_uri() + "#color=f0", "laptop")
+    try:
+        key = page.inner_text("#geo-point-key")
+        assert f"yes ({int((plant == True).sum()):,})" in key and f"not given ({int(plant.isna().sum()):,})" in key  # noqa: E712
+        cells = [it for it in page.evaluate("geoMap.items()") if "classes" in it]
+        assert cells and all(len(c["classes"]) == 3 for c in cells)
+        page.evaluate("geoMap.estates.apply('where.f0=no')")
+        assert f"{int((plant == False).sum()):,} of {len(plant):,} estates shown" in page.inner_text("#geo-point-key")  # noqa: E712
+        page.evaluate("geoMap.estates.apply('where.f0=no&where.status=flagged')")  # two filters: the cells step aside
+        assert "cannot combine these filters" in page.inner_text("#geo-point-key")
+        assert [it for it in page.evaluate("geoMap.items()") if "classes" in it] == []
+        assert errors == []
     finally:
         page.close()

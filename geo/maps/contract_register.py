@@ -8,7 +8,7 @@ read of a register map's data block.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = ["EstateFact", "GridData", "GridLevel", "PointsData", "TallyData"]
@@ -36,6 +36,9 @@ class EstateFact:
         The header as the register wrote it (shortened): the CSV download's column name.
     v
         One value per point, in the order of the points.
+    breaks
+        A number fact's classes (upper bounds: quartiles of the distinct values of every row
+        of the register, :func:`geo.maps.estate_facts.number_breaks`); [] for other kinds.
     """
 
     key: str
@@ -45,6 +48,7 @@ class EstateFact:
     known: bool
     header: str
     v: list[Any]
+    breaks: list[float]
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,10 @@ class GridLevel:
         Mean latitude and longitude of each cell's rows (4 decimals).
     j, f, r
         The count of joined, flagged and rejected rows in each cell.
+    x
+        Per fact of :attr:`GridData.facts`, the count of rows of each of its classes in each
+        cell, cell by cell (``x[i][cell * classes + c]``; a yes/no fact: yes, no, not given;
+        a number fact: its :attr:`EstateFact.breaks` classes, then not given).
     """
 
     z: int
@@ -120,6 +128,7 @@ class GridLevel:
     j: list[int]
     f: list[int]
     r: list[int]
+    x: list[list[int]]
 
 
 @dataclass(frozen=True)
@@ -134,12 +143,17 @@ class GridData:
         The zoom levels counted; a view at zoom ``z`` draws level ``min(max(z, zmin), zmax)``.
     levels
         One :class:`GridLevel` per zoom level, ``zmin`` to ``zmax``.
+    facts
+        The keys of the facts (:attr:`EstateFact.key`) the cells count by class, up to
+        :data:`geo.maps.estate_facts.GRID_FACTS`: the style and a yes/no filter of one of
+        them apply to the cells too.
     """
 
     cell: int
     zmin: int
     zmax: int
     levels: list[GridLevel]
+    facts: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -32,9 +32,14 @@ from geo.maps.contract import EstateFact
 __all__ = [
     "CELL_CHARS",
     "FACT_COLUMNS",
+    "GRID_FACTS",
     "HEADER_CHARS",
     "estate_texts",
+    "class_codes",
     "fact_columns",
+    "fact_kind",
+    "grid_classes",
+    "number_breaks",
     "own_columns",
     "place_points",
     "shorten",
@@ -47,6 +52,11 @@ FACT_COLUMNS = 40
 CELL_CHARS = 160
 #: The most characters of an unknown column's header shown as its label.
 HEADER_CHARS = 60
+#: Above :data:`geo.maps.points.POINTS_LIMIT`, the most facts (yes/no or number, the first
+#: ones) whose classes the grid counts in each cell (each adds its classes to every cell).
+GRID_FACTS = 4
+#: The most classes of a number fact (quartiles).
+NUMBER_CLASSES = 4
 _KIND_UNIT = {"hectares": "hectare"}
 
 
@@ -104,17 +114,17 @@ def _number(v: Any) -> int | float | None:
     return int(x) if x.is_integer() and abs(x) < 2**53 else x
 
 
-def _column(values: pd.Series) -> tuple[str, list[Any]]:
-    """A column's kind and its values as the page carries them."""
-    if _is_yesno(values):
-        return "yesno", [None if v is None or v is pd.NA or v != v else int(bool(v)) for v in values.tolist()]
-    if pd.api.types.is_numeric_dtype(values):
-        return "number", [_number(v) for v in values.tolist()]
+def _column(values: pd.Series, kind: str) -> list[Any]:
+    """A column's values as the page carries them."""
+    if kind == "yesno":
+        return [None if v is None or v is pd.NA or v != v else int(bool(v)) for v in values.tolist()]
+    if kind == "number":
+        return [_number(v) for v in values.tolist()]
     out = []
     for v in values.tolist():
         blank = v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
         out.append("" if blank else shorten(str(v), CELL_CHARS))
-    return "text", out
+    return out
 
 
 def own_columns(rows: pd.DataFrame) -> list[Any]:
@@ -178,8 +188,62 @@ def start_fragment(columns: list[Any], color: str | None, where: Mapping[str, An
     return "&".join(parts)
 
 
-def fact_columns(rows: pd.DataFrame, lang: str) -> tuple[list[EstateFact], int]:
+def number_breaks(values: Any) -> list[float]:
+    """A number fact's classes: the upper bounds of its quartiles (each bound once).
+
+    The page's script classes a value ``v`` as the first bound ``>= v``.
+
+    Examples
+    --------
+    >>> number_breaks([1, 2, 3, 4, 5, 6, 7, 8, None]), number_breaks([5, 5, 5])
+    ([2.0, 4.0, 6.0, 8.0], [5.0])
+    """
+    v = np.sort(pd.to_numeric(pd.Series(values), errors="coerce").dropna().to_numpy(dtype=float))
+    v = v[np.isfinite(v)]
+    out: list[float] = []
+    for q in range(1, NUMBER_CLASSES + 1):
+        if len(v):
+            b = float(v[min(len(v) - 1, math.ceil(len(v) * q / NUMBER_CLASSES) - 1)])
+            if not out or b > out[-1]:
+                out.append(b)
+    return out
+
+
+def fact_kind(values: pd.Series) -> str:
+    """``yesno``, ``number`` or ``text``: how the page shows, styles and filters a column."""
+    if _is_yesno(values):
+        return "yesno"
+    return "number" if pd.api.types.is_numeric_dtype(values) else "text"
+
+
+def class_codes(values: pd.Series, kind: str, breaks: list[float]) -> np.ndarray:
+    """Each row's class of a yes/no (0 yes, 1 no, 2 not given) or number fact (as the page's script)."""
+    if kind == "yesno":
+        yes = values.map(lambda v: None if v is None or v is pd.NA or v != v else bool(v))
+        return np.where(yes.isna(), 2, np.where(yes.fillna(False).astype(bool), 0, 1)).astype("int64")
+    x = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    code = np.minimum(np.searchsorted(np.asarray(breaks, dtype=float), x, side="left"), max(len(breaks) - 1, 0))
+    return np.where(np.isfinite(x), code, len(breaks)).astype("int64")
+
+
+def grid_classes(estates: pd.DataFrame) -> list[tuple[str, int, np.ndarray]]:
+    """The facts the grid counts: key, number of classes and every row's class, up to :data:`GRID_FACTS`."""
+    out = []
+    for k, col in enumerate(own_columns(estates)[:FACT_COLUMNS]):
+        kind = fact_kind(estates[col])
+        if kind == "text":
+            continue
+        breaks = number_breaks(estates[col]) if kind == "number" else []
+        out.append((f"f{k}", 3 if kind == "yesno" else len(breaks) + 1, class_codes(estates[col], kind, breaks)))
+        if len(out) == GRID_FACTS:
+            break
+    return out
+
+
+def fact_columns(rows: pd.DataFrame, lang: str, every: pd.DataFrame | None = None) -> tuple[list[EstateFact], int]:
     """The register's own columns of ``rows`` (the points, in order), and how many are left out.
+
+    A number fact's classes are of ``every`` row of the register (default: ``rows``).
 
     Examples
     --------
@@ -194,13 +258,16 @@ def fact_columns(rows: pd.DataFrame, lang: str) -> tuple[list[EstateFact], int]:
     facts = []
     for k, col in enumerate(own[:FACT_COLUMNS]):
         header = shorten(str(col), HEADER_CHARS)
-        kind, values = _column(rows[col])
+        full = (every if every is not None else rows)[col]
+        kind = fact_kind(full)
+        values = _column(rows[col], kind)
+        breaks = number_breaks(full) if kind == "number" else []
         known = _template_column(str(col))
         label, unit = header, ""
         if known is not None:
             label = known.header_fa if lang == "fa" else known.header_en
             unit = units.get(_KIND_UNIT.get(known.kind, ""), "")
-        facts.append(EstateFact(f"f{k}", label, unit, kind, known is not None, header, values))
+        facts.append(EstateFact(f"f{k}", label, unit, kind, known is not None, header, values, breaks))
     return facts, max(0, len(own) - FACT_COLUMNS)
 
 

@@ -11,8 +11,9 @@ order), up to :data:`PROBLEM_POINTS` of them. Every count is in the page: none i
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,7 @@ from geo.maps.estate_facts import (
     CELL_CHARS,
     estate_texts,
     fact_columns,
+    grid_classes,
     own_columns,
     place_points,
     shorten,
@@ -69,7 +71,7 @@ class _Cells:
     z: int
     cx: np.ndarray
     cy: np.ndarray
-    counts: np.ndarray  # (cells, 3): joined, flagged, rejected
+    counts: np.ndarray  # (cells, 3 + classes): joined, flagged, rejected, then each grid fact's classes
     lat: np.ndarray
     lon: np.ndarray
 
@@ -77,26 +79,31 @@ class _Cells:
         """These cells' rows regrouped into the cells (``cx``, ``cy``) of zoom ``z``."""
         keys, inv = np.unique(cx * (1 << 31) + cy, return_inverse=True)
         k = len(keys)
-        counts = np.stack([np.bincount(inv, weights=self.counts[:, i], minlength=k) for i in range(3)], axis=1)
+        width = self.counts.shape[1]
+        counts = np.stack([np.bincount(inv, weights=self.counts[:, i], minlength=k) for i in range(width)], axis=1)
         lat = np.bincount(inv, weights=self.lat, minlength=k)
         lon = np.bincount(inv, weights=self.lon, minlength=k)
         return _Cells(z, keys >> 31, keys & ((1 << 31) - 1), counts.astype("int64"), lat, lon)
 
-    def level(self) -> GridLevel:
-        """The page's form: mean position (4 decimals) and counts per status."""
-        n = self.counts.sum(axis=1)
+    def level(self, sizes: Sequence[int]) -> GridLevel:
+        """The page's form: mean position (4 decimals), counts per status and per class of each fact."""
+        n = self.counts[:, :3].sum(axis=1)
         j, f, r = (self.counts[:, i].tolist() for i in range(3))
-        return GridLevel(self.z, np.round(self.lat / n, 4).tolist(), np.round(self.lon / n, 4).tolist(), j, f, r)
+        ends = np.cumsum([3, *sizes])
+        x = [self.counts[:, a:b].reshape(-1).tolist() for a, b in itertools.pairwise(ends)]
+        return GridLevel(self.z, np.round(self.lat / n, 4).tolist(), np.round(self.lon / n, 4).tolist(), j, f, r, x)
 
 
-def _points_at(z: int, x: np.ndarray, y: np.ndarray, lon: np.ndarray, lat: np.ndarray, code: np.ndarray) -> _Cells:
-    """The rows counted in the cells of zoom ``z``."""
+def _points_at(z: int, x: np.ndarray, y: np.ndarray, lon: np.ndarray, lat: np.ndarray, onehot: np.ndarray) -> _Cells:
+    """The rows counted in the cells of zoom ``z`` (``onehot``: each row's status and classes as 0/1 columns)."""
     scale = 2.0**z * 256 / CELL_PX
-    rows = _Cells(z, np.zeros(0), np.zeros(0), np.eye(3, dtype="int64")[code], lat, lon)
+    rows = _Cells(z, np.zeros(0), np.zeros(0), onehot, lat, lon)
     return rows.grouped(z, np.floor(x * scale).astype("int64"), np.floor(y * scale).astype("int64"))
 
 
-def grid_payload(lon: np.ndarray, lat: np.ndarray, status: np.ndarray) -> GridData:
+def grid_payload(
+    lon: np.ndarray, lat: np.ndarray, status: np.ndarray, classes: Sequence[tuple[str, int, np.ndarray]] = ()
+) -> GridData:
     """Located rows counted per status in grid cells, level by level (see the module docstring).
 
     The rows are counted once at zoom :data:`_GRID_FINE`; coarser levels are made from its
@@ -108,6 +115,9 @@ def grid_payload(lon: np.ndarray, lat: np.ndarray, status: np.ndarray) -> GridDa
         Finite coordinates (EPSG:4326) of the rows to count.
     status
         ``joined``, ``flagged`` or ``rejected`` per row.
+    classes
+        Facts counted per class too (:func:`geo.maps.estate_facts.grid_classes`): key,
+        number of classes, each row's class.
 
     Examples
     --------
@@ -115,10 +125,17 @@ def grid_payload(lon: np.ndarray, lat: np.ndarray, status: np.ndarray) -> GridDa
     ...                  np.array(["joined", "rejected", "flagged"]))
     >>> g.levels[0].j, g.levels[0].f, g.levels[0].r
     ([1, 0], [0, 1], [1, 0])
+    >>> grid_payload(np.array([51.4, 51.41]), np.array([35.7, 35.7]), np.array(["joined"] * 2),
+    ...              [("f0", 3, np.array([0, 2]))]).levels[0].x
+    [[1, 0, 1]]
     """
     code = np.select([status == s for s in _STATUS], [0, 1, 2], default=2).astype("int64")
+    onehot = np.concatenate(
+        [np.eye(3, dtype="int8")[code], *(np.eye(n, dtype="int8")[c] for _, n, c in classes)], axis=1
+    )
+    sizes = [n for _, n, _ in classes]
     x, y = _mercator(lon, lat)
-    levels = [_points_at(_GRID_FINE, x, y, lon, lat, code)]
+    levels = [_points_at(_GRID_FINE, x, y, lon, lat, onehot)]
     while levels[0].z > GRID_ZMIN:
         finer = levels[0]
         levels.insert(0, finer.grouped(finer.z - 1, finer.cx // 2, finer.cy // 2))
@@ -129,13 +146,13 @@ def grid_payload(lon: np.ndarray, lat: np.ndarray, status: np.ndarray) -> GridDa
         kept.append(cells)
         total += len(cells.cx)
     while len(kept) == len(levels) and kept[-1].z < _GRID_ZMAX and len(kept[-1].cx) < len(lon):
-        finer = _points_at(kept[-1].z + 1, x, y, lon, lat, code)  # all fit: count finer levels from the rows
+        finer = _points_at(kept[-1].z + 1, x, y, lon, lat, onehot)  # all fit: count finer levels from the rows
         if total + len(finer.cx) > GRID_CELLS:
             break
         kept.append(finer)
         levels.append(finer)
         total += len(finer.cx)
-    return GridData(CELL_PX, GRID_ZMIN, kept[-1].z, [c.level() for c in kept])
+    return GridData(CELL_PX, GRID_ZMIN, kept[-1].z, [c.level(sizes) for c in kept], [k for k, _, _ in classes])
 
 
 def _text(value: Any) -> str:
@@ -176,7 +193,7 @@ def _points(estates: Any, positions: np.ndarray, placed: _Placed, lang: str, sta
     numbers = pd.to_numeric(rows["row"], errors="coerce").tolist() if "row" in rows.columns else [None] * len(rows)
     found = zip(placed.lat[positions].tolist(), placed.lon[positions].tolist(), strict=True)
     ll = [None if math.isnan(a) else [round(a, 5), round(b, 5)] for a, b in found]
-    facts, cut = fact_columns(rows, lang)
+    facts, cut = fact_columns(rows, lang, estates)
     county = texts("county")
     return PointsData(
         ll=ll,
@@ -262,7 +279,10 @@ def register_points(
         first = [np.flatnonzero(ok & (status == s)) for s in ("rejected", "flagged")]
         chosen = np.sort(np.concatenate(first)[:PROBLEM_POINTS])
     points = _points(estates, chosen, placed, lang, start)
-    grid = None if small else grid_payload(placed.lon[ok], placed.lat[ok], status[ok])
+    grid = None
+    if not small:
+        classes = [(k, n, c[ok]) for k, n, c in grid_classes(estates)]
+        grid = grid_payload(placed.lon[ok], placed.lat[ok], status[ok], classes)
     shown = int(problem.sum()) if small else len(chosen)
     approx = int((placed.how > 0).sum())
     tally = TallyData(**counts, unplaced=int((~ok).sum()), problems=int(problem.sum()), shown=shown, approx=approx)

@@ -99,12 +99,18 @@ if (D.points) {
   if (G) { P.ll.forEach(function (ll, i) { if (ll) { problemDots.push(dotItem(i)); } }); }
   var regrid = function () {
     var z = map.getZoom(), level = Math.min(Math.max(Math.floor(z), G.zmin), G.zmax);
-    var lv = G.levels[level - G.zmin], view = map.getBounds().pad(0.1), groups = [];
+    var lv = G.levels[level - G.zmin], view = map.getBounds().pad(0.1), groups = [], cf = cellFilter();
     lv.lat.forEach(function (lat, k) {
       var ll = [lat, lv.lon[k]];
-      if (!view.contains(ll)) { return; }
-      groups.push(clusterItem(ll, [lv.j[k], lv.f[k], lv.r[k]], function () { map.setView(ll, Math.min(z + 2, map.getMaxZoom())); }));
-      groups[groups.length - 1].parts = [[lv.j[k], STATUS_COLORS.joined], [lv.f[k], STATUS_COLORS.flagged], [lv.r[k], STATUS_COLORS.rejected]];
+      if (!cf.ok || !view.contains(ll)) { return; }  /* filters the cells cannot follow: the cells step aside */
+      var parts = cellParts(lv, k, cf), it = clusterItem(ll, parts.map(function (p) { return p[0]; }), function () {
+        map.setView(ll, Math.min(z + 2, map.getMaxZoom()));
+      });
+      if (!it.n) { return; }
+      it.parts = parts;
+      it.status = styleKey === "status" && !Object.keys(where).length;
+      it.mix = [lv.j[k], lv.f[k], lv.r[k]];
+      groups.push(it);
     });
     var dots = problemDots.filter(function (it) { return visible[it.i] && view.contains(it.ll); });
     /* zoomed in past the finest level, the rows come out on top of the counts (they are few in view) */
@@ -131,7 +137,8 @@ if (D.points) {
     if (it) { e.stopPropagation(); }
     if (it && it.i === undefined) {
       var text = fill(S.estates_n, { n: num(it.n) });
-      if (styleKey === "status" || G) { text += ": " + fill(S.mix, { j: num(it.classes[0]), f: num(it.classes[1]), r: num(it.classes[2]) }); }
+      var mix = it.mix || (styleKey === "status" ? it.classes : null);
+      if (mix && (!G || it.status)) { text += ": " + fill(S.mix, { j: num(mix[0]), f: num(mix[1]), r: num(mix[2]) }); }
       tip.setLatLng(it.ll).setContent(el("div", null, text));
       if (!map.hasLayer(tip)) { tip.addTo(map); }
     } else if (map.hasLayer(tip)) { map.removeLayer(tip); }
@@ -139,6 +146,7 @@ if (D.points) {
   /* an estate's card at its point; from the table (byKey), the map zooms to it and the card takes the focus */
   var cardOpen = -1;
   var openCard = function (i, byKey) {
+    var from = document.activeElement;
     var popup = L.popup({ maxWidth: 340, minWidth: 220, maxHeight: 320, className: "geo-popup geo-card-popup" }).setLatLng(P.ll[i]);
     clearOfPanels(popup);
     cardOpen = i;
@@ -148,6 +156,10 @@ if (D.points) {
       content.setAttribute("tabindex", "0"); content.setAttribute("role", "region");
       content.setAttribute("aria-label", fill(S.popup_label, { name: P.name[i] }));
       if (byKey) { content.focus({ preventScroll: true }); }
+      /* Escape closes the card and gives the focus back (to the table's row) */
+      node.onkeydown = function (e) {
+        if (e.key === "Escape") { map.closePopup(); if (byKey && from && from.focus) { from.focus({ preventScroll: true }); } }
+      };
     }
   };
   openEstate = function (i, byKey) {
@@ -163,7 +175,7 @@ if (D.points) {
     /* what was drawn, where (container pixels), with its counts: for tests */
     items: function () {
       return items.filter(function (it) { return it.q; }).map(function (it) {
-        return it.i === undefined ? { x: it.q.x, y: it.q.y, j: it.classes[0], f: it.classes[1], r: it.classes[2], n: it.n, classes: it.classes }
+        return it.i === undefined ? { x: it.q.x, y: it.q.y, j: (it.mix || it.classes)[0], f: (it.mix || it.classes)[1], r: (it.mix || it.classes)[2], n: it.n, classes: it.classes }
           : { x: it.q.x, y: it.q.y, row: P.row[it.i], color: colorOf(it.i), approx: P.approx[it.i] };
       });
     },

@@ -106,6 +106,44 @@ function passes(i) {
   }
   return true;
 }
+/* How the grid's cells (above the page's point limit) follow the filters: exactly when at most
+   one filter is set and it is the status or a yes/no fact the cells count by class;
+   otherwise only the rows drawn one by one follow them (and the key says so). */
+function cellFilter() {
+  var keys = Object.keys(where);
+  if (!keys.length) { return { ok: true }; }
+  var k = keys[0], gi = G.facts.indexOf(k);
+  if (keys.length > 1) { return { ok: false }; }
+  if (k === "status") { return { ok: true, status: ["joined", "flagged", "rejected"].indexOf(where[k]) }; }
+  if (gi >= 0 && FACT[k].kind === "yesno") { return { ok: true, fact: gi, cls: { yes: 0, no: 1, none: 2 }[where[k]] }; }
+  return { ok: false };
+}
+/* a cell's count, and its parts for the ring ([count, colour]), under the style and filter */
+function cellParts(lv, k, cf) {
+  var gi = G.facts.indexOf(styleKey), st = [lv.j[k], lv.f[k], lv.r[k]], nc = classColors.length;
+  if (cf.status !== undefined) {
+    return [[st[cf.status], styleKey === "status" ? classColors[cf.status] : "#555555"]];
+  }
+  if (cf.fact !== undefined) {
+    return [[lv.x[cf.fact][k * 3 + cf.cls], G.facts[cf.fact] === styleKey ? classColors[cf.cls] : "#555555"]];
+  }
+  if (gi >= 0) { return lv.x[gi].slice(k * nc, k * nc + nc).map(function (c, q) { return [c, classColors[q]]; }); }
+  return [[st[0], STATUS_COLORS.joined], [st[1], STATUS_COLORS.flagged], [st[2], STATUS_COLORS.rejected]];
+}
+/* the key's counts over the whole grid (its coarsest level holds every located row) */
+function gridCounts(cf) {
+  var lv = G.levels[0], counts = [], n = 0, total = 0;
+  lv.lat.forEach(function (_, k) {
+    total += lv.j[k] + lv.f[k] + lv.r[k];
+    cellParts(lv, k, cf).forEach(function (part, q) {
+      n += part[0];
+      var c = cf.status !== undefined ? (styleKey === "status" ? cf.status : -1) : cf.fact !== undefined ? (G.facts[cf.fact] === styleKey ? cf.cls : -1) : q;
+      if (c >= 0) { counts[c] = (counts[c] || 0) + part[0]; }
+    });
+  });
+  var known = cf.status !== undefined ? styleKey === "status" : cf.fact !== undefined ? G.facts[cf.fact] === styleKey : true;
+  return { counts: known ? counts : null, n: n, total: total };  /* null: the cells do not know the classes of the shown */
+}
 var live = el("div", "geo-sr", null, side);
 live.setAttribute("aria-live", "polite");
 function applyFilters(quiet) {
@@ -115,8 +153,16 @@ function applyFilters(quiet) {
     visible[i] = ok;
     if (ok) { n += 1; var c = classOf(i); counts[c] = (counts[c] || 0) + 1; if (P.approx[i]) { approx += 1; } }
   }
-  if (G && styleKey === "status" && !Object.keys(where).length) { counts = [T.joined, T.flagged, T.rejected]; }
-  drawKey(counts, n, approx);
+  var total = NPTS, note = "";
+  if (G) {
+    var cf = cellFilter();
+    if (cf.ok) {
+      var g = gridCounts(cf);
+      counts = g.counts; n = g.n; total = g.total;
+      if (styleKey !== "status" && G.facts.indexOf(styleKey) < 0) { note = ET.grid_style; }
+    } else { note = ET.grid_filter; }
+  }
+  drawKey(counts, n, approx, total, note);
   fbox.classList.toggle("geo-filtered", Object.keys(where).length > 0);
   if (!quiet) { live.textContent = fill(ET.shown, { n: num(n), total: num(NPTS) }); }
   onApply.forEach(function (h) { h(); });

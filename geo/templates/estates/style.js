@@ -6,19 +6,8 @@ var STATUS_COLORS = { joined: "#1b7837", flagged: "#e08214", rejected: "#b2182b"
 var NONE_COLOR = "#9e9e9e";
 var RAMP = ["#fde725", "#35b779", "#31688e", "#440154"];
 var styleKey = "status";
-var breaksCache = Object.create(null);
-/* the upper bounds of a number fact's classes: quartiles of its distinct values */
-function breaksOf(ef) {
-  if (breaksCache[ef.key]) { return breaksCache[ef.key]; }
-  var vals = ef.v.filter(function (v) { return v != null; }).sort(function (a, b) { return a - b; });
-  var out = [];
-  for (var q = 1; q <= RAMP.length && vals.length; q++) {
-    var b = vals[Math.min(vals.length - 1, Math.ceil(vals.length * q / RAMP.length) - 1)];
-    if (!out.length || b > out[out.length - 1]) { out.push(b); }
-  }
-  breaksCache[ef.key] = out;
-  return out;
-}
+/* the upper bounds of a number fact's classes: quartiles of the whole register (made in Python) */
+function breaksOf(ef) { return ef.breaks; }
 /* the classes of the current style, each {color, label} (the last is "not given" for a fact) */
 function styleClasses() {
   if (styleKey === "status") {
@@ -28,7 +17,8 @@ function styleClasses() {
   if (ef.kind === "yesno") {
     return [{ color: "#0072b2", label: ET.yes }, { color: "#e69f00", label: ET.no }, { color: NONE_COLOR, label: ET.not_given }];
   }
-  var br = breaksOf(ef), lo = br.length ? Math.min.apply(null, ef.v.filter(function (v) { return v != null; })) : 0;
+  var br = breaksOf(ef), given = ef.v.filter(function (v) { return v != null; });
+  var lo = given.length ? given.reduce(function (a, b) { return Math.min(a, b); }) : br[0];
   var out = br.map(function (b, k) {
     var a = k ? br[k - 1] : lo;
     return { color: RAMP[br.length === 1 ? RAMP.length - 1 : Math.round(k * (RAMP.length - 1) / (br.length - 1))],
@@ -53,24 +43,25 @@ function colorOf(i) { return classColors[classOf(i)] || NONE_COLOR; }
 var key = el("div", "geo-legend geo-point-key");
 key.id = "geo-point-key";
 side.insertBefore(key, legend);  /* the estates first, the provinces' legend after them */
-function drawKey(counts, shownN, approxN) {
+function drawKey(counts, shownN, approxN, total, note) {
   while (key.firstChild) { key.removeChild(key.firstChild); }
   var ef = styleKey === "status" ? null : FACT[styleKey];
   el("div", "geo-legend-title", S.points + (ef ? " · " + ef.label : ""), key).setAttribute("dir", "auto");
   styleClasses().forEach(function (c, k) {
     var r = el("div", "geo-legend-row", null, key);
     el("span", "geo-dot", null, r).style.background = c.color;
-    el("span", "geo-bin", c.label + " (" + num(counts[k] || 0) + ")", r);
+    el("span", "geo-bin", c.label + (counts ? " (" + num(counts[k] || 0) + ")" : ""), r);
   });
   if (approxN) {
     var ar = el("div", "geo-legend-row", null, key);
     el("span", "geo-dot geo-dot-hollow", null, ar);
     el("span", "geo-bin", fill(ET.approx_legend, { n: num(approxN) }), ar);
   }
-  el("div", "geo-legend-note geo-shown-count", fill(ET.shown, { n: num(shownN), total: num(NPTS) }), key);
+  el("div", "geo-legend-note geo-shown-count", fill(ET.shown, { n: num(shownN), total: num(total) }), key);
+  if (note) { el("div", "geo-legend-note", note, key); }
   if (T.unplaced) { el("div", "geo-legend-note", fill(ET.unplaced, { n: num(T.unplaced) }), key); }
   if (G) {
-    el("div", "geo-legend-note", S.grid_note, key);
+    el("div", "geo-legend-note", styleKey === "status" || G.facts.indexOf(styleKey) < 0 ? S.grid_note : ET.grid_classes, key);
     if (T.shown < T.problems) {
       el("div", "geo-legend-note", fill(S.problems_shown, { shown: num(T.shown), n: num(T.problems) }), key);
     }
