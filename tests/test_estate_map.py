@@ -170,8 +170,11 @@ def test_approximate_places_are_hollow_and_counted(browser, pages) -> None:
 
 @pytest.mark.browser
 def test_style_and_filters_follow_the_fragment_and_the_download(browser, pages) -> None:
-    page, errors = _open(browser, pages["en"].as_uri() + "#where.bogus=1&where.f0=maybe&color=nothing", "laptop")
-    try:  # an unknown filter or style: none, and no error
+    hostile = "#where.bogus=1&where.f0=maybe&color=nothing&where.%3Cimg%20src%3Dx%20onerror%3Dwindow.__pwned%3D1%3E=1" \
+        "&where.__proto__=yes&color=%3Cscript%3Ewindow.__pwned%3D1%3C%2Fscript%3E&where.province=%3Cimg%3E"
+    page, errors = _open(browser, pages["en"].as_uri() + hostile, "laptop")
+    try:  # an unknown or hostile filter or style: none, and no error
+        assert page.evaluate("window.__pwned") is None and page.evaluate("geoMap.estates.where()") == {}
         assert page.evaluate("geoMap.estates.shown()") == 7 and page.evaluate("geoMap.estates.style()") == "status"
         page.select_option(".geo-style-choice select", label="wastewater treatment plant in operation")
         key = page.inner_text("#geo-point-key")
