@@ -18,9 +18,6 @@ from geo.maps.estate_facts import CELL_CHARS, FACT_COLUMNS, fact_columns, place_
 from geo.errors import MapError
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync"]  # fmt: skip
 SIZES = {"laptop": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
 IMG = '<img src=x onerror="window.__pwned=1">'
 SCRIPT = "<script>window.__pwned=1</script>"
@@ -102,20 +99,8 @@ def test_the_initial_state_names_only_the_register_columns() -> None:
         start_fragment(["a"], None, {"a": "yes please"})
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's Chromium is missing at /usr/bin/chromium: run `make test` (it installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
-
-
-def _open(browser, url: str, size: str):
-    page = browser.new_page(viewport=SIZES[size], accept_downloads=True)
+def _open(chromium, url: str, size: str):
+    page = chromium.new_page(viewport=SIZES[size], accept_downloads=True)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -131,8 +116,8 @@ def _shot(page, name: str) -> None:
 
 
 @pytest.mark.browser
-def test_the_card_shows_every_fact_in_persian(browser, pages) -> None:
-    page, errors = _open(browser, pages["fa"].as_uri(), "laptop")
+def test_the_card_shows_every_fact_in_persian(chromium, pages) -> None:
+    page, errors = _open(chromium, pages["fa"].as_uri(), "laptop")
     try:
         assert page.evaluate("geoMap.estates.open(4)")
         card = page.locator(".geo-card").last
@@ -155,8 +140,8 @@ def test_the_card_shows_every_fact_in_persian(browser, pages) -> None:
 
 
 @pytest.mark.browser
-def test_approximate_places_are_hollow_and_counted(browser, pages) -> None:
-    page, errors = _open(browser, pages["en"].as_uri(), "laptop")
+def test_approximate_places_are_hollow_and_counted(chromium, pages) -> None:
+    page, errors = _open(chromium, pages["en"].as_uri(), "laptop")
     try:
         approx = {it["row"]: it for it in page.evaluate("geoMap.items()") if it.get("approx")}
         assert sorted(approx) == [3, 4] and approx[3]["approx"] == 1 and approx[4]["approx"] == 2
@@ -169,10 +154,10 @@ def test_approximate_places_are_hollow_and_counted(browser, pages) -> None:
 
 
 @pytest.mark.browser
-def test_style_and_filters_follow_the_fragment_and_the_download(browser, pages) -> None:
+def test_style_and_filters_follow_the_fragment_and_the_download(chromium, pages) -> None:
     hostile = "#where.bogus=1&where.f0=maybe&color=nothing&where.%3Cimg%20src%3Dx%20onerror%3Dwindow.__pwned%3D1%3E=1" \
         "&where.__proto__=yes&color=%3Cscript%3Ewindow.__pwned%3D1%3C%2Fscript%3E&where.province=%3Cimg%3E"
-    page, errors = _open(browser, pages["en"].as_uri() + hostile, "laptop")
+    page, errors = _open(chromium, pages["en"].as_uri() + hostile, "laptop")
     try:  # an unknown or hostile filter or style: none, and no error
         assert page.evaluate("window.__pwned") is None and page.evaluate("geoMap.estates.where()") == {}
         assert page.evaluate("geoMap.estates.shown()") == 7 and page.evaluate("geoMap.estates.style()") == "status"
@@ -207,9 +192,9 @@ def test_style_and_filters_follow_the_fragment_and_the_download(browser, pages) 
 
 
 @pytest.mark.browser
-def test_the_notebook_state_opens_the_map(browser, result, tmp_path) -> None:
+def test_the_notebook_state_opens_the_map(chromium, result, tmp_path) -> None:
     path = save_map(result.map(lang="en", color="مساحت (هکتار)", filter={"status": "joined"}), tmp_path / "nb.html")
-    page, errors = _open(browser, path.as_uri(), "laptop")
+    page, errors = _open(chromium, path.as_uri(), "laptop")
     try:
         assert page.evaluate("geoMap.estates.style()") == "f1"
         assert page.evaluate("geoMap.estates.shown()") == 4
@@ -221,12 +206,12 @@ def test_the_notebook_state_opens_the_map(browser, result, tmp_path) -> None:
 
 @pytest.mark.browser
 @pytest.mark.parametrize(("lang", "size"), [("fa", "laptop"), ("en", "phone"), ("en", "laptop"), ("fa", "phone")])
-def test_the_table_by_keyboard_and_the_screens(browser, pages, lang, size) -> None:
+def test_the_table_by_keyboard_and_the_screens(chromium, pages, lang, size) -> None:
     """The styled and filtered map, a card and the table, looked at in each language and size;
     the table sorted, searched and opened from the keyboard; axe-core on the table and filters."""
     from axe_playwright_python.sync_playwright import Axe
 
-    page, errors = _open(browser, pages[lang].as_uri() + "#color=f1&where.f0=yes", size)
+    page, errors = _open(chromium, pages[lang].as_uri() + "#color=f1&where.f0=yes", size)
     try:
         assert page.evaluate("geoMap.estates.shown()") == 4
         _shot(page, f"estate_styled_{lang}_{size}")
@@ -245,7 +230,7 @@ def test_the_table_by_keyboard_and_the_screens(browser, pages, lang, size) -> No
         sort = page.locator(".geo-table thead th").nth(3)  # the chosen fact, area: sorted from the keyboard
         sort.locator("button").focus()
         page.keyboard.press("Enter")
-        page.wait_for_function("document.querySelectorAll('.geo-table thead th')[3].getAttribute('aria-sort') === 'ascending'")
+        page.wait_for_function("document.querySelectorAll('.geo-table thead th')[3].ariaSort === 'ascending'")
         names = page.locator(".geo-table tbody th").all_inner_texts()
         assert names[0].startswith("شهرک بیرون") and names[-1].startswith("Estate four")  # 10 ha … 1,250 ha
         page.fill(".geo-table-search", "شهرک صنعتی مشهد")  # folded: the register wrote «شهرك صنعتي مشهد»
@@ -318,10 +303,10 @@ def test_the_grid_counts_each_class_of_a_fact_at_every_level(big) -> None:
 
 
 @pytest.mark.browser
-def test_style_and_one_filter_follow_the_grid_cells(browser, big) -> None:
+def test_style_and_one_filter_follow_the_grid_cells(chromium, big) -> None:
     result, path = big
     plant = result.estates["treatment plant"]
-    page, errors = _open(browser, path.as_uri() + "#color=f0", "laptop")
+    page, errors = _open(chromium, path.as_uri() + "#color=f0", "laptop")
     try:
         key = page.inner_text("#geo-point-key")
         assert f"yes ({int((plant == True).sum()):,})" in key and f"not given ({int(plant.isna().sum()):,})" in key  # noqa: E712
