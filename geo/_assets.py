@@ -93,6 +93,7 @@ ESTATE_MODULES = (
     "estates/card.js",
     "estates/style.js",
     "estates/filters.js",
+    "estates/choropleth.js",
     "estates/table.js",
     "register.js",
 )

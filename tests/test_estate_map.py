@@ -173,6 +173,11 @@ def test_style_and_filters_follow_the_fragment_and_the_download(chromium, pages)
         page.wait_for_function("geoMap.estates.shown() === 2")
         assert "where.f0=no" in page.evaluate("location.hash") and "color=f0" in page.evaluate("location.hash")
         assert "2 of 8 estates shown" in page.inner_text("#geo-point-key")
+        page.select_option("#geo-select", "_estates_shown")  # the provinces follow the filters too
+        assert "national total: 2" in page.inner_text("#geo-legend")
+        by_code = {line.split(",")[0]: line.split(",")[3] for line in page.evaluate("geoMap.csv()").split("\r\n")[1:] if line}
+        assert by_code["IR-10"] == "1" and by_code["IR-03"] == "1" and by_code["IR-23"] == "0"
+        assert "indicator=_estates_shown" in page.evaluate("location.hash")
         csv = page.evaluate("geoMap.estates.csv()")
         lines = csv.lstrip("\ufeff").strip().split("\r\n")
         assert len(lines) == 3 and lines[0].split(",")[:3] == ["row", "id", "name"]
@@ -186,6 +191,7 @@ def test_style_and_filters_follow_the_fragment_and_the_download(chromium, pages)
         page.wait_for_function("window.geoMap !== undefined && geoMap.estates")
         assert page.evaluate("geoMap.estates.where()") == {"f0": "no", "f1": "40~500"}
         assert page.evaluate("geoMap.estates.shown()") == 2  # rows 2 (80 ha) and 7 (45 ha)
+        assert page.evaluate("geoMap.current()") == "_estates_shown" and "national total: 2" in page.inner_text("#geo-legend")
         assert errors == []
     finally:
         page.close()
