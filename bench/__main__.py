@@ -20,6 +20,7 @@ SUITES = {
     "e2e": "bench.bench_e2e",
     "dask": "bench.bench_dask",
     "postgis": "bench.bench_postgis",
+    "estates": "bench.bench_estates",
 }
 RESULTS = Path(__file__).resolve().parent / "results"
 

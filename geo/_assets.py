@@ -80,29 +80,45 @@ def leaflet_css() -> str:
 
 
 def _template(name: str) -> str:
-    return (resources.files("geo") / "templates" / name).read_text(encoding="utf-8")
+    return (resources.files("geo") / "templates").joinpath(*name.split("/")).read_text(encoding="utf-8")
 
 
 _REGISTER_MARKER = "/* @register@ (geo/templates/register.js, on pages with points) */"
+
+
+#: The register layer's files, in the order they are assembled at map.js's @register@
+#: marker (each may use what the ones before it define; ``register.js`` draws, last).
+ESTATE_MODULES = (
+    "estates/format.js",
+    "estates/card.js",
+    "estates/style.js",
+    "estates/filters.js",
+    "estates/choropleth.js",
+    "estates/table.js",
+    "register.js",
+)
 
 
 @lru_cache(maxsize=2)
 def own_js(points: bool = False) -> str:
     """Our own map script (``geo/templates/map.js``).
 
-    With ``points``, the register layer (``geo/templates/register.js``) is spliced in at its
-    marker; without, the marker is dropped, so the default map does not carry that code.
+    With ``points``, the register layer is assembled at its marker: the files of
+    :data:`ESTATE_MODULES` (``geo/templates/estates/*.js``, then ``register.js``), joined in
+    that order, each under a comment naming it; without, the marker is dropped, so the
+    default map does not carry that code. The same files give the same bytes.
     """
     script = _template("map.js")
     if _REGISTER_MARKER not in script:
         raise RuntimeError("geo/templates/map.js lost its @register@ marker")
-    return script.replace(_REGISTER_MARKER, _template("register.js") if points else "", 1)
+    layer = "".join(f"/* ---- {name} */\n{_template(name)}" for name in ESTATE_MODULES) if points else ""
+    return script.replace(_REGISTER_MARKER, layer, 1)
 
 
-@lru_cache(maxsize=1)
-def own_css() -> str:
-    """Our own map style (``geo/templates/map.css``)."""
-    return _template("map.css")
+@lru_cache(maxsize=2)
+def own_css(points: bool = False) -> str:
+    """Our own map style (``geo/templates/map.css``; with ``points``, ``estates/estates.css`` after it)."""
+    return _template("map.css") + (_template("estates/estates.css") if points else "")
 
 
 _JSON_ESCAPES = {

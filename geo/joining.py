@@ -154,6 +154,34 @@ class JoinResult:
 
         return result_html(self)
 
+    def map(
+        self,
+        *,
+        lang: Literal["fa", "en"] = "fa",
+        color: str | None = None,
+        filter: Mapping[str, Any] | None = None,  # noqa: A002 (the reader's word for it)
+        tiles: str | None = None,
+    ) -> Any:
+        """The register's map, for inline display in a notebook (a ``folium.Map``).
+
+        The same as :func:`geo.maps.register_map` of this result: ``color`` is what the
+        estates are coloured by when the map opens (``"status"`` or a column's header) and
+        ``filter`` which are shown (header → ``True``/``False``/``None`` or a ``(low, high)``
+        range; ``status``, ``province``, ``county`` → the one kept).
+
+        Examples
+        --------
+        >>> import pandas as pd, geo
+        >>> r = geo.join(pd.DataFrame({"province": ["Fars", "تهران"], "lat": [29.6, 35.7],
+        ...                            "lon": [52.5, 51.4], "area": [10.0, 250.0]}))
+        >>> from geo.maps import embedded_data, render_html
+        >>> embedded_data(render_html(r.map(lang="en", color="area", filter={"area": (100, None)})))["points"]["start"]
+        'color=f0&where.f0=100~'
+        """
+        from geo.maps import register_map
+
+        return register_map(self, lang=lang, tiles=tiles, color=color, filter=filter)
+
     def write(
         self,
         out_dir: str | Path,

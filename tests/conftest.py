@@ -55,3 +55,17 @@ def postgis():
         pytest.skip(why)
     with PostgisServer(bindir) as server:
         yield server
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's Chromium through playwright, one per test module (fails when it is missing)."""
+    chromium_path = Path("/usr/bin/chromium")
+    if not chromium_path.exists():
+        pytest.fail("Debian's Chromium is missing at /usr/bin/chromium: run `make test` (it installs it)")
+    from playwright.sync_api import sync_playwright
+
+    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--no-first-run", "--disable-sync"]  # fmt: skip
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(chromium_path), args=args)
+        yield b
+        b.close()

@@ -14,6 +14,7 @@ from geo.i18n import section
 from geo.maps import embedded_data, estates_map, register_map, render_html
 from geo.maps.contract import (
     CountyLayer,
+    EstateFact,
     FactData,
     FeatureProperties,
     GridData,
@@ -51,6 +52,7 @@ _NAMES = {
     r"\bQ": (QualityData, set()),
     r"\bD\.counties": (CountyLayer, set()),
     r"\bK": (CountyData, set()),
+    r"\bef|\bFACT\[[^\]]+\]": (EstateFact, set()),
 }
 
 
@@ -74,6 +76,15 @@ def test_every_string_map_js_reads_is_a_page_string() -> None:
     read = set(re.findall(r"\bS\.(\w+)", js)) | {f"status_{s}" for s in ("joined", "flagged", "rejected")}
     assert read and sorted(read - keys) == []
     assert section("map", "page", "fa").keys() == keys
+
+
+def test_every_estate_text_the_layer_reads_is_in_the_catalogue() -> None:
+    """The register layer's words (``ET.*``) are the ``estate.*`` rows of data/i18n/map.csv, all used."""
+    js = own_js(points=True)
+    keys = set(section("map", "estate", "en"))
+    read = set(re.findall(r"\bET\.(\w+)", js)) | {w for w in keys if re.search(rf'ET\[[^\]]*"{w}"|"{w}"', js)}
+    assert read and sorted(read - keys) == [] and sorted(keys - read) == []
+    assert section("map", "estate", "fa").keys() == keys
 
 
 def _html() -> dict[str, str]:

@@ -51,8 +51,10 @@ def _result(n: int, flagged: int, rejected: int, unplaced: int = 0) -> SimpleNam
 def test_below_the_limit_every_row_is_a_point() -> None:
     result = _result(500, 20, 5, unplaced=3)
     points, grid, tally = register_points(result.estates, "fa")
-    assert grid is None and len(points.row) == 500 and sum(ll is None for ll in points.ll) == 3
-    assert (tally.joined, tally.flagged, tally.rejected, tally.unplaced) == (475, 20, 5, 3)
+    # the rows without coordinates name their province: drawn at its point, marked approximate
+    assert grid is None and len(points.row) == 500 and all(ll is not None for ll in points.ll)
+    assert points.approx[-3:] == [2, 2, 2] and points.approx.count(0) == 497
+    assert (tally.joined, tally.flagged, tally.rejected, tally.unplaced, tally.approx) == (475, 20, 5, 0, 3)
 
 
 def test_above_the_limit_rows_are_counted_in_a_grid_that_adds_up() -> None:
@@ -60,12 +62,13 @@ def test_above_the_limit_rows_are_counted_in_a_grid_that_adds_up() -> None:
     result = _result(n, 6_000, 700, unplaced=100)
     points, grid, tally = register_points(result.estates, "fa")
     assert grid is not None and (tally.joined, tally.flagged, tally.rejected) == (n - 6_700, 6_000, 700)
-    assert tally.unplaced == 100 and tally.problems == 6_700 and tally.shown == len(points.row) == PROBLEM_POINTS
+    assert tally.unplaced == 0 and tally.approx == 100  # at their province's point
+    assert tally.problems == 6_700 and tally.shown == len(points.row) == PROBLEM_POINTS
     shown = set(points.status)
     assert shown == {"flagged", "rejected"} and points.status.count("rejected") == 700  # rejected first
     assert points.row == sorted(points.row)
     for level in grid.levels:  # every level counts every located row, by status
-        assert (sum(level.j), sum(level.f), sum(level.r)) == (n - 6_700 - 100, 6_000, 700)
+        assert (sum(level.j), sum(level.f), sum(level.r)) == (n - 6_700, 6_000, 700)
     assert sum(len(level.j) for level in grid.levels) <= GRID_CELLS
     assert [lv.z for lv in grid.levels] == list(range(grid.zmin, grid.zmax + 1))
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import folium
 import numpy as np
@@ -192,7 +192,14 @@ def _register_indicators(by_province: gpd.GeoDataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("id", drop=False).rename_axis(None)
 
 
-def register_map(result: JoinedRegister, *, lang: str = "fa", tiles: str | None = None) -> folium.Map:
+def register_map(
+    result: JoinedRegister,
+    *,
+    lang: str = "fa",
+    tiles: str | None = None,
+    color: str | None = None,
+    filter: Mapping[str, Any] | None = None,  # noqa: A002 (the reader's word for it)
+) -> folium.Map:
     """Map a joined estate register: per-province choropleths plus the estates as points.
 
     Parameters
@@ -204,6 +211,15 @@ def register_map(result: JoinedRegister, *, lang: str = "fa", tiles: str | None 
         ``status``, ``province``, ``reasons``, and ``reasons_fa`` shown on the Persian map).
     lang, tiles
         As for :func:`estates_map`.
+    color
+        What the estates are coloured by when the map opens: ``"status"`` (default) or one
+        of the register's columns, by its header (yes/no: two colours and "not given";
+        numbers: classes).
+    filter
+        The estates shown when the map opens: header → ``True``/``False``/``None`` (yes, no,
+        not given) or a ``(low, high)`` range, and ``status``, ``province`` (ISO code) or
+        ``county`` (code) → the one kept. The reader changes both on the page; a link to the
+        page keeps them in its ``#fragment``.
 
     Returns
     -------
@@ -243,7 +259,7 @@ def register_map(result: JoinedRegister, *, lang: str = "fa", tiles: str | None 
     texts = strings(lang)
     m = new_map(lang, texts["points"], tiles)
     provinces = provinces_payload(by_province, meta, lang)
-    points = register_points(result.estates, lang)
+    points = register_points(result.estates, lang, color, filter)
     page_texts = dict(texts, title=texts["points"], subtitle="")
     credit = f"{texts['attribution'].split(' · ')[0]} · {texts['licences']}"
     by_county = getattr(result, "by_county", None)

@@ -23,8 +23,11 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, is_dataclass
 from typing import Any
 
+from geo.maps.contract_register import EstateFact, GridData, GridLevel, PointsData, TallyData
+
 __all__ = [
     "CountyLayer",
+    "EstateFact",
     "FactData",
     "FeatureProperties",
     "GridData",
@@ -155,28 +158,6 @@ class FactData:
 
 
 @dataclass(frozen=True)
-class PointsData:
-    """The estates of a register map, one list entry per register row (:attr:`PageData.points`).
-
-    Attributes
-    ----------
-    ll
-        ``[lat, lon]``, or None for a row without a usable location (not drawn).
-    name, status, province, reasons
-        Texts shown in the point's popup (``status`` is joined/flagged/rejected).
-    row
-        The 1-based data row of the register.
-    """
-
-    ll: list[list[float] | None]
-    name: list[str]
-    status: list[str]
-    province: list[str]
-    reasons: list[str]
-    row: list[int | None]
-
-
-@dataclass(frozen=True)
 class CountyLayer:
     """Where a page's county level is (:attr:`PageData.counties`).
 
@@ -194,75 +175,6 @@ class CountyLayer:
     n: int
     block: str
     packing: str
-
-
-@dataclass(frozen=True)
-class GridLevel:
-    """The register's located rows counted in the cells of one zoom level (:attr:`GridData.levels`).
-
-    A cell is :attr:`GridData.cell` pixels square at zoom ``z`` (Web Mercator); only cells
-    with rows are listed, each by the mean position of its rows and its count per status.
-
-    Attributes
-    ----------
-    z
-        The zoom level.
-    lat, lon
-        Mean latitude and longitude of each cell's rows (4 decimals).
-    j, f, r
-        The count of joined, flagged and rejected rows in each cell.
-    """
-
-    z: int
-    lat: list[float]
-    lon: list[float]
-    j: list[int]
-    f: list[int]
-    r: list[int]
-
-
-@dataclass(frozen=True)
-class GridData:
-    """A register too large to draw point by point, counted in a grid (:attr:`PageData.grid`).
-
-    Attributes
-    ----------
-    cell
-        The side of a cell in screen pixels at its own zoom level.
-    zmin, zmax
-        The zoom levels counted; a view at zoom ``z`` draws level ``min(max(z, zmin), zmax)``.
-    levels
-        One :class:`GridLevel` per zoom level, ``zmin`` to ``zmax``.
-    """
-
-    cell: int
-    zmin: int
-    zmax: int
-    levels: list[GridLevel]
-
-
-@dataclass(frozen=True)
-class TallyData:
-    """The register's rows counted, for the legend of its map (:attr:`PageData.tally`).
-
-    Attributes
-    ----------
-    joined, flagged, rejected
-        The count of rows of each status (all rows, drawn or not).
-    unplaced
-        Rows without a usable location (not drawn).
-    problems
-        Flagged and rejected rows with a location.
-    shown
-        How many of those are drawn one by one (all of them, up to a cap).
-    """
-
-    joined: int
-    flagged: int
-    rejected: int
-    unplaced: int
-    problems: int
-    shown: int
 
 
 @dataclass(frozen=True)
@@ -437,9 +349,7 @@ def check_page_data(data: dict[str, Any]) -> None:
         if fact["pair"] is not None:
             _check_keys(fact["pair"], PairData, f"pair of fact {fact['id']!r}")
     if data["points"] is not None:
-        _check_keys(data["points"], PointsData, "points")
-        if len({len(v) for v in data["points"].values()}) > 1:
-            raise ValueError("points: the lists differ in length")
+        _check_points(data["points"])
     if data["tally"] is not None:
         _check_keys(data["tally"], TallyData, "tally")
     if data["grid"] is not None:
@@ -447,6 +357,18 @@ def check_page_data(data: dict[str, Any]) -> None:
     _check_reader(data)
     if data["counties"] is not None:
         _check_keys(data["counties"], CountyLayer, "counties")
+
+
+def _check_points(points: dict[str, Any]) -> None:
+    _check_keys(points, PointsData, "points")
+    per_point = [k for k, v in points.items() if isinstance(v, list) and k != "facts"]
+    n = len(points["ll"])
+    if any(len(points[k]) != n for k in per_point):
+        raise ValueError("points: the lists differ in length")
+    for fact in points["facts"]:
+        _check_keys(fact, EstateFact, f"estate fact {fact.get('key')!r}")
+        if len(fact["v"]) != n:
+            raise ValueError(f"estate fact {fact['key']!r}: one value per point is needed")
 
 
 def _check_grid(grid: dict[str, Any]) -> None:

@@ -97,7 +97,7 @@ class _GeoLayer(Element):
         # data and strings (all of the page's own text travels in the data block)
         county_text = self.counties.text if self.counties is not None else ""
         font = font_face_css(font_codepoints((fig.title or "") + self.data_json + county_text))
-        fig.header.add_child(_Inline(f"<style>{font}{own_css()}</style>", "geo_css"), name="geo_css")
+        fig.header.add_child(_Inline(f"<style>{font}{own_css(self._points)}</style>", "geo_css"), name="geo_css")
         fig.html.add_child(
             _Inline(f'<script type="application/json" id="geo-data">{self.data_json}</script>', "geo_data"),
             name="geo_data",

@@ -11,7 +11,9 @@ order), up to :data:`PROBLEM_POINTS` of them. Every count is in the page: none i
 
 from __future__ import annotations
 
+import itertools
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +22,17 @@ import pandas as pd
 import shapely
 
 from geo.maps.contract import GridData, GridLevel, PointsData, TallyData
+from geo.maps.estate_facts import (
+    CELL_CHARS,
+    estate_texts,
+    fact_columns,
+    grid_classes,
+    own_columns,
+    place_points,
+    shorten,
+    start_fragment,
+)
+from geo.numbers import format_number_fa
 
 __all__ = ["CELL_PX", "GRID_CELLS", "POINTS_LIMIT", "PROBLEM_POINTS", "grid_payload", "register_points"]
 
@@ -58,7 +71,7 @@ class _Cells:
     z: int
     cx: np.ndarray
     cy: np.ndarray
-    counts: np.ndarray  # (cells, 3): joined, flagged, rejected
+    counts: np.ndarray  # (cells, 3 + classes): joined, flagged, rejected, then each grid fact's classes
     lat: np.ndarray
     lon: np.ndarray
 
@@ -66,26 +79,31 @@ class _Cells:
         """These cells' rows regrouped into the cells (``cx``, ``cy``) of zoom ``z``."""
         keys, inv = np.unique(cx * (1 << 31) + cy, return_inverse=True)
         k = len(keys)
-        counts = np.stack([np.bincount(inv, weights=self.counts[:, i], minlength=k) for i in range(3)], axis=1)
+        width = self.counts.shape[1]
+        counts = np.stack([np.bincount(inv, weights=self.counts[:, i], minlength=k) for i in range(width)], axis=1)
         lat = np.bincount(inv, weights=self.lat, minlength=k)
         lon = np.bincount(inv, weights=self.lon, minlength=k)
         return _Cells(z, keys >> 31, keys & ((1 << 31) - 1), counts.astype("int64"), lat, lon)
 
-    def level(self) -> GridLevel:
-        """The page's form: mean position (4 decimals) and counts per status."""
-        n = self.counts.sum(axis=1)
+    def level(self, sizes: Sequence[int]) -> GridLevel:
+        """The page's form: mean position (4 decimals), counts per status and per class of each fact."""
+        n = self.counts[:, :3].sum(axis=1)
         j, f, r = (self.counts[:, i].tolist() for i in range(3))
-        return GridLevel(self.z, np.round(self.lat / n, 4).tolist(), np.round(self.lon / n, 4).tolist(), j, f, r)
+        ends = np.cumsum([3, *sizes])
+        x = [self.counts[:, a:b].reshape(-1).tolist() for a, b in itertools.pairwise(ends)]
+        return GridLevel(self.z, np.round(self.lat / n, 4).tolist(), np.round(self.lon / n, 4).tolist(), j, f, r, x)
 
 
-def _points_at(z: int, x: np.ndarray, y: np.ndarray, lon: np.ndarray, lat: np.ndarray, code: np.ndarray) -> _Cells:
-    """The rows counted in the cells of zoom ``z``."""
+def _points_at(z: int, x: np.ndarray, y: np.ndarray, lon: np.ndarray, lat: np.ndarray, onehot: np.ndarray) -> _Cells:
+    """The rows counted in the cells of zoom ``z`` (``onehot``: each row's status and classes as 0/1 columns)."""
     scale = 2.0**z * 256 / CELL_PX
-    rows = _Cells(z, np.zeros(0), np.zeros(0), np.eye(3, dtype="int64")[code], lat, lon)
+    rows = _Cells(z, np.zeros(0), np.zeros(0), onehot, lat, lon)
     return rows.grouped(z, np.floor(x * scale).astype("int64"), np.floor(y * scale).astype("int64"))
 
 
-def grid_payload(lon: np.ndarray, lat: np.ndarray, status: np.ndarray) -> GridData:
+def grid_payload(
+    lon: np.ndarray, lat: np.ndarray, status: np.ndarray, classes: Sequence[tuple[str, int, np.ndarray]] = ()
+) -> GridData:
     """Located rows counted per status in grid cells, level by level (see the module docstring).
 
     The rows are counted once at zoom :data:`_GRID_FINE`; coarser levels are made from its
@@ -97,6 +115,9 @@ def grid_payload(lon: np.ndarray, lat: np.ndarray, status: np.ndarray) -> GridDa
         Finite coordinates (EPSG:4326) of the rows to count.
     status
         ``joined``, ``flagged`` or ``rejected`` per row.
+    classes
+        Facts counted per class too (:func:`geo.maps.estate_facts.grid_classes`): key,
+        number of classes, each row's class.
 
     Examples
     --------
@@ -104,10 +125,17 @@ def grid_payload(lon: np.ndarray, lat: np.ndarray, status: np.ndarray) -> GridDa
     ...                  np.array(["joined", "rejected", "flagged"]))
     >>> g.levels[0].j, g.levels[0].f, g.levels[0].r
     ([1, 0], [0, 1], [1, 0])
+    >>> grid_payload(np.array([51.4, 51.41]), np.array([35.7, 35.7]), np.array(["joined"] * 2),
+    ...              [("f0", 3, np.array([0, 2]))]).levels[0].x
+    [[1, 0, 1]]
     """
     code = np.select([status == s for s in _STATUS], [0, 1, 2], default=2).astype("int64")
+    onehot = np.concatenate(
+        [np.eye(3, dtype="int8")[code], *(np.eye(n, dtype="int8")[c] for _, n, c in classes)], axis=1
+    )
+    sizes = [n for _, n, _ in classes]
     x, y = _mercator(lon, lat)
-    levels = [_points_at(_GRID_FINE, x, y, lon, lat, code)]
+    levels = [_points_at(_GRID_FINE, x, y, lon, lat, onehot)]
     while levels[0].z > GRID_ZMIN:
         finer = levels[0]
         levels.insert(0, finer.grouped(finer.z - 1, finer.cx // 2, finer.cy // 2))
@@ -118,13 +146,13 @@ def grid_payload(lon: np.ndarray, lat: np.ndarray, status: np.ndarray) -> GridDa
         kept.append(cells)
         total += len(cells.cx)
     while len(kept) == len(levels) and kept[-1].z < _GRID_ZMAX and len(kept[-1].cx) < len(lon):
-        finer = _points_at(kept[-1].z + 1, x, y, lon, lat, code)  # all fit: count finer levels from the rows
+        finer = _points_at(kept[-1].z + 1, x, y, lon, lat, onehot)  # all fit: count finer levels from the rows
         if total + len(finer.cx) > GRID_CELLS:
             break
         kept.append(finer)
         levels.append(finer)
         total += len(finer.cx)
-    return GridData(CELL_PX, GRID_ZMIN, kept[-1].z, [c.level() for c in kept])
+    return GridData(CELL_PX, GRID_ZMIN, kept[-1].z, [c.level(sizes) for c in kept], [k for k, _, _ in classes])
 
 
 def _text(value: Any) -> str:
@@ -140,8 +168,19 @@ def _reasons_text(values: Any, lang: str) -> str:
     return ("؛ " if lang == "fa" else "; ").join(map(str, values))
 
 
-def _points(estates: Any, positions: np.ndarray, ll: list[list[float] | None], lang: str) -> PointsData:
-    """The rows at ``positions`` as points (``ll`` their positions, None where not drawn)."""
+def _county_names(codes: list[str]) -> dict[str, list[str]]:
+    """County code → [name_fa, name_en] of the codes named (the shipped county table)."""
+    wanted = sorted({c for c in codes if c})
+    if not wanted:
+        return {}
+    from geo.counties import county_table
+
+    table = county_table()
+    return {c: [str(table.at[c, "name_fa"]), str(table.at[c, "name_en"])] for c in wanted if c in table.index}
+
+
+def _points(estates: Any, positions: np.ndarray, placed: _Placed, lang: str, start: str) -> PointsData:
+    """The rows at ``positions`` as points, drawn where ``placed`` says."""
     rows = estates.iloc[positions]
     column = "reasons_fa" if lang == "fa" and "reasons_fa" in rows.columns else "reasons"
     reasons = rows[column].tolist() if column in rows.columns else [""] * len(rows)
@@ -152,14 +191,49 @@ def _points(estates: Any, positions: np.ndarray, ll: list[list[float] | None], l
         return [_text(v) for v in rows[col].tolist()] if col in rows.columns else [""] * len(rows)
 
     numbers = pd.to_numeric(rows["row"], errors="coerce").tolist() if "row" in rows.columns else [None] * len(rows)
+    found = zip(placed.lat[positions].tolist(), placed.lon[positions].tolist(), strict=True)
+    ll = [None if math.isnan(a) else [round(a, 5), round(b, 5)] for a, b in found]
+    facts, cut = fact_columns(rows, lang, estates)
+    county = texts("county")
     return PointsData(
         ll=ll,
-        name=texts("name"),
+        name=[shorten(t, CELL_CHARS) for t in texts("name")],
         status=texts("status"),
         province=texts("province"),
         reasons=[_reasons_text(r, lang) for r in reasons],
         row=[int(v) if v is not None and not math.isnan(v) else None for v in numbers],
+        id=[shorten(t, CELL_CHARS) for t in texts("id")],
+        county=county,
+        approx=placed.how[positions].tolist(),
+        facts=facts,
+        cut=cut,
+        counties=_county_names(county),
+        texts=estate_texts(lang),
+        decimal=format_number_fa(1.5, decimals=1)[1] if lang == "fa" else ".",
+        start=start,
     )
+
+
+@dataclass
+class _Placed:
+    """Where each row is drawn: its coordinates, else its county's or province's point."""
+
+    lon: np.ndarray
+    lat: np.ndarray
+    how: np.ndarray  # 0 own coordinates (or none), 1 county, 2 province
+    ok: np.ndarray  # drawn at all
+
+
+def _placed(estates: Any) -> _Placed:
+    lon, lat, ok = _located(estates)
+    how = np.zeros(len(ok), dtype="int64")
+    missing = np.flatnonzero(~ok)
+    if len(missing):
+        codes = {c: estates[c].astype(object).to_numpy()[missing] if c in estates.columns else np.full(len(missing), "")
+                 for c in ("county", "province")}  # fmt: skip
+        alon, alat, ahow = place_points(codes["county"], codes["province"])
+        lon[missing], lat[missing], how[missing] = alon, alat, ahow
+    return _Placed(lon, lat, how, ok | (how > 0))
 
 
 def _located(estates: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -172,19 +246,29 @@ def _located(estates: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return lon, lat, ok
 
 
-def register_points(estates: Any, lang: str) -> tuple[PointsData, GridData | None, TallyData]:
-    """The points, grid (None up to :data:`POINTS_LIMIT` located rows) and tally of a register's map.
+def register_points(
+    estates: Any, lang: str, color: str | None = None, where: Mapping[str, Any] | None = None
+) -> tuple[PointsData, GridData | None, TallyData]:
+    """The points, grid (None up to :data:`POINTS_LIMIT` placed rows) and tally of a register's map.
+
+    A row without usable coordinates is drawn at its county's representative point, else its
+    province's (``approx`` 1 or 2; :func:`geo.maps.estate_facts.place_points`); a row with
+    no place known is not drawn. The rows' coordinates in the tables are not touched.
 
     Parameters
     ----------
     estates
         One row per register row: a point ``geometry`` (missing where there is no
-        location), ``row``, ``name``, ``status``, ``province``, ``reasons`` (and
-        ``reasons_fa``, shown on the Persian map).
+        location), ``row``, ``name``, ``status``, ``province``, ``county``, ``reasons`` (and
+        ``reasons_fa``, shown on the Persian map), and the register's own columns.
     lang
         The page's language.
+    color, where
+        The initial style and filters (:func:`geo.maps.estate_facts.start_fragment`).
     """
-    lon, lat, ok = _located(estates)
+    start = start_fragment(own_columns(estates), color, where)
+    placed = _placed(estates)
+    ok = placed.ok
     status = estates["status"].astype(object).to_numpy() if "status" in estates.columns else np.full(len(ok), "")
     problem = ok & (status != "joined")
     counts = {s: int((status == s).sum()) for s in _STATUS}
@@ -194,9 +278,12 @@ def register_points(estates: Any, lang: str) -> tuple[PointsData, GridData | Non
     else:
         first = [np.flatnonzero(ok & (status == s)) for s in ("rejected", "flagged")]
         chosen = np.sort(np.concatenate(first)[:PROBLEM_POINTS])
-    found = zip(lat[chosen].tolist(), lon[chosen].tolist(), ok[chosen].tolist(), strict=True)
-    ll = [[round(a, 5), round(b, 5)] if here else None for a, b, here in found]
-    points = _points(estates, chosen, ll, lang)
-    grid = None if small else grid_payload(lon[ok], lat[ok], status[ok])
+    points = _points(estates, chosen, placed, lang, start)
+    grid = None
+    if not small:
+        classes = [(k, n, c[ok]) for k, n, c in grid_classes(estates)]
+        grid = grid_payload(placed.lon[ok], placed.lat[ok], status[ok], classes)
     shown = int(problem.sum()) if small else len(chosen)
-    return points, grid, TallyData(**counts, unplaced=int((~ok).sum()), problems=int(problem.sum()), shown=shown)
+    approx = int((placed.how > 0).sum())
+    tally = TallyData(**counts, unplaced=int((~ok).sum()), problems=int(problem.sum()), shown=shown, approx=approx)
+    return points, grid, tally

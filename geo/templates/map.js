@@ -471,7 +471,10 @@ function showCounty(j) {
 
 
 /* ---------------------------------------------------------------- points (register) */
-var pointGroup = null, drawPoints = null;
+var pointGroup = null, drawPoints = null, openEstate = null;
+/* what the register layer keeps in the URL fragment beside this script's own state: each
+   hook has claims(key), write(parts) and apply(state) (geo/templates/estates/filters.js) */
+var stateHooks = [];
 /* @register@ (geo/templates/register.js, on pages with points) */
 
 /* ---------------------------------------------------------------- view */
@@ -860,7 +863,8 @@ function readFragment(hash) {
     var eq = part.indexOf("="), k, v;
     if (eq < 1) { return; }
     try { k = decodeURIComponent(part.slice(0, eq)); v = decodeURIComponent(part.slice(eq + 1)); } catch (e) { return; }
-    if ((k === "indicator" || k === "level" || own(LEVELS, k) || (k === "county" && D.counties)) && !own(out, k)) { out[k] = v; }
+    var mine = k === "indicator" || k === "level" || own(LEVELS, k) || (k === "county" && D.counties);
+    if ((mine || stateHooks.some(function (h) { return h.claims(k); })) && !own(out, k)) { out[k] = v; }
   });
   return out;
 }
@@ -870,6 +874,7 @@ function stateFragment() {
   var lv = picked ? picked.level : shown;
   if (lv !== "province") { parts.push("level=" + encodeURIComponent(lv)); }
   if (picked) { parts.push(picked.level + "=" + encodeURIComponent(LEVELS[picked.level].code(picked.i))); }
+  stateHooks.forEach(function (h) { h.write(parts); });
   return parts.join("&");
 }
 var restoring = false;
@@ -895,6 +900,7 @@ function applyState(st) {
   var k = -1;
   inds.forEach(function (ind, j) { if (ind.id === st.indicator) { k = j; } });
   setIndicator(inds[k >= 0 ? k : 0] ? inds[k >= 0 ? k : 0].id : "");
+  stateHooks.forEach(function (h) { h.apply(st); });
   var level = own(LEVELS, st.level) ? st.level : "province";
   var code = own(st, level) ? st[level] : null;
   var i = code !== null && own(LEVELS[level].codes, code) ? LEVELS[level].codes[code] : -1;
@@ -913,7 +919,9 @@ window.addEventListener("resize", function () { layout(); });
 /* the embedded font may finish decoding after the first layout: place the panels again */
 if (document.fonts && document.fonts.ready) { document.fonts.ready.then(function () { layout(); }); }
 if (drawPoints) { drawPoints(); }
-if (location.hash) { applyState(readFragment(location.hash)); } else { writeState(); }
+/* a register map made with a style or filters (register_map(color=…, filter=…)) starts with them */
+var startState = location.hash || (D.points && D.points.start ? "#" + D.points.start : "");
+if (startState) { applyState(readFragment(startState)); } else { writeState(); }
 
 /* ---------------------------------------------------------------- reader: print */
 /* Print (or save as PDF) gives one A4 landscape page (map.css, @media print): before it the
@@ -959,6 +967,8 @@ window.geoMap = {
   /* how many clusters and single points the register layer drew last (for tests) */
   drawn: function () { return pointGroup ? pointGroup.drawn() : { clusters: 0, dots: 0 }; },
   items: function () { return pointGroup ? pointGroup.items() : []; },
+  /* the register layer's state and actions (estates/*.js): shown(), style(), where(), open(row), csv() */
+  estates: pointGroup,
   fold: fold,
   find: function (q) { return find(q).map(function (h) { return LEVELS[h.level].props(h.i).code; }); },
   selected: function () { return picked ? LEVELS[picked.level].code(picked.i) : null; },

@@ -1,41 +1,8 @@
 /* The register layer of geo's map script (geo/templates/map.js): spliced in at its
-   @register@ marker only on pages with points, so the default map does not carry it. */
+   @register@ marker only on pages with points (after geo/templates/estates/*.js, see
+   geo/_assets.py), so the default map does not carry it. */
 if (D.points) {
-  var P = D.points, T = D.tally, G = D.grid;
-  var COLORS = { joined: "#1b7837", flagged: "#e08214", rejected: "#b2182b" };
-  var pointPopup = function (i) {
-    var box = el("div", "geo-pop-box");
-    box.setAttribute("dir", D.dir);
-    el("div", "geo-pop-names", P.name[i], box);
-    el("div", null, S.status + ": " + (S["status_" + P.status[i]] || P.status[i]), box);
-    if (P.province[i]) { el("div", null, S.province + ": " + provinceName(P.province[i]), box); }
-    if (P.reasons[i]) {
-      /* one line per reason, each in its own direction (reasons may be English in a
-         Persian page): a long reason wraps inside the popup */
-      el("div", "geo-pop-label", S.reasons + ":", box);
-      var ul = el("ul", "geo-reasons", null, box);
-      P.reasons[i].split(/;\s+/).forEach(function (r) {
-        if (r) { el("li", null, r, ul).setAttribute("dir", "auto"); }
-      });
-    }
-    return box;
-  };
-  /* what the colours mean, with the count of each status (every row, drawn or not) */
-  var key = el("div", "geo-legend geo-point-key", null, side);
-  key.id = "geo-point-key";
-  el("div", "geo-legend-title", S.points, key);
-  ["joined", "flagged", "rejected"].forEach(function (st) {
-    var r = el("div", "geo-legend-row", null, key);
-    el("span", "geo-dot", null, r).style.background = COLORS[st];
-    el("span", "geo-bin", (S["status_" + st] || st) + " (" + num(T[st]) + ")", r);
-  });
-  if (T.unplaced) { el("div", "geo-legend-note", fill(S.unplaced, { n: num(T.unplaced) }), key); }
-  if (G) {
-    el("div", "geo-legend-note", S.grid_note, key);
-    if (T.shown < T.problems) {
-      el("div", "geo-legend-note", fill(S.problems_shown, { shown: num(T.shown), n: num(T.problems) }), key);
-    }
-  }
+  /* the key, card, style, filters and table: estates/*.js, assembled before this file */
   /* Clusters and dots are drawn on one canvas above the provinces (a few thousand DOM
      markers would make every zoom slow): a cluster is its count on a white disc inside a
      ring of its statuses' shares; a click on it zooms in, on a dot opens its popup. */
@@ -46,10 +13,10 @@ if (D.points) {
   var cv = L.DomUtil.create("canvas", "geo-points-canvas leaflet-zoom-hide", pane), ctx = cv.getContext("2d");
   var radiusOf = function (n) { return n ? Math.round(14 + Math.min(10, Math.log(n) * 1.6)) : (G ? 4 : 5); };
   var ring = function (q, it) {
-    var n = it.j + it.f + it.r, start = -Math.PI / 2, label = num(n);
+    var n = it.n, start = -Math.PI / 2, label = num(n);
     /* the white disc (64 % of the circle) holds the count, however many digits it has */
     var rad = it.rad = Math.max(radiusOf(n), Math.ceil(ctx.measureText(label).width / 1.28) + 4);
-    [[it.j, COLORS.joined], [it.f, COLORS.flagged], [it.r, COLORS.rejected]].forEach(function (part) {
+    it.parts.forEach(function (part) {
       if (!part[0]) { return; }
       var end = start + 2 * Math.PI * part[0] / n;
       ctx.beginPath(); ctx.moveTo(q.x, q.y); ctx.arc(q.x, q.y, rad, start, end); ctx.closePath();
@@ -72,8 +39,13 @@ if (D.points) {
       it.q = q;
       if (it.i !== undefined) {
         ctx.beginPath(); ctx.arc(q.x, q.y, it.rad, 0, 2 * Math.PI);
-        ctx.fillStyle = COLORS[P.status[it.i]] || "#555555"; ctx.fill();
-        ctx.strokeStyle = "#ffffff"; ctx.stroke();
+        if (P.approx[it.i]) {  /* drawn at its county's or province's point: a hollow ring */
+          ctx.fillStyle = "#ffffff"; ctx.fill();
+          ctx.lineWidth = 3; ctx.strokeStyle = colorOf(it.i); ctx.stroke(); ctx.lineWidth = 1;
+        } else {
+          ctx.fillStyle = colorOf(it.i); ctx.fill();
+          ctx.strokeStyle = "#ffffff"; ctx.stroke();
+        }
         drawn.dots += 1;
       } else {
         ring(q, it);
@@ -90,15 +62,18 @@ if (D.points) {
     return null;
   };
   var dotItem = function (i) { return { ll: P.ll[i], i: i, rad: radiusOf(0) }; };
-  var clusterItem = function (ll, j, f, r, zoomTo) {
-    return { ll: ll, j: j, f: f, r: r, rad: radiusOf(j + f + r), zoomTo: zoomTo };
+  /* a cluster: its count, and the count of each class of the current style, drawn as a ring */
+  var clusterItem = function (ll, classes, zoomTo) {
+    var n = 0, parts = [];
+    classes.forEach(function (c, k) { n += c; parts.push([c, classColors[k]]); });
+    return { ll: ll, n: n, classes: classes, parts: parts, rad: radiusOf(n), zoomTo: zoomTo };
   };
   var CELL = 48;
   /* up to the size limit: every point in view, near ones grouped on the screen's own grid */
   var recluster = function () {
     var z = map.getZoom(), view = map.getBounds().pad(0.1), cells = {}, keys = [], dots = [], groups = [];
     P.ll.forEach(function (ll, i) {
-      if (!ll || !view.contains(ll)) { return; }
+      if (!ll || !visible[i] || !view.contains(ll)) { return; }
       var q = map.project(ll, z);
       var k = Math.floor(q.x / CELL) + ":" + Math.floor(q.y / CELL);
       if (!cells[k]) { cells[k] = []; keys.push(k); }
@@ -110,9 +85,9 @@ if (D.points) {
         members.forEach(function (i) { dots.push(dotItem(i)); });
         return;
       }
-      var lat = 0, lng = 0, c = { joined: 0, flagged: 0, rejected: 0 };
-      members.forEach(function (i) { lat += P.ll[i][0]; lng += P.ll[i][1]; c[P.status[i]] = (c[P.status[i]] || 0) + 1; });
-      groups.push(clusterItem([lat / members.length, lng / members.length], c.joined, c.flagged, c.rejected, function () {
+      var lat = 0, lng = 0, c = classColors.map(function () { return 0; });
+      members.forEach(function (i) { lat += P.ll[i][0]; lng += P.ll[i][1]; c[classOf(i)] += 1; });
+      groups.push(clusterItem([lat / members.length, lng / members.length], c, function () {
         map.fitBounds(L.latLngBounds(members.map(function (i) { return P.ll[i]; })), { padding: [40, 40], maxZoom: z + 3 });
       }));
     });
@@ -124,13 +99,20 @@ if (D.points) {
   if (G) { P.ll.forEach(function (ll, i) { if (ll) { problemDots.push(dotItem(i)); } }); }
   var regrid = function () {
     var z = map.getZoom(), level = Math.min(Math.max(Math.floor(z), G.zmin), G.zmax);
-    var lv = G.levels[level - G.zmin], view = map.getBounds().pad(0.1), groups = [];
+    var lv = G.levels[level - G.zmin], view = map.getBounds().pad(0.1), groups = [], cf = cellFilter();
     lv.lat.forEach(function (lat, k) {
       var ll = [lat, lv.lon[k]];
-      if (!view.contains(ll)) { return; }
-      groups.push(clusterItem(ll, lv.j[k], lv.f[k], lv.r[k], function () { map.setView(ll, Math.min(z + 2, map.getMaxZoom())); }));
+      if (!cf.ok || !view.contains(ll)) { return; }  /* filters the cells cannot follow: the cells step aside */
+      var parts = cellParts(lv, k, cf), it = clusterItem(ll, parts.map(function (p) { return p[0]; }), function () {
+        map.setView(ll, Math.min(z + 2, map.getMaxZoom()));
+      });
+      if (!it.n) { return; }
+      it.parts = parts;
+      it.status = styleKey === "status" && !Object.keys(where).length;
+      it.mix = [lv.j[k], lv.f[k], lv.r[k]];
+      groups.push(it);
     });
-    var dots = problemDots.filter(function (it) { return view.contains(it.ll); });
+    var dots = problemDots.filter(function (it) { return visible[it.i] && view.contains(it.ll); });
     /* zoomed in past the finest level, the rows come out on top of the counts (they are few in view) */
     items = z > G.zmax ? groups.concat(dots) : dots.concat(groups);
     paint();
@@ -144,9 +126,7 @@ if (D.points) {
     if (!it) { return; }
     e.stopPropagation();
     if (it.i === undefined) { it.zoomTo(); return; }
-    var popup = L.popup({ maxWidth: 320, minWidth: 200, maxHeight: 300, className: "geo-popup" }).setLatLng(it.ll);
-    clearOfPanels(popup);
-    popup.setContent(pointPopup(it.i)).openOn(map);
+    openCard(it.i, false);
   }, true);
   container.addEventListener("mouseover", function (e) {  /* no province tooltip over a point */
     if (onMap(e) && hit(map.mouseEventToContainerPoint(e))) { e.stopPropagation(); }
@@ -156,11 +136,37 @@ if (D.points) {
     container.classList.toggle("geo-on-point", !!it);
     if (it) { e.stopPropagation(); }
     if (it && it.i === undefined) {
-      var text = fill(S.estates_n, { n: num(it.j + it.f + it.r) }) + ": " + fill(S.mix, { j: num(it.j), f: num(it.f), r: num(it.r) });
+      var text = fill(S.estates_n, { n: num(it.n) });
+      var mix = it.mix || (styleKey === "status" ? it.classes : null);
+      if (mix && (!G || it.status)) { text += ": " + fill(S.mix, { j: num(mix[0]), f: num(mix[1]), r: num(mix[2]) }); }
       tip.setLatLng(it.ll).setContent(el("div", null, text));
       if (!map.hasLayer(tip)) { tip.addTo(map); }
     } else if (map.hasLayer(tip)) { map.removeLayer(tip); }
   }, true);
+  /* an estate's card at its point; from the table (byKey), the map zooms to it and the card takes the focus */
+  var cardOpen = -1;
+  var openCard = function (i, byKey) {
+    var from = document.activeElement;
+    var popup = L.popup({ maxWidth: 340, minWidth: 220, maxHeight: 320, className: "geo-popup geo-card-popup" }).setLatLng(P.ll[i]);
+    clearOfPanels(popup);
+    cardOpen = i;
+    popup.setContent(estateCard(i)).openOn(map);
+    var node = popup.getElement(), content = node && node.querySelector(".leaflet-popup-content");
+    if (content) {
+      content.setAttribute("tabindex", "0"); content.setAttribute("role", "region");
+      content.setAttribute("aria-label", fill(S.popup_label, { name: P.name[i] }));
+      if (byKey) { content.focus({ preventScroll: true }); }
+      /* Escape closes the card and gives the focus back (to the table's row) */
+      node.onkeydown = function (e) {
+        if (e.key === "Escape") { map.closePopup(); if (byKey && from && from.focus) { from.focus({ preventScroll: true }); } }
+      };
+    }
+  };
+  openEstate = function (i, byKey) {
+    if (!P.ll[i]) { return; }
+    map.setView(P.ll[i], Math.max(map.getZoom(), Math.min(8, map.getMaxZoom())), { animate: false });
+    openCard(i, byKey);
+  };
   drawPoints = G ? regrid : recluster;
   map.on("moveend resize", drawPoints);
   if (document.fonts && document.fonts.ready) { document.fonts.ready.then(paint); }
@@ -169,8 +175,24 @@ if (D.points) {
     /* what was drawn, where (container pixels), with its counts: for tests */
     items: function () {
       return items.filter(function (it) { return it.q; }).map(function (it) {
-        return it.i === undefined ? { x: it.q.x, y: it.q.y, j: it.j, f: it.f, r: it.r } : { x: it.q.x, y: it.q.y, row: P.row[it.i] };
+        return it.i === undefined ? { x: it.q.x, y: it.q.y, j: (it.mix || it.classes)[0], f: (it.mix || it.classes)[1], r: (it.mix || it.classes)[2], n: it.n, classes: it.classes }
+          : { x: it.q.x, y: it.q.y, row: P.row[it.i], color: colorOf(it.i), approx: P.approx[it.i] };
       });
-    }
+    },
+    /* the register layer's state and actions (for tests and the notebook) */
+    shown: function () { var n = 0; for (var i = 0; i < NPTS; i++) { n += visible[i]; } return n; },
+    style: function () { return styleKey; },
+    where: function () { return JSON.parse(JSON.stringify(where)); },
+    /* apply a style and filters given as the fragment's text; returns the milliseconds it took
+       (filters, key and points redrawn, synchronously): for the bench */
+    apply: function (frag) {
+      var t = performance.now();
+      stateHooks.forEach(function (h) { h.apply(readFragment(frag)); });
+      return performance.now() - t;
+    },
+    open: function (row) { var i = P.row.indexOf(row); if (i >= 0) { openEstate(i, false); } return cardOpen === i; },
+    csv: estatesCsv
   };
+  applyFilters(true);
+  started = true;
 }

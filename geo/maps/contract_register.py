@@ -1,0 +1,183 @@
+"""The register layer's part of the page's JSON contract (:mod:`geo.maps.contract`, which re-exports it).
+
+:class:`PointsData` (``P`` in the page's script), its facts (:class:`EstateFact`, ``ef`` or
+``FACT[k]``), the grid (:class:`GridData`, ``G``; a level ``lv``) and the tally
+(:class:`TallyData`, ``T``): what ``geo/templates/register.js`` and ``geo/templates/estates/*.js``
+read of a register map's data block.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["EstateFact", "GridData", "GridLevel", "PointsData", "TallyData"]
+
+
+@dataclass(frozen=True)
+class EstateFact:
+    """One of a register's own columns on its map (an entry of :attr:`PointsData.facts`).
+
+    Attributes
+    ----------
+    key
+        The column's id in the page, its URL fragment and its filters: ``f`` and its position.
+    label
+        The vocabulary's label for a known fact (``data/registers/template.csv``), else the
+        header as written, shortened.
+    unit
+        The known fact's unit in the page's language ("" for none or an unknown column).
+    kind
+        ``yesno`` (values 1, 0, None), ``number`` (values numbers or None) or ``text``
+        (values texts, shortened; "" where blank).
+    known
+        Whether the vocabulary knows the column.
+    header
+        The header as the register wrote it (shortened): the CSV download's column name.
+    v
+        One value per point, in the order of the points.
+    breaks
+        A number fact's classes (upper bounds: quartiles of the distinct values of every row
+        of the register, :func:`geo.maps.estate_facts.number_breaks`); [] for other kinds.
+    """
+
+    key: str
+    label: str
+    unit: str
+    kind: str
+    known: bool
+    header: str
+    v: list[Any]
+    breaks: list[float]
+
+
+@dataclass(frozen=True)
+class PointsData:
+    """The estates of a register map, one list entry per register row (:attr:`PageData.points`).
+
+    Attributes
+    ----------
+    ll
+        ``[lat, lon]``, or None for a row with no place known (not drawn).
+    name, status, province, reasons
+        Texts shown in the point's card (``status`` is joined/flagged/rejected).
+    row
+        The 1-based data row of the register.
+    id, county
+        The row's id as text, and its county's code ("" where none).
+    approx
+        Where ``ll`` comes from: 0 the row's own coordinates, 1 its county's representative
+        point, 2 its province's (no usable coordinates: drawn hollow, "location approximate").
+    facts
+        The register's own columns, each once as a column array (:class:`EstateFact`), up to
+        :data:`geo.maps.estate_facts.FACT_COLUMNS`.
+    cut
+        How many more of the register's columns the page leaves out (the card says so).
+    counties
+        County code → ``[name_fa, name_en]`` for every county a point names.
+    texts
+        The card's, legend's, filters' and table's words (``estate.*`` of ``data/i18n/map.csv``).
+    decimal
+        The page's decimal separator.
+    start
+        The initial filter and style state in the URL fragment's form (from
+        ``register_map(color=…, filter=…)``; "" for none), used when the URL has no fragment.
+    """
+
+    ll: list[list[float] | None]
+    name: list[str]
+    status: list[str]
+    province: list[str]
+    reasons: list[str]
+    row: list[int | None]
+    id: list[str]
+    county: list[str]
+    approx: list[int]
+    facts: list[EstateFact]
+    cut: int
+    counties: dict[str, list[str]]
+    texts: dict[str, str]
+    decimal: str
+    start: str
+
+
+@dataclass(frozen=True)
+class GridLevel:
+    """The register's located rows counted in the cells of one zoom level (:attr:`GridData.levels`).
+
+    A cell is :attr:`GridData.cell` pixels square at zoom ``z`` (Web Mercator); only cells
+    with rows are listed, each by the mean position of its rows and its count per status.
+
+    Attributes
+    ----------
+    z
+        The zoom level.
+    lat, lon
+        Mean latitude and longitude of each cell's rows (4 decimals).
+    j, f, r
+        The count of joined, flagged and rejected rows in each cell.
+    x
+        Per fact of :attr:`GridData.facts`, the count of rows of each of its classes in each
+        cell, cell by cell (``x[i][cell * classes + c]``; a yes/no fact: yes, no, not given;
+        a number fact: its :attr:`EstateFact.breaks` classes, then not given).
+    """
+
+    z: int
+    lat: list[float]
+    lon: list[float]
+    j: list[int]
+    f: list[int]
+    r: list[int]
+    x: list[list[int]]
+
+
+@dataclass(frozen=True)
+class GridData:
+    """A register too large to draw point by point, counted in a grid (:attr:`PageData.grid`).
+
+    Attributes
+    ----------
+    cell
+        The side of a cell in screen pixels at its own zoom level.
+    zmin, zmax
+        The zoom levels counted; a view at zoom ``z`` draws level ``min(max(z, zmin), zmax)``.
+    levels
+        One :class:`GridLevel` per zoom level, ``zmin`` to ``zmax``.
+    facts
+        The keys of the facts (:attr:`EstateFact.key`) the cells count by class, up to
+        :data:`geo.maps.estate_facts.GRID_FACTS`: the style and a yes/no filter of one of
+        them apply to the cells too.
+    """
+
+    cell: int
+    zmin: int
+    zmax: int
+    levels: list[GridLevel]
+    facts: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TallyData:
+    """The register's rows counted, for the legend of its map (:attr:`PageData.tally`).
+
+    Attributes
+    ----------
+    joined, flagged, rejected
+        The count of rows of each status (all rows, drawn or not).
+    unplaced
+        Rows with no place known: no usable location, county or province (not drawn).
+    problems
+        Flagged and rejected rows with a location.
+    shown
+        How many of those are drawn one by one (all of them, up to a cap).
+    approx
+        Rows without usable coordinates drawn at their county's or province's point.
+    """
+
+    joined: int
+    flagged: int
+    rejected: int
+    unplaced: int
+    problems: int
+    shown: int
+    approx: int
