@@ -153,6 +153,10 @@ def _check_shapefile(path: Path, found: Found, crs: str | None) -> tuple[str | N
     warnings: list[str] = []
     if not parts.has(".shx"):
         raise RegisterError(message("formats", "shx_missing", name=parts.label(".shx")), path=path)
+    header = parts.read(".shp", 100)
+    declared = struct.unpack(">i", header[24:28])[0] * 2 if len(header) >= 28 else 0
+    if len(header) < 100 or parts.size(".shp") < declared:
+        raise RegisterError(message("formats", "shp_truncated", size=parts.size(".shp"), declared=declared), path=path)
     if not parts.has(".prj") and crs is None:
         warnings.append(message("formats", "prj_missing"))
     if not parts.has(".dbf"):
