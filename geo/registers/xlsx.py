@@ -23,7 +23,7 @@ from geo.i18n import message
 from geo.limits import check_columns, check_expansion, check_memory
 from geo.reasons import Reason, RowReasons
 from geo.registers.cells import Cells, blank, clip, is_filled
-from geo.registers.headers import HEADER_SCAN, find_header, header_names, header_warnings
+from geo.registers.headers import HEADER_SCAN, drop_repeated_headers, find_header, header_names, header_warnings
 from geo.registers.vocabulary import header_key
 
 __all__ = ["choose", "read_xlsx", "sheet_cells", "sheet_warnings"]
@@ -238,7 +238,11 @@ def sheet_cells(
     empty = [c for c, h in zip(columns, header, strict=True) if not is_filled(h) and blank(frame[c]).all()]
     frame = frame.drop(columns=empty)
     data = [number for number, _ in numbered[index + 1 :]]
+    frame = frame.reset_index(drop=True)
+    frame, repeated = drop_repeated_headers(frame, header, "row", data)
+    data = [data[i] for i in frame.index]
+    frame = frame.reset_index(drop=True)
     reasons = formulas(data, keep) if formulas is not None else None
-    warnings = warnings + dup_warnings
+    warnings = warnings + dup_warnings + repeated
     warnings += header_warnings(index, merged is not None, rows, "row", [number for number, _ in numbered])
     return Cells(frame, warnings=warnings, reasons=reasons)
