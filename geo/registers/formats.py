@@ -141,6 +141,9 @@ def _zip_members(path: Path) -> list[zipfile.ZipInfo]:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        named = by_suffix(path.suffix)
+        if named is not None:  # a workbook, KMZ or ODS cut short: named as the user knows it
+            raise RegisterError(message("formats", "cannot_read", name=named.name, detail=str(exc)), path=path) from exc
         raise RegisterError(message("formats", "bad_zip", detail=str(exc)), path=path) from exc
     for part in members:
         if _unsafe(part.filename):
