@@ -199,7 +199,10 @@ def _drop_bookkeeping(frame: pd.DataFrame) -> pd.DataFrame:
         ids = frame["id"].astype(object).where(frame["id"].notna(), None)
         if (blank(ids) | ids.astype(str).str.fullmatch(r"[^.]*\.\d+")).all():  # none, or GDAL's «layer.n»
             empty.append("id")
-    return frame.drop(columns=empty)
+    frame = frame.drop(columns=empty)
+    if "id" in empty and "id2" in frame.columns:  # LIBKML renames a field «id» beside the placemark's id
+        frame = frame.rename(columns={"id2": "id"})
+    return frame
 
 
 def _recoded(frame: Any, codec: str) -> Any:
