@@ -143,7 +143,7 @@ def drop_repeated_headers(
     >>> frame = pd.DataFrame({"id": ["1", "id", "2"], "استان": ["تهران", "استان", "فارس"]})
     >>> kept, warnings = drop_repeated_headers(frame, ["id", "استان"], "line", [2, 3, 4])
     >>> kept["id"].tolist(), str(warnings[0])
-    (['1', '2'], "the header is repeated inside the data (two exports pasted together?): line 3 skipped")
+    (['1', '2'], 'the header is repeated inside the data (two exports pasted together?): line 3 skipped')
     """
     named = [(k, header_key(h)) for k, h in enumerate(header) if is_filled(h) and k < frame.shape[1]]
     if len(named) < 2 or len(frame) == 0:
