@@ -88,7 +88,8 @@ def _province_column(
             if place.county is not None:
                 found[k], why[k], county[k] = index[place.province], None, place.county
                 continue
-            why[k] = Reason("unknown_province", message=place.message or _error_text(exc))
+            plain = str(exc).startswith(f"unknown province {value!r}")  # not a legacy code's or FIPS's own advice
+            why[k] = Reason("unknown_province", message=place.message if plain and place.message else _error_text(exc))
             candidates[value] = exc.candidates
     return found[codes], why[codes], candidates, county[codes]
 

@@ -100,6 +100,7 @@ CASES = [
     ("two_layers/layers.zip", [], 3, None, ["2 Shapefiles", "'estates', 'zones'", "--sheet"]),
     ("two_layers/layers.zip", ["--sheet", "zones"], 0, ["joined"] * 3, []),
     ("good_kml/estates.kml", [], 0, ["joined"] * 3, []),
+    ("google_earth_kml/estates.kml", [], 0, ["joined"] * 2, ["2 folders of placemarks"]),
     ("good_kmz/estates.kmz", [], 0, ["joined"] * 3, []),
     ("good_ods/estates.ods", [], 0, ["joined"] * 2, []),
     ("no_shx/estates.shp", [], 3, None, ["estates.shx is missing"]),
@@ -162,6 +163,12 @@ def test_persian_text_of_a_windows_1256_shapefile_is_read(cases) -> None:
     for folder in ("cp1256_cpg", "cp1256_no_cpg"):
         reg = _register(cases / folder / "estates.shp")
         assert reg.frame["province"].tolist() == ["تهران", "فارس", "اصفهان"], folder
+
+
+def test_persian_extended_data_names_of_a_google_earth_kml_are_kept(cases) -> None:
+    reg = _register(cases / "google_earth_kml" / "estates.kml")
+    assert reg.columns["province"] == "استان" and reg.columns["name"] == "Name"
+    assert reg.frame["تعداد واحد"].tolist() == [12, 7] and reg.frame["description"].iloc[0] == "نمونه"
 
 
 def _register(path: Path, **options: object):

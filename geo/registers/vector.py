@@ -45,6 +45,7 @@ _KML_DEFAULTS = (-1, 0)
 _KML_PROLOGUE = 1 << 20
 #: Bytes of a ``.dbf``'s records sampled to tell UTF-8 from Windows-1256.
 _DBF_SAMPLE = 1 << 20
+_DATA_NAME = re.compile(rb'<Data\s+name="([^"<>]{1,200})"')
 _ANSI = re.compile(r"^(?:ANSI|CP|WINDOWS-?)\s*(\d{3,4})$")
 _ISO = re.compile(r"^(?:ISO[-_ ]?)?8859[-_ ]?(\d{1,2})$")
 
@@ -170,8 +171,13 @@ def _check_shapefile(path: Path, found: Found, crs: str | None) -> tuple[str | N
     return _dbf_encoding(parts, warnings), warnings
 
 
-def _check_kml(path: Path, found: Found) -> None:
-    """Refuse a KML (or a KMZ's KML) whose prologue declares XML entities: KML needs none; a bomb uses them."""
+def _check_kml(path: Path, found: Found) -> dict[str, str]:
+    """Refuse a KML (or a KMZ's KML) whose prologue declares XML entities: KML needs none; a bomb uses them.
+
+    Returns the names of its untyped ExtendedData fields (``<Data name=…>``, in its first
+    megabyte) as GDAL's LIBKML driver gives them (bytes past ASCII, spaces, made ``_``) → as
+    written, so that a Persian field name comes back.
+    """
     heads = []
     if found.format.key == "kml":
         with path.open("rb") as fh:
@@ -181,10 +187,16 @@ def _check_kml(path: Path, found: Found) -> None:
             for member in found.members:
                 with archive.open(member) as fh:
                     heads.append(fh.read(_KML_PROLOGUE))
+    names: dict[str, set[str]] = {}
     for head in heads:
         prologue = head.split(b"<kml", 1)[0].lower()
         if b"<!entity" in prologue or b"<!doctype" in prologue:
             raise RegisterError(message("formats", "kml_entities"), path=path)
+        for raw in _DATA_NAME.findall(head):
+            for launder in (rb"[\x80-\xff]", rb"[^A-Za-z0-9_]"):  # past ASCII, or any but letters and digits
+                laundered = re.sub(launder, b"_", raw).decode("ascii", "replace")
+                names.setdefault(laundered, set()).add(raw.decode("utf-8", "replace"))
+    return {k: next(iter(v)) for k, v in names.items() if len(v) == 1 and next(iter(v)) != k}
 
 
 def _drop_bookkeeping(frame: pd.DataFrame) -> pd.DataFrame:
@@ -268,12 +280,13 @@ def read_vector(path: Path, found: Found, sheet: str | None, crs: str | None) ->
     fmt = found.format
     encoding = None
     warnings: list[str] = []
+    data_names: dict[str, str] = {}
     if fmt.key == "shp":
         found = _shapefile_layer(path, found, sheet)
         encoding, warnings = _check_shapefile(path, found, crs)
         sheet = None
     else:
-        _check_kml(path, found)
+        data_names = _check_kml(path, found)
     target = found.gdal_path or str(path)
     layers = _gdal(lambda: _layers(target, found, sheet, path, warnings), fmt.name, path)
     frames = []
@@ -291,7 +304,7 @@ def read_vector(path: Path, found: Found, sheet: str | None, crs: str | None) ->
             frames.append(_gdal(read, fmt.name, path))
     gdf = frames[0] if len(frames) == 1 else gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
     if fmt.key in ("kml", "kmz"):
-        gdf = _drop_bookkeeping(gdf)
+        gdf = _drop_bookkeeping(gdf).rename(columns={k: v for k, v in data_names.items() if v not in gdf.columns})
     if len(gdf) == 0:
         raise RegisterError(message("formats", "no_features", name=fmt.name), path=path)
     declared = gdf.crs.to_string() if gdf.crs is not None else None

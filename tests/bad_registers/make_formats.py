@@ -117,9 +117,24 @@ _BILLION_LAUGHS = (
 )
 
 
+#: A KML as Google Earth saves one: a folder per province, untyped ExtendedData with Persian names.
+_GOOGLE_EARTH = """<?xml version="1.0" encoding="UTF-8"?>
+<kml xmlns="http://www.opengis.net/kml/2.2"><Document><name>شهرک‌ها</name>
+<Folder><name>تهران</name><Placemark><name>شهرک الف</name><description>نمونه</description>
+<ExtendedData><Data name="استان"><value>تهران</value></Data><Data name="تعداد واحد"><value>۱۲</value></Data>
+</ExtendedData><Point><coordinates>51.39,35.69,0</coordinates></Point></Placemark></Folder>
+<Folder><name>فارس</name><Placemark><name>شهرک ب</name>
+<ExtendedData><Data name="استان"><value>فارس</value></Data><Data name="تعداد واحد"><value>7</value></Data>
+</ExtendedData><Point><coordinates>52.54,29.61,0</coordinates></Point></Placemark></Folder>
+</Document></kml>
+"""
+
+
 def _kml(root: Path) -> None:
     import pyogrio
 
+    (root / "google_earth_kml").mkdir(parents=True, exist_ok=True)
+    (root / "google_earth_kml" / "estates.kml").write_text(_GOOGLE_EARTH, encoding="utf-8")
     good = root / "good_kml" / "estates.kml"
     good.parent.mkdir(parents=True, exist_ok=True)
     pyogrio.write_dataframe(_layer(), good, driver="KML")
