@@ -13,7 +13,7 @@ Examples
 >>> place.province, place.county
 ('IR-10', 'r6555161')
 >>> str(resolve_place("Shirazz").message)
-"unknown province 'Shirazz', nor a county of that name; closest: Shiraz, Shirwan, Sirvan"
+"unknown province 'Shirazz', nor a county of that name; closest: Shiraz"
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ class Place:
     province, county
         The county's province and county codes, or None.
     message
-        Why it is neither (ambiguous county, or the nearest names), or None.
+        Why it is neither (an ambiguous county, or the nearest names), or None (nothing near).
     """
 
     province: str | None = None
@@ -75,10 +75,10 @@ def resolve_place(value: object) -> Place:
         return Place(message=Bilingual(str(exc), exc.message_fa))
     except NameResolutionError:
         pool = _names(bool(_ARABIC.search(value)))
-        close = difflib.get_close_matches(normalize_name(value), list(pool), n=3, cutoff=0.6)
+        close = difflib.get_close_matches(normalize_name(value), list(pool), n=3, cutoff=0.75)
         shown = [pool[k] for k in close]
-        if not shown:
-            return Place(message=message("names", "unknown_place", value=value))
+        if not shown:  # the province resolver's own message says it
+            return Place()
         closest = Bilingual(", ".join(shown), "، ".join(shown))
         return Place(message=message("names", "unknown_place_closest", value=value, closest=closest))
     from geo.counties import _table

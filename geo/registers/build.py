@@ -312,7 +312,7 @@ def parse_rows(
     frame["lat"], frame["lon"] = lat, lon
     if plan.assumed_zone is not None:
         zone = plan.assumed_zone
-        reasons.add(~np.isnan(lat), Reason("utm_assumed", zone=str(zone), epsg=str(ZONES[zone])))
+        reasons.add(~np.isnan(lat), Reason("utm_assumed", zone=zone, epsg=str(ZONES[zone])))
     frame, indicators = _indicator_columns(cells, columns, frame, reasons, plan.indicators)
     return Register(frame, columns, indicators, reasons, warnings, plan.path, source_crs, notes, dict(plan.renamed))
 
