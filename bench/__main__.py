@@ -21,6 +21,7 @@ SUITES = {
     "dask": "bench.bench_dask",
     "postgis": "bench.bench_postgis",
     "estates": "bench.bench_estates",
+    "formats": "bench.bench_formats",
 }
 RESULTS = Path(__file__).resolve().parent / "results"
 

@@ -27,7 +27,9 @@ from geo.errors import AmbiguousNameError, NameResolutionError, UnknownNameError
 from geo.i18n import Bilingual
 from geo.locate import CountyIndex, ProvinceIndex
 from geo.names import resolve_province
+from geo.places import resolve_place
 from geo.reasons import Reason, RowReasons
+from geo.registers.cells import clip
 
 __all__ = ["Attribute", "resolve_places"]
 
@@ -61,15 +63,18 @@ def _error_text(exc: NameResolutionError) -> Bilingual:
 
 def _province_column(
     values: pd.Series, legacy_codes: bool, prov: ProvinceIndex
-) -> tuple[np.ndarray, np.ndarray, dict[str, tuple[str, ...]]]:
-    """Province position per row (-1 when unresolved), the failure reason, and candidates.
+) -> tuple[np.ndarray, np.ndarray, dict[str, tuple[str, ...]], np.ndarray]:
+    """Province position per row (-1 when unresolved), the failure reason, candidates, and counties.
 
-    Each distinct spelling is resolved once.
+    Each distinct spelling is resolved once. A spelling that is no province but a county
+    (or its seat, which bears its name) gives the county's province; the last array holds
+    that county's code on those rows (None elsewhere).
     """
     index = {c: i for i, c in enumerate(prov.codes)}
     codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
     found = np.full(len(uniques) + 1, -1, dtype="int64")  # the last entry: a blank cell (code -1)
     why = np.full(len(uniques) + 1, Reason("no_province"), dtype=object)
+    county = np.full(len(uniques) + 1, None, dtype=object)
     candidates: dict[str, tuple[str, ...]] = {}
     for k, value in enumerate(uniques.tolist()):
         try:
@@ -79,9 +84,14 @@ def _province_column(
             why[k] = Reason("ambiguous_province", message=_error_text(exc))
             candidates[value] = exc.candidates
         except NameResolutionError as exc:
-            why[k] = Reason("unknown_province", message=_error_text(exc))
+            place = resolve_place(value)
+            if place.county is not None:
+                found[k], why[k], county[k] = index[place.province], None, place.county
+                continue
+            plain = str(exc).startswith(f"unknown province {value!r}")  # not a legacy code's or FIPS's own advice
+            why[k] = Reason("unknown_province", message=place.message if plain and place.message else _error_text(exc))
             candidates[value] = exc.candidates
-    return found[codes], why[codes], candidates
+    return found[codes], why[codes], candidates, county[codes]
 
 
 def _one_county(value: str, province: str | None, prov: ProvinceIndex) -> tuple[str | None, Reason | None]:
@@ -128,6 +138,24 @@ def _county_column(
     return county, why
 
 
+def _counties_in_province_column(
+    values: pd.Series, as_county: np.ndarray, into: tuple[CountyIndex, np.ndarray], reasons: RowReasons
+) -> None:
+    """Flag the rows whose province cell names a county, and give them that county (in place)."""
+    counties, county = into
+    rows = np.flatnonzero(pd.notna(as_county))
+    if len(rows) == 0:
+        return
+    position = {code: i for i, code in enumerate(counties.codes)}
+    county[rows] = [position[c] for c in as_county[rows]]
+    cells = values.to_numpy(dtype=object)[rows]
+    labels = [
+        Reason("province_holds_county", value=clip(v), county=county_label(c))
+        for v, c in zip(cells, as_county[rows], strict=True)
+    ]
+    reasons.add(np.isin(np.arange(len(county)), rows), labels)
+
+
 def resolve_places(
     frame: pd.DataFrame,
     legacy_codes: bool,
@@ -154,13 +182,15 @@ def resolve_places(
     """
     prov, counties = indexes
     n = len(frame)
+    county = np.full(n, -1, dtype="int64")
     if "province" in columns:
-        province, fail, candidates = _province_column(frame["province"], legacy_codes, prov)
+        province, fail, candidates, as_county = _province_column(frame["province"], legacy_codes, prov)
+        _counties_in_province_column(frame["province"], as_county, (counties, county), reasons)
     else:
         province, fail, candidates = np.full(n, -1, dtype="int64"), np.full(n, None, dtype=object), {}
-    county = np.full(n, -1, dtype="int64")
     if "county" in columns:
-        county, why = _county_column(frame["county"], province, prov, counties)
+        named, why = _county_column(frame["county"], province, prov, counties)
+        county = np.where(named >= 0, named, county)
         derived = (province < 0) & (county >= 0)
         stated = derived & frame["province"].notna().to_numpy()
         labels = [county_label(c) for c in counties.codes[county[stated]].tolist()]

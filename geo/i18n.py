@@ -55,7 +55,7 @@ __all__ = [
 LANGS: tuple[str, ...] = ("fa", "en")
 
 #: The catalogues of ``data/i18n/``.
-CATALOGUES: tuple[str, ...] = ("reasons", "warnings", "map", "names", "template", "database")
+CATALOGUES: tuple[str, ...] = ("reasons", "warnings", "map", "names", "template", "database", "formats")
 
 
 def check_lang(lang: str) -> str:

@@ -189,7 +189,8 @@ def check_expansion(name: str, compressed: int, size: int, path: Path) -> None:
         return
     raise LimitError(
         f"part {name!r} expands from {_gb(compressed)} to {_gb(size)} ({size / max(compressed, 1):,.0f} times), more"
-        f" than the limit of {limit:g} times: a zip bomb, not a spreadsheet (real sheets compress 5 to 15 times);"
+        f" than the limit of {limit:g} times: a zip bomb, not a register (real spreadsheets and layers compress 5"
+        " to 15 times);"
         " set GEO_MAX_EXPANSION to lift the limit",
         path=path,
     )

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from geo.errors import RegisterError
+from geo.i18n import message
 from geo.registers.cells import Cells
 from geo.registers.delimited import data_offset, read_delimited
 from geo.registers.readers import read_file
@@ -44,7 +45,6 @@ BLOCKSIZE = 16 * 2**20
 _PARQUET = (".parquet", ".pq", ".geoparquet")
 _TEXT = (".csv", ".tsv", ".tab", ".txt")
 _HEAD_BYTES = 2**20
-_SHEET_ONLY = "`sheet` chooses a sheet of an XLSX file or a layer of a GeoPackage"
 
 
 @dataclass(frozen=True)
@@ -212,7 +212,7 @@ def open_source(
     """
     from dask import delayed
 
-    from geo.registers.readers import file_format
+    from geo.registers.readers import check_sheet, detect_file
 
     if path.is_dir():
         kind, files = _files(path)
@@ -220,14 +220,15 @@ def open_source(
             return _parquet(path, files, blocksize)
         blocks = [b for f in files for b in _blocks(f, _sep(f), wanted, blocksize)]
         return Source(path, [delayed(_read_block)(b, wanted) for b in blocks])
-    fmt = file_format(path)
-    if sheet is not None and fmt not in ("xlsx", "gpkg"):
-        raise RegisterError(_SHEET_ONLY, path=path, field="sheet")
+    found = detect_file(path)
+    check_sheet(found, sheet, path)
+    fmt = found.format.key
     if fmt in ("csv", "tsv"):
-        blocks = _blocks(path, "\t" if fmt == "tsv" else None, wanted, blocksize)
+        blocks = _blocks(path, found.format.separator, wanted, blocksize)
         return Source(path, [delayed(_read_block)(b, wanted) for b in blocks])
     if fmt == "parquet":
         return _parquet(path, [path], blocksize)
     cells = read_file(path, sheet, wanted)
     cells.path = path
+    cells.warnings.append(message("formats", "dask_whole", name=found.format.name))
     return frame_source(cells, rows_per_part=max(1, blocksize // 200))

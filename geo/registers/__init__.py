@@ -1,4 +1,4 @@
-"""Read users' estate registers: CSV/TSV, XLSX, GeoJSON, GeoPackage, (Geo)Parquet.
+"""Read users' estate registers: CSV/TSV, XLSX/XLS/ODS, GeoJSON, GeoPackage, (Geo)Parquet, Shapefile, KML/KMZ.
 
 A register is a table with one row per industrial estate. Its columns are found by
 name in Persian or English (``id``/«شناسه», ``name``/«نام», ``province``/«استان»,

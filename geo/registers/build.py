@@ -54,6 +54,7 @@ from geo.registers.cells import (
 from geo.registers.coordinates import coordinates, wkt_geometries
 from geo.registers.plan import Plan, plan_register
 from geo.registers.readers import read_file
+from geo.registers.utm import ZONES
 from geo.registers.vocabulary import DIGITS, ROLES, header_key
 
 __all__ = [
@@ -310,6 +311,9 @@ def parse_rows(
     frame = _identity_columns(cells, columns, reasons, first_row, plan.int_ids)
     lon, lat, source_crs = coordinates(cells, geometry, columns, plan.crs, plan.declared_crs, reasons, warnings)
     frame["lat"], frame["lon"] = lat, lon
+    if plan.assumed_zone is not None:
+        zone = plan.assumed_zone
+        reasons.add(~np.isnan(lat), Reason("utm_assumed", zone=zone, epsg=str(ZONES[zone])))
     frame, indicators = _indicator_columns(cells, columns, frame, reasons, plan.indicators)
     return Register(frame, columns, indicators, reasons, warnings, plan.path, source_crs, notes, dict(plan.renamed))
 

@@ -34,6 +34,10 @@ _DMS_PARTS = re.compile(
     r"(?P<h2>[NSEW]|شمالی|جنوبی|شرقی|غربی)?$",
     re.IGNORECASE,
 )
+#: Decimal degrees with a hemisphere letter or word before or after them («32.65 N», «N 32.65», «۳۲٫۶۵ شمالی»).
+_HEMI_DECIMAL = re.compile(
+    rf"^(?P<h1>[NSEW]|شمالی|جنوبی|شرقی|غربی)?\s*(?P<deg>{_NUM})\s*(?P<h2>[NSEW]|شمالی|جنوبی|شرقی|غربی)?$", re.IGNORECASE
+)
 _HEMISPHERE = {"n": 1, "s": -1, "e": 1, "w": -1, "شمالی": 1, "جنوبی": -1, "شرقی": 1, "غربی": -1}
 _AXIS = {"n": "lat", "s": "lat", "e": "lon", "w": "lon", "شمالی": "lat", "جنوبی": "lat", "شرقی": "lon", "غربی": "lon"}
 _COMMA_DECIMAL = re.compile(r"^[+-]?\d{1,3},\d+$")
@@ -60,8 +64,12 @@ def _degrees(text: str) -> tuple[float, str | None] | None:
     """
     m = _DMS_PARTS.match(text)
     if m is None:
-        return None
-    deg, mins, secs = (float(g.replace(",", ".")) if g else 0.0 for g in m.group("deg", "min", "sec"))
+        m = _HEMI_DECIMAL.match(text)
+        if m is None or not (m.group("h1") or m.group("h2")):
+            return None
+        deg, mins, secs = float(m.group("deg").replace(",", ".")), 0.0, 0.0
+    else:
+        deg, mins, secs = (float(g.replace(",", ".")) if g else 0.0 for g in m.group("deg", "min", "sec"))
     if mins >= 60 or secs >= 60 or (m.group("h1") and m.group("h2")):
         return None
     value = abs(deg) + mins / 60 + secs / 3600
@@ -118,7 +126,7 @@ def _coordinate_cells(
     ``values`` and ``invalid`` are updated in place. Returns file warnings and, per row
     position, a reason that replaces "not a number".
     """
-    notes: dict[str, list[str]] = {"dms": [], "comma": []}
+    notes: dict[str, list[str]] = {"dms": [], "comma": [], "hemisphere": []}
     why: dict[int, Reason] = {}
     candidates = np.flatnonzero(invalid)
     if geographic:
@@ -138,12 +146,17 @@ def _coordinate_cells(
             why[i] = Reason(f"{role}_names_{axis}_hemisphere", value=clip(raw[i]))
             continue
         values[i], invalid[i] = value, False
-        notes["dms"].append(text)
+        notes["dms" if _DMS_PARTS.match(text) else "hemisphere"].append(text)
     warnings: list[str] = []
     fields = {"column": str(cells.name), "role": ROLE_WORDS[role]}
     if notes["dms"]:
         example = clip(notes["dms"][0])
         warnings.append(_counted("dms_values", {**fields, "count": len(notes["dms"]), "example": example}))
+    if notes["hemisphere"]:
+        example = clip(notes["hemisphere"][0])
+        warnings.append(
+            _counted("hemisphere_values", {**fields, "count": len(notes["hemisphere"]), "example": example})
+        )
     if notes["comma"]:
         first = notes["comma"][0]
         more = {"count": len(notes["comma"]), "example": clip(first), "read": first.replace(",", ".")}

@@ -24,7 +24,7 @@ from geo.errors import RegisterError
 from geo.i18n import message, number_list
 from geo.limits import check_columns
 from geo.registers.cells import Cells
-from geo.registers.headers import HEADER_SCAN, find_header, header_names, header_warnings
+from geo.registers.headers import HEADER_SCAN, drop_repeated_headers, find_header, header_names, header_warnings
 from geo.registers.vocabulary import STRIP
 
 __all__ = ["check_swallowed_rows", "data_offset", "read_delimited"]
@@ -270,7 +270,9 @@ def _read_arrow(data: bytes, sep: str | None, wanted: frozenset[str], path: Path
     if spans:
         check_swallowed_rows(frame, data[bom:].decode("utf-8"), sep, path)
     warnings += header_warnings(index, merged is not None, rows, "line")
-    return Cells(frame, warnings=warnings)
+    frame = frame.reset_index(drop=True)
+    frame, repeated = drop_repeated_headers(frame, header, "line", range(index + 2, index + 2 + len(frame)))
+    return Cells(frame.reset_index(drop=True), warnings=warnings + repeated)
 
 
 def read_delimited(path: Path, sep: str | None, wanted: frozenset[str], data: bytes | None = None) -> Cells:
@@ -303,4 +305,6 @@ def read_delimited(path: Path, sep: str | None, wanted: frozenset[str], data: by
     frame = _named(frame, header, warnings)
     check_swallowed_rows(frame, text, sep, path)
     warnings += header_warnings(index, merged is not None, rows, "line")
-    return Cells(frame, warnings=warnings)
+    frame = frame.reset_index(drop=True)
+    frame, repeated = drop_repeated_headers(frame, header, "line", range(index + 2, index + 2 + len(frame)))
+    return Cells(frame.reset_index(drop=True), warnings=warnings + repeated)

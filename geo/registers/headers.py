@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import numpy as np
+import pandas as pd
 
 from geo.i18n import Bilingual, message, number_list
 from geo.registers.cells import clip, is_filled
@@ -126,3 +127,39 @@ def header_warnings(
     shown = Bilingual(repr(clip(title)), f"«{clip(title)}»") if title else Bilingual("blank", "خالی")
     code = "header_below_many" if line > 2 else "header_below_one"
     return [message("warnings", code, where=one, wheres=many, line=line, last=line - 1, title=shown)]
+
+
+def drop_repeated_headers(
+    frame: pd.DataFrame, header: Sequence[object], where: str, numbers: Sequence[int]
+) -> tuple[pd.DataFrame, list[str]]:
+    """The data rows (their index kept) without those that repeat the header (two exports pasted together).
+
+    A row repeats the header when every column with a header holds that header again (as
+    :func:`~geo.registers.vocabulary.header_key` reads both), in at least two columns.
+    ``numbers`` are the file's line (``where`` ``line``) or row numbers of ``frame``'s rows.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"id": ["1", "id", "2"], "استان": ["تهران", "استان", "فارس"]})
+    >>> kept, warnings = drop_repeated_headers(frame, ["id", "استان"], "line", [2, 3, 4])
+    >>> kept["id"].tolist(), str(warnings[0])
+    (['1', '2'], 'the header is repeated inside the data (two exports pasted together?): line 3 skipped')
+    """
+    named = [(k, header_key(h)) for k, h in enumerate(header) if is_filled(h) and k < frame.shape[1]]
+    if len(named) < 2 or len(frame) == 0:
+        return frame, []
+    first, key = named[0]
+    column = frame.iloc[:, first]
+    candidates = np.flatnonzero(column.astype(object).map(lambda v: isinstance(v, str) and header_key(v) == key))
+    repeats = [
+        i
+        for i in candidates.tolist()
+        if all(header_key(str(frame.iat[i, k])) == hk for k, hk in named if is_filled(frame.iat[i, k]))
+        and sum(is_filled(frame.iat[i, k]) for k, _ in named) >= 2
+    ]
+    if not repeats:
+        return frame, []
+    shown = number_list([int(numbers[i]) for i in repeats], limit=10)
+    one, many = _WHERE[where]
+    text = message("warnings", "header_repeated_rows", where=one if len(repeats) == 1 else many, numbers=shown)
+    return frame.drop(index=frame.index[repeats]), [text]

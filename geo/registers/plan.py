@@ -28,6 +28,7 @@ from geo.registers.cells import CONTROL, Cells
 from geo.registers.columns import find_columns, province_by_content, rename_reserved
 from geo.registers.coordinates import pair_column, wkt_column
 from geo.registers.headers import header_names
+from geo.registers.utm import guess_warning, guess_zone
 from geo.registers.vocabulary import ROLE_WORDS
 
 __all__ = ["Plan", "clean_headers", "plan_register"]
@@ -56,6 +57,9 @@ class Plan:
     renamed
         Header as written → the header it is known by, of user columns renamed so as not
         to shadow the product's own (every batch's cells are renamed so).
+    assumed_zone
+        The UTM zone (38–41) ``crs`` was assumed to be, for metres without a declared
+        CRS (:mod:`geo.registers.utm`); each row read under it is flagged.
     int_ids
         Whether whole-number ids are kept as int64: decided from the whole column (no
         blank, none past int64); None to decide from each batch (the whole file in one).
@@ -69,6 +73,7 @@ class Plan:
     path: PurePath | None = None
     renamed: dict[str, str] = field(default_factory=dict)
     int_ids: bool | None = None
+    assumed_zone: int | None = None
 
 
 def _location_columns(
@@ -154,4 +159,11 @@ def plan_register(
     province_by_content(cells, columns, overrides, warnings)
     _require_something_to_join(cells, columns, found.path)
     cells, renamed = rename_reserved(cells, columns, warnings)
-    return Plan(columns, None, wkt, crs, found.crs, found.path, renamed), cells, geometry, warnings
+    zone = None
+    if crs is None and found.crs is None and (geometry is not None or "lat" in columns):
+        guess = guess_zone(cells, geometry, columns)
+        if guess is not None:
+            crs, zone = guess.crs, guess.zone
+            warnings.append(guess_warning(guess))
+    plan = Plan(columns, None, wkt, crs, found.crs, found.path, renamed, assumed_zone=zone)
+    return plan, cells, geometry, warnings

@@ -1,9 +1,13 @@
-"""Reading a register file into cells: CSV/TSV, XLSX, GeoJSON, GeoPackage, (Geo)Parquet.
+"""Reading a register file into cells: CSV/TSV, XLSX/XLS/ODS, GeoJSON, GeoPackage, (Geo)Parquet, Shapefile, KML/KMZ.
 
 A reader returns the cells as a :class:`pandas.DataFrame` (header names as written,
 values as found), the geometry column and declared CRS when the format has them, and
 warnings about the file (encoding, skipped title rows, several sheets or layers). A file
 that cannot be read at all raises :class:`geo.errors.RegisterError` naming it.
+
+The format is told by :func:`geo.registers.formats.detect` (content first); each kind of
+source has one reader: :data:`_READERS` maps a format's key to it, so a new kind of source
+adds a :class:`~geo.registers.formats.Format` and a line there.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 import warnings as pywarnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,49 +26,17 @@ from geo.i18n import message
 from geo.limits import check_memory
 from geo.registers.cells import Cells
 from geo.registers.delimited import read_delimited
+from geo.registers.formats import FORMATS, Found, detect, one_line, sheet_rule
+from geo.registers.sheets import read_ods, read_xls
+from geo.registers.vector import read_vector
 from geo.registers.xlsx import choose, read_xlsx
 
-__all__ = ["Cells", "file_format", "read_file", "choose"]
+__all__ = ["Cells", "check_sheet", "choose", "detect_file", "file_format", "read_file"]
 
-_FORMATS = {
-    ".csv": "csv",
-    ".txt": "csv",
-    ".tsv": "tsv",
-    ".tab": "tsv",
-    ".xlsx": "xlsx",
-    ".xlsm": "xlsx",
-    ".geojson": "geojson",
-    ".json": "geojson",
-    ".gpkg": "gpkg",
-    ".parquet": "parquet",
-    ".geoparquet": "parquet",
-    ".pq": "parquet",
-}
-_FORMAT_NAMES = {"geojson": "GeoJSON", "gpkg": "GeoPackage", "parquet": "Parquet"}
-_SHEET_ONLY = "`sheet` chooses a sheet of an XLSX file or a layer of a GeoPackage"
 #: The name of a GeoJSON ``crs`` member (RFC 7946 dropped it; GDAL still honours it).
 _CRS_MEMBER = re.compile(rb'"crs"\s*:\s*\{[^{}]*"properties"\s*:\s*\{[^{}]*"name"\s*:\s*("(?:[^"\\]|\\.)*")')
-
-
-def _format_of(path: Path, head: bytes) -> str:
-    if head.startswith(b"PK\x03\x04"):
-        return "xlsx"
-    if head.startswith(b"SQLite format 3\x00"):
-        return "gpkg"
-    if head.startswith(b"PAR1"):
-        return "parquet"
-    suffix = path.suffix.lower()
-    if suffix == ".xls":
-        raise RegisterError("old Excel .xls files are not read; save the sheet as .xlsx or CSV", path=path)
-    if suffix in _FORMATS:
-        return _FORMATS[suffix]
-    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
-        return "geojson"
-    raise RegisterError(
-        f"unknown register format {suffix or '(no extension)'!r}; use CSV, TSV, XLSX, GeoJSON, GeoPackage"
-        " or (Geo)Parquet",
-        path=path,
-    )
+#: Bytes read to tell a file's format (a KML's ``<kml`` may follow a long XML prologue).
+_HEAD = 4096
 
 
 def _read_spatial(path: Path, fmt: str, sheet: str | None) -> tuple[Any, list[str]]:
@@ -144,7 +117,8 @@ def _read_geo(path: Path, fmt: str, sheet: str | None, crs: str | None) -> Cells
     except RegisterError:
         raise
     except Exception as exc:  # pyogrio/pyarrow raise their own error classes
-        raise RegisterError(f"cannot read as {_FORMAT_NAMES[fmt]}: {str(exc).strip()}", path=path) from exc
+        text = message("formats", "cannot_read", name=FORMATS[fmt].name, detail=one_line(exc))
+        raise RegisterError(text, path=path) from exc
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry is None:
         return Cells(pd.DataFrame(gdf), warnings=warnings)
     geometry = gdf.geometry
@@ -183,7 +157,7 @@ def _head(path: Path) -> bytes:
         raise RegisterError("not a file", path=path)
     try:
         with path.open("rb") as fh:
-            head = fh.read(64)
+            head = fh.read(_HEAD)
     except OSError as exc:
         raise RegisterError(f"cannot read: {exc.strerror or exc}", path=path) from exc
     if not head:
@@ -191,15 +165,43 @@ def _head(path: Path) -> bytes:
     return head
 
 
-def file_format(path: Path) -> str:
-    """The format of a register file (``csv``, ``tsv``, ``xlsx``, ``geojson``, ``gpkg``, ``parquet``).
+def detect_file(path: Path) -> Found:
+    """The format of a register file (and the member GDAL reads, for a zip), after checking it is one.
 
     Raises
     ------
     RegisterError
         The file is missing, empty, a folder, unreadable or of an unknown format.
     """
-    return _format_of(path, _head(path))
+    return detect(path, _head(path))
+
+
+def file_format(path: Path) -> str:
+    """The key of a register file's format (``csv``, ``xlsx``, ``shp`` … of :data:`~geo.registers.formats.FORMATS`).
+
+    Raises
+    ------
+    RegisterError
+        The file is missing, empty, a folder, unreadable or of an unknown format.
+    """
+    return detect_file(path).format.key
+
+
+def check_sheet(found: Found, sheet: str | None, path: Path) -> None:
+    """Refuse `sheet` for a format that has neither sheets nor layers."""
+    if sheet is not None and found.format.sheets is None:
+        raise RegisterError(sheet_rule(), path=path, field="sheet")
+
+
+def _input_bytes(path: Path, found: Found) -> tuple[int, str]:
+    """Bytes of data for the memory estimate: a zip's members unpacked, else as :func:`_input_size`."""
+    if found.gdal_path is None or found.format.key == "xlsx":
+        return _input_size(path, found.format.key)
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        size = sum(i.file_size for i in archive.infolist())
+    return size, f"its {size / (1 << 20):,.0f} MB unpacked"
 
 
 def read_file(
@@ -212,7 +214,7 @@ def read_file(
     path
         The file; its format is told by its first bytes, else by its extension.
     sheet
-        The XLSX sheet or GeoPackage layer to read.
+        The sheet of a workbook, or the layer of a GeoPackage, zipped Shapefile or KML, to read.
     wanted
         :func:`~geo.registers.vocabulary.header_key` of the headers the caller named:
         they count towards finding the header row.
@@ -225,17 +227,46 @@ def read_file(
         The file cannot be read; :class:`~geo.errors.LimitError` when it is beyond a
         limit of :mod:`geo.limits` (checked before it is read).
     """
-    fmt = _format_of(path, _head(path))
-    if sheet is not None and fmt not in ("xlsx", "gpkg"):
-        raise RegisterError(_SHEET_ONLY, path=path, field="sheet")
+    found = detect_file(path)
+    check_sheet(found, sheet, path)
+    fmt = found.format.key
     if fmt != "xlsx":
-        size, what = _input_size(path, fmt)
+        size, what = _input_bytes(path, found)
         check_memory(size, fmt, path, what=what)
     try:
-        if fmt in ("csv", "tsv"):
-            return read_delimited(path, "\t" if fmt == "tsv" else None, wanted)
-        if fmt == "xlsx":
-            return read_xlsx(path, sheet, wanted)
+        return _READERS[fmt](path, found, sheet, wanted, crs)
     except OSError as exc:
         raise RegisterError(f"cannot read: {exc.strerror or exc}", path=path) from exc
-    return _read_geo(path, fmt, sheet, crs)
+
+
+def _delimited(path: Path, found: Found, sheet: str | None, wanted: frozenset[str], crs: str | None) -> Cells:
+    return read_delimited(path, found.format.separator, wanted)
+
+
+def _sheet(path: Path, found: Found, sheet: str | None, wanted: frozenset[str], crs: str | None) -> Cells:
+    read = {"xlsx": read_xlsx, "xls": read_xls, "ods": read_ods}[found.format.key]
+    return read(path, sheet, wanted)
+
+
+def _spatial(path: Path, found: Found, sheet: str | None, wanted: frozenset[str], crs: str | None) -> Cells:
+    return _read_geo(path, found.format.key, sheet, crs)
+
+
+def _vector(path: Path, found: Found, sheet: str | None, wanted: frozenset[str], crs: str | None) -> Cells:
+    return read_vector(path, found, sheet, crs)
+
+
+#: The reader of each format of :data:`~geo.registers.formats.FORMATS`, by its key.
+_READERS: dict[str, Callable[[Path, Found, str | None, frozenset[str], str | None], Cells]] = {
+    "csv": _delimited,
+    "tsv": _delimited,
+    "xlsx": _sheet,
+    "xls": _sheet,
+    "ods": _sheet,
+    "geojson": _spatial,
+    "gpkg": _spatial,
+    "parquet": _spatial,
+    "shp": _vector,
+    "kml": _vector,
+    "kmz": _vector,
+}

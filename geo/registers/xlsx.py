@@ -23,10 +23,10 @@ from geo.i18n import message
 from geo.limits import check_columns, check_expansion, check_memory
 from geo.reasons import Reason, RowReasons
 from geo.registers.cells import Cells, blank, clip, is_filled
-from geo.registers.headers import HEADER_SCAN, find_header, header_names, header_warnings
+from geo.registers.headers import HEADER_SCAN, drop_repeated_headers, find_header, header_names, header_warnings
 from geo.registers.vocabulary import header_key
 
-__all__ = ["choose", "read_xlsx"]
+__all__ = ["choose", "read_xlsx", "sheet_cells", "sheet_warnings"]
 
 _FORMULA = (b"<f>", b"<f ", b":f>", b":f ")
 
@@ -173,7 +173,8 @@ def _used_columns(rows: list[list[object]]) -> list[int]:
     return sorted(used)
 
 
-def _sheet_warnings(names: list[str], sheet: str | None, chosen: str) -> list[str]:
+def sheet_warnings(names: list[str], sheet: str | None, chosen: str) -> list[str]:
+    """The warning of a workbook of several sheets: which was read, and why."""
     if len(names) <= 1:
         return []
     code = (
@@ -202,8 +203,28 @@ def _formula_reasons(
 def read_xlsx(path: Path, sheet: str | None, wanted: frozenset[str]) -> Cells:
     """The cells of one sheet: the one named, else the first whose header names estate columns."""
     names, chosen, numbered = _sheet_rows(path, sheet, wanted)
+    return sheet_cells(
+        path, numbered, wanted, chosen=chosen, warnings=sheet_warnings(names, sheet, chosen),
+        formulas=lambda data, keep: _formula_reasons(path, chosen, numbered, data, keep),
+    )  # fmt: skip
+
+
+def sheet_cells(
+    path: Path,
+    numbered: list[tuple[int, list[object]]],
+    wanted: frozenset[str],
+    *,
+    chosen: str,
+    warnings: list[str],
+    formulas: Any = None,
+) -> Cells:
+    """The cells of a sheet's filled rows (with their row numbers): header found, blank columns dropped.
+
+    Shared by every spreadsheet reader (XLSX here, XLS and ODS in :mod:`geo.registers.sheets`);
+    ``formulas(data rows, kept columns)`` gives the reasons of formula cells, when a reader sees them.
+    """
     if not numbered:
-        raise RegisterError(f"sheet {chosen!r} is empty", path=path)
+        raise RegisterError(message("formats", "sheet_empty", sheet=chosen), path=path)
     rows = [row for _, row in numbered]
     index, merged, _ = find_header(rows, wanted)
     header = merged if merged is not None else rows[index]
@@ -217,7 +238,11 @@ def read_xlsx(path: Path, sheet: str | None, wanted: frozenset[str]) -> Cells:
     empty = [c for c, h in zip(columns, header, strict=True) if not is_filled(h) and blank(frame[c]).all()]
     frame = frame.drop(columns=empty)
     data = [number for number, _ in numbered[index + 1 :]]
-    reasons = _formula_reasons(path, chosen, numbered, data, keep)
-    warnings = _sheet_warnings(names, sheet, chosen) + dup_warnings
+    frame = frame.reset_index(drop=True)
+    frame, repeated = drop_repeated_headers(frame, header, "row", data)
+    data = [data[i] for i in frame.index]
+    frame = frame.reset_index(drop=True)
+    reasons = formulas(data, keep) if formulas is not None else None
+    warnings = warnings + dup_warnings + repeated
     warnings += header_warnings(index, merged is not None, rows, "row", [number for number, _ in numbered])
     return Cells(frame, warnings=warnings, reasons=reasons)
