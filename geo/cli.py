@@ -402,7 +402,7 @@ def _join_on_dask(
         from geo.engines.command import run
 
         with StageDisplay(_err, enabled=big) as show:
-            result = run(register, out, (scheduler, workers), options, show, _err.print)
+            result = run(register, out, (scheduler, workers), {**options, "lang": lang}, show, _err.print)
         _warn_register(result.register.warnings, lang)
         return result
 

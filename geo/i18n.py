@@ -6,7 +6,8 @@ The wordings live in ``data/i18n/`` (see its README), one catalogue a file, each
 * ``reasons.csv``: why a register row is flagged or rejected (:class:`geo.reasons.Reason`);
 * ``warnings.csv``: problems of a whole register file (:attr:`geo.registers.Register.warnings`);
 * ``map.csv``: the map page's interface strings, scheme names, units and labels;
-* ``names.csv``: the province and county resolvers' messages and how a province or county is labelled.
+* ``names.csv``: the province and county resolvers' messages and how a province or county is labelled;
+* ``columns.csv``: the display labels of the per-province and per-county tables' columns and the estates table.
 
 Both wordings of a code name the same fields; a catalogue that breaks this rule is a
 :class:`~geo.errors.DataError` when it is first read, not a ``KeyError`` on some user's row.
@@ -54,7 +55,7 @@ __all__ = [
 LANGS: tuple[str, ...] = ("fa", "en")
 
 #: The catalogues of ``data/i18n/``.
-CATALOGUES: tuple[str, ...] = ("reasons", "warnings", "map", "names", "template")
+CATALOGUES: tuple[str, ...] = ("reasons", "warnings", "map", "names", "template", "columns")
 
 
 def check_lang(lang: str) -> str:

@@ -30,6 +30,7 @@ from geo.engines.dask import join as dask_join
 from geo.errors import EngineError, GeoError
 from geo.joining import join
 from geo.provinces import load_provinces
+from geo.registers.known import labelled
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "data" / "examples" / "estates_example.csv"
@@ -108,10 +109,10 @@ def _plain(s: pd.Series) -> list:
 
 def _same_table(memory_table, path: Path, first: int) -> None:
     """A per-province or per-county CSV of the dask run against the in-memory table."""
-    by_mem = memory_table.drop(columns="geometry").reset_index(drop=True)
+    by_mem = labelled(pd.DataFrame(memory_table.drop(columns="geometry")), "fa").reset_index(drop=True)
     by_dask = pd.read_csv(path, encoding="utf-8-sig")
-    assert list(by_dask.columns) == list(by_mem.columns)
-    assert by_dask["code"].tolist() == by_mem["code"].tolist()
+    assert list(by_dask.columns) == list(by_mem.columns)  # both headed by the same labels
+    assert by_dask.iloc[:, 0].tolist() == by_mem.iloc[:, 0].tolist()
     for col in by_mem.columns[first:]:
         assert np.allclose(by_dask[col].to_numpy(float), by_mem[col].to_numpy(float), rtol=1e-12, equal_nan=True), col
 
@@ -213,7 +214,7 @@ def test_cli_on_an_existing_scheduler_replaces_only_its_own_outputs(client, tmp_
     assert "rows in 40: joined 31, flagged 7, rejected 2" in done.stdout
     assert "Traceback" not in done.stderr
     names = sorted(p.name for p in out.iterdir() if not p.name.startswith(".geo-"))
-    assert names == ["by_county.csv", "by_province.csv", "joined", "notes.txt", "rejects", "report.json", "rows"]
+    assert names == ["by_county.csv", "by_province.csv", "joined", "map.html", "notes.txt", "rejects", "report.json", "rows"]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary folder left
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert report["rows_in"] == 40 and report["engine"]["name"] == "dask"

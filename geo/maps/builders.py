@@ -12,7 +12,7 @@ import pandas as pd
 
 from geo.errors import InputTypeError, MapError
 from geo.i18n import LANGS, check_lang, section
-from geo.maps.contract import LinkData
+from geo.maps.contract import GridData, LinkData, PointsData, TallyData
 from geo.maps.county_level import counties_payload
 from geo.maps.page import add_data, new_map, save_map, tile_layer
 from geo.maps.payload import facts_payload, page_data, provinces_payload, quality_payload, strings
@@ -159,23 +159,23 @@ def _codes(gdf: gpd.GeoDataFrame) -> list[str]:
 def _register_indicators(by_province: gpd.GeoDataFrame) -> pd.DataFrame:
     """The numeric per-province columns of a register, declared as indicators."""
     from geo.provinces import province_table
+    from geo.registers.known import column_labels
 
     base = set(province_table().columns) | {"geometry"}
-    labels = {"en": section("map", "register", "en"), "fa": section("map", "register", "fa")}
+    labels = column_labels(by_province.columns)  # the vocabulary's words, never the machine names
     rows = []
     for col in by_province.columns:
         if col in base or not pd.api.types.is_numeric_dtype(by_province[col]):
             continue
         if pd.api.types.is_bool_dtype(by_province[col]):
             continue
-        plain = str(col).replace("_", " ")
         with np.errstate(over="ignore"):
             total = float(pd.to_numeric(by_province[col], errors="coerce").sum())
         rows.append(
             {
                 "id": str(col),
-                "label_en": labels["en"].get(col, plain),
-                "label_fa": labels["fa"].get(col, plain),
+                "label_en": labels[str(col)].en,
+                "label_fa": labels[str(col)].fa,
                 "unit_en": "",
                 "unit_fa": "",
                 "year_sh": "",
@@ -192,7 +192,13 @@ def _register_indicators(by_province: gpd.GeoDataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("id", drop=False).rename_axis(None)
 
 
-def register_map(result: JoinedRegister, *, lang: str = "fa", tiles: str | None = None) -> folium.Map:
+def register_map(
+    result: JoinedRegister,
+    *,
+    lang: str = "fa",
+    tiles: str | None = None,
+    points: tuple[PointsData, GridData | None, TallyData] | None = None,
+) -> folium.Map:
     """Map a joined estate register: per-province choropleths plus the estates as points.
 
     Parameters
@@ -204,6 +210,10 @@ def register_map(result: JoinedRegister, *, lang: str = "fa", tiles: str | None 
         ``status``, ``province``, ``reasons``, and ``reasons_fa`` shown on the Persian map).
     lang, tiles
         As for :func:`estates_map`.
+    points
+        The points, grid and tally of the estates when they were counted elsewhere (the
+        dask engine counts them on its workers: :mod:`geo.engines.mapping`); None:
+        :func:`~geo.maps.points.register_points` of ``result.estates``.
 
     Returns
     -------
@@ -243,7 +253,7 @@ def register_map(result: JoinedRegister, *, lang: str = "fa", tiles: str | None 
     texts = strings(lang)
     m = new_map(lang, texts["points"], tiles)
     provinces = provinces_payload(by_province, meta, lang)
-    points = register_points(result.estates, lang)
+    points = points or register_points(result.estates, lang)
     page_texts = dict(texts, title=texts["points"], subtitle="")
     credit = f"{texts['attribution'].split(' · ')[0]} · {texts['licences']}"
     by_county = getattr(result, "by_county", None)

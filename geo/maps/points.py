@@ -12,6 +12,7 @@ order), up to :data:`PROBLEM_POINTS` of them. Every count is in the page: none i
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +22,19 @@ import shapely
 
 from geo.maps.contract import GridData, GridLevel, PointsData, TallyData
 
-__all__ = ["CELL_PX", "GRID_CELLS", "POINTS_LIMIT", "PROBLEM_POINTS", "grid_payload", "register_points"]
+__all__ = [
+    "CELL_PX",
+    "GRID_CELLS",
+    "POINTS_LIMIT",
+    "PROBLEM_POINTS",
+    "cell_counts",
+    "counted_points",
+    "grid_of_cells",
+    "grid_payload",
+    "located_rows",
+    "point_counts",
+    "register_points",
+]
 
 #: Up to this many rows with a location, each is drawn as a point; above, the grid.
 POINTS_LIMIT = 20_000
@@ -105,25 +118,38 @@ def grid_payload(lon: np.ndarray, lat: np.ndarray, status: np.ndarray) -> GridDa
     >>> g.levels[0].j, g.levels[0].f, g.levels[0].r
     ([1, 0], [0, 1], [1, 0])
     """
-    code = np.select([status == s for s in _STATUS], [0, 1, 2], default=2).astype("int64")
+    code = _codes(status)
     x, y = _mercator(lon, lat)
-    levels = [_points_at(_GRID_FINE, x, y, lon, lat, code)]
+    return _grid(lambda z: _points_at(z, x, y, lon, lat, code), len(lon))
+
+
+def _codes(status: np.ndarray) -> np.ndarray:
+    """Each row's status as 0 (joined), 1 (flagged) or 2 (rejected)."""
+    return np.select([status == s for s in _STATUS], [0, 1, 2], default=2).astype("int64")
+
+
+def _grid(count_at: Callable[[int], _Cells | None], rows: int) -> GridData:
+    """The grid of :func:`grid_payload` from the cells of each level (None: a level of too many cells)."""
+    fine = count_at(_GRID_FINE)
+    if fine is None:  # pragma: no cover - the finest level counted is always given
+        raise ValueError("no cells at the finest level")
+    levels = [fine]
     while levels[0].z > GRID_ZMIN:
         finer = levels[0]
         levels.insert(0, finer.grouped(finer.z - 1, finer.cx // 2, finer.cy // 2))
     kept, total = [levels[0]], len(levels[0].cx)
     for cells in levels[1:]:
-        if total + len(cells.cx) > GRID_CELLS or len(kept[-1].cx) == len(lon):
+        if total + len(cells.cx) > GRID_CELLS or len(kept[-1].cx) == rows:
             break  # over the budget, or every row already alone in its cell
         kept.append(cells)
         total += len(cells.cx)
-    while len(kept) == len(levels) and kept[-1].z < _GRID_ZMAX and len(kept[-1].cx) < len(lon):
-        finer = _points_at(kept[-1].z + 1, x, y, lon, lat, code)  # all fit: count finer levels from the rows
-        if total + len(finer.cx) > GRID_CELLS:
+    while len(kept) == len(levels) and kept[-1].z < _GRID_ZMAX and len(kept[-1].cx) < rows:
+        found = count_at(kept[-1].z + 1)  # all fit: count finer levels from the rows
+        if found is None or total + len(found.cx) > GRID_CELLS:
             break
-        kept.append(finer)
-        levels.append(finer)
-        total += len(finer.cx)
+        kept.append(found)
+        levels.append(found)
+        total += len(found.cx)
     return GridData(CELL_PX, GRID_ZMIN, kept[-1].z, [c.level() for c in kept])
 
 
@@ -172,6 +198,33 @@ def _located(estates: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return lon, lat, ok
 
 
+def _statuses(estates: Any, n: int) -> np.ndarray:
+    """Each row's status (``""`` without a status column)."""
+    return estates["status"].astype(object).to_numpy() if "status" in estates.columns else np.full(n, "")
+
+
+def _counts(ok: np.ndarray, status: np.ndarray) -> dict[str, int]:
+    """The rows counted: per status, without a location, located problems, located."""
+    counts = {s: int((status == s).sum()) for s in _STATUS}
+    problems = int((ok & (status != "joined")).sum())
+    return {**counts, "unplaced": int((~ok).sum()), "problems": problems, "located": int(ok.sum())}
+
+
+def located_rows(estates: Any) -> np.ndarray:
+    """Mask of the rows of ``estates`` that the map places (a point location)."""
+    return _located(estates)[2]
+
+
+def point_counts(estates: Any) -> dict[str, int]:
+    """The counts :func:`register_points` decides and tallies from; those of parts of a register add up.
+
+    Keys: ``joined``, ``flagged``, ``rejected``, ``unplaced``, ``problems`` (located
+    flagged or rejected rows) and ``located`` (above :data:`POINTS_LIMIT`: the grid).
+    """
+    _, _, ok = _located(estates)
+    return _counts(ok, _statuses(estates, len(ok)))
+
+
 def register_points(estates: Any, lang: str) -> tuple[PointsData, GridData | None, TallyData]:
     """The points, grid (None up to :data:`POINTS_LIMIT` located rows) and tally of a register's map.
 
@@ -185,11 +238,32 @@ def register_points(estates: Any, lang: str) -> tuple[PointsData, GridData | Non
         The page's language.
     """
     lon, lat, ok = _located(estates)
-    status = estates["status"].astype(object).to_numpy() if "status" in estates.columns else np.full(len(ok), "")
-    problem = ok & (status != "joined")
-    counts = {s: int((status == s).sum()) for s in _STATUS}
-    small = int(ok.sum()) <= POINTS_LIMIT
-    if small:
+    status = _statuses(estates, len(ok))
+    counts = _counts(ok, status)
+    grid = None if counts["located"] <= POINTS_LIMIT else grid_payload(lon[ok], lat[ok], status[ok])
+    return _drawn(estates, (lon, lat, ok, status), lang, grid, counts)
+
+
+def counted_points(
+    candidates: Any, lang: str, grid: GridData, counts: dict[str, int]
+) -> tuple[PointsData, GridData, TallyData]:
+    """:func:`register_points` of a register above :data:`POINTS_LIMIT` counted elsewhere (the dask engine).
+
+    ``candidates``: in row order, at least the first :data:`PROBLEM_POINTS` located
+    rejected rows and as many located flagged ones; ``grid``: :func:`grid_of_cells` of the
+    whole register's :func:`cell_counts`; ``counts``: its :func:`point_counts`.
+    """
+    lon, lat, ok = _located(candidates)
+    points, _, tally = _drawn(candidates, (lon, lat, ok, _statuses(candidates, len(ok))), lang, grid, counts)
+    return points, grid, tally
+
+
+def _drawn(
+    estates: Any, located: tuple[np.ndarray, ...], lang: str, grid: GridData | None, counts: dict[str, int]
+) -> tuple[PointsData, GridData | None, TallyData]:
+    """The rows drawn one by one (all, or without a grid the problems up to a cap) and the tally."""
+    lon, lat, ok, status = located
+    if grid is None:
         chosen = np.arange(len(ok))
     else:
         first = [np.flatnonzero(ok & (status == s)) for s in ("rejected", "flagged")]
@@ -197,6 +271,59 @@ def register_points(estates: Any, lang: str) -> tuple[PointsData, GridData | Non
     found = zip(lat[chosen].tolist(), lon[chosen].tolist(), ok[chosen].tolist(), strict=True)
     ll = [[round(a, 5), round(b, 5)] if here else None for a, b, here in found]
     points = _points(estates, chosen, ll, lang)
-    grid = None if small else grid_payload(lon[ok], lat[ok], status[ok])
-    shown = int(problem.sum()) if small else len(chosen)
-    return points, grid, TallyData(**counts, unplaced=int((~ok).sum()), problems=int(problem.sum()), shown=shown)
+    shown = counts["problems"] if grid is None else len(chosen)
+    tally = {k: counts[k] for k in (*_STATUS, "unplaced", "problems")}
+    return points, grid, TallyData(**tally, shown=shown)
+
+
+#: The columns of :func:`cell_counts` besides the counts ``n0``, ``n1`` … of each status.
+_CELL_KEYS = ("z", "cx", "cy")
+
+
+def cell_counts(estates: Any) -> pd.DataFrame:
+    """The located rows of ``estates`` counted in the grid's cells, from zoom 12 to the finest.
+
+    One row per cell: ``z``, ``cx``, ``cy``, the count of each status (``n0``, ``n1`` …) and
+    the sums of the rows' ``lat`` and ``lon``: the counts of parts of a register (dask's
+    partitions) summed per cell are the whole's. A level finer than 12 with more than
+    :data:`GRID_CELLS` cells (too many to draw) is one row with ``cx`` -1, and ends the levels.
+    """
+    lon, lat, ok = _located(estates)
+    status = _statuses(estates, len(ok))[ok]
+    lon, lat = lon[ok], lat[ok]
+    x, y = _mercator(lon, lat)
+    code = _codes(status)
+    frames = []
+    for z in range(_GRID_FINE, _GRID_ZMAX + 1):
+        cells = _points_at(z, x, y, lon, lat, code)
+        if z > _GRID_FINE and len(cells.cx) > GRID_CELLS:
+            cells = _Cells(z, np.array([-1]), np.array([-1]), np.zeros((1, 3), "int64"), np.zeros(1), np.zeros(1))
+        counts = {f"n{i}": cells.counts[:, i] for i in range(cells.counts.shape[1])}
+        frame = {"z": np.full(len(cells.cx), z), "cx": cells.cx, "cy": cells.cy, **counts}
+        frames.append(pd.DataFrame({**frame, "lat": cells.lat, "lon": cells.lon}))
+        if cells.cx[:1].tolist() == [-1]:
+            break
+    return pd.concat(frames, ignore_index=True).astype({"z": "int64", "cx": "int64", "cy": "int64"})
+
+
+def grid_of_cells(cells: pd.DataFrame, located: int) -> GridData:
+    """:func:`grid_payload` of a register from its :func:`cell_counts` summed per cell (``located``: its located rows).
+
+    A level that any part gave as too many cells is left out, as it would be of the whole.
+    """
+    cells = cells.reset_index()
+    over = set(cells.loc[cells["cx"] < 0, "z"].tolist())
+    counts = sorted(c for c in cells.columns if c.startswith("n") and c[1:].isdigit())
+
+    def count_at(z: int) -> _Cells | None:
+        if z in over or (z > min(over, default=_GRID_ZMAX + 1)):
+            return None
+        level = cells[cells["z"] == z].sort_values(["cx", "cy"])
+        if z > _GRID_FINE and not len(level):
+            return None
+        n = level[counts].to_numpy(dtype="int64")
+        return _Cells(
+            z, level["cx"].to_numpy(), level["cy"].to_numpy(), n, level["lat"].to_numpy(), level["lon"].to_numpy()
+        )
+
+    return _grid(count_at, located)
