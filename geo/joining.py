@@ -93,7 +93,9 @@ class JoinResult:
     by_province
         The 31 provinces (indexed by ISO code, with geometry) and ``estates`` (count of
         joined and flagged rows), ``<column>_sum`` and ``<column>_mean`` of each numeric
-        indicator and ``<column>_true`` of each yes/no indicator.
+        indicator and ``<column>_true`` (count of yes) and ``<column>_share`` (% of the
+        rows saying yes or no that say yes) of each yes/no indicator: machine names, which
+        :func:`geo.registers.known.column_labels` turns into words (``by_province.csv``).
     reconciliation
         One row per declared comparison: ``column``, ``reference``, ``source``,
         ``province`` (None for a national total), ``label``, ``unit``, ``period``,
