@@ -106,9 +106,14 @@ def test_by_province_csv_is_headed_in_persian_with_the_registers_figures(registe
     mapping = {c["label_fa"]: c["name"] for c in report["table_columns"]}
     assert mapping["جمع فضای سبز (هکتار)"] == "فضای سبز (هکتار)_sum"
     assert mapping["درصد شهرک‌های دارای تصفیه‌خانه"] == "تصفیه خانه_share"
-    menu = [i["label"] for i in embedded_data((tmp_path / "map.html").read_text(encoding="utf-8"))["indicators"]]
+    indicators = embedded_data((tmp_path / "map.html").read_text(encoding="utf-8"))["indicators"]
+    menu = [i["label"] for i in indicators]
     assert menu == HEADERS_FA[3:]  # the Persian map's indicator menu: the same words, none raw
     assert not [label for label in menu if _RAW.search(label)]
+    totals = {i["label"]: i["total"] for i in indicators}
+    assert totals["شمار شهرک‌های دارای تصفیه‌خانه"] == "۳"  # 2 in Tehran, 1 in Isfahan
+    assert totals["درصد شهرک‌های دارای تصفیه‌خانه"] is None  # shares and means add up to no national figure
+    assert totals["میانگین فضای سبز در هر شهرک (هکتار)"] is None
 
 
 def test_english_labels_on_the_map_and_in_the_tables(result) -> None:

@@ -159,7 +159,7 @@ def _codes(gdf: gpd.GeoDataFrame) -> list[str]:
 def _register_indicators(by_province: gpd.GeoDataFrame) -> pd.DataFrame:
     """The numeric per-province columns of a register, declared as indicators."""
     from geo.provinces import province_table
-    from geo.registers.known import column_labels
+    from geo.registers.known import column_labels, measure_of
 
     base = set(province_table().columns) | {"geometry"}
     labels = column_labels(by_province.columns)  # the vocabulary's words, never the machine names
@@ -171,6 +171,8 @@ def _register_indicators(by_province: gpd.GeoDataFrame) -> pd.DataFrame:
             continue
         with np.errstate(over="ignore"):
             total = float(pd.to_numeric(by_province[col], errors="coerce").sum())
+        if (measure_of(str(col)) or ("", ""))[1] in ("share", "mean"):
+            total = np.nan  # a sum of shares or of means is no national figure
         rows.append(
             {
                 "id": str(col),
