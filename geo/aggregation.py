@@ -1,9 +1,10 @@
 """Per-province and per-county sums of a joined register.
 
-:func:`aggregate` counts the rows of each unit and sums, averages or counts the yes of
-each indicator column, whole columns at once (``numpy.bincount``); :func:`by_county_table`
-is the per-county table of a join (``by_county.csv``). A sum beyond what a float holds
-is left empty and its rows flagged, never written as ``inf``.
+:func:`aggregate` counts the rows of each unit and sums, averages or counts the yes (and
+their share, in %, of the rows that say yes or no) of each indicator column, whole
+columns at once (``numpy.bincount``); :func:`by_county_table` is the per-county table of
+a join (``by_county.csv``). A sum beyond what a float holds is left empty and its rows
+flagged, never written as ``inf``.
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ def sums_table(
         total, known = sums[f"{col}:total"], sums[f"{col}:known"]
         if kind == "bool":
             columns[f"{col}_true"] = total.astype("int64")
+            with np.errstate(invalid="ignore", divide="ignore"):  # of the estates that say yes or no
+                columns[f"{col}_share"] = np.where(known > 0, 100.0 * total / np.maximum(known, 1), np.nan)
             continue
         total = np.where(np.isfinite(total), total, np.nan)
         with np.errstate(over="ignore"):

@@ -321,7 +321,7 @@ def join_register(
         None, "--reconcile", metavar="COLUMN=FACT_ID", help="column=fact_id, or a JSON/CSV mapping file."
     ),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 when any row is flagged or rejected."),
-    lang: str = choice_option("fa", "--lang", choices=LANG_CHOICES, help="Language of map.html and of the warnings."),
+    lang: str = choice_option("fa", "--lang", choices=LANG_CHOICES, help="Language of map.html, tables, warnings."),
     progress: bool = typer.Option(
         False, "--progress", help="Show each stage with its rows and time (shown anyway for inputs over 5 MB)."
     ),
@@ -438,7 +438,7 @@ def _join_on_dask(
         from geo.engines.command import run
 
         with StageDisplay(_err, enabled=big) as show:
-            result = run(register, out, (scheduler, workers), options, show, _err.print)
+            result = run(register, out, (scheduler, workers), {**options, "lang": lang}, show, _err.print)
         _warn_register(result.register.warnings, lang)
         return result
 

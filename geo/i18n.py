@@ -6,8 +6,10 @@ The wordings live in ``data/i18n/`` (see its README), one catalogue a file, each
 * ``reasons.csv``: why a register row is flagged or rejected (:class:`geo.reasons.Reason`);
 * ``warnings.csv``: problems of a whole register file (:attr:`geo.registers.Register.warnings`);
 * ``map.csv``: the map page's interface strings, scheme names, units and labels;
-* ``names.csv``: the province and county resolvers' messages and how a province or county is labelled.
-* ``database.csv``: reading a register from PostgreSQL and writing a join to it (errors, warnings).
+* ``names.csv``: the province and county resolvers' messages and how a province or county is labelled;
+* ``database.csv``: reading a register from PostgreSQL and writing a join to it (errors, warnings);
+* ``formats.csv``: why a Shapefile, KML/KMZ, XLS, ODS or zip is refused or read with a caveat;
+* ``columns.csv``: the display labels of the per-province and per-county tables' columns and the estates table.
 
 Both wordings of a code name the same fields; a catalogue that breaks this rule is a
 :class:`~geo.errors.DataError` when it is first read, not a ``KeyError`` on some user's row.
@@ -55,7 +57,7 @@ __all__ = [
 LANGS: tuple[str, ...] = ("fa", "en")
 
 #: The catalogues of ``data/i18n/``.
-CATALOGUES: tuple[str, ...] = ("reasons", "warnings", "map", "names", "template", "database", "formats")
+CATALOGUES: tuple[str, ...] = ("reasons", "warnings", "map", "names", "template", "database", "formats", "columns")
 
 
 def check_lang(lang: str) -> str:

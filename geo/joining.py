@@ -51,6 +51,7 @@ from geo._progress import Progress, no_progress
 from geo.aggregation import aggregate, by_county_table
 from geo.engines.result import DaskJoinResult
 from geo.errors import EngineError, InputTypeError, RegisterWarning
+from geo.i18n import check_lang
 from geo.locate import county_index, province_index
 from geo.reconciliation import empty_reconciliation, reconciliation_table
 from geo.registers import Register
@@ -93,7 +94,9 @@ class JoinResult:
     by_province
         The 31 provinces (indexed by ISO code, with geometry) and ``estates`` (count of
         joined and flagged rows), ``<column>_sum`` and ``<column>_mean`` of each numeric
-        indicator and ``<column>_true`` of each yes/no indicator.
+        indicator and ``<column>_true`` (count of yes) and ``<column>_share`` (% of the
+        rows saying yes or no that say yes) of each yes/no indicator: machine names, which
+        :func:`geo.registers.known.column_labels` turns into words (``by_province.csv``).
     reconciliation
         One row per declared comparison: ``column``, ``reference``, ``source``,
         ``province`` (None for a national total), ``label``, ``unit``, ``period``,
@@ -147,6 +150,29 @@ class JoinResult:
             )
         ]
         return {**self.summary, "rows": rows}
+
+    def table(self, lang: str = "fa") -> pd.DataFrame:
+        """The estates as a reader sees them: one row per input row, headed by display labels in ``lang``.
+
+        Columns: row, id, name, province and county (their names in ``lang``), status (in
+        words), every other column of the register (a known fact headed by its label and
+        unit from ``data/registers/facts.csv``, any other as written), reasons and notes
+        (one text each, in ``lang``), latitude and longitude. Values keep their types
+        (numbers, yes/no as booleans) for computing; the labels are those of
+        ``data/i18n/columns.csv``. ``estates`` keeps the machine names.
+
+        Examples
+        --------
+        >>> r = join(pd.DataFrame({"province": ["Fars"], "تصفیه خانه": ["دارد"], "green space (ha)": ["2.5"]}))
+        >>> t = r.table("fa")
+        >>> list(t.columns)[:6]
+        ['ردیف', 'شناسه', 'نام', 'استان', 'شهرستان', 'وضعیت']
+        >>> print(*t.iloc[0].tolist()[3:8])
+        فارس None پذیرفته True 2.5
+        >>> list(r.table("en").columns)[6:8]
+        ['Treatment plant', 'Green space (ha)']
+        """
+        return _display_table(self.estates, check_lang(lang))
 
     def _repr_html_(self) -> str:
         """Counts by status, the first flagged and rejected rows, the reconciliation (Jupyter)."""
@@ -233,6 +259,44 @@ class JoinResult:
         from geo.postgis_out import write_table  # psycopg: only when writing to a database
 
         return write_table(self, url, table, replace=replace, progress=progress)
+
+
+#: The columns of :meth:`JoinResult.table` before and after the register's own, by their label codes.
+_TABLE_HEAD = ("row", "id", "name", "province", "county", "status")
+_TABLE_TAIL = ("reasons", "notes", "lat", "lon")
+#: What the table leaves out of ``estates``: the other language's texts, the places as given, the point.
+_NOT_SHOWN = {"reasons_fa", "notes_fa", "province_as_given", "county_as_given", "geometry"}
+
+
+def _display_table(estates: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """:meth:`JoinResult.table` of ``estates``."""
+    from geo.i18n import message
+    from geo.registers.known import fact_header, unique_labels
+
+    fa = lang == "fa"
+    names = {"province": province_index().frame, "county": county_index().frame}
+    columns: dict[str, Any] = {}
+    for col in _TABLE_HEAD:
+        values = estates[col] if col in estates.columns else pd.Series([None] * len(estates), index=estates.index)
+        if col in names:
+            found = names[col].set_index("code")["name_fa" if fa else "name_en"]
+            values = values.map(found).astype(object).where(values.notna(), None)
+        elif col == "status":
+            words = {s: getattr(message("columns", f"status.{s}"), lang) for s in ("joined", "flagged", "rejected")}
+            values = values.astype(object).map(words)
+        columns[col] = values.astype(object) if col != "row" else values
+    own = [c for c in estates.columns if c not in {*_TABLE_HEAD, *_TABLE_TAIL, *_NOT_SHOWN}]
+    columns |= {c: estates[c] for c in own}
+    for col in ("reasons", "notes"):
+        texts = estates.get(f"{col}_fa" if fa else col, estates.get(col))
+        columns[col] = pd.Series(
+            [("؛ " if fa else "; ").join(v) if len(v) else None for v in texts], index=estates.index, dtype=object
+        )
+    columns |= {c: estates[c] for c in ("lat", "lon")}
+    heads = [message("columns", f"estate.{c}") for c in _TABLE_HEAD] + [fact_header(c) for c in own]
+    heads += [message("columns", f"estate.{c}") for c in _TABLE_TAIL]
+    table = pd.DataFrame(columns, index=estates.index)
+    return table.set_axis([getattr(h, "fa" if fa else "en") for h in unique_labels(heads)], axis=1)
 
 
 @overload

@@ -14,7 +14,9 @@ The files (in ``--out``):
 - ``rows.csv``: the status of every input row (``row``, ``id``, ``status``,
   ``province``, ``county``, ``reasons``, ``reasons_fa``, ``notes``, ``notes_fa``), joined
   rows included;
-- ``by_province.csv``, ``by_county.csv`` (the 478 counties, the same columns),
+- ``by_province.csv``, ``by_county.csv`` (the 478 counties, the same columns), headed
+  by the columns' labels in the map's language (:func:`geo.registers.known.labelled`;
+  ``report.json``'s ``table_columns`` gives each label's machine name),
   ``rejects.csv`` (the rejected rows with their cells), and
   ``reconciliation.csv`` when there is a reconciliation;
 - ``map.html`` (:func:`geo.maps.register_map`);
@@ -44,6 +46,7 @@ from geo._output_set import LAST, OutputSet, output_error
 from geo._progress import Progress, no_progress
 from geo._writers import geometry_kind, json_text, jsonable, layer_crs, write_csv, write_geojson, write_tables
 from geo.errors import GeoError
+from geo.registers.known import labelled, table_columns
 
 __all__ = [
     "CSV_DEFAULT_ROWS",
@@ -135,7 +138,7 @@ def write_outputs(
     out_dir
         The folder; created if needed. Files of an earlier run there are replaced.
     lang
-        The language of ``map.html``.
+        The language of ``map.html`` and of the headers of ``by_province.csv`` and ``by_county.csv``.
     formats
         Among :data:`FORMATS`; default :func:`default_formats` of the joined rows.
     progress
@@ -183,10 +186,10 @@ def write_into(
         apart = _write_estates(estates, joined, chosen, target, tick, stack)
         columns = [c for c in (*_ROWS_COLUMNS[:4], "county", *_ROWS_COLUMNS[4:]) if c in estates.columns]
         _write(target, "rows.csv", len(estates), tick, partial(write_csv, estates, columns=columns))
-        by_prov = pd.DataFrame(result.by_province.drop(columns="geometry"))
+        by_prov = labelled(pd.DataFrame(result.by_province.drop(columns="geometry")), lang)
         _write(target, "by_province.csv", len(by_prov), tick, partial(write_csv, by_prov))
         if result.by_county is not None:
-            by_county = pd.DataFrame(result.by_county.drop(columns="geometry"))
+            by_county = labelled(pd.DataFrame(result.by_county.drop(columns="geometry")), lang)
             _write(target, "by_county.csv", len(by_county), tick, partial(write_csv, by_county))
         rejects = pd.DataFrame(estates.iloc[rejected].drop(columns=["geometry", "province", "status"]))
         _write(target, "rejects.csv", len(rejected), tick, partial(write_csv, rejects))
@@ -325,6 +328,7 @@ def _report(result: Written, estates: pd.DataFrame, listed: np.ndarray, written:
             "map": "geo.maps.register_map: offline, Leaflet inlined, no tiles",
             "outputs": sorted([*written, LAST]),
             "rows_file": "rows.csv",
+            "table_columns": table_columns(c for c in result.by_province.columns if c != "geometry"),
             "rows_listed": len(records),
         }
     )

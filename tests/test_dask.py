@@ -30,6 +30,7 @@ from geo.engines.dask import join as dask_join
 from geo.errors import EngineError, GeoError
 from geo.joining import join
 from geo.provinces import load_provinces
+from geo.registers.known import labelled
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "data" / "examples" / "estates_example.csv"
@@ -106,17 +107,17 @@ def _plain(s: pd.Series) -> list:
     return s.astype(object).where(s.notna(), None).tolist()
 
 
-def _same_table(memory_table, path: Path, first: int) -> None:
+def _same_table(memory_table, path: Path, first: int, lang: str = "fa") -> None:
     """A per-province or per-county CSV of the dask run against the in-memory table."""
-    by_mem = memory_table.drop(columns="geometry").reset_index(drop=True)
+    by_mem = labelled(pd.DataFrame(memory_table.drop(columns="geometry")), lang).reset_index(drop=True)
     by_dask = pd.read_csv(path, encoding="utf-8-sig")
-    assert list(by_dask.columns) == list(by_mem.columns)
-    assert by_dask["code"].tolist() == by_mem["code"].tolist()
+    assert list(by_dask.columns) == list(by_mem.columns)  # both headed by the same labels
+    assert by_dask.iloc[:, 0].tolist() == by_mem.iloc[:, 0].tolist()
     for col in by_mem.columns[first:]:
         assert np.allclose(by_dask[col].to_numpy(float), by_mem[col].to_numpy(float), rtol=1e-12, equal_nan=True), col
 
 
-def _same(memory, out: Path, result) -> None:
+def _same(memory, out: Path, result, lang: str = "fa") -> None:
     """Row by row: status, province, county, reasons and notes (both languages), id; totals; counts; warnings."""
     rows = pd.read_parquet(out / "rows").sort_values("row").reset_index(drop=True)
     e = memory.estates
@@ -127,8 +128,8 @@ def _same(memory, out: Path, result) -> None:
     for col in ("reasons", "reasons_fa", "notes", "notes_fa"):
         assert [list(r) for r in rows[col]] == [list(r) for r in e[col]], col
     assert _plain(rows["id"]) == _plain(e["id"])
-    _same_table(memory.by_province, out / "by_province.csv", 3)
-    _same_table(memory.by_county, out / "by_county.csv", 4)
+    _same_table(memory.by_province, out / "by_province.csv", 3, lang)
+    _same_table(memory.by_county, out / "by_county.csv", 4, lang)
     keys = ("rows_in", "rows_joined", "rows_flagged", "rows_rejected", "rows_with_county", "columns", "indicators")
     for key in (*keys, "warnings", "by", "source_crs"):
         assert result.summary[key] == memory.summary[key], key
@@ -213,7 +214,7 @@ def test_cli_on_an_existing_scheduler_replaces_only_its_own_outputs(client, tmp_
     assert "rows in 40: joined 31, flagged 7, rejected 2" in done.stdout
     assert "Traceback" not in done.stderr
     names = sorted(p.name for p in out.iterdir() if not p.name.startswith(".geo-"))
-    assert names == ["by_county.csv", "by_province.csv", "joined", "notes.txt", "rejects", "report.json", "rows"]
+    assert names == ["by_county.csv", "by_province.csv", "joined", "map.html", "notes.txt", "rejects", "report.json", "rows"]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary folder left
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert report["rows_in"] == 40 and report["engine"]["name"] == "dask"
@@ -448,3 +449,53 @@ def test_a_windows_1256_register_is_cut_into_partitions_and_read_alike(client, t
     result = dask_join(path, client=client, out=tmp_path / "out", blocksize=400)
     assert result.summary["engine"]["partitions"] >= 5
     _same(memory, tmp_path / "out", result)
+
+
+def _map_register(places, tmp_path: Path) -> Path:
+    """80 rows: inside (joined), near the border (flagged), abroad (rejected), without a location; facts of each kind."""
+    spots = places["inside"] + places["near"] + places["abroad"]
+    rows = []
+    for i in range(80):
+        lat, lon = spots[(i * 7) % len(spots)] if i % 9 else ("", "")
+        rows.append(
+            {
+                "id": i + 1, "name": f"estate {i}", "lat": lat, "lon": lon,
+                "ISO 14001": str(i % 2),  # 0/1 under a known yes/no header: yes/no
+                "fire stations": str(i % 3),  # 0/1/2: a count
+                "تصفیه خانه": "دارد" if i % 4 else "ندارد",
+                "units": str(i * 3),
+            }
+        )  # fmt: skip
+    path = tmp_path / "register.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.parametrize("lang", ["fa", "en"])
+def test_dask_writes_the_in_memory_engines_register_map(client, tmp_path, places, monkeypatch, lang):
+    """Every row a point (fa), and above the points threshold (en, lowered here) a grid of cells summed over
+    the partitions: the page data of map.html is the in-memory engine's for the same register."""
+    import geo.maps.points as points
+    from geo.maps import embedded_data, register_map, render_html
+
+    if lang == "en":
+        monkeypatch.setattr(points, "POINTS_LIMIT", 30)
+        monkeypatch.setattr(points, "PROBLEM_POINTS", 4)
+    path = _map_register(places, tmp_path)
+    memory = join(path)
+    result = dask_join(path, client=client, out=tmp_path / "out", blocksize=1200, lang=lang)
+    assert result.summary["engine"]["partitions"] > 2
+    assert memory.summary["indicators"] == {"ISO 14001": "bool", "fire stations": "number", "تصفیه خانه": "bool", "units": "number"}
+    _same(memory, tmp_path / "out", result, lang)
+    expected = embedded_data(render_html(register_map(memory, lang=lang)))
+    found = embedded_data((tmp_path / "out" / "map.html").read_text(encoding="utf-8"))
+    assert found == expected
+    tally = found["tally"]
+    assert tally["rejected"] > 4 and tally["unplaced"] == 9
+    if lang == "en":  # the grid: every located row counted once, the first rejected rows drawn
+        assert found["grid"] is not None and len(found["points"]["row"]) == tally["shown"] == 4
+        level = found["grid"]["levels"][0]
+        assert sum(level["j"]) + sum(level["f"]) + sum(level["r"]) == 80 - 9
+        assert set(found["points"]["status"]) == {"rejected"}
+    else:
+        assert found["grid"] is None and len(found["points"]["row"]) == 80

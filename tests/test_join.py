@@ -387,7 +387,7 @@ def test_outputs_are_written(tmp_path) -> None:
     rejects = pd.read_csv(tmp_path / "rejects.csv", encoding="utf-8-sig")
     assert rejects["row"].tolist() == r.estates.loc[r.estates["status"] == "rejected", "row"].tolist()
     by_prov = pd.read_csv(tmp_path / "by_province.csv", encoding="utf-8-sig")
-    assert len(by_prov) == 31 and by_prov["estates"].sum() == len(joined)
+    assert len(by_prov) == 31 and by_prov["شمار شهرک‌ها"].sum() == len(joined)  # headed in Persian by default
 
 
 def test_example_register_outcome() -> None:

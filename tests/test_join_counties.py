@@ -163,8 +163,8 @@ def test_by_county_adds_up_and_is_written(tmp_path):
     )
     paths = result.write(tmp_path / "out", lang="en")
     written = pd.read_csv(paths["by_county.csv"], encoding="utf-8-sig")
-    assert list(written.columns[:5]) == ["code", "province", "name_en", "name_fa", "estates"]
-    assert written["estates"].sum() == keep.sum()
+    assert list(written.columns[:5]) == ["Code", "Province code", "Name (English)", "Name (Persian)", "Estates"]
+    assert written["Estates"].sum() == keep.sum()
     report = json.loads(paths["report.json"].read_text(encoding="utf-8"))
     assert "by_county.csv" in report["outputs"]
     rows = pd.read_csv(paths["rows.csv"], encoding="utf-8-sig")

@@ -28,6 +28,7 @@ import pandas as pd
 from geo.reasons import RowReasons
 from geo.registers.build import decode_binary, fits_int64, parse_ids
 from geo.registers.cells import Cells, KindCounts, kind_counts, parse_numbers, remove_controls
+from geo.registers.known import declared_kind
 from geo.registers.plan import Plan, clean_headers
 from geo.registers.vocabulary import ROLES
 
@@ -112,6 +113,7 @@ def id_keys(part: Cells, plan: Plan, number: int) -> pd.DataFrame:
 
 def decide(plan: Plan, counts: PartCounts) -> Plan:
     """The plan with what the whole register decides: the indicators' kinds, whole-number ids or not."""
-    indicators: dict[str, str] = {col: kind for col, k in counts.kinds.items() if (kind := k.kind()) != "text"}
+    kinds = {col: k.kind(declared_kind(col)) for col, k in counts.kinds.items()}
+    indicators: dict[str, str] = {col: kind for col, kind in kinds.items() if kind != "text"}
     int_ids: Any = counts.int_ids if "id" in plan.columns else None
     return replace(plan, indicators=indicators, int_ids=int_ids)

@@ -40,6 +40,7 @@ import pandas as pd
 
 from geo._progress import Progress, no_progress
 from geo.engines.counts import HEAD_ROWS, PartCounts, batch_cells, count_part, decide, id_keys
+from geo.engines.mapping import map_parts, map_rows, write_map
 from geo.engines.partitions import BLOCKSIZE, Source, frame_source, open_source
 from geo.engines.result import DaskJoinResult
 from geo.engines.writing import ROW_COLUMNS, write_set
@@ -186,6 +187,7 @@ def join(
     out: str | Path | None = None,
     blocksize: int = BLOCKSIZE,
     progress: Progress | None = None,
+    lang: str = "fa",
     **overrides: str | None,
 ) -> DaskJoinResult:
     """Join a register on dask; see :func:`geo.joining.join` for the shared parameters.
@@ -202,6 +204,8 @@ def join(
         ``reconciliation.csv`` when there is one, ``report.json`` last.
     blocksize
         Bytes of the register per partition.
+    lang
+        The language of ``map.html`` and of the tables' headers, when ``out`` is given.
 
     Raises
     ------
@@ -219,7 +223,10 @@ def join(
     from geo.engines.cluster import client as local
     from geo.engines.cluster import quiet
 
-    run = functools.partial(_run, register, by, reconcile, coast_km, legacy_codes, out, blocksize, progress, overrides)
+    where = (out, lang)
+    run = functools.partial(
+        _run, register, by, reconcile, coast_km, legacy_codes, where, blocksize, progress, overrides
+    )
     # Object columns (reasons as lists, ids and names as text) stay as the rules make them.
     with dask.config.set({"dataframe.convert-string": False}), quiet():
         if client is not None:
@@ -333,23 +340,24 @@ def _run(
     reconcile: Any,
     coast_km: float,
     legacy_codes: bool,
-    out: str | Path | None,
+    where: tuple[str | Path | None, str],
     blocksize: int,
     progress: Progress | None,
     overrides: Mapping[str, str | None],
     client: Any,
 ) -> DaskJoinResult:
-    """:func:`join` with a client and dask's settings in place."""
+    """:func:`join` with a client and dask's settings in place (``where``: ``out`` and ``lang``)."""
     from geo._output_set import OutputSet
     from geo.engines.writing import OUTPUT_FILES, OUTPUT_FOLDERS
 
     tick = progress or no_progress
     tick("planning", 0, None)
     source = _open(register, overrides, blocksize)
+    out, lang = where
     if out is None:
         return _joined(source, by, reconcile, (coast_km, legacy_codes), overrides, client, tick, None)
     with OutputSet(out, OUTPUT_FILES, OUTPUT_FOLDERS) as target:
-        return _joined(source, by, reconcile, (coast_km, legacy_codes), overrides, client, tick, target)
+        return _joined(source, by, reconcile, (coast_km, legacy_codes), overrides, client, tick, (target, lang))
 
 
 def _joined(
@@ -360,9 +368,9 @@ def _joined(
     overrides: Mapping[str, str | None],
     client: Any,
     tick: Progress,
-    target: Any,
+    written: tuple[Any, str] | None,
 ) -> DaskJoinResult:
-    """Steps 1-4, and the outputs written into ``target`` when there is one.
+    """Steps 1-4, and the outputs written into ``written``'s set (in its language) when there is one.
 
     A per-province sum that overflows a float is known only once every partition is
     joined: its rows are then flagged as the in-memory engine flags them, by joining again.
@@ -377,21 +385,26 @@ def _joined(
     if reconcile:  # a comparison that names no column of the register fails before the run
         _check_reconcile(stub, reconcile)
     tick("joining", 0, None)
-    estates, parts = _join_all(source, firsts, settings, head, client, target)
+    target = written[0] if written is not None else None
+    estates, parts, found = _join_all(source, firsts, settings, head, client, target)
     if overflows(functools.reduce(operator.add, parts).provinces, plan.indicators or {}):  # rare: flag, join again
         settings = replace(settings, totals=functools.reduce(operator.add, parts).provinces)
-        estates, parts = _join_all(source, firsts, settings, head, client, target)
+        estates, parts, found = _join_all(source, firsts, settings, head, client, target)
     result = _result(estates, parts, stub, settings, reconcile, client)
     tick("joining", result.summary["rows_in"], result.summary["rows_in"])
-    if target is not None:
-        result.paths = write_set(target, result)
+    if written is not None:
+        lang = written[1]
+        rows = map_rows(found, estates)
+        if rows is estates:  # a small register's rows, joined again, to be drawn one by one
+            rows = _guarded(lambda: estates.compute(scheduler=client))
+        result.paths = write_set(written[0], result, lang, lambda path: write_map(path, result, found, rows, lang))
     return result
 
 
 def _join_all(
     source: Source, firsts: list[int], settings: _Settings, head: Cells, client: Any, target: Any
-) -> tuple[Any, list[_Parts]]:
-    """Step 4 on every partition: the estates (lazy; written into ``target`` when there is one) and the parts."""
+) -> tuple[Any, list[_Parts], dict[str, Any]]:
+    """Step 4 on every partition: the estates (lazy; written into ``target`` when there is one), the map's counts."""
     import dask
     import dask.dataframe as dd
     import dask_geopandas  # noqa: F401 - registers the GeoDataFrame collection of from_delayed
@@ -403,8 +416,11 @@ def _join_all(
     estates = dd.from_delayed([b[0] for b in batches], meta=meta, verify_meta=False)
     wanted = [b[1] for b in batches]
     writes = _parquet_writes(estates, target, meta, settings.plan) if target is not None else []
-    _, parts = _guarded(lambda: dask.compute(writes, wanted, scheduler=client))
-    return estates, list(parts)
+    mapped = map_parts(estates) if target is not None else {}
+    # flat, dataframes before delayed objects: dask.compute returns a mix in that order, whatever it is given
+    done = _guarded(lambda: dask.compute(*writes, *mapped.values(), *wanted, scheduler=client))
+    found = dict(zip(mapped, done[len(writes) : len(writes) + len(mapped)], strict=True))
+    return estates, list(done[len(writes) + len(mapped) :]), found
 
 
 def _empty(head: Cells) -> Cells:

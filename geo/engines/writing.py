@@ -3,13 +3,14 @@
 The workers write their Parquet parts (``joined/``, ``rejects/``, ``rows/``: one file per
 partition) into the set's temporary folder (on a cluster, ``out`` must be on a file system
 the workers share with the client); the client adds ``by_province.csv``,
-``by_county.csv``, ``reconciliation.csv`` (when there is one) and ``report.json``, and
+``by_county.csv``, ``reconciliation.csv`` (when there is one), ``map.html`` and ``report.json``, and
 :meth:`geo._output_set.OutputSet.commit` moves them into ``out``, ``report.json`` last.
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ __all__ = ["OUTPUT_FILES", "OUTPUT_FOLDERS", "ROW_COLUMNS", "parquet_schema", "w
 #: The columns of ``rows/``: every input row's outcome (those of ``rows.csv``).
 ROW_COLUMNS = ["row", "id", "status", "province", "county", "reasons", "reasons_fa", "notes", "notes_fa"]
 #: The files and the folders of Parquet parts a dask join writes.
-OUTPUT_FILES = ["by_province.csv", "by_county.csv", "reconciliation.csv", LAST]
+OUTPUT_FILES = ["by_province.csv", "by_county.csv", "reconciliation.csv", "map.html", LAST]
 OUTPUT_FOLDERS = ["joined", "rejects", "rows"]
 _LISTS = ("reasons", "reasons_fa", "notes", "notes_fa")
 
@@ -54,22 +55,31 @@ def parquet_schema(meta: Any, int_ids: bool | None, columns: list[str] | None = 
     return schema
 
 
-def write_set(target: OutputSet, result: Any) -> dict[str, Path]:
-    """Write the tables and ``report.json`` into ``target`` beside the Parquet parts, and commit it."""
+def write_set(
+    target: OutputSet, result: Any, lang: str = "fa", write_map: Callable[[Path], None] | None = None
+) -> dict[str, Path]:
+    """Write the tables, ``map.html`` (by ``write_map``) and ``report.json`` into ``target``, and commit it.
+
+    The tables are headed in ``lang``, as the in-memory engine heads them (:func:`geo.registers.known.labelled`).
+    """
     from geo._writers import json_text, jsonable, write_csv
+    from geo.registers.known import labelled, table_columns
 
     tables = {
-        "by_province.csv": pd.DataFrame(result.by_province.drop(columns="geometry")),
-        "by_county.csv": pd.DataFrame(result.by_county.drop(columns="geometry")),
+        "by_province.csv": labelled(pd.DataFrame(result.by_province.drop(columns="geometry")), lang),
+        "by_county.csv": labelled(pd.DataFrame(result.by_county.drop(columns="geometry")), lang),
     }
     if len(result.reconciliation):
         tables["reconciliation.csv"] = result.reconciliation
     for name, frame in tables.items():
         write_csv(frame, target.path(name))
+    if write_map is not None:
+        write_map(target.path("map.html"))
     for folder in ("joined", "rejects", "rows"):
         target.path(folder)  # written by the workers: listed as the set's
     names = sorted({*target.written, LAST})
-    text = json_text(jsonable({**result.summary, "outputs": names}))
+    columns = table_columns(c for c in result.by_province.columns if c != "geometry")
+    text = json_text(jsonable({**result.summary, "outputs": names, "table_columns": columns}))
     target.path(LAST).write_text(text, encoding="utf-8")
     target.commit()
     return {name: target.out / name for name in target.written}

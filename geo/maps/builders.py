@@ -12,7 +12,7 @@ import pandas as pd
 
 from geo.errors import InputTypeError, MapError
 from geo.i18n import LANGS, check_lang, section
-from geo.maps.contract import LinkData
+from geo.maps.contract import GridData, LinkData, PointsData, TallyData
 from geo.maps.county_level import counties_payload
 from geo.maps.page import add_data, new_map, save_map, tile_layer
 from geo.maps.payload import facts_payload, page_data, provinces_payload, quality_payload, strings
@@ -159,23 +159,25 @@ def _codes(gdf: gpd.GeoDataFrame) -> list[str]:
 def _register_indicators(by_province: gpd.GeoDataFrame) -> pd.DataFrame:
     """The numeric per-province columns of a register, declared as indicators."""
     from geo.provinces import province_table
+    from geo.registers.known import column_labels, measure_of
 
     base = set(province_table().columns) | {"geometry"}
-    labels = {"en": section("map", "register", "en"), "fa": section("map", "register", "fa")}
+    labels = column_labels(by_province.columns)  # the vocabulary's words, never the machine names
     rows = []
     for col in by_province.columns:
         if col in base or not pd.api.types.is_numeric_dtype(by_province[col]):
             continue
         if pd.api.types.is_bool_dtype(by_province[col]):
             continue
-        plain = str(col).replace("_", " ")
         with np.errstate(over="ignore"):
             total = float(pd.to_numeric(by_province[col], errors="coerce").sum())
+        if (measure_of(str(col)) or ("", ""))[1] in ("share", "mean"):
+            total = np.nan  # a sum of shares or of means is no national figure
         rows.append(
             {
                 "id": str(col),
-                "label_en": labels["en"].get(col, plain),
-                "label_fa": labels["fa"].get(col, plain),
+                "label_en": labels[str(col)].en,
+                "label_fa": labels[str(col)].fa,
                 "unit_en": "",
                 "unit_fa": "",
                 "year_sh": "",
@@ -199,6 +201,7 @@ def register_map(
     tiles: str | None = None,
     color: str | None = None,
     filter: Mapping[str, Any] | None = None,  # noqa: A002 (the reader's word for it)
+    points: tuple[PointsData, GridData | None, TallyData] | None = None,
 ) -> folium.Map:
     """Map a joined estate register: per-province choropleths plus the estates as points.
 
@@ -220,6 +223,10 @@ def register_map(
         not given) or a ``(low, high)`` range, and ``status``, ``province`` (ISO code) or
         ``county`` (code) → the one kept. The reader changes both on the page; a link to the
         page keeps them in its ``#fragment``.
+    points
+        The points, grid and tally of the estates when they were counted elsewhere (the
+        dask engine counts them on its workers: :mod:`geo.engines.mapping`); None:
+        :func:`~geo.maps.points.register_points` of ``result.estates``.
 
     Returns
     -------
@@ -259,7 +266,7 @@ def register_map(
     texts = strings(lang)
     m = new_map(lang, texts["points"], tiles)
     provinces = provinces_payload(by_province, meta, lang)
-    points = register_points(result.estates, lang, color, filter)
+    points = points or register_points(result.estates, lang, color, filter)
     page_texts = dict(texts, title=texts["points"], subtitle="")
     credit = f"{texts['attribution'].split(' · ')[0]} · {texts['licences']}"
     by_county = getattr(result, "by_county", None)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,7 +34,19 @@ from geo.maps.estate_facts import (
 )
 from geo.numbers import format_number_fa
 
-__all__ = ["CELL_PX", "GRID_CELLS", "POINTS_LIMIT", "PROBLEM_POINTS", "grid_payload", "register_points"]
+__all__ = [
+    "CELL_PX",
+    "GRID_CELLS",
+    "POINTS_LIMIT",
+    "PROBLEM_POINTS",
+    "cell_counts",
+    "counted_points",
+    "grid_of_cells",
+    "grid_payload",
+    "located_rows",
+    "point_counts",
+    "register_points",
+]
 
 #: Up to this many rows with a location, each is drawn as a point; above, the grid.
 POINTS_LIMIT = 20_000
@@ -129,30 +141,45 @@ def grid_payload(
     ...              [("f0", 3, np.array([0, 2]))]).levels[0].x
     [[1, 0, 1]]
     """
-    code = np.select([status == s for s in _STATUS], [0, 1, 2], default=2).astype("int64")
     onehot = np.concatenate(
-        [np.eye(3, dtype="int8")[code], *(np.eye(n, dtype="int8")[c] for _, n, c in classes)], axis=1
+        [np.eye(3, dtype="int8")[_codes(status)], *(np.eye(n, dtype="int8")[c] for _, n, c in classes)], axis=1
     )
-    sizes = [n for _, n, _ in classes]
     x, y = _mercator(lon, lat)
-    levels = [_points_at(_GRID_FINE, x, y, lon, lat, onehot)]
+    keys = [k for k, _, _ in classes]
+    return _grid(lambda z: _points_at(z, x, y, lon, lat, onehot), len(lon), [n for _, n, _ in classes], keys)
+
+
+def _codes(status: np.ndarray) -> np.ndarray:
+    """Each row's status as 0 (joined), 1 (flagged) or 2 (rejected)."""
+    return np.select([status == s for s in _STATUS], [0, 1, 2], default=2).astype("int64")
+
+
+def _grid(count_at: Callable[[int], _Cells | None], rows: int, sizes: Sequence[int], keys: list[str]) -> GridData:
+    """The grid of :func:`grid_payload` from the cells of each level (None: a level of too many cells).
+
+    ``sizes`` and ``keys``: the number of classes and the key of each fact counted per class.
+    """
+    fine = count_at(_GRID_FINE)
+    if fine is None:  # pragma: no cover - the finest level counted is always given
+        raise ValueError("no cells at the finest level")
+    levels = [fine]
     while levels[0].z > GRID_ZMIN:
         finer = levels[0]
         levels.insert(0, finer.grouped(finer.z - 1, finer.cx // 2, finer.cy // 2))
     kept, total = [levels[0]], len(levels[0].cx)
     for cells in levels[1:]:
-        if total + len(cells.cx) > GRID_CELLS or len(kept[-1].cx) == len(lon):
+        if total + len(cells.cx) > GRID_CELLS or len(kept[-1].cx) == rows:
             break  # over the budget, or every row already alone in its cell
         kept.append(cells)
         total += len(cells.cx)
-    while len(kept) == len(levels) and kept[-1].z < _GRID_ZMAX and len(kept[-1].cx) < len(lon):
-        finer = _points_at(kept[-1].z + 1, x, y, lon, lat, onehot)  # all fit: count finer levels from the rows
-        if total + len(finer.cx) > GRID_CELLS:
+    while len(kept) == len(levels) and kept[-1].z < _GRID_ZMAX and len(kept[-1].cx) < rows:
+        found = count_at(kept[-1].z + 1)  # all fit: count finer levels from the rows
+        if found is None or total + len(found.cx) > GRID_CELLS:
             break
-        kept.append(finer)
-        levels.append(finer)
-        total += len(finer.cx)
-    return GridData(CELL_PX, GRID_ZMIN, kept[-1].z, [c.level(sizes) for c in kept], [k for k, _, _ in classes])
+        kept.append(found)
+        levels.append(found)
+        total += len(found.cx)
+    return GridData(CELL_PX, GRID_ZMIN, kept[-1].z, [c.level(sizes) for c in kept], keys)
 
 
 def _text(value: Any) -> str:
@@ -246,6 +273,36 @@ def _located(estates: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return lon, lat, ok
 
 
+def _statuses(estates: Any, n: int) -> np.ndarray:
+    """Each row's status (``""`` without a status column)."""
+    return estates["status"].astype(object).to_numpy() if "status" in estates.columns else np.full(n, "")
+
+
+def _counts(placed: _Placed, status: np.ndarray) -> dict[str, int]:
+    """The rows counted: per status, not drawn, drawn problems, drawn, drawn at a county's or province's point."""
+    ok = placed.ok
+    counts = {s: int((status == s).sum()) for s in _STATUS}
+    problems = int((ok & (status != "joined")).sum())
+    drawn = {"unplaced": int((~ok).sum()), "problems": problems, "located": int(ok.sum())}
+    return {**counts, **drawn, "approx": int((placed.how > 0).sum())}
+
+
+def located_rows(estates: Any) -> np.ndarray:
+    """Mask of the rows of ``estates`` that the map draws (their own point, or their county's or province's)."""
+    return _placed(estates).ok
+
+
+def point_counts(estates: Any) -> dict[str, int]:
+    """The counts :func:`register_points` decides and tallies from; those of parts of a register add up.
+
+    Keys: ``joined``, ``flagged``, ``rejected``, ``unplaced``, ``problems`` (drawn flagged
+    or rejected rows), ``located`` (drawn rows; above :data:`POINTS_LIMIT`: the grid) and
+    ``approx`` (drawn at a county's or province's point).
+    """
+    placed = _placed(estates)
+    return _counts(placed, _statuses(estates, len(placed.ok)))
+
+
 def register_points(
     estates: Any, lang: str, color: str | None = None, where: Mapping[str, Any] | None = None
 ) -> tuple[PointsData, GridData | None, TallyData]:
@@ -269,21 +326,98 @@ def register_points(
     start = start_fragment(own_columns(estates), color, where)
     placed = _placed(estates)
     ok = placed.ok
-    status = estates["status"].astype(object).to_numpy() if "status" in estates.columns else np.full(len(ok), "")
-    problem = ok & (status != "joined")
-    counts = {s: int((status == s).sum()) for s in _STATUS}
-    small = int(ok.sum()) <= POINTS_LIMIT
-    if small:
+    status = _statuses(estates, len(ok))
+    counts = _counts(placed, status)
+    grid = None
+    if counts["located"] > POINTS_LIMIT:
+        classes = [(k, n, c[ok]) for k, n, c in grid_classes(estates)]
+        grid = grid_payload(placed.lon[ok], placed.lat[ok], status[ok], classes)
+    return _drawn(estates, placed, status, lang, grid=grid, counts=counts, start=start)
+
+
+def counted_points(
+    candidates: Any, lang: str, grid: GridData, counts: dict[str, int]
+) -> tuple[PointsData, GridData, TallyData]:
+    """:func:`register_points` of a register above :data:`POINTS_LIMIT` counted elsewhere (the dask engine).
+
+    ``candidates``: in row order, at least the first :data:`PROBLEM_POINTS` drawn rejected
+    rows and as many drawn flagged ones; ``grid``: :func:`grid_of_cells` of the whole
+    register's :func:`cell_counts` (status counts only: no fact is counted per class);
+    ``counts``: its :func:`point_counts`.
+    """
+    placed = _placed(candidates)
+    status = _statuses(candidates, len(placed.ok))
+    start = start_fragment(own_columns(candidates), None, None)
+    points, _, tally = _drawn(candidates, placed, status, lang, grid=grid, counts=counts, start=start)
+    return points, grid, tally
+
+
+def _drawn(
+    estates: Any, placed: _Placed, status: np.ndarray, lang: str, *, grid: GridData | None, counts: dict[str, int],
+    start: str,
+) -> tuple[PointsData, GridData | None, TallyData]:  # fmt: skip
+    """The rows drawn one by one (all, or with a grid the problems up to a cap) and the tally."""
+    ok = placed.ok
+    if grid is None:
         chosen = np.arange(len(ok))
     else:
         first = [np.flatnonzero(ok & (status == s)) for s in ("rejected", "flagged")]
         chosen = np.sort(np.concatenate(first)[:PROBLEM_POINTS])
     points = _points(estates, chosen, placed, lang, start)
-    grid = None
-    if not small:
-        classes = [(k, n, c[ok]) for k, n, c in grid_classes(estates)]
-        grid = grid_payload(placed.lon[ok], placed.lat[ok], status[ok], classes)
-    shown = int(problem.sum()) if small else len(chosen)
-    approx = int((placed.how > 0).sum())
-    tally = TallyData(**counts, unplaced=int((~ok).sum()), problems=int(problem.sum()), shown=shown, approx=approx)
-    return points, grid, tally
+    shown = counts["problems"] if grid is None else len(chosen)
+    tally = {k: counts[k] for k in (*_STATUS, "unplaced", "problems", "approx")}
+    return points, grid, TallyData(**tally, shown=shown)
+
+
+#: The columns of :func:`cell_counts` besides the counts ``n0``, ``n1`` … of each status.
+_CELL_KEYS = ("z", "cx", "cy")
+
+
+def cell_counts(estates: Any) -> pd.DataFrame:
+    """The drawn rows of ``estates`` counted in the grid's cells, from zoom 12 to the finest.
+
+    One row per cell: ``z``, ``cx``, ``cy``, the count of each status (``n0``, ``n1`` …) and
+    the sums of the rows' ``lat`` and ``lon``: the counts of parts of a register (dask's
+    partitions) summed per cell are the whole's. A level finer than 12 with more than
+    :data:`GRID_CELLS` cells (too many to draw) is one row with ``cx`` -1, and ends the levels.
+    """
+    placed = _placed(estates)
+    ok = placed.ok
+    status = _statuses(estates, len(ok))[ok]
+    lon, lat = placed.lon[ok], placed.lat[ok]
+    x, y = _mercator(lon, lat)
+    onehot = np.eye(3, dtype="int8")[_codes(status)]
+    frames = []
+    for z in range(_GRID_FINE, _GRID_ZMAX + 1):
+        cells = _points_at(z, x, y, lon, lat, onehot)
+        if z > _GRID_FINE and len(cells.cx) > GRID_CELLS:
+            cells = _Cells(z, np.array([-1]), np.array([-1]), np.zeros((1, 3), "int64"), np.zeros(1), np.zeros(1))
+        counts = {f"n{i}": cells.counts[:, i] for i in range(cells.counts.shape[1])}
+        frame = {"z": np.full(len(cells.cx), z), "cx": cells.cx, "cy": cells.cy, **counts}
+        frames.append(pd.DataFrame({**frame, "lat": cells.lat, "lon": cells.lon}))
+        if cells.cx[:1].tolist() == [-1]:
+            break
+    return pd.concat(frames, ignore_index=True).astype({"z": "int64", "cx": "int64", "cy": "int64"})
+
+
+def grid_of_cells(cells: pd.DataFrame, located: int) -> GridData:
+    """:func:`grid_payload` of a register from its :func:`cell_counts` summed per cell (``located``: its drawn rows).
+
+    A level that any part gave as too many cells is left out, as it would be of the whole.
+    """
+    cells = cells.reset_index()
+    over = set(cells.loc[cells["cx"] < 0, "z"].tolist())
+    counts = sorted(c for c in cells.columns if c.startswith("n") and c[1:].isdigit())
+
+    def count_at(z: int) -> _Cells | None:
+        if z in over or (z > min(over, default=_GRID_ZMAX + 1)):
+            return None
+        level = cells[cells["z"] == z].sort_values(["cx", "cy"])
+        if z > _GRID_FINE and not len(level):
+            return None
+        n = level[counts].to_numpy(dtype="int64")
+        return _Cells(
+            z, level["cx"].to_numpy(), level["cy"].to_numpy(), n, level["lat"].to_numpy(), level["lon"].to_numpy()
+        )
+
+    return _grid(count_at, located, [], [])

@@ -52,6 +52,7 @@ from geo.registers.cells import (
     remove_controls,
 )
 from geo.registers.coordinates import coordinates, wkt_geometries
+from geo.registers.known import declared_kind
 from geo.registers.plan import Plan, plan_register
 from geo.registers.readers import read_file
 from geo.registers.utm import ZONES
@@ -225,7 +226,7 @@ def _indicator(cells: pd.Series, reasons: RowReasons, kind: str | None = None) -
     """
     col = cells.name
     numbers = parse_numbers(cells) if kind != "bool" else None
-    kind = kind or column_kind(cells, numbers)
+    kind = kind or column_kind(cells, numbers, declared_kind(col))
     if kind == "text":
         return kind, as_text(cells).to_numpy()
     if kind == "bool":

@@ -82,6 +82,8 @@ _DIGIT_PAIRS = tuple((chr(k), v) for k, v in DIGITS.items())
 #: Text that may be a number once folded: digits of any script, signs, separators, an
 #: exponent, spaces and invisible characters (a cheap test before the costly folding).
 _NUMBER_CHARACTERS = "^[\\p{Nd}\\p{Zs}+\\-−.,٫٬،eE\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\u0640\u00ad＋－．，]+$"
+#: The yes/no words that are digits: a column of only these is a count (:meth:`KindCounts.kind`).
+_DIGIT_WORDS = frozenset({"0", "1"})
 #: How many of a column's most frequent distinct values :func:`column_kind` looks up.
 _KIND_VALUES = 10_000
 
@@ -398,13 +400,15 @@ class KindCounts:
             self.distinct | other.distinct,
         )
 
-    def kind(self) -> Literal["number", "bool", "text"]:
-        """Numbers, yes/no values or other text (see :func:`column_kind`)."""
+    def kind(self, declared: str | None = None) -> Literal["number", "bool", "text"]:
+        """Numbers, yes/no values or other text (see :func:`column_kind`, and its ``declared``)."""
         if self.present == 0:
             return "text"
         bool_share = self.words / self.present
         if bool_share < 1.0 and len(self.distinct) < 2:
             bool_share = 0.0  # one yes/no-like word among other text («x», «y») is not a yes/no column
+        if self.distinct <= _DIGIT_WORDS and declared != "bool":
+            bool_share = 0.0  # only the digits 0 and 1: a count (fire stations built), unless the header is yes/no
         num_share = 1.0 - self.not_numbers / self.present
         if bool_share == 1.0 or (bool_share >= 0.5 and bool_share > num_share):
             return "bool"
@@ -431,18 +435,22 @@ def kind_counts(s: pd.Series, numbers: tuple[np.ndarray, np.ndarray] | None = No
 
 
 def column_kind(
-    s: pd.Series, numbers: tuple[np.ndarray, np.ndarray] | None = None
+    s: pd.Series, numbers: tuple[np.ndarray, np.ndarray] | None = None, declared: str | None = None
 ) -> Literal["number", "bool", "text"]:
     """What an indicator column holds: numbers, yes/no values or other text.
 
     A column mostly of yes/no words is one (its other cells are flagged), never
-    silently text; one yes/no-like word among other text is not. Only the
+    silently text; one yes/no-like word among other text is not. A column whose only
+    yes/no-like values are the digits 0 and 1 (in any script, or as numbers) is a count
+    (a 0/1/2 column of fire stations built, or a 0/1 one, adds up), unless ``declared`` is
+    ``"bool"``: its header is a known yes/no fact (:func:`geo.registers.known.declared_kind`);
+    «دارد/ندارد», «بله/خیر», yes/no, ✓/✗ or a Parquet boolean column are yes/no. Only the
     :data:`_KIND_VALUES` most frequent distinct values are looked up as yes/no words (a
     yes/no column has a handful; the rare rest of a long column counts as not yes/no), and
     only in a column that may hold them (:func:`_may_be_yes_no`). ``numbers`` is
     :func:`parse_numbers` of ``s`` when the caller has it already.
     """
-    return kind_counts(s, numbers).kind()
+    return kind_counts(s, numbers).kind(declared)
 
 
 def _may_be_yes_no(s: pd.Series, values: np.ndarray, invalid: np.ndarray) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from geo._paths import data_dir
@@ -100,12 +100,16 @@ class Vocabulary:
         :func:`header_key` of a header → the roles it names.
     true, false
         :func:`bool_key` of the words read as yes and as no.
+    facts
+        :func:`header_key` of a header → the known fact it gives (a key of
+        ``data/registers/facts.csv``; see :mod:`geo.registers.known`).
     """
 
     names: dict[str, tuple[str, ...]]
     roles_of: dict[str, tuple[str, ...]]
     true: frozenset[str]
     false: frozenset[str]
+    facts: dict[str, str] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=1)
@@ -125,6 +129,7 @@ def vocabulary() -> Vocabulary:
     path = data_dir() / "registers" / "vocabulary.csv"
     roles: dict[str, list[str]] = {role: [] for role in (*ROLES, "latlon", "geometry")}
     words: dict[str, set[str]] = {"true": set(), "false": set()}
+    facts: dict[str, str] = {}
     with path.open(encoding="utf-8", newline="") as fh:
         for i, rec in enumerate(csv.DictReader(fh), start=1):
             kind, meaning, word = rec["kind"], rec["meaning"], rec["word"]
@@ -132,6 +137,8 @@ def vocabulary() -> Vocabulary:
                 roles[meaning].append(word)
             elif kind == "boolean" and meaning in words:
                 words[meaning].add(bool_key(word))
+            elif kind == "fact" and meaning:
+                facts[header_key(word)] = meaning
             else:
                 raise DataError(f"unknown kind/meaning {kind!r}/{meaning!r}", path=path, row=i, field="meaning")
     both = words["true"] & words["false"]
@@ -142,7 +149,7 @@ def vocabulary() -> Vocabulary:
         for name in names:
             roles_of[header_key(name)] = (*roles_of.get(header_key(name), ()), role)
     return Vocabulary(
-        {k: tuple(v) for k, v in roles.items()}, roles_of, frozenset(words["true"]), frozenset(words["false"])
+        {k: tuple(v) for k, v in roles.items()}, roles_of, frozenset(words["true"]), frozenset(words["false"]), facts
     )
 
 
