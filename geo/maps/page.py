@@ -55,10 +55,10 @@ _FIGURE_TEMPLATE = Template(
     "</head>\n"
     "<body>\n"
     "    {{ this.html.render(**kwargs) }}\n"
-    "</body>\n"
     "<script>\n"
     "    {{ this.script.render(**kwargs) }}\n"
     "</script>\n"
+    "</body>\n"
     "</html>\n"
 )
 
@@ -143,6 +143,16 @@ def tile_layer(tiles: str) -> folium.TileLayer:
     return layer
 
 
+#: The zoom levels a reader can reach (Leaflet's ``minZoom``/``maxZoom``): out to where Iran
+#: is a fifth of a phone's width with its neighbours around it (a laptop fits the country at
+#: about 5), in to where one estate's streets are apart (14: about 8 m a pixel at Iran's
+#: latitudes). Without them Leaflet allows any zoom: out to a blank world, in until the
+#: polygons are gone. The pan limit (``maxBounds``) is set by the page's script from the
+#: provinces it draws.
+MIN_ZOOM = 3
+MAX_ZOOM = 14
+
+
 def new_map(lang: str, title: str, tiles: str | None) -> folium.Map:
     """An empty map page in ``lang`` with Leaflet inlined and nothing linked."""
     layer = tile_layer(tiles) if tiles else None  # fail early, before any work
@@ -153,6 +163,8 @@ def new_map(lang: str, title: str, tiles: str | None) -> folium.Map:
         zoom_control=False,
         prefer_canvas=False,
         zoomSnap=0.25,
+        minZoom=MIN_ZOOM,
+        maxZoom=MAX_ZOOM,
         attributionControl=True,
     )
     # Nothing from CDNs: Leaflet is inlined below, the rest folium would link is unused.
@@ -163,6 +175,9 @@ def new_map(lang: str, title: str, tiles: str | None) -> folium.Map:
     assert isinstance(fig, Figure)
     fig._id = "page"
     fig._template = _FIGURE_TEMPLATE
+    # our template declares the encoding once (<meta charset>); branca's Figure adds an
+    # http-equiv content-type meta too, which HTML forbids beside it
+    fig.header._children.pop("meta_http", None)
     fig.title = title
     # attributes our page template reads (branca's Figure does not declare them)
     fig.geo_lang = lang  # type: ignore[attr-defined]
