@@ -21,6 +21,7 @@ from geo.i18n import message
 from geo.limits import check_memory
 from geo.registers.cells import Cells
 from geo.registers.delimited import read_delimited
+from geo.registers.parquet import read_parquet
 from geo.registers.xlsx import choose, read_xlsx
 
 __all__ = ["Cells", "file_format", "read_file", "choose"]
@@ -74,10 +75,8 @@ def _read_spatial(path: Path, fmt: str, sheet: str | None) -> tuple[Any, list[st
     with pywarnings.catch_warnings(record=True) as caught:
         pywarnings.simplefilter("always")
         if fmt == "parquet":
-            try:
-                gdf = gpd.read_parquet(path)
-            except (ValueError, KeyError):
-                gdf = pd.read_parquet(path)
+            gdf, declared, warnings = read_parquet(path)
+            gdf.attrs["declared_crs"] = declared  # (a geometry column read as cells: its CRS)
         else:
             import pyogrio
 
@@ -146,7 +145,7 @@ def _read_geo(path: Path, fmt: str, sheet: str | None, crs: str | None) -> Cells
     except Exception as exc:  # pyogrio/pyarrow raise their own error classes
         raise RegisterError(f"cannot read as {_FORMAT_NAMES[fmt]}: {str(exc).strip()}", path=path) from exc
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry is None:
-        return Cells(pd.DataFrame(gdf), warnings=warnings)
+        return Cells(pd.DataFrame(gdf), crs=gdf.attrs.get("declared_crs"), warnings=warnings)
     geometry = gdf.geometry
     declared = geometry.crs.to_string() if geometry.crs is not None else None
     return Cells(pd.DataFrame(gdf.drop(columns=gdf.geometry.name)), geometry, declared, warnings)
