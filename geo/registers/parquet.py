@@ -95,7 +95,7 @@ def read_parquet(path: Path) -> tuple[Any, str | None, list[str]]:
         declared = _declared_crs(geo)
     geometry = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
     nested = _nested(schema, {geometry} if geometry else set())
-    warnings = []
+    warnings: list[str] = []
     for name, kind in nested.items():
         values = pq.read_table(path, columns=[name]).column(name).to_pylist()
         frame[name] = pd.array([_as_text(v) for v in values], dtype=object)
