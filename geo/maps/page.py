@@ -21,7 +21,7 @@ from jinja2 import Template
 
 from geo._assets import font_codepoints, font_face_css, leaflet_css, leaflet_js, own_css, own_js, script_json
 from geo._io import atomic_write_text
-from geo.errors import InputTypeError, MapError
+from geo.errors import InputTypeError, MapError, MapWriteError
 from geo.maps.contract import PageData, plain
 from geo.maps.county_level import COUNTY_BLOCK, CountyBlock
 from geo.maps.payload import RawJSON
@@ -229,9 +229,10 @@ def save_map(m: folium.Map, path: str | Path) -> Path:
 
     Raises
     ------
-    MapError
+    MapWriteError
         The file cannot be written (a file stands where a folder of ``path`` should be,
-        no permission, disk full); any previous file is left in place.
+        no permission, disk full); any previous file is left in place. (A
+        :class:`~geo.errors.MapError` and an :class:`~geo.errors.OutputError`.)
     InputTypeError
         ``m`` is not a map or ``path`` not a path.
 
@@ -255,7 +256,7 @@ def save_map(m: folium.Map, path: str | Path) -> Path:
     except OSError as exc:
         blocker = next((p for p in (path.parent, *path.parent.parents) if p.exists() and not p.is_dir()), None)
         why = f"{blocker} is a file, not a folder" if blocker is not None else (exc.strerror or str(exc))
-        raise MapError(f"cannot write the map to {path}: {why}") from exc
+        raise MapWriteError(f"cannot write the map to {path}: {why}") from exc
     return path
 
 
