@@ -15,8 +15,8 @@ names) is shown as written, and a :class:`Bilingual` value in the sentence's lan
 
 Examples
 --------
->>> message("warnings", "no_rows").fa
-'فهرست سرستون دارد ولی هیچ ردیف داده‌ای ندارد'
+>>> message("warnings", "while_reading", text="x").fa
+'هنگام خواندن: x'
 >>> province_label("IR-10", "Isfahan", "اصفهان").fa
 'اصفهان (IR-10)'
 """
@@ -33,7 +33,7 @@ from typing import Any
 
 from geo._paths import data_dir
 from geo._text import persian_digits
-from geo.errors import DataError, MapError
+from geo.errors import DataError, InputTypeError, MapError
 
 __all__ = [
     "LANGS",
@@ -65,6 +65,8 @@ def check_lang(lang: str) -> str:
     >>> check_lang("en")
     'en'
     """
+    if not isinstance(lang, str):
+        raise InputTypeError(f"`lang` is one of {', '.join(LANGS)}, not {type(lang).__name__}")
     if lang not in LANGS:
         raise MapError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
     return lang

@@ -155,6 +155,8 @@ MAX_ZOOM = 14
 
 def new_map(lang: str, title: str, tiles: str | None) -> folium.Map:
     """An empty map page in ``lang`` with Leaflet inlined and nothing linked."""
+    if tiles is not None and not isinstance(tiles, str):
+        raise InputTypeError(f"`tiles` is an xyzservices provider name (str) or None, not {type(tiles).__name__}")
     layer = tile_layer(tiles) if tiles else None  # fail early, before any work
     m = folium.Map(
         location=[32.4, 53.7],
