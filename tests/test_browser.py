@@ -521,3 +521,31 @@ def test_zoom_stops_at_its_limits_and_the_buttons_say_so(browser, files, name):
         assert pg.errors == [] and pg.blocked == []
     finally:
         pg.close()
+
+
+#: Latin digits a Persian page may show: ISO 3166-2 codes, the licences' names and the
+#: command that prints them, format names (the README's rule: codes and options stay Latin).
+LATIN_ALLOWED = re.compile(r"IR-\d\d|ODbL ?1\.0|BSD-2-Clause|OFL-1\.1|ISO ?14001|EPSG:\d+|CC BY[- ]\d\.\d")
+
+
+def test_a_whole_persian_page_shows_no_latin_digit(browser, files):
+    """Everything the Persian page shows (panels, legend, credits, the national panel open, a
+    province's popup, the county level): its numbers in Persian digits."""
+    pg = Page(browser, files["fa"], VIEWPORTS["laptop"])
+    try:
+        pg.page.click(".geo-national summary")
+        pt = pg.page.evaluate("geoMap.point('IR-10')")
+        pg.page.mouse.click(pt["x"], pt["y"])
+        pg.page.wait_for_selector(".leaflet-popup-content .geo-pop-ind")
+        pg.still()
+        shown = pg.page.evaluate("document.body.innerText")
+        pg.page.evaluate("geoMap.setLevel('county')")
+        pg.page.wait_for_function("geoMap.level() === 'county'")
+        pg.page.evaluate(DRAWN)
+        shown += "\n" + pg.page.evaluate("document.body.innerText")
+        assert "۱۳۹۲" in shown and "اصفهان" in shown  # (the page was read)
+        found = sorted({m.group() for m in re.finditer(r".{0,12}[0-9].{0,12}", LATIN_ALLOWED.sub("", shown))})
+        assert found == [], found
+        assert pg.errors == []
+    finally:
+        pg.close()
