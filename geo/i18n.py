@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import numbers
+import re
 import string
 from collections.abc import Mapping
 from functools import cache
@@ -217,12 +218,16 @@ def in_persian(value: object) -> object:
         return fa
     if isinstance(value, numbers.Number) and not isinstance(value, bool):
         return _PersianNumber(value)
+    if isinstance(value, (list, tuple)):  # names (sheets, layers) as a Persian sentence lists them
+        return "، ".join(f"«{quoted(v)}»" for v in value)
     return value
 
 
 def in_english(value: object) -> object:
     """A field value as an English sentence shows it: the ``en`` wording of a bilingual one."""
     en = getattr(value, "en", None)
+    if isinstance(value, (list, tuple)):  # names as an English sentence lists them, never a Python repr
+        return ", ".join(f"“{quoted(v)}”" for v in value)
     return en if isinstance(en, str) else value
 
 
@@ -260,8 +265,26 @@ def render(name: str, code: str, fields: Mapping[str, object]) -> tuple[str, str
     en, fa = catalogue(name)[code]
     return (
         en.format_map({k: in_english(v) for k, v in fields.items()}),
-        fa.format_map({k: in_persian(v) for k, v in fields.items()}),
+        isolate_options(fa.format_map({k: in_persian(v) for k, v in fields.items()})),
     )
+
+
+#: A command-line option in a sentence (``--sheet``, ``--legacy-codes``), not already isolated.
+_OPTION = re.compile(r"(?<![\w\u2068-])--[a-z][a-z0-9-]*(?![\w\u2069])")
+
+
+def isolate_options(text: str) -> str:
+    """``text`` with each command-line option set apart for the bidi algorithm (FSI … PDI).
+
+    In a right-to-left sentence an option's leading ``--`` would be drawn after it
+    («sheet--»); isolated, it reads left to right as typed.
+
+    Examples
+    --------
+    >>> isolate_options("با --sheet یکی را برگزینید") == "با \u2068--sheet\u2069 یکی را برگزینید"
+    True
+    """
+    return _OPTION.sub(lambda m: f"\u2068{m.group()}\u2069", text)
 
 
 def message(name: str, code: str, /, **fields: object) -> Bilingual:

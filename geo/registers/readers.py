@@ -86,8 +86,7 @@ def _read_spatial(path: Path, fmt: str, sheet: str | None) -> tuple[Any, list[st
                 layer = choose(layers, sheet, "layer", path)
             elif len(layers) > 1:
                 layer = layers[0]
-                names = ", ".join(map(repr, layers))
-                warnings.append(message("warnings", "layers_first", count=len(layers), names=names, chosen=layer))
+                warnings.append(message("warnings", "layers_first", count=len(layers), names=layers, chosen=layer))
             gdf = gpd.read_file(path, engine="pyogrio", layer=layer)
     for w in caught:
         text = str(w.message).strip()
