@@ -202,6 +202,27 @@ class _PersianNumber:
         return repr(self.value)
 
 
+class _EnglishNumber(_PersianNumber):
+    """A number in an English sentence: as :class:`_PersianNumber`, in Latin digits.
+
+    A whole-sized number never shows as E-notation with 6 significant digits: ``{d:g}`` of
+    1234567.0 is ``1,234,567``, as its Persian wording shows it.
+
+    Examples
+    --------
+    >>> f"{_EnglishNumber(1234567.0):g}", f"{_EnglishNumber(0.25):g}"
+    ('1,234,567', '0.25')
+    """
+
+    __slots__ = ()
+
+    def __format__(self, spec: str) -> str:
+        text = format(self.value, spec)
+        if "e" in text and spec.endswith("g") and abs(self.value) >= 1:
+            text = format(self.value, ",.0f")
+        return text
+
+
 def in_persian(value: object) -> object:
     """A field value as a Persian sentence shows it.
 
@@ -228,6 +249,8 @@ def in_english(value: object) -> object:
     en = getattr(value, "en", None)
     if isinstance(value, (list, tuple)):  # names as an English sentence lists them, never a Python repr
         return ", ".join(f"“{quoted(v)}”" for v in value)
+    if isinstance(value, numbers.Number) and not isinstance(value, bool) and not isinstance(en, str):
+        return _EnglishNumber(value)
     return en if isinstance(en, str) else value
 
 

@@ -74,6 +74,8 @@ def test_every_entry_filled_in_reads_right(name) -> None:
             problems.append(f"{where}: an option not isolated in the Persian: {fa}")
         if re.search(r"\d[eE][+-]?\d", persian_digits(fa).translate(str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789"))):
             problems.append(f"{where}: E-notation in the Persian: {fa}")
+        if re.search(r"\d[eE][+-]?\d", en.replace("1.8e308", "")):  # (the float limit, named as such)
+            problems.append(f"{where}: E-notation (6 significant digits) in the English: {en}")
         if any(v == NUMBER for v in fields.values()) and "1" in en.replace("IR-", ""):  # the number is shown
             shown = [m for m in ("۱٬۲۳۴٬۵۶۷", "۱۲۳۴۵۶۷") if m in fa]
             if ("1,234,567" in en or "1234567" in en) and not shown:
