@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 TEST_STAMP    := $(VENV)/.test-installed
 
-.PHONY: maps test lint bench install browser postgis clean boundaries
+.PHONY: maps test lint bench install browser postgis htmlcheck clean boundaries
 
 maps: $(RUNTIME_STAMP)
 	$(BIN)/python -m geo build
@@ -41,7 +41,11 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff format --check geo
 	$(BIN)/mypy
 
-test: lint browser postgis
+# The W3C Nu HTML checker (npm's vnu-jar, pinned in tools/vnu/package-lock.json) and a Java to run it.
+htmlcheck:
+	@bash tools/ensure_vnu.sh
+
+test: lint browser postgis htmlcheck
 	$(BIN)/python -m pytest
 
 bench: $(TEST_STAMP) postgis

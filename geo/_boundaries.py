@@ -15,6 +15,7 @@ import geopandas as gpd
 import pandas as pd
 import pyarrow.parquet as pq
 
+from geo._args import check_choice
 from geo._paths import data_dir
 from geo.errors import DataError
 
@@ -59,7 +60,6 @@ def attribute_table(relative: str, columns: list[str]) -> pd.DataFrame:
 
 def with_geometry(frame: gpd.GeoDataFrame, columns: list[str], geometry: str) -> gpd.GeoDataFrame:
     """A fresh copy of ``frame[columns]`` whose ``geometry`` is the territorial or land polygon."""
-    if geometry not in GEOMETRIES:
-        raise ValueError(f"geometry must be one of {', '.join(GEOMETRIES)}, not {geometry!r}")
+    check_choice(geometry, "geometry", GEOMETRIES)  # an InputValueError (a ValueError) or InputTypeError
     source = "geometry" if geometry == "territorial" else "land"
     return gpd.GeoDataFrame(frame[columns].copy(), geometry=frame[source].copy().rename("geometry"), crs=4326)

@@ -9,6 +9,7 @@ public interface built on it.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
@@ -112,12 +113,30 @@ def normalize_digits(text: str) -> str:
     return text.translate(_NORMALIZE)
 
 
+#: The most digits a whole number may have: Python's own limit of a text read as an int
+#: (``sys.get_int_max_str_digits``, 4,300 by default), where it has one.
+MAX_DIGITS = sys.get_int_max_str_digits() or 4300
+
+
+def quoted(text: str, limit: int = 60) -> str:
+    """``text`` as a message quotes it: its repr, cut to ``limit`` characters.
+
+    Examples
+    --------
+    >>> quoted("1" * 100, limit=8)
+    "'11111111…' (100 characters)"
+    """
+    return repr(text) if len(text) <= limit else f"{text[:limit]!r}… ({len(text):,} characters)".replace("'…", "…'")
+
+
 def _literal_value(text: str) -> Number:
     """Value of a digit literal such as ``4,244`` or ``2/5`` (already normalised)."""
     body = re.sub(r"[,٬،]", "", text)
     parts = re.split(r"[./٫]", body)
     if len(parts) > 2:
-        raise NumberParseError(f"not a number: {text!r} has more than one decimal separator")
+        raise NumberParseError(f"not a number: {quoted(text)} has more than one decimal separator")
+    if len(parts[0]) > MAX_DIGITS:
+        raise NumberParseError(f"not a number: {quoted(text)} has more than {MAX_DIGITS:,} digits")
     if len(parts) == 1:
         return int(parts[0])
     return exact(Decimal(f"{parts[0]}.{parts[1]}"))
@@ -196,7 +215,7 @@ class _Evaluator:
         self.last_text = ""  # the last word or digits of the amount being read
 
     def fail(self, why: str) -> NumberParseError:
-        return NumberParseError(f"not a number: {self.source!r} ({why})")
+        return NumberParseError(f"not a number: {quoted(self.source)} ({why})")
 
     def step(self, tok: Token) -> None:
         if tok.kind == "and":

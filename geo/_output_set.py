@@ -63,16 +63,28 @@ def output_error(exc: BaseException, what: str, out: Path) -> OutputError:
 
 @contextmanager
 def _held_signals() -> Iterator[None]:
-    """Hold back Ctrl-C (SIGINT) and SIGTERM while the block runs (main thread only)."""
+    """Hold back Ctrl-C (SIGINT) and SIGTERM while the block runs (main thread only); then take them.
+
+    Blocking the signals in this thread is not enough: the kernel gives a signal sent to
+    the process to any thread that does not block it (a writer's, a library's pool), and
+    Python then runs the handler in this thread, between two moves. So the handlers only
+    note the signal meanwhile, and it is raised again once the block is done.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    held = {signal.SIGINT, signal.SIGTERM}
+    held = (signal.SIGINT, signal.SIGTERM)
+    caught: list[int] = []
+    handlers = {s: signal.signal(s, lambda number, _frame: caught.append(number)) for s in held}
     old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        for s, handler in handlers.items():
+            signal.signal(s, handler)
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)  # a signal pending here goes to its own handler
+        for number in dict.fromkeys(caught):
+            signal.raise_signal(number)
 
 
 def _remove(path: Path) -> None:
@@ -128,6 +140,7 @@ class OutputSet:
             self.tmp = self._make_tmp()
         except BaseException:
             self._release()
+            self._drop_created()
             raise
         return self
 
@@ -137,10 +150,14 @@ class OutputSet:
                 shutil.rmtree(self.tmp, ignore_errors=True)
         finally:
             self._release()
-            if self._created and not self.committed:  # a folder this run made for nothing: gone again
-                with suppress(OSError):
-                    (self.out / LOCK).unlink()
-                    self.out.rmdir()
+            self._drop_created()
+
+    def _drop_created(self) -> None:
+        """A folder this run made for nothing (not committed): gone again."""
+        if self._created and not self.committed:
+            with suppress(OSError):
+                (self.out / LOCK).unlink(missing_ok=True)
+                self.out.rmdir()
 
     def path(self, name: str) -> Path:
         """Where to write the file ``name`` of the set (in the temporary folder)."""
@@ -225,10 +242,13 @@ class OutputSet:
 
     def _make_tmp(self) -> Path:
         parent, prefix = self._tmp_parent()
+        tmp = None
         try:
             tmp = Path(tempfile.mkdtemp(dir=parent, prefix=prefix))
             (tmp / _TMP_MARK).write_text(str(os.getpid()), encoding="utf-8")
         except OSError as exc:
+            if tmp is not None:  # made, but its mark could not be written (a full disk): gone again
+                shutil.rmtree(tmp, ignore_errors=True)
             raise output_error(exc, "a temporary folder", parent) from exc
         return tmp
 

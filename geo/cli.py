@@ -7,14 +7,14 @@ written. Machine-readable output (CSV, JSON) is written as it is (:func:`_write`
 
 Exit statuses (also in the README):
 
-- 0: done (a register with rejected rows is still done);
+- 0: done (a register with rejected rows is still done; so is one with no data rows);
 - 1: ``join --strict`` found flagged or rejected rows;
 - 2: usage error: the command line itself is wrong (unknown command or option, a value
   not among an option's choices, a missing argument); one line on stderr;
 - 3: unusable input: the command line is well formed, but what it names cannot be used
   (a missing or unreadable file, a column that is not there, an ``--out`` that is a
   file, a name that does not resolve); one line on stderr, never a traceback;
-- 4: the outputs cannot be written (a read-only or full disk, a name in ``--out`` taken by
+- 4: the outputs cannot be written (a read-only or full disk, the standard output, a name in ``--out`` taken by
   a folder, another run writing into the same ``--out``), or ``join --engine dask`` failed
   on the cluster (workers lost more often than dask retries a task); one line on stderr,
   and nothing changed in ``--out``;
@@ -24,11 +24,13 @@ Exit statuses (also in the README):
 from __future__ import annotations
 
 import json
+import os
 import sys
 import warnings
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -68,6 +70,18 @@ def _say(text: Any) -> None:
 def _write(text: str) -> None:
     """Machine-readable output (CSV, JSON) on stdout, exactly as given."""
     typer.echo(text, nl=False)
+
+
+def _stdout_lost(exc: OSError) -> NoReturn:
+    """The standard output cannot be written: one line on stderr, exit 4.
+
+    What is still buffered for it is dropped (stdout is pointed at the null device), so that
+    Python's own flush at exit does not fail again with a traceback.
+    """
+    with suppress(OSError, ValueError):  # (ValueError: no file descriptor, a stream in memory)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    _error_line(f"cannot write to the standard output: {exc.strerror or exc}")
+    sys.exit(EXIT_OUTPUT)
 
 
 def _error_line(message: str) -> None:
@@ -112,6 +126,9 @@ class _Commands(TyperGroup):
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            sys.stdout.flush()
+        except OSError as exc:  # the standard output cannot be written (a full disk, a closed pipe)
+            _stdout_lost(exc)
         except typer.TyperException as exc:  # the base of typer's usage and file errors
             if type(exc).__name__ == "NoArgsIsHelpError":  # `geo` alone: the help, as a usage error
                 _out.print(exc.format_message())
@@ -128,7 +145,8 @@ app = typer.Typer(
     cls=_Commands,
     name="geo",
     help="Map Iran's industrial estates: provinces, sourced facts, your registers.",
-    epilog="Exit status: 0 done, 1 --strict found problems, 2 usage error, 3 unusable input.",
+    epilog="Exit status: 0 done, 1 --strict found problems, 2 usage error, 3 unusable input,"
+    " 4 outputs cannot be written, 130 interrupted.",
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
@@ -179,7 +197,7 @@ def _check_out_dir(out: Path) -> None:
 
 
 def _run(work: Callable[[], Any]) -> Any:
-    """Run ``work``; the package's errors and file-system errors end in one line, exit 3."""
+    """Run ``work``; the package's errors and file-system errors end in one line (exit 3 or 4)."""
     try:
         return work()
     except SchedulerError as exc:  # --scheduler names none that answers: the command line is wrong
@@ -190,9 +208,9 @@ def _run(work: Callable[[], Any]) -> Any:
         _fail(exc, EXIT_OUTPUT)
     except GeoError as exc:
         _fail(exc)
-    except OSError as exc:
+    except OSError as exc:  # the readers word their own: what is left is a file being written
         where = f" {_quote(str(exc.filename))}" if exc.filename else ""
-        _fail(f"cannot write{where}: {exc.strerror or exc}")
+        _fail(f"cannot write{where}: {exc.strerror or exc}", EXIT_OUTPUT)
 
 
 @app.command(epilog="Example: python -m geo build --out maps --lang fa")

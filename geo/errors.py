@@ -20,6 +20,7 @@ __all__ = [
     "RegisterError",
     "LimitError",
     "MapError",
+    "MapWriteError",
     "EngineError",
     "SchedulerError",
     "InputTypeError",
@@ -142,6 +143,15 @@ class OutputError(DataError):
 
     The folder is read-only or full, a name there is taken by a folder, or another run is
     writing into it.
+    """
+
+
+class MapWriteError(OutputError, MapError):
+    """A map's HTML file cannot be written; any previous file is left in place.
+
+    A read-only or full disk, or a file where a folder should be.
+
+    Both an :class:`OutputError` (the command line's exit 4) and a :class:`MapError`.
     """
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from geo._paths import data_dir
-from geo.errors import GeoError
+from geo.errors import GeoError, InputTypeError
 
 __all__ = ["example_path"]
 
@@ -48,6 +48,8 @@ def example_path(name: str = "estates_example.csv") -> Path:
     40
     """
     examples = _examples()
+    if not isinstance(name, str):
+        raise InputTypeError(f"`name` is an example's file name (str), not {type(name).__name__}")
     if name not in examples:
         raise GeoError(f"no example named {name!r}; the examples are {', '.join(examples)}")
     return examples[name]

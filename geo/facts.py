@@ -30,6 +30,7 @@ from typing import Any, Literal
 import jdatetime
 import pandas as pd
 
+from geo._args import check_path
 from geo._io import formula_safe
 from geo._paths import data_dir
 from geo.errors import GeoError, LedgerError, NumberParseError
@@ -255,6 +256,8 @@ _OUTPUT_COLUMNS = (
     *REQUIRED_COLUMNS[REQUIRED_COLUMNS.index("period") + 1 :],
     *OPTIONAL_COLUMNS,
 )
+#: The columns of the table :func:`load_facts` returns (what a map's national panel reads).
+OUTPUT_COLUMNS = _OUTPUT_COLUMNS
 
 
 def load_facts(path: str | Path | None = None) -> pd.DataFrame:
@@ -289,7 +292,7 @@ def load_facts(path: str | Path | None = None) -> pd.DataFrame:
     >>> facts.loc[facts["id"] == "contracts_investment_signed", "value"].item()
     4244
     """
-    ledger = Path(path) if path is not None else default_ledger_path()
+    ledger = check_path(path, "path") or default_ledger_path()
     header, rows = _read_rows(ledger)
     _check_header(header, ledger)
     seen: dict[str, int] = {}

@@ -18,8 +18,8 @@ names) is shown as written, and a :class:`Bilingual` value in the sentence's lan
 
 Examples
 --------
->>> message("warnings", "no_rows").fa
-'فهرست سرستون دارد ولی هیچ ردیف داده‌ای ندارد'
+>>> message("warnings", "while_reading", text="x").fa
+'هنگام خواندن: x'
 >>> province_label("IR-10", "Isfahan", "اصفهان").fa
 'اصفهان (IR-10)'
 """
@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import csv
 import numbers
+import re
 import string
 from collections.abc import Mapping
 from functools import cache
@@ -36,7 +37,7 @@ from typing import Any
 
 from geo._paths import data_dir
 from geo._text import persian_digits
-from geo.errors import DataError, MapError
+from geo.errors import DataError, InputTypeError, MapError
 
 __all__ = [
     "LANGS",
@@ -68,6 +69,8 @@ def check_lang(lang: str) -> str:
     >>> check_lang("en")
     'en'
     """
+    if not isinstance(lang, str):
+        raise InputTypeError(f"`lang` is one of {', '.join(LANGS)}, not {type(lang).__name__}")
     if lang not in LANGS:
         raise MapError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
     return lang
@@ -202,6 +205,27 @@ class _PersianNumber:
         return repr(self.value)
 
 
+class _EnglishNumber(_PersianNumber):
+    """A number in an English sentence: as :class:`_PersianNumber`, in Latin digits.
+
+    A whole-sized number never shows as E-notation with 6 significant digits: ``{d:g}`` of
+    1234567.0 is ``1,234,567``, as its Persian wording shows it.
+
+    Examples
+    --------
+    >>> f"{_EnglishNumber(1234567.0):g}", f"{_EnglishNumber(0.25):g}"
+    ('1,234,567', '0.25')
+    """
+
+    __slots__ = ()
+
+    def __format__(self, spec: str) -> str:
+        text = format(self.value, spec)
+        if "e" in text and spec.endswith("g") and abs(self.value) >= 1:
+            text = format(self.value, ",.0f")
+        return text
+
+
 def in_persian(value: object) -> object:
     """A field value as a Persian sentence shows it.
 
@@ -218,12 +242,18 @@ def in_persian(value: object) -> object:
         return fa
     if isinstance(value, numbers.Number) and not isinstance(value, bool):
         return _PersianNumber(value)
+    if isinstance(value, (list, tuple)):  # names (sheets, layers) as a Persian sentence lists them
+        return "، ".join(f"«{quoted(v)}»" for v in value)
     return value
 
 
 def in_english(value: object) -> object:
     """A field value as an English sentence shows it: the ``en`` wording of a bilingual one."""
     en = getattr(value, "en", None)
+    if isinstance(value, (list, tuple)):  # names as an English sentence lists them, never a Python repr
+        return ", ".join(f"“{quoted(v)}”" for v in value)
+    if isinstance(value, numbers.Number) and not isinstance(value, bool) and not isinstance(en, str):
+        return _EnglishNumber(value)
     return en if isinstance(en, str) else value
 
 
@@ -261,8 +291,26 @@ def render(name: str, code: str, fields: Mapping[str, object]) -> tuple[str, str
     en, fa = catalogue(name)[code]
     return (
         en.format_map({k: in_english(v) for k, v in fields.items()}),
-        fa.format_map({k: in_persian(v) for k, v in fields.items()}),
+        isolate_options(fa.format_map({k: in_persian(v) for k, v in fields.items()})),
     )
+
+
+#: A command-line option in a sentence (``--sheet``, ``--legacy-codes``), not already isolated.
+_OPTION = re.compile(r"(?<![\w\u2068-])--[a-z][a-z0-9-]*(?![\w\u2069])")
+
+
+def isolate_options(text: str) -> str:
+    """``text`` with each command-line option set apart for the bidi algorithm (FSI … PDI).
+
+    In a right-to-left sentence an option's leading ``--`` would be drawn after it
+    («sheet--»); isolated, it reads left to right as typed.
+
+    Examples
+    --------
+    >>> isolate_options("با --sheet یکی را برگزینید") == "با \u2068--sheet\u2069 یکی را برگزینید"
+    True
+    """
+    return _OPTION.sub(lambda m: f"\u2068{m.group()}\u2069", text)
 
 
 def message(name: str, code: str, /, **fields: object) -> Bilingual:

@@ -46,6 +46,7 @@ from typing import Any, Literal, overload
 import geopandas as gpd
 import pandas as pd
 
+from geo._args import check_flag
 from geo._database import is_database_url
 from geo._progress import Progress, no_progress
 from geo.aggregation import aggregate, by_county_table
@@ -299,6 +300,24 @@ def _display_table(estates: pd.DataFrame, lang: str) -> pd.DataFrame:
     return table.set_axis([getattr(h, "fa" if fa else "en") for h in unique_labels(heads)], axis=1)
 
 
+def _check_join_args(reconcile: object, legacy_codes: object, progress: object, *, by: object, engine: object) -> None:
+    """The types of :func:`join`'s parameters beside the register (else an InputTypeError)."""
+    check_flag(legacy_codes, "legacy_codes")
+    for name, value in (("by", by), ("engine", engine)):
+        if value is not None and not isinstance(value, str):
+            raise InputTypeError(f"`{name}` is a word (str), not {type(value).__name__}")
+    if progress is not None and not callable(progress):
+        raise InputTypeError(f"`progress` is a function called with each stage, or None, not {type(progress).__name__}")
+    wrong = isinstance(reconcile, (pd.DataFrame, pd.Series, bytes)) or not isinstance(
+        reconcile, (str, Path, Mapping, Iterable)
+    )
+    if reconcile is not None and wrong:
+        raise InputTypeError(
+            f"`reconcile` is a mapping of column to figure id, a list of 'COLUMN=ID', or a path, not"
+            f" {type(reconcile).__name__}"
+        )
+
+
 @overload
 def join(
     register: str | Path | pd.DataFrame | Register,
@@ -408,6 +427,7 @@ def join(
     ['flagged', 'joined']
     """
     coast_km = check_coast(coast_km)
+    _check_join_args(reconcile, legacy_codes, progress, by=by, engine=engine)
     if engine == "dask":
         return _on_dask(register, by, reconcile, (coast_km, legacy_codes), progress, client, out, overrides)
     if engine != "memory" or client is not None or out is not None:

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pycountry
 
+from geo._args import check_flag
 from geo._paths import data_dir
 from geo._text import ASCII_DIGITS, MATCH_LETTERS, fold
 from geo.errors import AmbiguousNameError, DataError, InputTypeError, UnknownNameError
@@ -345,7 +346,7 @@ def resolve_province(value: str, *, legacy_codes: bool = False) -> str:
     """
     if not isinstance(value, str):
         raise _error(UnknownNameError, "not_text", value, ())
-    return _resolve(value, legacy_codes)
+    return _resolve(value, check_flag(legacy_codes, "legacy_codes"))
 
 
 @lru_cache(maxsize=4096)

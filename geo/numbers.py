@@ -52,6 +52,7 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
+from geo._args import check_flag, check_whole
 from geo._number_words import (
     HUNDREDS_WORDS,
     NUMERIC_KINDS,
@@ -63,6 +64,7 @@ from geo._number_words import (
     Token,
     evaluate,
     normalize_digits,
+    quoted,
     tokenize,
 )
 from geo._text import persian_digits
@@ -177,7 +179,7 @@ def parse_number(text: str) -> Number:
     """
     parsed = parse_quantity(text)
     if parsed.is_percent:
-        raise NumberParseError(f"not a plain number: {text!r} is a percentage (use parse_percent)")
+        raise NumberParseError(f"not a plain number: {quoted(text)} is a percentage (use parse_percent)")
     return parsed.value
 
 
@@ -206,7 +208,7 @@ def parse_percent(text: str) -> Number:
     """
     parsed = parse_quantity(text)
     if not parsed.is_percent:
-        raise NumberParseError(f"not a percentage: {text!r} has no درصد or % sign")
+        raise NumberParseError(f"not a percentage: {quoted(text)} has no درصد or % sign")
     return parsed.value
 
 
@@ -381,8 +383,9 @@ def format_number_fa(value: int | float | Decimal, *, decimals: int | None = Non
         raise NumberParseError(f"cannot format {value!r} as a number")
     if not isinstance(value, int) and not math.isfinite(value):
         raise NumberParseError(f"cannot format {value!r} as a number")
-    sep = "," if group else ""
+    sep = "," if check_flag(group, "group") else ""
     if decimals is not None:
+        decimals = check_whole(decimals, "decimals", low=0, high=100)
         text = f"{Decimal(str(value)):{sep}.{decimals}f}"
     elif isinstance(value, int):
         text = f"{value:{sep}d}"
@@ -416,6 +419,7 @@ def to_persian_digits(value: str | int | float | Decimal, *, group: bool = True)
     >>> to_persian_digits("ISO 14001")
     'ISO ۱۴۰۰۱'
     """
+    check_flag(group, "group")
     if isinstance(value, str):
         return persian_digits(value)
     return format_number_fa(value, group=group)

@@ -207,9 +207,15 @@ def write_into(
 
 def _write_map(result: Written, lang: Literal["fa", "en"], path: Path, advance: Any) -> None:
     """``map.html`` (:func:`geo.maps.register_map`); folium is imported only here, beside the GeoPackage's writing."""
+    from geo.errors import MapWriteError
     from geo.maps import register_map, save_map
 
-    save_map(register_map(result, lang=lang), path)
+    try:
+        save_map(register_map(result, lang=lang), path)
+    except MapWriteError as exc:  # the disk's own error, worded as the set's other files are
+        if isinstance(exc.__cause__, OSError):
+            raise exc.__cause__ from None
+        raise
 
 
 def _write_estates(

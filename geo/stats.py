@@ -23,6 +23,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo._args import check_path
 from geo._paths import data_dir
 from geo._quality import QualityIssue, check_column, check_parts
 from geo.errors import DataQualityWarning, LedgerError
@@ -56,8 +57,22 @@ def _folder() -> Path:
     return data_dir() / "yearbook"
 
 
+def _indicators_path(path: object) -> Path:
+    """The indicators table to read: ``path`` checked (type, an existing file), or the shipped one."""
+    given = check_path(path, "path")
+    if given is None:
+        return (_folder() / "indicators.csv").resolve()
+    resolved = given.resolve()
+    if not resolved.is_file():
+        raise LedgerError("no such file" if not resolved.exists() else "not a file", path=resolved)
+    return resolved
+
+
 def _read_indicators(path: Path) -> pd.DataFrame:
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise LedgerError(f"cannot read the indicators table: {' '.join(str(exc).split())[:200]}", path=path) from exc
     for col in _REQUIRED:
         if col not in df.columns:
             raise LedgerError("required column is missing", path=path, field=col)
@@ -120,7 +135,7 @@ def load_indicators(path: str | Path | None = None) -> pd.DataFrame:
     >>> [i.note("en") for i in load_indicators().loc["manufacturing_private_100plus", "quality"]][:1]
     ['the provinces sum to 2,438, the printed national total is 2,338']
     """
-    resolved = Path(path).resolve() if path else (_folder() / "indicators.csv").resolve()
+    resolved = _indicators_path(path)
     out = _read_indicators(resolved).copy()
     issues = _stats(resolved)[1]
     out["quality"] = [issues.get(i, ()) for i in out.index]
@@ -252,7 +267,7 @@ def load_province_stats(path: str | Path | None = None) -> gpd.GeoDataFrame:
     >>> int(stats["green_space_ha"].sum())
     6604
     """
-    resolved = Path(path).resolve() if path else (_folder() / "indicators.csv").resolve()
+    resolved = _indicators_path(path)
     stats, issues = _stats(resolved)
     seen: set[QualityIssue] = set()
     for issue in (i for found in issues.values() for i in found):

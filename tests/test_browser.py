@@ -10,6 +10,7 @@ import io
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -25,6 +26,15 @@ ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 VIEWPORTS = {"laptop": (1366, 768), "phone": (390, 844)}
 HOSTILE_IMG = '<img src=x onerror="window.__pwned=1">'
 HOSTILE_SCRIPT = "<script>window.__pwned=1</script>"
+#: The page's ready signal (map.js): set on <html> in the frame after its last layout, once
+#: the embedded font has loaded and the panels were placed again with it.
+READY = "document.documentElement.dataset.geoReady === '1'"
+#: The map at rest: no pan or zoom animation running, no popup fading in or out.
+STILL = """() => { const m = geoMap.map, p = document.querySelector('.leaflet-popup');
+    return !(m._panAnim && m._panAnim._inProgress) && !m._animatingZoom && !m._flyToFrame
+        && (!p || getComputedStyle(p).opacity === '1'); }"""
+#: Two animation frames: what a change wrote to the page has been laid out and drawn.
+DRAWN = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))"
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +77,12 @@ class Page:
         self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
         self.page.route("**/*", self._route)
         self.page.goto(path.as_uri() + fragment)
-        self.page.wait_for_function("window.geoMap !== undefined")
+        self.page.wait_for_function(READY)
+
+    def still(self) -> None:
+        """Wait for the map to come to rest (pans, zooms, popup fades done) and be drawn."""
+        self.page.wait_for_function(STILL)
+        self.page.evaluate(DRAWN)
 
     def _route(self, route):
         url = route.request.url
@@ -114,7 +129,8 @@ def test_loads_offline_draws_31_provinces(browser, files, lang, size):
         pg.page.screenshot(path=str(ARTIFACTS / f"map_{lang}_{size}.png"))
         if size == "phone":
             pg.page.click(".geo-national summary")
-            pg.page.wait_for_timeout(100)
+            pg.page.wait_for_function("document.getElementById('geo-national').open")
+            pg.page.evaluate(DRAWN)
             pg.page.screenshot(path=str(ARTIFACTS / f"map_{lang}_{size}_national.png"))
         assert pg.blocked == [], "a request tried to leave the machine"
         assert pg.errors == []
@@ -144,7 +160,7 @@ def test_switching_indicator_restyles_and_changes_legend(browser, files, lang):
         pg.page.wait_for_selector(".leaflet-popup-content .geo-pop-ind")
         assert pg.page.locator(".leaflet-popup-content .geo-pop-ind").count() == len(ids)
         # the popup is panned out from under the title and the side panels
-        pg.page.wait_for_timeout(400)
+        pg.still()
         popup = pg.box(".leaflet-popup-content-wrapper")
         for sel in (".geo-head", ".geo-side", ".geo-national"):
             assert not overlap(popup, pg.box(sel)), sel
@@ -177,7 +193,7 @@ def test_hostile_names_run_nothing_and_show_literally(browser, files):
         pg.page.mouse.click(pt["x"], pt["y"])
         pg.page.wait_for_selector(".leaflet-popup-content")
         assert HOSTILE_IMG in pg.page.inner_text(".leaflet-popup-content")
-        pg.page.wait_for_timeout(200)
+        pg.still()  # the popup drawn and faded in: whatever it held has had its chance to run
         assert pg.page.evaluate("typeof window.__pwned") == "undefined"
         assert pg.page.locator("img[src=x]").count() == 0
         assert pg.blocked == []
@@ -192,8 +208,7 @@ def test_register_map_points_and_clusters(browser, files):
         # two Isfahan estates fall in one grid cell at the national zoom: a cluster of 2
         assert pg.page.evaluate("geoMap.drawn().clusters") >= 1
         pg.page.evaluate("geoMap.map.setView([32.65, 51.67], 11, {animate: false})")
-        pg.page.wait_for_timeout(100)
-        assert pg.page.evaluate("geoMap.drawn().clusters") == 0 and pg.page.evaluate("geoMap.drawn().dots") >= 1
+        pg.page.wait_for_function("geoMap.drawn().clusters === 0 && geoMap.drawn().dots >= 1")
         pg.page.screenshot(path=str(ARTIFACTS / "register_en_laptop.png"))
         assert pg.page.evaluate("typeof window.__pwned") == "undefined"
         assert pg.errors == [] and pg.blocked == []
@@ -414,7 +429,7 @@ def test_register_map_has_its_own_figures_per_county(browser, tmp_path):
         assert tehran["estates"] >= 1
         inside = tehran.geometry.representative_point()  # zoomed in: clusters no longer cover it
         pg.page.evaluate(f"geoMap.map.setView([{inside.y}, {inside.x}], 9, {{animate: false}})")
-        pg.page.wait_for_timeout(200)
+        pg.still()
         pt = pg.page.evaluate("geoMap.countyPoint('r6554970')")
         pg.page.mouse.move(pt["x"] + 1, pt["y"] + 1)
         pg.page.mouse.move(pt["x"], pt["y"])
@@ -466,10 +481,75 @@ def test_search_finds_a_county_and_the_url_keeps_it(browser, files, lang):
         try:
             pg.page.goto(files[lang].as_uri() + fragment)
             pg.page.reload()
-            pg.page.wait_for_function("window.geoMap !== undefined && geoMap.level() === 'county'")
+            pg.page.wait_for_function(f"{READY} && geoMap.level() === 'county'")
             if selected:
                 pg.page.wait_for_function(f"geoMap.selected() === '{selected}'")
             assert len(pg.page.evaluate("geoMap.countyFills()")) == 478
             assert pg.errors == [] and pg.blocked == []
         finally:
             pg.close()
+
+
+@pytest.mark.parametrize("name", ["fa", "en", "register"])
+def test_zoom_stops_at_its_limits_and_the_buttons_say_so(browser, files, name):
+    """Every map has finite zoom limits and a pan limit around Iran: zoomed in to the most, `+`
+    is disabled and the provinces are still drawn (no NaN); zoomed out to the least, `-` is
+    disabled and Iran is still in view; a pan far away comes back."""
+    from playwright.sync_api import expect
+
+    pg = Page(browser, files[name], VIEWPORTS["laptop"])
+    try:
+        limits = pg.page.evaluate("[geoMap.map.getMinZoom(), geoMap.map.getMaxZoom()]")
+        assert 2 <= limits[0] <= 4 and 12 <= limits[1] <= 16, limits
+        zoom_in, zoom_out = pg.page.locator(".leaflet-control-zoom-in"), pg.page.locator(".leaflet-control-zoom-out")
+        expect(zoom_in).not_to_have_class(re.compile("leaflet-disabled"))
+        # the call that threw "Invalid LatLng object: (NaN, NaN)" with an infinite maxZoom
+        pg.page.evaluate("geoMap.map.setZoom(geoMap.map.getMaxZoom(), {animate: false})")
+        pg.still()
+        assert pg.page.evaluate("geoMap.map.getZoom()") == limits[1]
+        expect(zoom_in).to_have_class(re.compile("leaflet-disabled"))
+        assert zoom_in.get_attribute("aria-disabled") == "true"
+        zoom_in.click(force=True)  # a disabled button does nothing
+        pg.still()
+        assert pg.page.evaluate("geoMap.map.getZoom()") == limits[1]
+        centre = pg.page.evaluate("(() => { const c = geoMap.map.getCenter(); return [c.lat, c.lng]; })()")
+        assert all(np.isfinite(centre))
+        pg.page.evaluate("geoMap.map.setZoom(0, {animate: false})")  # below the least: held at it
+        pg.still()
+        assert pg.page.evaluate("geoMap.map.getZoom()") == limits[0]
+        expect(zoom_out).to_have_class(re.compile("leaflet-disabled"))
+        expect(zoom_in).not_to_have_class(re.compile("leaflet-disabled"))
+        # a pan to the other side of the world is pulled back to Iran
+        pg.page.evaluate("geoMap.map.panTo([-40, -100], {animate: false})")
+        pg.page.wait_for_function("geoMap.map.getBounds().contains([32.4, 53.7])")
+        assert pg.errors == [] and pg.blocked == []
+    finally:
+        pg.close()
+
+
+#: Latin digits a Persian page may show: ISO 3166-2 codes, the licences' names and the
+#: command that prints them, format names (the README's rule: codes and options stay Latin).
+LATIN_ALLOWED = re.compile(r"IR-\d\d|ODbL ?1\.0|BSD-2-Clause|OFL-1\.1|ISO ?14001|EPSG:\d+|CC BY[- ]\d\.\d")
+
+
+def test_a_whole_persian_page_shows_no_latin_digit(browser, files):
+    """Everything the Persian page shows (panels, legend, credits, the national panel open, a
+    province's popup, the county level): its numbers in Persian digits."""
+    pg = Page(browser, files["fa"], VIEWPORTS["laptop"])
+    try:
+        pg.page.click(".geo-national summary")
+        pt = pg.page.evaluate("geoMap.point('IR-10')")
+        pg.page.mouse.click(pt["x"], pt["y"])
+        pg.page.wait_for_selector(".leaflet-popup-content .geo-pop-ind")
+        pg.still()
+        shown = pg.page.evaluate("document.body.innerText")
+        pg.page.evaluate("geoMap.setLevel('county')")
+        pg.page.wait_for_function("geoMap.level() === 'county'")
+        pg.page.evaluate(DRAWN)
+        shown += "\n" + pg.page.evaluate("document.body.innerText")
+        assert "۱۳۹۲" in shown and "اصفهان" in shown  # (the page was read)
+        found = sorted({m.group() for m in re.finditer(r".{0,12}[0-9].{0,12}", LATIN_ALLOWED.sub("", shown))})
+        assert found == [], found
+        assert pg.errors == []
+    finally:
+        pg.close()

@@ -140,7 +140,7 @@ def _same(memory, out: Path, result, lang: str = "fa") -> None:
     assert len(gpd.read_parquet(out / "rejects")) == (e["status"] == "rejected").sum()
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=16, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_both_engines_give_the_same_rows_and_totals(data, client, places, tmp_path_factory):
     frame, blocksize = data.draw(registers(places))

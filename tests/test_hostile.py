@@ -166,7 +166,7 @@ def _generated(kinds: list[str], rng: np.random.Generator) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["id", "name", "province", "lat", "lon", "units", "status"])
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=16, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(kinds=st.lists(st.sampled_from(_KINDS), min_size=1, max_size=12), seed=st.integers(0, 2**16))
 def test_outputs_agree_row_for_row_for_any_register(tmp_path_factory, kinds, seed) -> None:
     """GeoJSON, GeoPackage, rejects.csv, by_province.csv, report.json and the map's points

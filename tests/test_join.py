@@ -468,7 +468,7 @@ def test_territorial_sea_joins_flagged_whatever_the_coast_band() -> None:
         at_sea = join(pd.DataFrame({"lat": [27.1], "lon": [56.3]}), coast_km=coast_km).estates
         assert at_sea["status"].tolist() == ["flagged"] and at_sea["province"].tolist() == ["IR-22"]
         assert at_sea["reasons"][0] == ["at sea, in the territorial sea of IR-22 Hormozgan: joined to it"]
-        assert at_sea["reasons_fa"][0] == ["در دریا، در آب‌های سرزمینی هرمزگان (IR-22): به همین استان نسبت داده شد"]
+        assert at_sea["reasons_fa"][0] == ["در دریا، در آب‌های سرزمینی هرمزگان (IR-22): به همین استان پیوند خورد"]
     on_land = join(pd.DataFrame({"lat": [27.18], "lon": [56.27]})).estates  # Bandar Abbas
     assert on_land["status"].tolist() == ["joined"]
 

@@ -89,7 +89,8 @@ def test_a_second_run_removes_only_the_files_the_first_listed_as_its_own(tmp_pat
     first = _geo(
         "join", str(EXAMPLE), "--out", str(out), "--reconcile", "ایستگاه آتش نشانی 1396=hse_fire_stations_built"
     )
-    assert first.returncode == 0, first.stderr and (out / "reconciliation.csv").is_file()
+    assert first.returncode == 0, first.stderr
+    assert (out / "reconciliation.csv").is_file()
     (out / "my notes.txt").write_text("the user's own file", encoding="utf-8")
     second = _geo("join", str(EXAMPLE), "--out", str(out), "--formats", "csv")
     assert second.returncode == 0, second.stderr

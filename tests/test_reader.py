@@ -23,7 +23,8 @@ from geo.maps import build_maps, estates_map, save_map
 from geo.names import normalize_name, province_aliases, resolve_province
 from geo.numbers import to_persian_digits
 from geo.stats import load_indicators, load_province_stats
-from test_browser import ARTIFACTS, HOSTILE_IMG, HOSTILE_SCRIPT, Page, browser, overlap  # noqa: F401 (browser: a fixture)
+from playwright.sync_api import expect
+from test_browser import ARTIFACTS, DRAWN, HOSTILE_IMG, HOSTILE_SCRIPT, READY, Page, browser, overlap  # noqa: F401 (browser: a fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -59,7 +60,7 @@ def files(tmp_path_factory) -> dict[str, Path]:
 
 
 def shot(pg: Page, name: str) -> Path:
-    pg.page.wait_for_timeout(400)  # popups fade in and pan clear of the panels
+    pg.still()  # popups fade in and pan clear of the panels
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"reader_{name}.png"
     pg.page.screenshot(path=str(path))
@@ -141,7 +142,7 @@ def test_search_finds_a_province_in_any_spelling_and_opens_it(browser, files, la
         assert pg.page.evaluate("geoMap.selected()") == "IR-08"
         assert names_of("IR-08")[1] in pg.page.inner_text(".leaflet-popup-content")
         assert pg.page.evaluate("geoMap.map.getZoom()") > 5
-        pg.page.wait_for_timeout(400)  # the popup pans clear of the panels
+        pg.still()  # the popup pans clear of the panels
         w, h = VIEWPORTS[size]
         popup = pg.box(".leaflet-popup-content-wrapper")
         assert within(popup, w, h)
@@ -233,7 +234,7 @@ def test_state_goes_into_the_fragment_and_across_the_language_link(browser, file
         other = "en" if lang == "fa" else "fa"
         with pg.page.expect_navigation():
             pg.page.click(".geo-lang")
-        pg.page.wait_for_function("window.geoMap !== undefined")
+        pg.page.wait_for_function(READY)
         assert pg.page.evaluate("document.documentElement.lang") == other
         assert pg.page.evaluate("geoMap.current()") == "treatment_plants_in_design"
         pg.page.wait_for_function("geoMap.selected() === 'IR-07'")
@@ -433,7 +434,7 @@ def test_scale_bar_is_metric_and_measures_the_map(browser, files, lang, size):
     try:
         for zoom_by in (0, 2):
             pg.page.evaluate("z => geoMap.map.setZoom(geoMap.map.getZoom() + z, {animate: false})", zoom_by)
-            pg.page.wait_for_timeout(50)
+            pg.still()  # the scale bar is updated on the map's moveend
             bar = pg.page.evaluate("""() => {
                 const bar = document.querySelector('.leaflet-control-scale-line'), m = geoMap.map;
                 const w = bar.getBoundingClientRect().width, y = m.getSize().y / 2;
@@ -459,9 +460,11 @@ def test_whole_country_control_brings_every_province_back(browser, files, lang, 
         assert home.get_attribute("aria-label") == ("کل کشور" if lang == "fa" else "Whole country")
         w, h = VIEWPORTS[size]
         if size == "phone":  # a popup there is as wide as the screen: the buttons wait for it to close
-            assert not home.is_visible()
+            expect(home).to_be_hidden()
             pg.page.click(".leaflet-popup-close-button")
-        assert home.is_visible() and within(pg.box(".geo-home"), w, h)
+        expect(home).to_be_visible()
+        pg.still()
+        assert within(pg.box(".geo-home"), w, h)
         home.click()
         no_popup(pg)
         assert pg.page.evaluate("location.hash") == ""
@@ -528,7 +531,8 @@ def test_phone_zoom_buttons_panel_and_popups(browser, files, lang):
         assert side["b"] - side["y"] <= map_h / 2
         shot(pg, f"phone_{lang}")
         pg.page.click(".geo-national summary")
-        pg.page.wait_for_timeout(100)
+        pg.page.wait_for_function("document.getElementById('geo-national').open")
+        pg.page.evaluate(DRAWN)
         national = pg.box(".geo-national")
         assert national["b"] - national["y"] <= map_h / 2 and within(national, w, h)
         for sel in (".leaflet-control-zoom-in", ".geo-home"):  # the buttons stay clear of the open panel
@@ -541,7 +545,7 @@ def test_phone_zoom_buttons_panel_and_popups(browser, files, lang):
             pt = pg.page.evaluate("c => geoMap.point(c)", code)
             pg.page.mouse.click(pt["x"], pt["y"])
             pg.page.wait_for_selector(".leaflet-popup-content .geo-pop-ind")
-            pg.page.wait_for_timeout(350)
+            pg.still()
             assert within(pg.box(".leaflet-popup-content-wrapper"), w, h), code
             if code == "IR-10":
                 shot(pg, f"phone_popup_{lang}")
@@ -621,7 +625,7 @@ def test_axe_core_finds_no_serious_or_critical_violation(browser, files, lang, s
         found["default"] = axe.run(pg.page).response
         pg.page.evaluate("location.hash = '#indicator=manufacturing_private_100plus&province=IR-30'")
         pg.page.wait_for_selector(".leaflet-popup-content .geo-pop-ind")
-        pg.page.wait_for_timeout(400)  # (audited once faded in: half-transparent text has less contrast)
+        pg.still()  # (audited once faded in: half-transparent text has less contrast)
         found["popup"] = axe.run(pg.page).response
         pg.page.evaluate("geoMap.map.closePopup()")
         pg.page.fill("#geo-search", "خراسان")

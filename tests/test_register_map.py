@@ -17,6 +17,7 @@ from geo.maps.contract import check_page_data
 from geo.numbers import format_number_fa
 from geo.maps.points import GRID_CELLS, POINTS_LIMIT, PROBLEM_POINTS, register_points
 from geo.provinces import load_provinces
+from test_browser import READY
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -105,7 +106,7 @@ def test_the_big_persian_map_shows_counts_and_mixes_in_persian_digits(browser, b
     page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
     try:
         page.goto(big_page.as_uri())
-        page.wait_for_function("window.geoMap !== undefined")
+        page.wait_for_function(READY)
         key = page.inner_text("#geo-point-key")
         for count in (BIG - 3_000 - 1_234, 3_000, 1_234):  # the Python formatter and the page's script agree
             assert f"({format_number_fa(count)})" in key
@@ -136,7 +137,7 @@ def test_a_flagged_or_rejected_row_opens_its_reasons(browser, big_page) -> None:
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     try:
         page.goto(big_page.as_uri())
-        page.wait_for_function("window.geoMap !== undefined")
+        page.wait_for_function(READY)
         page.evaluate("geoMap.map.setView([35.925, 51.4], 16, {animate: false})")
         dots = [it for it in page.evaluate("geoMap.items()") if "row" in it and 200 < it["y"] < 600]
         assert dots

@@ -10,7 +10,9 @@ import folium
 import numpy as np
 import pandas as pd
 
+from geo._args import check_flag, check_frame
 from geo.errors import InputTypeError, MapError
+from geo.facts import OUTPUT_COLUMNS as LEDGER_COLUMNS
 from geo.i18n import LANGS, check_lang, section
 from geo.maps.contract import GridData, LinkData, PointsData, TallyData
 from geo.maps.county_level import counties_payload
@@ -108,8 +110,31 @@ def estates_map(
     True
     """
     check_lang(lang)
+    _check_map_args(tiles, indicators, stats=stats, facts=facts, counties=counties)
     meta, loaded = _load_inputs(indicators)
     return _estates_map(lang, tiles, meta, loaded if stats is None else stats, facts, counties)
+
+
+def _check_map_args(tiles: object, indicators: object, *, stats: object, facts: object, counties: object) -> None:
+    """The parameters of :func:`estates_map`, each of its type (else an InputTypeError)."""
+    if tiles is not None and not isinstance(tiles, str):
+        raise InputTypeError(f"`tiles` is an xyzservices provider name (str) or None, not {type(tiles).__name__}")
+    listed = isinstance(indicators, Sequence) and all(isinstance(i, str) for i in indicators)
+    if indicators is not None and not isinstance(indicators, (str, Path)) and not listed:
+        raise InputTypeError(f"`indicators` is a CSV path or a list of indicator ids, not {type(indicators).__name__}")
+    tables = (
+        (
+            check_frame(stats, "stats", "the provinces with their statistics"),
+            "stats",
+            ("name_en", "name_fa", "geometry"),
+        ),
+        (check_frame(facts, "facts", "a facts ledger"), "facts", LEDGER_COLUMNS),
+    )
+    for frame, name, needed in tables:
+        missing = [c for c in needed if frame is not None and c not in frame.columns]
+        if missing:
+            raise MapError(f"`{name}` lacks the columns {', '.join(missing)}")
+    check_flag(counties, "counties")
 
 
 def _estates_map(

@@ -21,7 +21,7 @@ from jinja2 import Template
 
 from geo._assets import font_codepoints, font_face_css, leaflet_css, leaflet_js, own_css, own_js, script_json
 from geo._io import atomic_write_text
-from geo.errors import InputTypeError, MapError
+from geo.errors import InputTypeError, MapError, MapWriteError
 from geo.maps.contract import PageData, plain
 from geo.maps.county_level import COUNTY_BLOCK, CountyBlock
 from geo.maps.payload import RawJSON
@@ -55,10 +55,10 @@ _FIGURE_TEMPLATE = Template(
     "</head>\n"
     "<body>\n"
     "    {{ this.html.render(**kwargs) }}\n"
-    "</body>\n"
     "<script>\n"
     "    {{ this.script.render(**kwargs) }}\n"
     "</script>\n"
+    "</body>\n"
     "</html>\n"
 )
 
@@ -143,8 +143,20 @@ def tile_layer(tiles: str) -> folium.TileLayer:
     return layer
 
 
+#: The zoom levels a reader can reach (Leaflet's ``minZoom``/``maxZoom``): out to where Iran
+#: is a fifth of a phone's width with its neighbours around it (a laptop fits the country at
+#: about 5), in to where one estate's streets are apart (14: about 8 m a pixel at Iran's
+#: latitudes). Without them Leaflet allows any zoom: out to a blank world, in until the
+#: polygons are gone. The pan limit (``maxBounds``) is set by the page's script from the
+#: provinces it draws.
+MIN_ZOOM = 3
+MAX_ZOOM = 14
+
+
 def new_map(lang: str, title: str, tiles: str | None) -> folium.Map:
     """An empty map page in ``lang`` with Leaflet inlined and nothing linked."""
+    if tiles is not None and not isinstance(tiles, str):
+        raise InputTypeError(f"`tiles` is an xyzservices provider name (str) or None, not {type(tiles).__name__}")
     layer = tile_layer(tiles) if tiles else None  # fail early, before any work
     m = folium.Map(
         location=[32.4, 53.7],
@@ -153,6 +165,8 @@ def new_map(lang: str, title: str, tiles: str | None) -> folium.Map:
         zoom_control=False,
         prefer_canvas=False,
         zoomSnap=0.25,
+        minZoom=MIN_ZOOM,
+        maxZoom=MAX_ZOOM,
         attributionControl=True,
     )
     # Nothing from CDNs: Leaflet is inlined below, the rest folium would link is unused.
@@ -163,6 +177,9 @@ def new_map(lang: str, title: str, tiles: str | None) -> folium.Map:
     assert isinstance(fig, Figure)
     fig._id = "page"
     fig._template = _FIGURE_TEMPLATE
+    # our template declares the encoding once (<meta charset>); branca's Figure adds an
+    # http-equiv content-type meta too, which HTML forbids beside it
+    fig.header._children.pop("meta_http", None)
     fig.title = title
     # attributes our page template reads (branca's Figure does not declare them)
     fig.geo_lang = lang  # type: ignore[attr-defined]
@@ -214,9 +231,10 @@ def save_map(m: folium.Map, path: str | Path) -> Path:
 
     Raises
     ------
-    MapError
+    MapWriteError
         The file cannot be written (a file stands where a folder of ``path`` should be,
-        no permission, disk full); any previous file is left in place.
+        no permission, disk full); any previous file is left in place. (A
+        :class:`~geo.errors.MapError` and an :class:`~geo.errors.OutputError`.)
     InputTypeError
         ``m`` is not a map or ``path`` not a path.
 
@@ -240,7 +258,7 @@ def save_map(m: folium.Map, path: str | Path) -> Path:
     except OSError as exc:
         blocker = next((p for p in (path.parent, *path.parent.parents) if p.exists() and not p.is_dir()), None)
         why = f"{blocker} is a file, not a folder" if blocker is not None else (exc.strerror or str(exc))
-        raise MapError(f"cannot write the map to {path}: {why}") from exc
+        raise MapWriteError(f"cannot write the map to {path}: {why}") from exc
     return path
 
 

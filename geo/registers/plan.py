@@ -108,8 +108,12 @@ def _location_columns(
 
 
 def _require_something_to_join(cells: pd.DataFrame, columns: dict[str, str], path: PurePath | None) -> None:
-    """A register without a province or county column and without a location cannot be joined."""
-    if not {"province", "county", "geometry", "lat"} & set(columns):
+    """A register without a province or county column and without a location cannot be joined.
+
+    A register with no rows at all is not refused for it: it is read as empty (a warning
+    says so), whatever its format (the README's one rule for "no rows").
+    """
+    if len(cells) and not {"province", "county", "geometry", "lat"} & set(columns):
         raise RegisterError(
             "no province or county column and no location (lat/lon columns or a geometry); the columns are"
             f" {list(map(str, cells.columns))}. Name them with `province`, `county` or `lat`/`lon`,"

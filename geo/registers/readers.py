@@ -27,6 +27,7 @@ from geo.limits import check_memory
 from geo.registers.cells import Cells
 from geo.registers.delimited import read_delimited
 from geo.registers.formats import FORMATS, Found, detect, one_line, sheet_rule
+from geo.registers.parquet import read_parquet
 from geo.registers.sheets import read_ods, read_xls
 from geo.registers.vector import read_vector
 from geo.registers.xlsx import choose, read_xlsx
@@ -47,10 +48,8 @@ def _read_spatial(path: Path, fmt: str, sheet: str | None) -> tuple[Any, list[st
     with pywarnings.catch_warnings(record=True) as caught:
         pywarnings.simplefilter("always")
         if fmt == "parquet":
-            try:
-                gdf = gpd.read_parquet(path)
-            except (ValueError, KeyError):
-                gdf = pd.read_parquet(path)
+            gdf, declared, warnings = read_parquet(path)
+            gdf.attrs["declared_crs"] = declared  # (a geometry column read as cells: its CRS)
         else:
             import pyogrio
 
@@ -60,8 +59,7 @@ def _read_spatial(path: Path, fmt: str, sheet: str | None) -> tuple[Any, list[st
                 layer = choose(layers, sheet, "layer", path)
             elif len(layers) > 1:
                 layer = layers[0]
-                names = ", ".join(map(repr, layers))
-                warnings.append(message("warnings", "layers_first", count=len(layers), names=names, chosen=layer))
+                warnings.append(message("warnings", "layers_first", count=len(layers), names=layers, chosen=layer))
             gdf = gpd.read_file(path, engine="pyogrio", layer=layer)
     for w in caught:
         text = str(w.message).strip()
@@ -120,7 +118,7 @@ def _read_geo(path: Path, fmt: str, sheet: str | None, crs: str | None) -> Cells
         text = message("formats", "cannot_read", name=FORMATS[fmt].name, detail=one_line(exc))
         raise RegisterError(text, path=path) from exc
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry is None:
-        return Cells(pd.DataFrame(gdf), warnings=warnings)
+        return Cells(pd.DataFrame(gdf), crs=gdf.attrs.get("declared_crs"), warnings=warnings)
     geometry = gdf.geometry
     declared = geometry.crs.to_string() if geometry.crs is not None else None
     return Cells(pd.DataFrame(gdf.drop(columns=gdf.geometry.name)), geometry, declared, warnings)

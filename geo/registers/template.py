@@ -31,9 +31,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from geo._args import check_path
 from geo._io import atomic_write_bytes
 from geo._paths import data_dir
-from geo.errors import DataError
+from geo.errors import DataError, InputTypeError, OutputError
 from geo.i18n import check_lang, render
 from geo.registers.vocabulary import header_key, without_parens
 
@@ -299,10 +300,14 @@ def write_template(path: str | Path, *, lang: str = "fa") -> Path:
     ['estates', 'guide', 'counties']
     """
     from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.utils import get_column_letter
 
     check_lang(lang)
-    path = Path(path)
+    checked = check_path(path, "path")
+    if checked is None:
+        raise InputTypeError("`path` is the .xlsx file to write (str or pathlib.Path), not None")
+    path = checked
     bounds = _bounds()
     wb = Workbook()
     data = wb.active
@@ -311,8 +316,12 @@ def write_template(path: str | Path, *, lang: str = "fa") -> Path:
     counties = wb.create_sheet(_text("sheet.counties", lang))
     keys = [col.kind for col in template_columns()]
     province_column = get_column_letter(keys.index("province") + 1)
-    lists = _Lists(_guide_sheet(guide, lang, bounds, path.name), _counties_sheet(counties, lang, province_column))
+    shown = ILLEGAL_CHARACTERS_RE.sub("", path.name)  # (a control character in the name: not in a cell)
+    lists = _Lists(_guide_sheet(guide, lang, bounds, shown), _counties_sheet(counties, lang, province_column))
     _data_sheet(data, lang, bounds, lists)
     buffer = io.BytesIO()
     wb.save(buffer)
-    return atomic_write_bytes(path, buffer.getvalue())
+    try:
+        return atomic_write_bytes(path, buffer.getvalue())
+    except OSError as exc:
+        raise OutputError(f"cannot write the template: {exc.strerror or exc}", path=path) from exc

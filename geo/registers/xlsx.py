@@ -180,7 +180,7 @@ def sheet_warnings(names: list[str], sheet: str | None, chosen: str) -> list[str
     code = (
         "sheets_named" if sheet is not None else "sheets_first" if chosen == names[0] else "sheets_first_with_columns"
     )
-    return [message("warnings", code, count=len(names), names=", ".join(map(repr, names)), chosen=chosen)]
+    return [message("warnings", code, count=len(names), names=list(names), chosen=chosen)]
 
 
 def _formula_reasons(

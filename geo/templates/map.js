@@ -913,11 +913,20 @@ window.addEventListener("hashchange", function () { applyState(readFragment(loca
 
 /* ---------------------------------------------------------------- start */
 drawLegend();
+/* the reader pans no further than the provinces' extent again on each side (zoom limits:
+   minZoom/maxZoom of the map's options) */
+map.setMaxBounds(layer.getBounds().pad(1));
 layout();
 fit();
 window.addEventListener("resize", function () { layout(); });
-/* the embedded font may finish decoding after the first layout: place the panels again */
-if (document.fonts && document.fonts.ready) { document.fonts.ready.then(function () { layout(); }); }
+/* the embedded font may finish decoding after the first layout: place the panels again, then
+   say the page is ready (data-geo-ready on <html>) once that layout has been drawn */
+function ready() {
+  requestAnimationFrame(function () { document.documentElement.setAttribute("data-geo-ready", "1"); });
+}
+if (document.fonts && document.fonts.ready) {
+  document.fonts.ready.then(function () { layout(); ready(); }, ready);
+} else { ready(); }
 if (drawPoints) { drawPoints(); }
 /* a register map made with a style or filters (register_map(color=…, filter=…)) starts with them */
 var startState = location.hash || (D.points && D.points.start ? "#" + D.points.start : "");

@@ -1,0 +1,100 @@
+"""Checking the arguments of the public functions before any work.
+
+A wrong type is an :class:`~geo.errors.InputTypeError` (also a ``TypeError``), a right
+type with an unusable value an :class:`~geo.errors.InputValueError` (also a
+``ValueError``): a caller never gets a built-in exception from deep inside a library for
+a mistake in what it passed. Each message names the parameter in backquotes, as library
+errors do (the command line names its option instead).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Collection
+from pathlib import Path
+from typing import Any
+
+from geo.errors import InputTypeError, InputValueError
+
+__all__ = ["check_choice", "check_flag", "check_frame", "check_path", "check_whole"]
+
+
+def _kind(value: object) -> str:
+    return type(value).__name__
+
+
+def check_path(value: object, name: str) -> Path | None:
+    """``value`` as a :class:`~pathlib.Path` (None stays None).
+
+    Examples
+    --------
+    >>> check_path("a.csv", "path")
+    PosixPath('a.csv')
+    >>> check_path(1, "path")
+    Traceback (most recent call last):
+    geo.errors.InputTypeError: `path` is a file path (str or pathlib.Path), not int
+    """
+    if value is None:
+        return None
+    if not isinstance(value, (str, os.PathLike)) or isinstance(value, bytes):
+        raise InputTypeError(f"`{name}` is a file path (str or pathlib.Path), not {_kind(value)}")
+    text = os.fspath(value)
+    if not isinstance(text, str) or not text.strip() or "\x00" in text:
+        raise InputValueError(f"`{name}` is not a usable file path: {str(text)[:80]!r}")
+    return Path(text)
+
+
+def check_frame(value: object, name: str, what: str) -> Any:
+    """``value`` if it is a pandas DataFrame (or None), else an InputTypeError naming ``what``."""
+    import pandas as pd
+
+    if value is not None and not isinstance(value, pd.DataFrame):
+        raise InputTypeError(f"`{name}` is {what} (a DataFrame), not {_kind(value)}")
+    return value
+
+
+def check_flag(value: object, name: str) -> bool:
+    """``value`` if it is a bool.
+
+    Examples
+    --------
+    >>> check_flag("yes", "group")
+    Traceback (most recent call last):
+    geo.errors.InputTypeError: `group` is True or False, not str
+    """
+    if not isinstance(value, bool):
+        raise InputTypeError(f"`{name}` is True or False, not {_kind(value)}")
+    return value
+
+
+def check_whole(value: object, name: str, *, low: int, high: int) -> int:
+    """``value`` if it is a whole number from ``low`` to ``high`` (not a bool).
+
+    Examples
+    --------
+    >>> check_whole(-1, "decimals", low=0, high=20)
+    Traceback (most recent call last):
+    geo.errors.InputValueError: `decimals` is a whole number from 0 to 20, not -1
+    """
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InputTypeError(f"`{name}` is a whole number, not {_kind(value)}")
+    if not low <= value <= high:
+        raise InputValueError(f"`{name}` is a whole number from {low} to {high}, not {value}")
+    return value
+
+
+def check_choice(value: object, name: str, choices: Collection[str]) -> str:
+    """``value`` if it is one of ``choices`` (strings).
+
+    Examples
+    --------
+    >>> check_choice(["a"], "geometry", ("land", "territorial"))
+    Traceback (most recent call last):
+    geo.errors.InputTypeError: `geometry` is one of 'land', 'territorial', not list
+    """
+    listed = ", ".join(map(repr, choices))
+    if not isinstance(value, str):
+        raise InputTypeError(f"`{name}` is one of {listed}, not {_kind(value)}")
+    if value not in choices:
+        raise InputValueError(f"`{name}` is one of {listed}, not {value[:80]!r}")
+    return value

@@ -1,0 +1,97 @@
+"""Every entry of every catalogue of data/i18n/, filled in with realistic values in both
+languages, read as a reader sees it: no doubled words around the labels, no Python reprs,
+options set apart for right-to-left text, no E-notation on the Persian side, and each number
+given shown in both languages (Persian digits on the Persian side)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from geo._text import persian_digits
+from geo.counties import county_label
+from geo.i18n import catalogue, message, province_label, template_fields
+
+CATALOGUES = ("reasons", "warnings", "names", "template", "map")
+#: A realistic value for each field, by its name: a county label, a province label, a list of
+#: sheets, a large number, text from a user's file.
+NUMBER = 1234567
+TEXT_FIELDS = {"column": "ایستگاه آتش نشانی", "renamed": "status_1", "example": "35° 41′", "text": "bad row",
+               "name": "Fars", "chosen": "Sheet1", "problem": "no province given", "message": "unknown",
+               "detail": "Self-intersection", "formula": "=SUM(A1:A3)", "cell": "C7", "file": "estates.xlsx",
+               "kept": "a.1", "read": "35.7", "where": "row", "wheres": "rows", "title": "Fire stations",
+               "label": "green space", "unit": "ha", "scheme": "quantiles", "kind": "list<string>", "id": "E-7",
+               "phrase": "11 ایستگاه", "source": "ISIPO", "note": "as printed", "yes": "بله", "no": "خیر",
+               "allowed": "yes, no", "location": "IR-10 Isfahan", "attribute": "IR-07 Fars", "period": "1396",
+               "role": "name", "code": "IR-10", "value": "Atlantis", "s": "s", "t": "t", "closest": "Tehran"}  # fmt: skip
+LIST_FIELDS = {"names": ["Sheet1", "داده"], "candidates": ["Tehran", "Tabriz"], "columns": ["lat", "lon"],
+               "terms": ["yes", "no"]}  # fmt: skip
+
+
+def _fields(template: str) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for field in template_fields(template):
+        if field == "province":
+            out[field] = province_label("IR-03", "East Azerbaijan", "آذربایجان شرقی")
+        elif field == "county":
+            out[field] = county_label("r6554961")  # Tabriz County
+        elif field in LIST_FIELDS:
+            out[field] = LIST_FIELDS[field]
+        elif field in TEXT_FIELDS:
+            out[field] = TEXT_FIELDS[field]
+        else:
+            out[field] = NUMBER
+    return out
+
+
+ENTRIES = [(name, code) for name in CATALOGUES for code in catalogue(name)]
+
+
+def _render(name: str, code: str) -> tuple[str, str, dict[str, object]]:
+    en, fa = catalogue(name)[code]
+    fields = _fields(en)
+    try:
+        filled = message(name, code, **fields)
+    except (ValueError, TypeError):  # a numeric format of a text field: fill it with a number instead
+        fields = {k: (NUMBER if isinstance(v, str) else v) for k, v in fields.items()}
+        filled = message(name, code, **fields)
+    return filled.en, filled.fa, fields
+
+
+@pytest.mark.parametrize("name", CATALOGUES)
+def test_every_entry_filled_in_reads_right(name) -> None:
+    problems = []
+    for code in catalogue(name):
+        en, fa, fields = _render(name, code)
+        where = f"{name}.{code}"
+        if re.search(r"[\[(]'[^']*', '", en + fa):
+            problems.append(f"{where}: a Python repr of a list: {en}")
+        for doubled in ("شهرستان شهرستان", "استان استان", "County County", "province province"):
+            if doubled in en + fa:
+                problems.append(f"{where}: «{doubled}»: {fa}")
+        if re.search(r"(?<!\u2068)--[a-z]", fa):
+            problems.append(f"{where}: an option not isolated in the Persian: {fa}")
+        if re.search(r"\d[eE][+-]?\d", persian_digits(fa).translate(str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789"))):
+            problems.append(f"{where}: E-notation in the Persian: {fa}")
+        if re.search(r"\d[eE][+-]?\d", en.replace("1.8e308", "")):  # (the float limit, named as such)
+            problems.append(f"{where}: E-notation (6 significant digits) in the English: {en}")
+        if any(v == NUMBER for v in fields.values()) and "1" in en.replace("IR-", ""):  # the number is shown
+            shown = [m for m in ("۱٬۲۳۴٬۵۶۷", "۱۲۳۴۵۶۷") if m in fa]
+            if ("1,234,567" in en or "1234567" in en) and not shown:
+                problems.append(f"{where}: the number is not in the Persian in Persian digits: {en} | {fa}")
+    assert problems == [], "\n".join(problems)
+
+
+def test_county_contradicting_province_names_the_county_once() -> None:
+    reason = message("reasons", "county_not_in_province", county=county_label("r6554961"),
+                     province=province_label("IR-10", "Isfahan", "اصفهان"))  # fmt: skip
+    assert reason.fa.count("شهرستان") == 1 and "(IR-03) در استانِ ردیف" not in reason.fa, reason.fa
+    assert "نه در استانِ ردیف، اصفهان (IR-10)" in reason.fa
+    assert reason.en.count("County") == 1, reason.en
+
+
+def test_lists_are_sentences_and_options_are_isolated() -> None:
+    warning = message("warnings", "sheets_first", count=2, names=["Sheet1", "داده"], chosen="Sheet1")
+    assert "«Sheet1»، «داده»" in warning.fa and "“Sheet1”, “داده”" in warning.en
+    assert "\u2068--sheet\u2069" in warning.fa and "--sheet" in warning.en
