@@ -10,13 +10,13 @@ errors do (the command line names its option instead).
 from __future__ import annotations
 
 import os
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from geo.errors import InputTypeError, InputValueError
 
-__all__ = ["check_choice", "check_flag", "check_frame", "check_path", "check_whole"]
+__all__ = ["check_choice", "check_flag", "check_frame", "check_join_args", "check_path", "check_whole"]
 
 
 def _kind(value: object) -> str:
@@ -98,3 +98,23 @@ def check_choice(value: object, name: str, choices: Collection[str]) -> str:
     if value not in choices:
         raise InputValueError(f"`{name}` is one of {listed}, not {value[:80]!r}")
     return value
+
+
+def check_join_args(reconcile: object, legacy_codes: object, progress: object, *, by: object, engine: object) -> None:
+    """The types of :func:`geo.join`'s parameters beside the register (else an InputTypeError)."""
+    import pandas as pd
+
+    check_flag(legacy_codes, "legacy_codes")
+    for name, value in (("by", by), ("engine", engine)):
+        if value is not None and not isinstance(value, str):
+            raise InputTypeError(f"`{name}` is a word (str), not {type(value).__name__}")
+    if progress is not None and not callable(progress):
+        raise InputTypeError(f"`progress` is a function called with each stage, or None, not {type(progress).__name__}")
+    wrong = isinstance(reconcile, (pd.DataFrame, pd.Series, bytes)) or not isinstance(
+        reconcile, (str, Path, Mapping, Iterable)
+    )
+    if reconcile is not None and wrong:
+        raise InputTypeError(
+            f"`reconcile` is a mapping of column to figure id, a list of 'COLUMN=ID', or a path, not"
+            f" {type(reconcile).__name__}"
+        )

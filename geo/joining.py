@@ -46,10 +46,11 @@ from typing import Any, Literal, overload
 import geopandas as gpd
 import pandas as pd
 
-from geo._args import check_flag
+from geo._args import check_join_args
 from geo._database import is_database_url
 from geo._progress import Progress, no_progress
 from geo.aggregation import aggregate, by_county_table
+from geo.display import display_table
 from geo.engines.result import DaskJoinResult
 from geo.errors import EngineError, InputTypeError, RegisterWarning
 from geo.i18n import check_lang
@@ -173,7 +174,7 @@ class JoinResult:
         >>> list(r.table("en").columns)[6:8]
         ['Treatment plant', 'Green space (ha)']
         """
-        return _display_table(self.estates, check_lang(lang))
+        return display_table(self.estates, check_lang(lang))
 
     def _repr_html_(self) -> str:
         """Counts by status, the first flagged and rejected rows, the reconciliation (Jupyter)."""
@@ -260,62 +261,6 @@ class JoinResult:
         from geo.postgis_out import write_table  # psycopg: only when writing to a database
 
         return write_table(self, url, table, replace=replace, progress=progress)
-
-
-#: The columns of :meth:`JoinResult.table` before and after the register's own, by their label codes.
-_TABLE_HEAD = ("row", "id", "name", "province", "county", "status")
-_TABLE_TAIL = ("reasons", "notes", "lat", "lon")
-#: What the table leaves out of ``estates``: the other language's texts, the places as given, the point.
-_NOT_SHOWN = {"reasons_fa", "notes_fa", "province_as_given", "county_as_given", "geometry"}
-
-
-def _display_table(estates: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """:meth:`JoinResult.table` of ``estates``."""
-    from geo.i18n import message
-    from geo.registers.known import fact_header, unique_labels
-
-    fa = lang == "fa"
-    names = {"province": province_index().frame, "county": county_index().frame}
-    columns: dict[str, Any] = {}
-    for col in _TABLE_HEAD:
-        values = estates[col] if col in estates.columns else pd.Series([None] * len(estates), index=estates.index)
-        if col in names:
-            found = names[col].set_index("code")["name_fa" if fa else "name_en"]
-            values = values.map(found).astype(object).where(values.notna(), None)
-        elif col == "status":
-            words = {s: getattr(message("columns", f"status.{s}"), lang) for s in ("joined", "flagged", "rejected")}
-            values = values.astype(object).map(words)
-        columns[col] = values.astype(object) if col != "row" else values
-    own = [c for c in estates.columns if c not in {*_TABLE_HEAD, *_TABLE_TAIL, *_NOT_SHOWN}]
-    columns |= {c: estates[c] for c in own}
-    for col in ("reasons", "notes"):
-        texts = estates.get(f"{col}_fa" if fa else col, estates.get(col))
-        columns[col] = pd.Series(
-            [("؛ " if fa else "; ").join(v) if len(v) else None for v in texts], index=estates.index, dtype=object
-        )
-    columns |= {c: estates[c] for c in ("lat", "lon")}
-    heads = [message("columns", f"estate.{c}") for c in _TABLE_HEAD] + [fact_header(c) for c in own]
-    heads += [message("columns", f"estate.{c}") for c in _TABLE_TAIL]
-    table = pd.DataFrame(columns, index=estates.index)
-    return table.set_axis([getattr(h, "fa" if fa else "en") for h in unique_labels(heads)], axis=1)
-
-
-def _check_join_args(reconcile: object, legacy_codes: object, progress: object, *, by: object, engine: object) -> None:
-    """The types of :func:`join`'s parameters beside the register (else an InputTypeError)."""
-    check_flag(legacy_codes, "legacy_codes")
-    for name, value in (("by", by), ("engine", engine)):
-        if value is not None and not isinstance(value, str):
-            raise InputTypeError(f"`{name}` is a word (str), not {type(value).__name__}")
-    if progress is not None and not callable(progress):
-        raise InputTypeError(f"`progress` is a function called with each stage, or None, not {type(progress).__name__}")
-    wrong = isinstance(reconcile, (pd.DataFrame, pd.Series, bytes)) or not isinstance(
-        reconcile, (str, Path, Mapping, Iterable)
-    )
-    if reconcile is not None and wrong:
-        raise InputTypeError(
-            f"`reconcile` is a mapping of column to figure id, a list of 'COLUMN=ID', or a path, not"
-            f" {type(reconcile).__name__}"
-        )
 
 
 @overload
@@ -427,7 +372,7 @@ def join(
     ['flagged', 'joined']
     """
     coast_km = check_coast(coast_km)
-    _check_join_args(reconcile, legacy_codes, progress, by=by, engine=engine)
+    check_join_args(reconcile, legacy_codes, progress, by=by, engine=engine)
     if engine == "dask":
         return _on_dask(register, by, reconcile, (coast_km, legacy_codes), progress, client, out, overrides)
     if engine != "memory" or client is not None or out is not None:
