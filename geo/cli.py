@@ -275,10 +275,18 @@ def resolve(
 def facts(
     fmt: str = format_option(),
     ledger: Path | None = typer.Option(None, "--ledger", help="A ledger CSV instead of the shipped one."),
+    series: bool = typer.Option(
+        False, "--series", help="The national figures of other years, each with its source (json or csv)."
+    ),
 ) -> None:
-    """List the sourced facts (ISIPO's 1396 SH results) from the facts ledger."""
+    """List the sourced facts (ISIPO's 1396 SH results) from the facts ledger; --series: the other years."""
     from geo.facts import facts_table, format_facts, load_facts
 
+    if series:
+        from geo.series import format_series, load_series
+
+        _write(_run(lambda: format_series(load_series(facts=load_facts(ledger)), "csv" if fmt == "csv" else "json")))
+        return
     table = _run(lambda: load_facts(ledger))
     if fmt == "table":
         _say(facts_table(table))

@@ -54,7 +54,7 @@ __all__ = [
 LANGS: tuple[str, ...] = ("fa", "en")
 
 #: The catalogues of ``data/i18n/``.
-CATALOGUES: tuple[str, ...] = ("reasons", "warnings", "map", "names", "template")
+CATALOGUES: tuple[str, ...] = ("reasons", "warnings", "map", "names", "template", "change")
 
 
 def check_lang(lang: str) -> str:
