@@ -441,6 +441,30 @@ def _warn_register(texts: Sequence[str], lang: str) -> None:
         _err.print(Text.assemble((label, "yellow"), " ", " ".join(str(line).split())))
 
 
+@app.command(
+    "compare",
+    epilog="Example: python -m geo compare estates_1396.xlsx estates_1397.csv --out changes --old-year 1396"
+    " --new-year 1397",
+)
+def compare_registers(
+    old: Path = typer.Argument(..., help="The earlier estate register (any format geo join reads)."),
+    new: Path = typer.Argument(..., help="The later estate register (its format and headers may differ)."),
+    out: Path = typer.Option(..., "--out", help="Folder to write the outputs into (created if missing)."),
+    old_year: str | None = typer.Option(None, "--old-year", help="The earlier register's Jalali year, e.g. 1396."),
+    new_year: str | None = typer.Option(None, "--new-year", help="The later register's Jalali year, e.g. 1397."),
+    year_column: str | None = typer.Option(None, "--year-column", help="A column holding each register's year."),
+    move_km: float = typer.Option(2.0, "--move-km", help="A point moved farther than this (km) is a move."),
+    progress: bool = typer.Option(False, "--progress", help="Show each stage with its rows and time."),
+) -> None:
+    """Compare two registers: estates added, removed, moved, changed; changes.csv, tables, report and change map."""
+    _check_out_dir(out)
+    from geo._cli_compare import compare_work, summary_line
+
+    years = {"old_year": old_year, "new_year": new_year, "year_column": year_column}
+    work = compare_work((old, new, out), years, move_km, (_err, progress), _warn)
+    _say(summary_line(_run(work).summary, out))
+
+
 @app.command(epilog="Example: python -m geo template --out estates.xlsx --lang fa")
 def template(
     out: Path = typer.Option(Path("estates.xlsx"), "--out", help="The Excel file to write."),
