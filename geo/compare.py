@@ -199,6 +199,18 @@ def _moves(ch: pd.DataFrame, move_km: float) -> tuple[np.ndarray, np.ndarray]:
     return km, moved
 
 
+def _place_label(level: str, code: str) -> Bilingual:
+    """A province or county as a sentence names it (its names and code, in both languages)."""
+    from geo.counties import county_label
+    from geo.i18n import province_label
+    from geo.provinces import province_table
+
+    if level == "county":
+        return county_label(code)
+    rec = province_table().set_index("code").loc[code]
+    return province_label(code, rec["name_en"], rec["name_fa"])
+
+
 def _move_reasons(ch: pd.DataFrame, at: np.ndarray, km: np.ndarray, move_km: float) -> list[list[Bilingual]]:
     """Why each moved estate (positions ``at``) moved: how far, and which place changed."""
     out: list[list[Bilingual]] = []
@@ -206,8 +218,8 @@ def _move_reasons(ch: pd.DataFrame, at: np.ndarray, km: np.ndarray, move_km: flo
         why = [message("change", "why.moved_km", km=float(km[i]))] if km[i] > move_km else []
         for c in ("province", "county"):
             a, b = ch.at[i, f"{c}_old"], ch.at[i, f"{c}_new"]
-            if a is not None and b is not None and a != b:
-                why.append(message("change", f"why.moved_{c}", before=a, after=b))
+            if pd.notna(a) and pd.notna(b) and a != b:
+                why.append(message("change", f"why.moved_{c}", before=_place_label(c, a), after=_place_label(c, b)))
         out.append(why)
     return out
 

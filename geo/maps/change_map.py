@@ -69,7 +69,7 @@ def _layers(result: Any, lang: str) -> pd.DataFrame:
         rows.append((cols[2], _text(message("change", "table.difference", fact=label), lang)))
     source = {"en": "the two registers compared", "fa": "دو فهرست سنجیده"}
     records = [
-        {"id": i, "label_en": t, "label_fa": t, "unit_en": "", "unit_fa": "", "year_sh": span, "year_en": span,
+        {"id": i, "label_en": t, "label_fa": t, "unit_en": "", "unit_fa": "", "year_sh": span, "year_en": "",
          "scheme": "NaturalBreaks", "source_en": source["en"], "source_fa": source["fa"],
          "national_total": np.nan, "counterpart_fact": ""}
         for i, t in rows

@@ -17,7 +17,7 @@
     ambiguous: { color: "#d81b60", fillColor: "#ffffff", fillOpacity: 0.7, radius: 7, weight: 2.5, dashArray: "3 3" }
   };
   var renderer = L.svg({ padding: 0.3 });
-  var group = L.layerGroup().addTo(map), arrows = L.layerGroup().addTo(map);
+  var arrows = L.layerGroup().addTo(map), heads = L.layerGroup().addTo(map), group = L.layerGroup().addTo(map);
   var kindOn = {}, fact = -1, markers = [];
   KIND.forEach(function (k) { kindOn[k] = true; });
   function card(i) {
@@ -44,17 +44,28 @@
     }
     return box;
   }
-  /* an arrowhead at b, pointing from a to b, 10 px long at the current zoom */
+  /* an arrowhead pointing from a to b, its tip just short of the new point's disc, 11 px long
+     at the current zoom (drawn again after each zoom) */
   function head(a, b) {
     var z = map.getZoom(), p = map.project(a, z), q = map.project(b, z);
     var dx = q.x - p.x, dy = q.y - p.y, len = Math.sqrt(dx * dx + dy * dy);
-    if (len < 1) { return null; }
+    if (len < 16) { return null; }
     dx /= len; dy /= len;
+    var tip = L.point(q.x - 7 * dx, q.y - 7 * dy);
     function side(s) {
       var c = Math.cos(s * 0.45), sn = Math.sin(s * 0.45);
-      return map.unproject(L.point(q.x - 11 * (dx * c - dy * sn), q.y - 11 * (dy * c + dx * sn)), z);
+      return map.unproject(L.point(tip.x - 11 * (dx * c - dy * sn), tip.y - 11 * (dy * c + dx * sn)), z);
     }
-    return [side(1), L.latLng(b), side(-1)];
+    return [side(1), map.unproject(tip, z), side(-1)];
+  }
+  function drawHeads() {
+    heads.clearLayers();
+    markers.forEach(function (mk) {
+      var i = mk.geoIndex;
+      if (KIND[C.k[i]] !== "moved" || !C.a[i] || !C.b[i]) { return; }
+      var hd = head(C.a[i], C.b[i]);
+      if (hd) { L.polyline(hd, { color: "#6a3d9a", weight: 2.5, renderer: renderer, interactive: false }).addTo(heads); }
+    });
   }
   function visible(i) {
     return kindOn[KIND[C.k[i]]] && (fact < 0 || C.f[i].indexOf(fact) >= 0);
@@ -67,8 +78,6 @@
       if (!at) { return; }
       if (kind === "moved" && C.a[i] && C.b[i]) {
         L.polyline([C.a[i], C.b[i]], { color: "#6a3d9a", weight: 2.5, opacity: 0.9, renderer: renderer, interactive: false }).addTo(arrows);
-        var hd = head(C.a[i], C.b[i]);
-        if (hd) { L.polyline(hd, { color: "#6a3d9a", weight: 2.5, renderer: renderer, interactive: false }).addTo(arrows); }
         L.circleMarker(C.a[i], { radius: 3, color: "#6a3d9a", weight: 1.5, fillColor: "#ffffff", fillOpacity: 1, renderer: renderer, interactive: false }).addTo(arrows);
       }
       var mk = L.circleMarker(at, L.extend({ renderer: renderer }, STYLE[kind] || STYLE.changed));
@@ -77,6 +86,7 @@
       mk.geoIndex = i;
       markers.push(mk);
     });
+    drawHeads();
   }
   /* the side panel: what each symbol means (with the count of each kind drawn), the kinds shown, the fact */
   var key = el("div", "geo-legend geo-change-key", null, side);
@@ -106,7 +116,7 @@
     });
   }
   if (C.shown < C.total) { el("div", "geo-legend-note", fill(S.change_shown, { shown: num(C.shown), total: num(C.total) }), key); }
-  map.on("zoomend", draw);
+  map.on("zoomend", drawHeads);
   draw();
   layout();
   window.geoChanges = {
@@ -116,7 +126,7 @@
       markers.forEach(function (mk) { var k = KIND[C.k[mk.geoIndex]]; out[k] = (out[k] || 0) + 1; });
       return out;
     },
-    arrows: function () { return arrows.getLayers().length; },
+    arrows: function () { return { lines: arrows.getLayers().length, heads: heads.getLayers().length }; },
     open: function (i) {
       for (var m = 0; m < markers.length; m++) {
         if (markers[m].geoIndex === i) { map.setView(markers[m].getLatLng(), Math.max(map.getZoom(), 7)); markers[m].openPopup(); return true; }
