@@ -19,6 +19,7 @@ SUITES = {
     "limits": "bench.bench_limits",
     "e2e": "bench.bench_e2e",
     "dask": "bench.bench_dask",
+    "compare": "bench.bench_compare",
 }
 RESULTS = Path(__file__).resolve().parent / "results"
 

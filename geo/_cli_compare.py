@@ -25,8 +25,8 @@ def compare_work(
     def work() -> Any:
         from geo._output_set import OutputSet
         from geo._stages import StageDisplay
-        from geo.compare import compare
         from geo.compare_outputs import CHANGE_FILES, write_changes_into
+        from geo.comparing import compare
 
         with OutputSet(out, CHANGE_FILES) as target, StageDisplay(display[0], enabled=display[1]) as show:
             with warnings.catch_warnings(record=True) as caught:

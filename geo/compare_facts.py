@@ -166,8 +166,11 @@ def fact_changes(
     pairs_of: list[tuple[np.ndarray, np.ndarray]] = []
     for j, fact in enumerate(facts):
         before, after = _values(old, fact.old, o), _values(new, fact.new, n)
-        if fact.kind == "text":
-            changed[:, j] = paired & _differs(_folded(before).to_numpy(), _folded(after).to_numpy())
+        if fact.kind == "text":  # only the names written differently are folded
+            differ = paired & _differs(before, after)
+            at = np.flatnonzero(differ)
+            differ[at] = _differs(_folded(before[at]).to_numpy(), _folded(after[at]).to_numpy())
+            changed[:, j] = differ
         else:
             changed[:, j] = paired & _differs(before, after)
             columns[f"{fact.key}_before"], columns[f"{fact.key}_after"] = before, after

@@ -3,7 +3,7 @@
 The files (in ``--out``), written atomically as a whole like ``geo join``'s
 (:class:`geo._output_set.OutputSet`):
 
-- ``changes.csv``: one row per estate (:attr:`geo.compare.CompareResult.changes`): its
+- ``changes.csv``: one row per estate (:attr:`geo.comparing.CompareResult.changes`): its
   kind, how it was matched, its rows, ids, names, places and points before and after,
   the distance moved, the facts that changed, each fact before and after, the reasons;
 - ``by_province_changes.csv``, ``by_county_changes.csv``: the change tables;
@@ -37,7 +37,7 @@ CHANGE_FILES = ("changes.csv", "by_province_changes.csv", "by_county_changes.csv
 
 
 def write_changes(result: Any, out_dir: str | Path, *, progress: Progress | None = None) -> dict[str, Path]:
-    """Write the outputs of ``result`` (a :class:`geo.compare.CompareResult`) into ``out_dir`` as one set.
+    """Write the outputs of ``result`` (a :class:`geo.comparing.CompareResult`) into ``out_dir`` as one set.
 
     Raises
     ------

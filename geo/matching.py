@@ -8,8 +8,8 @@ ids, names, provinces and counties) and pairs them:
    *ambiguous*, with the rows it could be named. Two rows with different ids are never
    the same estate.
 2. **by name**, for the rows left, where at least one of the two has no id: the name
-   folded by :func:`geo.names.normalize_name` (Persian and Arabic letter forms, digits,
-   spaces, «شهرک صنعتی» spelled any way) within the same province; where a name fits more
+   folded as :func:`name_keys` does (Persian and Arabic letter forms, digits, spaces and
+   zero-width non-joiners, so «شهرك صنعتي ۱» is «شهرک‌صنعتی 1») within the same province; where a name fits more
    than one row there, the same county decides; still more than one: *ambiguous*.
 
 Every row of each register ends in exactly one of: a pair, unmatched (``added`` or
@@ -28,14 +28,19 @@ Examples
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from geo._text import INVISIBLE
+from geo._text import DIGIT_MAP, INVISIBLE, MATCH_LETTER_MAP
 
-__all__ = ["Matches", "id_keys", "match_rows"]
+__all__ = ["Matches", "id_keys", "match_rows", "name_keys"]
+
+#: What a name's key drops: every character that is not a letter or a digit (spaces,
+#: punctuation, zero-width characters, diacritics) and the tatweel.
+_DROPPED = re.compile(r"[\W_\u0640]+")
 
 
 @dataclass(frozen=True)
@@ -75,14 +80,25 @@ def id_keys(ids: pd.Series) -> pd.Series:
     return text.where(text.notna() & (text != ""), None)
 
 
-def _name_keys(names: pd.Series) -> pd.Series:
-    """Each name's matching key (:func:`geo.names.normalize_name`, once per distinct name); None when blank."""
-    from geo.names import normalize_name
+_NAME_TABLE = str.maketrans({**MATCH_LETTER_MAP, **DIGIT_MAP})
 
-    text = names.astype(object).where(names.notna(), None)
-    distinct = pd.unique(text.dropna())
-    keys = {n: normalize_name(str(n)) for n in distinct}
-    out = text.map(keys, na_action="ignore").astype(object)
+
+def name_keys(names: pd.Series) -> pd.Series:
+    """Each name's matching key, column at once; None when blank.
+
+    The folding of :func:`geo.names.normalize_name` for names that are not provinces: NFKC
+    (:func:`geo._text.fold`), Arabic letter forms and hamza/alef variants as Persian
+    letters, every digit as ASCII, spaces, zero-width characters, diacritics and punctuation
+    dropped, Latin letters case-folded.
+
+    Examples
+    --------
+    >>> name_keys(pd.Series(["شهرك صنعتي  ۱", "شهرک‌صنعتی 1", None])).tolist()
+    ['شهرکصنعتی1', 'شهرکصنعتی1', None]
+    """
+    text = names.astype(object).where(names.notna(), None).map(str, na_action="ignore").astype(object)
+    text = text.str.normalize("NFKC").str.translate(_NAME_TABLE).str.replace(_DROPPED, "", regex=True)
+    out = text.str.casefold().astype(object)
     return out.where(out.notna() & (out != ""), None)
 
 
@@ -91,14 +107,15 @@ def _by_id(old: pd.Series, new: pd.Series) -> tuple[pd.DataFrame, list[dict[str,
     o = pd.DataFrame({"key": old.to_numpy(), "old": np.arange(len(old))}).dropna(subset=["key"])
     n = pd.DataFrame({"key": new.to_numpy(), "new": np.arange(len(new))}).dropna(subset=["key"])
     counts_o, counts_n = o["key"].value_counts(), n["key"].value_counts()
-    both = counts_o.index.intersection(counts_n.index)
-    single = both[(counts_o.loc[both].to_numpy() == 1) & (counts_n.loc[both].to_numpy() == 1)]
-    pairs = o[o["key"].isin(single)].merge(n[n["key"].isin(single)], on="key")[["old", "new"]]
-    many = both.difference(single)
+    # each row's count of its id on both sides (hash lookups; no pairs of repeated ids are formed)
+    o_here, o_there = o["key"].map(counts_o).to_numpy(), o["key"].map(counts_n).fillna(0).to_numpy()
+    n_here, n_there = n["key"].map(counts_n).to_numpy(), n["key"].map(counts_o).fillna(0).to_numpy()
+    pairs = o[(o_here == 1) & (o_there == 1)].merge(n[(n_here == 1) & (n_there == 1)], on="key")[["old", "new"]]
+    many = pd.unique(o["key"][(o_there > 0) & ((o_here > 1) | (o_there > 1))].to_numpy())
     ambiguous: list[dict[str, object]] = []
     if len(many):
-        groups_o = o[o["key"].isin(many)].groupby("key")["old"].apply(list)
-        groups_n = n[n["key"].isin(many)].groupby("key")["new"].apply(list)
+        groups_o = o[(o_there > 0) & ((o_here > 1) | (o_there > 1))].groupby("key")["old"].apply(list)
+        groups_n = n[(n_there > 0) & ((n_here > 1) | (n_there > 1))].groupby("key")["new"].apply(list)
         for key in many:
             rows = [("old", int(p)) for p in groups_o[key]] + [("new", int(p)) for p in groups_n[key]]
             for side, pos in rows:
@@ -142,6 +159,13 @@ def _by_name(old: pd.DataFrame, new: pd.DataFrame) -> tuple[pd.DataFrame, list[d
     return pairs[["old", "new"]].assign(by="name"), ambiguous
 
 
+def _others(n: int, used: np.ndarray) -> np.ndarray:
+    """The positions 0…n-1 not in ``used``, in order."""
+    free = np.ones(n, dtype=bool)
+    free[used] = False
+    return np.flatnonzero(free)
+
+
 def match_rows(old: pd.DataFrame, new: pd.DataFrame) -> Matches:
     """Pair the rows of two registers (``id``, ``name``, ``province``, ``county`` columns) by id, then by name.
 
@@ -155,14 +179,18 @@ def match_rows(old: pd.DataFrame, new: pd.DataFrame) -> Matches:
     Matches
         Each row of each register exactly once: in a pair, unmatched or ambiguous.
     """
-    ids_o, ids_n = id_keys(old["id"]), id_keys(new["id"])
+    if all(pd.api.types.is_integer_dtype(f["id"].dtype) for f in (old, new)):  # whole-number ids: as they are
+        ids_o, ids_n = old["id"].astype("int64"), new["id"].astype("int64")
+    else:
+        ids_o, ids_n = id_keys(old["id"]), id_keys(new["id"])
     pairs, ambiguous = _by_id(ids_o, ids_n)
-    done_o = {int(p) for p in pairs["old"]} | {int(str(a["pos"])) for a in ambiguous if a["side"] == "old"}
-    done_n = {int(p) for p in pairs["new"]} | {int(str(a["pos"])) for a in ambiguous if a["side"] == "new"}
+    amb_pos = {s: np.array([a["pos"] for a in ambiguous if a["side"] == s], dtype=np.int64) for s in ("old", "new")}
+    done_o = np.concatenate([pairs["old"].to_numpy(dtype=np.int64), amb_pos["old"]])
+    done_n = np.concatenate([pairs["new"].to_numpy(dtype=np.int64), amb_pos["new"]])
 
-    def left(frame: pd.DataFrame, ids: pd.Series, done: set[int], side: str) -> pd.DataFrame:
-        at = np.setdiff1d(np.arange(len(frame)), np.fromiter(done, dtype=np.int64, count=len(done)))
-        cols = {side: at, "id": ids.to_numpy()[at], "name": _name_keys(frame["name"].iloc[at]).to_numpy()}
+    def left(frame: pd.DataFrame, ids: pd.Series, done: np.ndarray, side: str) -> pd.DataFrame:
+        at = _others(len(frame), done)
+        cols = {side: at, "id": ids.to_numpy(dtype=object)[at], "name": name_keys(frame["name"].iloc[at]).to_numpy()}
         cols |= {c: frame[c].to_numpy()[at] for c in ("province", "county")}
         return pd.DataFrame(cols)
 
@@ -172,6 +200,5 @@ def match_rows(old: pd.DataFrame, new: pd.DataFrame) -> Matches:
     amb = pd.DataFrame(ambiguous, columns=["side", "pos", "by", "candidates"])
     used_o = np.concatenate([pairs["old"].to_numpy(), amb.loc[amb["side"] == "old", "pos"].to_numpy(dtype=np.int64)])
     used_n = np.concatenate([pairs["new"].to_numpy(), amb.loc[amb["side"] == "new", "pos"].to_numpy(dtype=np.int64)])
-    removed = np.setdiff1d(np.arange(len(old)), used_o)
-    added = np.setdiff1d(np.arange(len(new)), used_n)
+    removed, added = _others(len(old), used_o), _others(len(new), used_n)
     return Matches(pairs=pairs, removed=removed, added=added, ambiguous=amb)

@@ -201,6 +201,12 @@ def load_series(path: str | Path | None = None, *, facts: pd.DataFrame | None = 
     LedgerError
         Naming file, row and field: an unknown indicator, a value that is not one whole
         number, a unit other than the indicator's, a year or as-of date that is not Jalali.
+
+    Examples
+    --------
+    >>> s = load_series()
+    >>> s.loc[s["origin"] == "article", ["indicator", "value", "year"]].values.tolist()[0]
+    ['units_started_in_year', 2007, 1396]
     """
     from geo.facts import load_facts
 

@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_browser import ARGS, ARTIFACTS, CHROMIUM, HOSTILE_IMG  # noqa: E402
 from test_compare import _new, _old  # noqa: E402
 
-from geo.compare import compare  # noqa: E402
+from geo.comparing import compare  # noqa: E402
 from geo.maps import build_maps  # noqa: E402
 
 pytestmark = pytest.mark.browser

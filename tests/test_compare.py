@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geo.compare import MOVE_KM, compare
+from geo.comparing import MOVE_KM, compare
 from geo.errors import InputValueError
 from geo.maps import embedded_data, render_html
 from geo.maps.change_map import change_map

@@ -83,10 +83,6 @@ def _order(ch: pd.DataFrame) -> np.ndarray:
     return np.concatenate([np.flatnonzero(kinds != "unchanged"), np.flatnonzero(kinds == "unchanged")])[:CHANGES_LIMIT]
 
 
-def _point(lat: Any, lon: Any) -> list[float] | None:
-    return [round(float(lat), 5), round(float(lon), 5)] if pd.notna(lat) and pd.notna(lon) else None
-
-
 def _card(rec: dict[str, Any], facts: list[Any], changed: list[int], lang: str) -> list[list[str]]:
     lines = []
     for j in changed:
@@ -100,37 +96,63 @@ def _card(rec: dict[str, Any], facts: list[Any], changed: list[int], lang: str) 
     return lines
 
 
+def _points(part: pd.DataFrame, side: str) -> list[list[float] | None]:
+    """Each estate's point on one side, ``[lat, lon]`` (5 decimals), or None."""
+    ll = np.round(part[[f"lat_{side}", f"lon_{side}"]].to_numpy(dtype=float), 5)
+    return [p if ok else None for p, ok in zip(ll.tolist(), ~np.isnan(ll).any(axis=1), strict=True)]
+
+
+def _first(part: pd.DataFrame, columns: list[str]) -> pd.Series:
+    """The first of ``columns`` that is not blank, as text ("" when none is)."""
+    out = pd.Series([None] * len(part), index=part.index, dtype=object)
+    for c in columns:
+        out = out.where(out.notna(), part[c].astype(object))
+    return out.where(out.notna(), "").astype(str)
+
+
 def _changes(result: Any, lang: str, names: dict[str, str]) -> ChangesData:
     ch = result.changes
     at = _order(ch)
-    part = ch.iloc[at]
-    part = part.astype(object).where(part.notna(), None)
     facts = list(result.facts)
-    keys = [f.key for f in facts]
+    part = ch.iloc[at]
+    changed = result.changed[at] if result.changed is not None else np.zeros((len(at), len(facts)), dtype=bool)
+    f: list[list[int]] = [[] for _ in at]
+    card: list[list[list[str]]] = [[] for _ in at]
+    some = np.flatnonzero(changed.any(axis=1)) if len(facts) else np.empty(0, dtype=np.int64)
+    if len(some):
+        wanted = ["name_old", "name_new"] + [
+            c for x in facts if x.kind != "text" for c in (f"{x.key}_before", f"{x.key}_after")
+        ]
+        rows = part.iloc[some][wanted]
+        records = rows.astype(object).where(rows.notna(), None).to_dict("records")
+        for i, rec in zip(some.tolist(), records, strict=True):
+            f[i] = np.flatnonzero(changed[i]).tolist()
+            card[i] = _card(rec, facts, f[i], lang)
     kinds = section("change", "kind", lang)
-    k, a, b, name, place, f, card, why = [], [], [], [], [], [], [], []
-    for rec in part.to_dict("records"):
-        k.append(_KINDS.index(rec["kind"]))
-        a.append(_point(rec["lat_old"], rec["lon_old"]))
-        b.append(_point(rec["lat_new"], rec["lon_new"]))
-        name.append(str(quoted(str(rec["name_new"] or rec["name_old"] or rec["id_new"] or rec["id_old"] or ""))))
-        code = rec["province_new"] or rec["province_old"]
-        place.append(names.get(code, "") if code else "")
-        changed = [keys.index(x) for x in (rec["facts_changed"] or "").split(";") if x in keys]
-        f.append(changed)
-        card.append(_card(rec, facts, changed, lang))
-        why.append(rec["reasons_fa" if lang == "fa" else "reasons"] or "")
+    codes = _first(part, ["province_new", "province_old"])
     years = [_year_text(result.summary["years"][s], lang) for s in ("old", "new")]
     return ChangesData(
         kinds=[[kind, kinds[kind]] for kind in _KINDS],
         facts=[[fact.key, fact.label_fa if lang == "fa" else fact.label_en] for fact in facts],
-        k=k, a=a, b=b, name=name, place=place, f=f, card=card, why=why,
-        shown=len(at), total=len(ch), years=years if all(years) else [],
-    )  # fmt: skip
+        k=part["kind"].map({kind: i for i, kind in enumerate(_KINDS)}).astype(int).tolist(),
+        a=_points(part, "old"),
+        b=_points(part, "new"),
+        name=[str(quoted(n)) for n in _first(part, ["name_new", "name_old", "id_new", "id_old"]).tolist()],
+        place=[names.get(c, "") for c in codes.tolist()],
+        f=f,
+        card=card,
+        why=part["reasons_fa" if lang == "fa" else "reasons"]
+        .astype(object)
+        .where(part["reasons"].notna(), "")
+        .tolist(),
+        shown=len(at),
+        total=len(ch),
+        years=years if all(years) else [],
+    )
 
 
 def change_map(result: Any, *, lang: str = "fa") -> folium.Map:
-    """The change map of a :class:`geo.compare.CompareResult` (see the module docstring).
+    """The change map of a :class:`geo.comparing.CompareResult` (see the module docstring).
 
     Examples
     --------

@@ -1,4 +1,6 @@
-"""What changed between two estate registers: :func:`compare`.
+"""What changed between two estate registers: :func:`compare` (``geo.compare``).
+
+(A module named ``geo.compare`` would replace the function on import, as for :mod:`geo.joining`.)
 
 Both registers are read, checked and joined by :func:`geo.join` (the same rules and
 reasons as ``geo join``), then matched estate to estate by :mod:`geo.matching` (by id,
@@ -36,6 +38,7 @@ from __future__ import annotations
 
 import warnings as pywarnings
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -78,6 +81,16 @@ class CompareResult:
         The counts, the identity, the facts compared, both joins' summaries.
     facts
         The facts compared.
+    changed
+        Which facts changed for each estate (estates × facts, booleans), in table order.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> old = pd.DataFrame({"name": ["A"], "province": ["Fars"]})
+    >>> r = compare(old, pd.DataFrame({"name": ["A", "B"], "province": ["Fars", "Qom"]}))
+    >>> {k: r.summary[k] for k in ("rows_old", "rows_new", "unchanged", "added")}
+    {'rows_old': 1, 'rows_new': 2, 'unchanged': 1, 'added': 1}
     """
 
     changes: pd.DataFrame
@@ -85,6 +98,7 @@ class CompareResult:
     by_county: gpd.GeoDataFrame
     summary: dict[str, Any]
     facts: tuple[Fact, ...] = field(default=())
+    changed: np.ndarray | None = field(default=None, repr=False)
 
     def write(self, out_dir: str | Path, *, progress: Progress | None = None) -> dict[str, Path]:
         """Write the outputs into ``out_dir`` as one set; see :func:`geo.compare_outputs.write_changes`."""
@@ -157,6 +171,14 @@ def _column(estates: pd.DataFrame, name: str) -> np.ndarray:
     return col.astype(object).where(col.notna(), None).to_numpy()
 
 
+def _as_text(values: np.ndarray) -> np.ndarray:
+    """Values as text (None stays None)."""
+    out = np.full(len(values), None, dtype=object)
+    some = pd.notna(values)
+    out[some] = values[some].astype(str).astype(object)
+    return out
+
+
 def _places(frame: pd.DataFrame, old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     """Ids, names, places and points of each estate, before and after."""
     o, n = frame["o"].to_numpy(), frame["n"].to_numpy()
@@ -168,9 +190,8 @@ def _places(frame: pd.DataFrame, old: pd.DataFrame, new: pd.DataFrame) -> pd.Dat
     }
     for c in ("id", "name", "province", "county"):
         values_o, values_n = _column(old, c), _column(new, c)
-        if c == "id":
-            values_o = np.array([None if v is None else str(v) for v in values_o], dtype=object)
-            values_n = np.array([None if v is None else str(v) for v in values_n], dtype=object)
+        if c == "id":  # as text, whatever each register's ids are
+            values_o, values_n = (_as_text(v) for v in (values_o, values_n))
         cols[f"{c}_old"], cols[f"{c}_new"] = _take(values_o, o), _take(values_n, n)
     for c in ("lat", "lon"):
         for side, at, estates in (("old", o, old), ("new", n, new)):
@@ -199,6 +220,7 @@ def _moves(ch: pd.DataFrame, move_km: float) -> tuple[np.ndarray, np.ndarray]:
     return km, moved
 
 
+@lru_cache(maxsize=1024)
 def _place_label(level: str, code: str) -> Bilingual:
     """A province or county as a sentence names it (its names and code, in both languages)."""
     from geo.counties import county_label
@@ -214,10 +236,14 @@ def _place_label(level: str, code: str) -> Bilingual:
 def _move_reasons(ch: pd.DataFrame, at: np.ndarray, km: np.ndarray, move_km: float) -> list[list[Bilingual]]:
     """Why each moved estate (positions ``at``) moved: how far, and which place changed."""
     out: list[list[Bilingual]] = []
-    for i in at:
+    places = {
+        c: (ch[f"{c}_old"].to_numpy(dtype=object)[at], ch[f"{c}_new"].to_numpy(dtype=object)[at])
+        for c in ("province", "county")
+    }
+    for k, i in enumerate(at.tolist()):
         why = [message("change", "why.moved_km", km=float(km[i]))] if km[i] > move_km else []
         for c in ("province", "county"):
-            a, b = ch.at[i, f"{c}_old"], ch.at[i, f"{c}_new"]
+            a, b = places[c][0][k], places[c][1][k]
             if pd.notna(a) and pd.notna(b) and a != b:
                 why.append(message("change", f"why.moved_{c}", before=_place_label(c, a), after=_place_label(c, b)))
         out.append(why)
@@ -242,10 +268,10 @@ def _reasons(ch: pd.DataFrame, m: Matches, rows: dict[str, pd.DataFrame], extra:
     for i, texts in extra.items():
         why[i] += texts
     kinds = ch["kind"].to_numpy()
-    for i in np.flatnonzero(kinds == "removed").tolist():
-        why[i].append(message("change", "why.not_in_new"))
-    for i in np.flatnonzero(kinds == "added").tolist():
-        why[i].append(message("change", "why.not_in_old"))
+    for kind, side, code in (("removed", "old", "why.not_in_new"), ("added", "new", "why.not_in_old")):
+        keyless = (ch[f"id_{side}"].isna() & (ch[f"name_{side}"].isna() | ch[f"province_{side}"].isna())).to_numpy()
+        for i in np.flatnonzero(kinds == kind).tolist():  # one without a key could not be looked for
+            why[i].append(message("change", "why.no_key" if keyless[i] else code))
     amb_at = np.flatnonzero(kinds == "ambiguous").tolist()
     for i, rec in zip(amb_at, m.ambiguous.to_dict("records"), strict=True):
         side = "old" if pd.notna(ch.at[i, "old_row"]) else "new"
@@ -300,6 +326,15 @@ def compare(
         A register cannot be read (as :func:`geo.join` says).
     InputValueError
         A year that is not a Jalali year, or a year column with more than one year.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> old = pd.DataFrame({"id": [1], "province": ["Fars"], "lat": [29.6], "lon": [52.5]})
+    >>> new = pd.DataFrame({"id": [1], "province": ["Fars"], "lat": [29.9], "lon": [52.5]})
+    >>> r = compare(old, new, old_year=1396, new_year=1397)
+    >>> r.changes.loc[0, "kind"], float(r.changes.loc[0, "distance_km"]), r.summary["years"]
+    ('moved', 33.254, {'old': 1396, 'new': 1397})
     """
     from geo.joining import join
 
@@ -346,4 +381,4 @@ def compare(
         "old": {k: v for k, v in results[0].summary.items() if k != "reconciliation"},
         "new": {k: v for k, v in results[1].summary.items() if k != "reconciliation"},
     }
-    return CompareResult(ch, by_province, by_county, summary, tuple(facts))
+    return CompareResult(ch, by_province, by_county, summary, tuple(facts), changed)
