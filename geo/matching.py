@@ -74,10 +74,15 @@ def id_keys(ids: pd.Series) -> pd.Series:
     >>> id_keys(pd.Series([7, " A-1\u200c", None, ""])).tolist()
     ['7', 'a-1', None, None]
     """
-    text = ids.astype(object).where(ids.notna(), None).map(str, na_action="ignore")
-    text = text.str.normalize("NFKC").str.replace(INVISIBLE, "", regex=True).str.strip().str.casefold()
-    text = text.astype(object)
-    return text.where(text.notna() & (text != ""), None)
+    text = ids.astype(object).where(ids.notna(), None).map(str, na_action="ignore").astype("str")
+    plain = text.str.isascii().fillna(True).to_numpy(dtype=bool)  # ASCII ids: no folding to do (Arrow, at once)
+    out = text.str.strip().str.lower().astype(object)
+    if not plain.all():
+        other = text[~plain].astype(object)
+        other = other.str.normalize("NFKC").str.replace(INVISIBLE, "", regex=True).str.strip().str.casefold()
+        out[~plain] = other.astype(object)
+    out = out.astype(object)
+    return out.where(out.notna() & (out != ""), None)
 
 
 _NAME_TABLE = str.maketrans({**MATCH_LETTER_MAP, **DIGIT_MAP})
