@@ -220,3 +220,13 @@ def test_the_command_line_and_hostile_text(tmp_path) -> None:
         capture_output=True, text=True,
     )  # fmt: skip
     assert bad.returncode != 0 and len(bad.stderr.strip().splitlines()) == 1 and "old_year" in bad.stderr
+
+
+def test_template_headers_in_two_languages_are_the_same_facts() -> None:
+    old = pd.DataFrame({"شناسه": [1, 2], "استان": ["فارس", "قم"], "تصفیه‌خانهٔ فاضلاب در حال بهره‌برداری": ["ندارد", "دارد"]})
+    new = pd.DataFrame({"id": [1, 2], "province": ["Fars", "Qom"], "wastewater treatment plant in operation": ["yes", "yes"]})
+    r = compare(old, new)
+    assert [f["key"] for f in r.summary["facts_compared"]] == ["treatment_plant"]
+    assert r.changes["kind"].tolist() == ["changed", "unchanged"]
+    assert r.changes.loc[0, "reasons"] == "wastewater treatment plant in operation: no → yes"
+    assert r.by_province.loc["IR-07", "treatment_plant_gained"] == 1  # Fars
