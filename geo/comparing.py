@@ -107,6 +107,24 @@ class CompareResult:
         return write_changes(self, out_dir, progress=progress)
 
 
+@dataclass(frozen=True)
+class _Read:
+    """What a comparison keeps of a register as read: its indicators (header → kind)."""
+
+    indicators: dict[str, str]
+
+
+#: The columns of a join's estates a comparison does not use (dropped as soon as each join ends).
+_UNUSED = ("geometry", "status", "reasons", "reasons_fa", "notes", "notes_fa", "province_as_given", "county_as_given")
+
+
+def _slim(result: Any) -> Any:
+    """A join's result with only what a comparison reads: the other register is joined with this one's memory freed."""
+    result.estates = pd.DataFrame(result.estates.drop(columns=[c for c in _UNUSED if c in result.estates.columns]))
+    result.register = _Read(dict(result.register.indicators)) if result.register is not None else None
+    return result
+
+
 def _take(values: np.ndarray, at: np.ndarray) -> np.ndarray:
     """``values[at]`` with None where ``at`` is -1 (the row is on the other side only)."""
     out = np.full(len(at), None, dtype=object)
@@ -343,7 +361,7 @@ def compare(
     tick = progress or no_progress
     with pywarnings.catch_warnings():
         pywarnings.simplefilter("ignore", pd.errors.PerformanceWarning)
-        results = [join(reg, by=by, legacy_codes=legacy_codes, progress=tick) for reg in (old, new)]  # type: ignore[arg-type]
+        results = [_slim(join(reg, by=by, legacy_codes=legacy_codes, progress=tick)) for reg in (old, new)]  # type: ignore[arg-type]
     years = (
         year_of(results[0], old_year, year_column, "old_year"),
         year_of(results[1], new_year, year_column, "new_year"),
