@@ -230,3 +230,14 @@ def test_template_headers_in_two_languages_are_the_same_facts() -> None:
     assert r.changes["kind"].tolist() == ["changed", "unchanged"]
     assert r.changes.loc[0, "reasons"] == "wastewater treatment plant in operation: no → yes"
     assert r.by_province.loc["IR-07", "treatment_plant_gained"] == 1  # Fars
+
+
+def test_the_identity_check_refuses_a_row_counted_twice_or_lost() -> None:
+    from geo.comparing import _identity
+    from geo.errors import GeoError
+
+    good = pd.DataFrame({"o": [0, 1, -1], "n": [0, -1, 1], "kind": ["unchanged", "removed", "added"]})
+    assert _identity(good, 2, 2)["unchanged"] == 1
+    for bad in (good.assign(o=[0, 0, -1]), good.iloc[:2]):
+        with pytest.raises(GeoError, match="accounted for once"):
+            _identity(bad, 2, 2)
