@@ -139,8 +139,12 @@ def _differs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return ~((na_a & na_b) | equal)
 
 
-def _values(estates: pd.DataFrame, column: str, at: np.ndarray) -> np.ndarray:
+def _values(estates: pd.DataFrame, column: str, at: np.ndarray, kind: str) -> np.ndarray:
+    """A fact's value for each estate (positions ``at``; -1: none): numbers as floats (NaN blank), others as objects."""
     col = estates[column]
+    if kind == "number":
+        numbers = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float) if len(col) else np.empty(0)
+        return np.where(at >= 0, numbers[np.maximum(at, 0)] if len(col) else np.nan, np.nan)
     values = col.astype(object).where(col.notna(), None).to_numpy() if len(col) else np.empty(0, dtype=object)
     out = np.full(len(at), None, dtype=object)
     some = at >= 0
@@ -165,7 +169,7 @@ def fact_changes(
     columns: dict[str, np.ndarray] = {}
     pairs_of: list[tuple[np.ndarray, np.ndarray]] = []
     for j, fact in enumerate(facts):
-        before, after = _values(old, fact.old, o), _values(new, fact.new, n)
+        before, after = _values(old, fact.old, o, fact.kind), _values(new, fact.new, n, fact.kind)
         if fact.kind == "text":  # only the names written differently are folded
             differ = paired & _differs(before, after)
             at = np.flatnonzero(differ)
