@@ -22,6 +22,7 @@ SUITES = {
     "postgis": "bench.bench_postgis",
     "estates": "bench.bench_estates",
     "formats": "bench.bench_formats",
+    "compare": "bench.bench_compare",
 }
 RESULTS = Path(__file__).resolve().parent / "results"
 

@@ -44,6 +44,7 @@ from geo.errors import (
 
 if TYPE_CHECKING:
     from geo.charts import use_persian_font
+    from geo.comparing import CompareResult, compare
     from geo.counties import load_counties, resolve_county
     from geo.examples import example_path
     from geo.facts import load_facts
@@ -59,6 +60,7 @@ if TYPE_CHECKING:
     from geo.provinces import load_provinces
     from geo.registers import Register, read_register
     from geo.registers.template import write_template
+    from geo.series import load_series
     from geo.stats import load_indicators, load_province_stats
 
 __version__ = "0.1.0"
@@ -67,6 +69,9 @@ __version__ = "0.1.0"
 _LAZY = {
     "join": "geo.joining",
     "JoinResult": "geo.joining",
+    "compare": "geo.comparing",
+    "CompareResult": "geo.comparing",
+    "load_series": "geo.series",
     "estates_map": "geo.maps",
     "register_map": "geo.maps",
     "save_map": "geo.maps",
@@ -97,6 +102,9 @@ __all__ = [
     "Register",
     "join",
     "JoinResult",
+    "compare",
+    "CompareResult",
+    "load_series",
     "load_provinces",
     "load_counties",
     "resolve_county",

@@ -29,6 +29,7 @@ from geo.errors import MapError
 __all__ = [
     "leaflet_js",
     "leaflet_css",
+    "module_js",
     "own_js",
     "own_css",
     "script_json",
@@ -97,6 +98,16 @@ ESTATE_MODULES = (
     "estates/table.js",
     "register.js",
 )
+@lru_cache(maxsize=4)
+def module_js(name: str) -> str:
+    """A script of ``geo/templates/`` run after ``map.js``, in its scope, on the pages that need it.
+
+    ``series.js`` (the national series under the national panel) and ``change.js`` (a change
+    map's estates); they use ``map.js``'s helpers and hook into its panels.
+    """
+    if name not in ("series.js", "change.js"):
+        raise ValueError(f"{name!r} is not a page module")
+    return _template(name)
 
 
 @lru_cache(maxsize=2)

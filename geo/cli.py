@@ -232,10 +232,18 @@ def resolve(
 def facts(
     fmt: str = format_option(),
     ledger: Path | None = typer.Option(None, "--ledger", help="A ledger CSV instead of the shipped one."),
+    series: bool = typer.Option(
+        False, "--series", help="The national figures of other years, each with its source (json or csv)."
+    ),
 ) -> None:
-    """List the sourced facts (ISIPO's 1396 SH results) from the facts ledger."""
+    """List the sourced facts (ISIPO's 1396 SH results) from the facts ledger; --series: the other years."""
     from geo.facts import facts_table, format_facts, load_facts
 
+    if series:
+        from geo.series import format_series, load_series
+
+        _write(_run(lambda: format_series(load_series(facts=load_facts(ledger)), "csv" if fmt == "csv" else "json")))
+        return
     table = _run(lambda: load_facts(ledger))
     if fmt == "table":
         _say(facts_table(table))
@@ -413,6 +421,30 @@ def _formats(value: str | None) -> list[str] | None:
         if f not in FORMATS:
             _fail(f"--formats: {not_one_of(f, FORMATS)}", EXIT_USAGE)
     return chosen
+
+
+@app.command(
+    "compare",
+    epilog="Example: python -m geo compare estates_1396.xlsx estates_1397.csv --out changes --old-year 1396"
+    " --new-year 1397",
+)
+def compare_registers(
+    old: Path = typer.Argument(..., help="The earlier estate register (any format geo join reads)."),
+    new: Path = typer.Argument(..., help="The later estate register (its format and headers may differ)."),
+    out: Path = typer.Option(..., "--out", help="Folder to write the outputs into (created if missing)."),
+    old_year: str | None = typer.Option(None, "--old-year", help="The earlier register's Jalali year, e.g. 1396."),
+    new_year: str | None = typer.Option(None, "--new-year", help="The later register's Jalali year, e.g. 1397."),
+    year_column: str | None = typer.Option(None, "--year-column", help="A column holding each register's year."),
+    move_km: float = typer.Option(2.0, "--move-km", help="A point moved farther than this (km) is a move."),
+    progress: bool = typer.Option(False, "--progress", help="Show each stage with its rows and time."),
+) -> None:
+    """Compare two registers: estates added, removed, moved, changed; changes.csv, tables, report and change map."""
+    _check_out_dir(out)
+    from geo._cli_compare import compare_work, summary_line
+
+    years = {"old_year": old_year, "new_year": new_year, "year_column": year_column}
+    work = compare_work((old, new, out), years, move_km, (_err, progress), _warn)
+    _say(summary_line(_run(work).summary, out))
 
 
 @app.command(epilog="Example: python -m geo template --out estates.xlsx --lang fa")

@@ -58,7 +58,9 @@ __all__ = [
 LANGS: tuple[str, ...] = ("fa", "en")
 
 #: The catalogues of ``data/i18n/``.
-CATALOGUES: tuple[str, ...] = ("reasons", "warnings", "map", "names", "template", "database", "formats", "columns")
+CATALOGUES: tuple[str, ...] = (
+    "reasons", "warnings", "map", "names", "template", "database", "formats", "columns", "change"
+)
 
 
 def check_lang(lang: str) -> str:

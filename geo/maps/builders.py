@@ -20,6 +20,7 @@ from geo.maps.page import add_data, new_map, save_map, tile_layer
 from geo.maps.payload import facts_payload, page_data, provinces_payload, quality_payload, strings
 from geo.maps.points import register_points
 from geo.maps.search import province_search
+from geo.maps.series_chart import series_payload
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -172,6 +173,7 @@ def _estates_map(
         quality=quality_payload(meta, lang),
         csv_name="iran_estates",
         counties=block.layer if block is not None else None,
+        series=series_payload(lang, facts=facts),
     )
     return add_data(m, data, block)
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass, fields, is_dataclass
 from typing import Any
 
 from geo.maps.contract_register import EstateFact, GridData, GridLevel, PointsData, TallyData
+from geo.maps.contract_time import ChangesData, SeriesChart, SeriesData
 
 __all__ = [
     "CountyLayer",
@@ -277,6 +278,10 @@ class PageData:
         The stem of the downloaded CSV's file name.
     counties
         Where the county level is packed, or None for a page without one.
+    series
+        The national figures over the years (:class:`SeriesData`), or None.
+    changes
+        The estates of a change map (:class:`ChangesData`), or None.
     """
 
     lang: str
@@ -298,6 +303,8 @@ class PageData:
     quality: QualityData
     csv_name: str
     counties: CountyLayer | None
+    series: SeriesData | None = None
+    changes: ChangesData | None = None
 
 
 def field_names(cls: type) -> tuple[str, ...]:
@@ -357,6 +364,23 @@ def check_page_data(data: dict[str, Any]) -> None:
     _check_reader(data)
     if data["counties"] is not None:
         _check_keys(data["counties"], CountyLayer, "counties")
+    _check_over_time(data)
+
+
+def _check_over_time(data: dict[str, Any]) -> None:
+    """The national series and a change map's estates: keys, and one entry per figure or estate."""
+    if data["series"] is not None:
+        _check_keys(data["series"], SeriesData, "series")
+        for chart in data["series"]["charts"]:
+            _check_keys(chart, SeriesChart, f"series chart {chart.get('id')!r}")
+            if len({len(chart[k]) for k in ("x", "y", "yt", "vt", "tip", "article", "clash")}) > 1:
+                raise ValueError(f"series chart {chart['id']!r}: the lists differ in length")
+    if data["changes"] is not None:
+        ch = data["changes"]
+        _check_keys(ch, ChangesData, "changes")
+        sizes = {len(ch[k]) for k in ("k", "a", "b", "name", "place", "f", "card", "why")}
+        if len(sizes) > 1 or len(ch["k"]) != ch["shown"]:
+            raise ValueError("changes: the lists differ in length or from shown")
 
 
 def _check_points(points: dict[str, Any]) -> None:

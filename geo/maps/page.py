@@ -19,7 +19,16 @@ import folium
 from branca.element import Element, Figure
 from jinja2 import Template
 
-from geo._assets import font_codepoints, font_face_css, leaflet_css, leaflet_js, own_css, own_js, script_json
+from geo._assets import (
+    font_codepoints,
+    font_face_css,
+    leaflet_css,
+    leaflet_js,
+    module_js,
+    own_css,
+    own_js,
+    script_json,
+)
 from geo._io import atomic_write_text
 from geo.errors import InputTypeError, MapError, MapWriteError
 from geo.maps.contract import PageData, plain
@@ -87,6 +96,8 @@ class _GeoLayer(Element):
         self.data_json = _data_json(plain(data))
         self.counties = counties
         self._points = data.points is not None
+        modules = (("series.js", data.series is not None), ("change.js", data.changes is not None))
+        self._modules = [name for name, used in modules if used]
 
     def render(self, **kwargs: Any) -> str:
         """Add the font, style, data block and script to the page; nothing in place."""
@@ -105,7 +116,8 @@ class _GeoLayer(Element):
         if self.counties is not None:  # base64 text only: it cannot close the element
             block = f'<script type="text/plain" id="{COUNTY_BLOCK}">{self.counties.packed}</script>'
             fig.html.add_child(_Inline(block, "geo_counties"), name="geo_counties")
-        script = _Inline(f"(function (map) {{\n{own_js(self._points)}\n}})({map_var});", "geo_js")
+        code = "\n".join([own_js(self._points), *map(module_js, self._modules)])
+        script = _Inline(f"(function (map) {{\n{code}\n}})({map_var});", "geo_js")
         fig.script.add_child(script, name="geo_js")
         head = fig.header._children.get(map_var)  # the map's own head, rendered just before us
         if head is not None:

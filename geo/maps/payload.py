@@ -29,6 +29,7 @@ from geo.maps.contract import (
     SearchData,
     TallyData,
 )
+from geo.maps.contract_time import ChangesData, SeriesData
 from geo.maps.geometry import packed_geometry
 from geo.numbers import format_number_fa, to_persian_digits
 
@@ -262,6 +263,8 @@ def page_data(
     quality: QualityData,
     csv_name: str,
     counties: CountyLayer | None = None,
+    series: SeriesData | None = None,
+    changes: ChangesData | None = None,
 ) -> PageData:
     """A page's :class:`~geo.maps.contract.PageData`; ``attribution`` is escaped here.
 
@@ -290,4 +293,6 @@ def page_data(
         quality=quality,
         csv_name=csv_name,
         counties=counties,
+        series=series,
+        changes=changes,
     )
