@@ -78,11 +78,9 @@ def read_boundaries(relative: str, columns: list[str]) -> gpd.GeoDataFrame:
         if not _is_wgs84(meta.get(col)):
             raise DataError("not a geometry column in EPSG:4326", path=path, field=col)
     crs = _wgs84()
-    polygons = {
-        c: gpd.GeoSeries(shapely.from_wkb(table[c].to_numpy(zero_copy_only=False)), crs=crs) for c in ("geometry", "land")
-    }
+    polygons = {c: shapely.from_wkb(table[c].to_numpy(zero_copy_only=False)) for c in ("geometry", "land")}
     gdf = gpd.GeoDataFrame(table.select(columns).to_pandas(), geometry=polygons["geometry"], crs=crs)
-    gdf["land"] = polygons["land"]
+    gdf["land"] = gpd.GeoSeries(polygons["land"], crs=crs)
     return gdf
 
 
