@@ -32,7 +32,7 @@ def _table(title: str, rows: list[dict]) -> Table:
     columns = list(dict.fromkeys(k for row in rows for k in row))
     for col in columns:
         numeric = all(isinstance(r.get(col), (int, float)) and not isinstance(r.get(col), bool) for r in rows if col in r)
-        table.add_column(col, justify="right" if numeric else "left", no_wrap=True)
+        table.add_column("met" if col == "target_met" else col, justify="right" if numeric else "left", no_wrap=True)
     for row in rows:
         cells = []
         for col in columns:

@@ -98,6 +98,8 @@ ESTATE_MODULES = (
     "estates/table.js",
     "register.js",
 )
+
+
 @lru_cache(maxsize=4)
 def module_js(name: str) -> str:
     """A script of ``geo/templates/`` run after ``map.js``, in its scope, on the pages that need it.

@@ -8,12 +8,15 @@ the same polygon with the sea cut off (islands kept: what maps draw and what
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import geopandas as gpd
 import pandas as pd
 import pyarrow.parquet as pq
+import shapely
 
 from geo._args import check_choice
 from geo._paths import data_dir
@@ -32,20 +35,54 @@ def boundary_path(relative: str) -> Path:
     return path
 
 
+@lru_cache(maxsize=1)
+def _wgs84() -> Any:
+    """EPSG:4326 as one pyproj CRS, made from its code (fast; shared by every column read)."""
+    from pyproj import CRS
+
+    return CRS.from_epsg(4326)
+
+
+def _is_wgs84(column: Any) -> bool:
+    """Whether a GeoParquet column's metadata declares WKB in EPSG:4326 (by the CRS's id).
+
+    Examples
+    --------
+    >>> _is_wgs84({"encoding": "WKB", "crs": {"id": {"authority": "EPSG", "code": 4326}}})
+    True
+    >>> _is_wgs84({"encoding": "WKB"}), _is_wgs84(None)
+    (False, False)
+    """
+    if not isinstance(column, dict) or column.get("encoding") != "WKB":
+        return False
+    crs = column.get("crs")
+    return isinstance(crs, dict) and crs.get("id") == {"authority": "EPSG", "code": 4326}
+
+
 def read_boundaries(relative: str, columns: list[str]) -> gpd.GeoDataFrame:
-    """Both geometries and ``columns`` of a shipped boundary file, checked."""
+    """Both geometries and ``columns`` of a shipped boundary file, checked.
+
+    Read with pyarrow and :func:`shapely.from_wkb`, the CRS checked in the file's GeoParquet
+    metadata by its id: the same frame as :func:`geopandas.read_parquet` gives, without
+    parsing each column's PROJJSON into a pyproj CRS (the slowest part of reading the file).
+    """
     path = boundary_path(relative)
     try:
-        gdf = gpd.read_parquet(path)
-    except (OSError, ValueError) as exc:
+        table = pq.read_table(path)
+        meta = json.loads((table.schema.metadata or {})[b"geo"])["columns"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
         raise DataError(f"cannot read the boundaries: {exc}", path=path) from exc
-    missing = [c for c in [*columns, "geometry", "land"] if c not in gdf.columns]
+    missing = [c for c in [*columns, "geometry", "land"] if c not in table.column_names]
     if missing:
         raise DataError(f"missing columns {missing}", path=path)
     for col in ("geometry", "land"):
-        if not isinstance(gdf[col], gpd.GeoSeries) or gdf[col].crs is None or gdf[col].crs.to_epsg() != 4326:
+        if not _is_wgs84(meta.get(col)):
             raise DataError("not a geometry column in EPSG:4326", path=path, field=col)
-    return gdf[[*columns, "geometry", "land"]]
+    crs = _wgs84()
+    polygons = {c: shapely.from_wkb(table[c].to_numpy(zero_copy_only=False)) for c in ("geometry", "land")}
+    gdf = gpd.GeoDataFrame(table.select(columns).to_pandas(), geometry=polygons["geometry"], crs=crs)
+    gdf["land"] = gpd.GeoSeries(polygons["land"], crs=crs)
+    return gdf
 
 
 def attribute_table(relative: str, columns: list[str]) -> pd.DataFrame:

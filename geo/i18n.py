@@ -59,7 +59,15 @@ LANGS: tuple[str, ...] = ("fa", "en")
 
 #: The catalogues of ``data/i18n/``.
 CATALOGUES: tuple[str, ...] = (
-    "reasons", "warnings", "map", "names", "template", "database", "formats", "columns", "change"
+    "reasons",
+    "warnings",
+    "map",
+    "names",
+    "template",
+    "database",
+    "formats",
+    "columns",
+    "change",
 )
 
 

@@ -31,6 +31,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from geo._grid import OUTSIDE, TEST, Grid, cached_grid
 from geo.i18n import Bilingual, province_label
 from geo.provinces import EQUAL_AREA_CRS, load_provinces
 from geo.reasons import Reason, RowReasons
@@ -39,6 +40,9 @@ __all__ = ["CountyIndex", "ProvinceIndex", "county_index", "locate", "locate_cou
 
 #: Points located on several threads from this many on (fewer: one thread is as fast).
 _THREADED_POINTS = 50_000
+#: Points located through a grid of the polygons (:mod:`geo._grid`) from this many on
+#: (fewer: testing each against its polygons is as fast as reading the grid from the cache).
+_GRID_POINTS = 20_000
 #: Threads that locate points: this machine's cores, at most 4.
 _THREADS = min(4, os.cpu_count() or 1)
 _T = TypeVar("_T")
@@ -176,13 +180,36 @@ def _contains(geoms: Any, bounds: np.ndarray, x: np.ndarray, y: np.ndarray, out:
             out[rows] = ids[i]
 
 
+_GRIDS: dict[int, tuple[tuple[Any, ...], Grid]] = {}
+
+
+def _grid(geoms: tuple[Any, ...]) -> Grid:
+    """The grid of an index's polygons (:func:`geo._grid.cached_grid`), made once per process."""
+    held = _GRIDS.get(id(geoms))
+    if held is None or held[0] is not geoms:
+        held = (geoms, cached_grid(geoms))
+        _GRIDS[id(geoms)] = held
+    return held[1]
+
+
 def within(prov: ProvinceIndex, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Index of the province whose territorial polygon holds each point (-1: none), vectorised.
 
     A point on a border line lies in no polygon's interior; the coast step assigns it.
+    Many points are first looked up in the polygons' grid: only those in a cell that
+    meets a boundary are tested against the polygons (the same answers, see :mod:`geo._grid`).
     """
     idx = np.full(len(x), -1, dtype="int64")
-    _contains(prov.geoms, prov.bounds, x, y, idx, range(len(prov.geoms)))
+    if len(x) < _GRID_POINTS:
+        _contains(prov.geoms, prov.bounds, x, y, idx, range(len(prov.geoms)))
+        return idx
+    marks = _grid(prov.geoms).lookup(x, y)
+    idx[marks >= 0] = marks[marks >= 0]
+    test = np.flatnonzero(marks == TEST)
+    if test.size:
+        found = np.full(test.size, -1, dtype="int64")
+        _contains(prov.geoms, prov.bounds, x[test], y[test], found, range(len(prov.geoms)))
+        idx[test] = found
     return idx
 
 
@@ -335,15 +362,24 @@ def locate_counties(province: np.ndarray, lon: np.ndarray, lat: np.ndarray) -> n
     out = np.full(len(province), -1, dtype="int64")
     order = np.argsort(province, kind="stable")
     starts = np.searchsorted(province[order], np.arange(len(counties.members) + 1))
+    marks = _grid(counties.geoms).lookup(lon, lat) if len(province) >= _GRID_POINTS else None
 
     def inside(p: int) -> tuple[np.ndarray, np.ndarray]:
         rows = order[starts[p] : starts[p + 1]]
         rows = rows[~np.isnan(lon[rows]) & ~np.isnan(lat[rows])]
         found = np.full(rows.size, -1, dtype="int64")
-        if rows.size:
+        test = np.arange(rows.size)
+        if marks is not None:  # a cell inside a county of this province, or outside every county: no test
+            mark = marks[rows].astype("int64")
+            sure = (mark >= 0) & (counties.province[np.maximum(mark, 0)] == p)
+            found[sure] = mark[sure]
+            test = np.flatnonzero(~sure & (mark != OUTSIDE))
+        if test.size:
             members = counties.members[p]
             geoms = [counties.geoms[j] for j in members]
-            _contains(geoms, counties.bounds[members], lon[rows], lat[rows], found, members)
+            hit = np.full(test.size, -1, dtype="int64")
+            _contains(geoms, counties.bounds[members], lon[rows[test]], lat[rows[test]], hit, members)
+            found[test] = hit
         return rows, found
 
     for p, (rows, found) in enumerate(_each(inside, len(counties.members), len(province))):  # a province a task

@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import csv
 import difflib
+import json
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-
-import pycountry
 
 from geo._args import check_flag
 from geo._paths import data_dir
@@ -226,16 +225,37 @@ def _hasc_to_code() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def _pycountry_subdivisions() -> tuple[tuple[str, str], ...]:
+    """(name, code) of pycountry's subdivisions of Iran, from the disk cache when an earlier run stored them.
+
+    Loading pycountry's database of every country's subdivisions takes longer than the
+    rest of a small join: the 31 pairs are kept, keyed by pycountry's version.
+    """
+    from importlib.metadata import version
+
+    from geo._cache import cached
+
+    def compute() -> bytes:
+        import pycountry
+
+        pairs = [[sub.name, sub.code] for sub in pycountry.subdivisions.get(country_code="IR")]
+        return json.dumps(pairs, ensure_ascii=False).encode("utf-8")
+
+    pairs = json.loads(cached("pycountry", ("subdivisions-IR", version("pycountry")), compute))
+    return tuple((name, code) for name, code in pairs)
+
+
+@lru_cache(maxsize=1)
 def _current_codes() -> frozenset[str]:
-    return frozenset(s.code for s in pycountry.subdivisions.get(country_code="IR"))
+    return frozenset(code for _, code in _pycountry_subdivisions())
 
 
 @lru_cache(maxsize=1)
 def _pycountry_keys() -> dict[str, str]:
     """Keys of pycountry's romanised names, mapped to their current ISO code."""
     out = {}
-    for sub in pycountry.subdivisions.get(country_code="IR"):
-        out[normalize_name(sub.name)] = sub.code
+    for name, code in _pycountry_subdivisions():
+        out[normalize_name(name)] = code
     return out
 
 
