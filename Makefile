@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 TEST_STAMP    := $(VENV)/.test-installed
 
-.PHONY: maps test lint bench install browser clean boundaries
+.PHONY: maps test lint docs bench install browser clean boundaries
 
 maps: $(RUNTIME_STAMP)
 	$(BIN)/python -m geo build
@@ -37,7 +37,13 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff format --check geo
 	$(BIN)/mypy
 
-test: lint browser
+# The API reference and user guide (docs/, Sphinx + numpydoc + MyST) into build/docs/html:
+# offline (no intersphinx, no CDN), every warning an error, built anew each time.
+docs: $(TEST_STAMP)
+	rm -rf build/docs
+	$(BIN)/python -m sphinx -W --keep-going -q -b html docs build/docs/html
+
+test: lint docs browser
 	$(BIN)/python -m pytest
 
 bench: $(TEST_STAMP)
