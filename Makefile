@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 TEST_STAMP    := $(VENV)/.test-installed
 
-.PHONY: maps test lint docs bench install browser clean boundaries
+.PHONY: maps test lint docs bench install browser eslint clean boundaries
 
 maps: $(RUNTIME_STAMP)
 	$(BIN)/python -m geo build
@@ -31,11 +31,17 @@ $(TEST_STAMP): pyproject.toml $(RUNTIME_STAMP)
 browser:
 	@bash tools/ensure_chromium.sh
 
-# Lint, format and type checks of geo/ (configured in pyproject.toml); `make test` runs them first.
-lint: $(TEST_STAMP)
+# ESLint for the page script, as package-lock.json pins it (Node.js from Debian if missing).
+eslint:
+	@bash tools/ensure_eslint.sh
+
+# Lint, format and type checks of geo/ (configured in pyproject.toml) and ESLint of
+# geo/templates/ (eslint.config.mjs); `make test` runs them first.
+lint: $(TEST_STAMP) eslint
 	$(BIN)/ruff check geo
 	$(BIN)/ruff format --check geo
 	$(BIN)/mypy
+	npx --no-install eslint --max-warnings 0 geo/templates
 
 # The API reference and user guide (docs/, Sphinx + numpydoc + MyST) into build/docs/html:
 # offline (no intersphinx, no CDN), every warning an error, built anew each time.
@@ -54,4 +60,4 @@ boundaries: $(RUNTIME_STAMP)
 	$(BIN)/python tools/build_boundaries.py
 
 clean:
-	rm -rf $(VENV) maps/*.html build dist third_party *.egg-info .pytest_cache
+	rm -rf $(VENV) maps/*.html build dist third_party *.egg-info .pytest_cache node_modules
