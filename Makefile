@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 TEST_STAMP    := $(VENV)/.test-installed
 
-.PHONY: maps test lint bench install browser postgis htmlcheck clean boundaries
+.PHONY: maps test lint docs bench install browser postgis htmlcheck eslint clean boundaries
 
 maps: $(RUNTIME_STAMP)
 	$(BIN)/python -m geo build
@@ -35,17 +35,29 @@ browser:
 postgis:
 	@bash tools/ensure_postgis.sh
 
-# Lint, format and type checks of geo/ (configured in pyproject.toml); `make test` runs them first.
-lint: $(TEST_STAMP)
+# ESLint for the page script, as package-lock.json pins it (Node.js from Debian if missing).
+eslint:
+	@bash tools/ensure_eslint.sh
+
+# Lint, format and type checks of geo/ (configured in pyproject.toml) and ESLint of
+# geo/templates/ (eslint.config.mjs); `make test` runs them first.
+lint: $(TEST_STAMP) eslint
 	$(BIN)/ruff check geo
 	$(BIN)/ruff format --check geo
 	$(BIN)/mypy
+	npx --no-install eslint --max-warnings 0 geo/templates
 
 # The W3C Nu HTML checker (npm's vnu-jar, pinned in tools/vnu/package-lock.json) and a Java to run it.
 htmlcheck:
 	@bash tools/ensure_vnu.sh
 
-test: lint browser postgis htmlcheck
+# The API reference and user guide (docs/, Sphinx + numpydoc + MyST) into build/docs/html:
+# offline (no intersphinx, no CDN), every warning an error, built anew each time.
+docs: $(TEST_STAMP)
+	rm -rf build/docs
+	$(BIN)/python -m sphinx -W --keep-going -q -b html docs build/docs/html
+
+test: lint docs browser postgis htmlcheck
 	$(BIN)/python -m pytest
 
 bench: $(TEST_STAMP) postgis
@@ -56,4 +68,4 @@ boundaries: $(RUNTIME_STAMP)
 	$(BIN)/python tools/build_boundaries.py
 
 clean:
-	rm -rf $(VENV) maps/*.html build dist third_party *.egg-info .pytest_cache
+	rm -rf $(VENV) maps/*.html build dist third_party *.egg-info .pytest_cache node_modules

@@ -8,15 +8,5 @@ if [ -x /usr/bin/chromium ] && [ -d /usr/share/fonts/truetype/liberation ] && co
    && command -v pdftoppm >/dev/null; then
   exit 0
 fi
-SUDO=""
-if [ "$(id -u)" != "0" ]; then
-  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
-    echo "Chromium or poppler-utils is missing and this user cannot install it: run 'apt-get install chromium fonts-liberation poppler-utils' as root." >&2
-    exit 1
-  fi
-fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-liberation fonts-dejavu-core fontconfig \
-  poppler-utils >/dev/null
+bash "$(dirname "$0")/apt_install.sh" chromium fonts-liberation fonts-dejavu-core fontconfig poppler-utils
 /usr/bin/chromium --version
