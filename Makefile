@@ -45,7 +45,8 @@ lint: $(TEST_STAMP) eslint
 	$(BIN)/ruff check geo
 	$(BIN)/ruff format --check geo
 	$(BIN)/mypy
-	npx --no-install eslint --max-warnings 0 geo/templates
+	$(BIN)/python tools/page_scripts.py build/page-js
+	npx --no-install eslint --max-warnings 0 geo/templates build/page-js
 
 # The W3C Nu HTML checker (npm's vnu-jar, pinned in tools/vnu/package-lock.json) and a Java to run it.
 htmlcheck:

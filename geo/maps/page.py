@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +82,17 @@ def _data_json(data: dict[str, Any]) -> str:
     return text
 
 
+def page_script(points: bool, modules: Sequence[str] = ()) -> str:
+    """The page's own script as a page runs it, in one scope.
+
+    ``map.js`` (with the register layer when ``points``), then each of ``modules``
+    (``series.js``, ``change.js``). ``tools/page_scripts.py`` writes these for ESLint
+    (``make lint``), so the linter reads the names each piece takes from the others as the
+    browser does.
+    """
+    return "\n".join([own_js(points), *map(module_js, modules)])
+
+
 class _GeoLayer(Element):
     """Our data block, script and style: the choropleths, panels and point clusters.
 
@@ -116,8 +128,7 @@ class _GeoLayer(Element):
         if self.counties is not None:  # base64 text only: it cannot close the element
             block = f'<script type="text/plain" id="{COUNTY_BLOCK}">{self.counties.packed}</script>'
             fig.html.add_child(_Inline(block, "geo_counties"), name="geo_counties")
-        code = "\n".join([own_js(self._points), *map(module_js, self._modules)])
-        script = _Inline(f"(function (map) {{\n{code}\n}})({map_var});", "geo_js")
+        script = _Inline(f"(function (map) {{\n{page_script(self._points, self._modules)}\n}})({map_var});", "geo_js")
         fig.script.add_child(script, name="geo_js")
         head = fig.header._children.get(map_var)  # the map's own head, rendered just before us
         if head is not None:

@@ -471,7 +471,7 @@ function showCounty(j) {
 
 
 /* ---------------------------------------------------------------- points (register) */
-var pointGroup = null, drawPoints = null, openEstate = null;
+var pointGroup = null, drawPoints = null;
 /* what the register layer keeps in the URL fragment beside this script's own state: each
    hook has claims(key), write(parts) and apply(state) (geo/templates/estates/filters.js) */
 var stateHooks = [];

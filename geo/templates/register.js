@@ -162,7 +162,7 @@ if (D.points) {
       };
     }
   };
-  openEstate = function (i, byKey) {
+  var openEstate = function (i, byKey) {
     if (!P.ll[i]) { return; }
     map.setView(P.ll[i], Math.max(map.getZoom(), Math.min(8, map.getMaxZoom())), { animate: false });
     openCard(i, byKey);
