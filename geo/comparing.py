@@ -47,7 +47,7 @@ import pandas as pd
 
 from geo._progress import Progress, no_progress
 from geo.compare_facts import Fact, compared_facts, fact_changes, year_of
-from geo.errors import GeoError, InputValueError
+from geo.errors import GeoError, InputTypeError, InputValueError
 from geo.i18n import Bilingual, message
 from geo.matching import Matches, match_rows
 
@@ -304,6 +304,17 @@ def _reasons(ch: pd.DataFrame, m: Matches, rows: dict[str, pd.DataFrame], extra:
     ch["reasons_fa"] = [" | ".join(t.fa for t in w) if w else None for w in why]
 
 
+def _check_compare_args(old_year: object, new_year: object, year_column: object, move_km: object) -> None:
+    """The types of :func:`compare`'s years, year column and distance (else an InputTypeError)."""
+    for name, value in (("old_year", old_year), ("new_year", new_year)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, str))):
+            raise InputTypeError(f"`{name}` is a Jalali year (int or str), not {type(value).__name__}")
+    if year_column is not None and not isinstance(year_column, str):
+        raise InputTypeError(f"`year_column` is a column's header (str), not {type(year_column).__name__}")
+    if isinstance(move_km, bool) or not isinstance(move_km, (int, float)):
+        raise InputTypeError(f"`move_km` is a distance in km (a number), not {type(move_km).__name__}")
+
+
 def compare(
     old: str | Path | pd.DataFrame,
     new: str | Path | pd.DataFrame,
@@ -354,8 +365,11 @@ def compare(
     >>> r.changes.loc[0, "kind"], float(r.changes.loc[0, "distance_km"]), r.summary["years"]
     ('moved', 33.254, {'old': 1396, 'new': 1397})
     """
+    from geo._args import check_join_args
     from geo.joining import join
 
+    _check_compare_args(old_year, new_year, year_column, move_km)
+    check_join_args(None, legacy_codes, progress, by=by, engine=None)
     if not np.isfinite(move_km) or move_km < 0:
         raise InputValueError(f"`move_km` is a distance in km (0 or more), not {move_km!r}")
     tick = progress or no_progress

@@ -36,7 +36,7 @@ import pandas as pd
 
 from geo._io import formula_safe
 from geo._paths import data_dir
-from geo.errors import GeoError, LedgerError
+from geo.errors import GeoError, InputTypeError, LedgerError
 
 __all__ = ["COLUMNS", "Disagreement", "charted", "disagreements", "format_series", "load_series"]
 
@@ -208,9 +208,13 @@ def load_series(path: str | Path | None = None, *, facts: pd.DataFrame | None = 
     >>> s.loc[s["origin"] == "article", ["indicator", "value", "year"]].values.tolist()[0]
     ['units_started_in_year', 2007, 1396]
     """
+    from geo._args import check_frame, check_path
     from geo.facts import load_facts
 
-    series = Path(path) if path is not None else data_dir() / "facts" / "series.csv"
+    given, facts = check_path(path, "path"), check_frame(facts, "facts", "a facts ledger")
+    if facts is not None and not {"id", "value", "period", "source_phrase"} <= set(facts.columns):
+        raise InputTypeError("`facts` is a facts ledger (geo.load_facts()): id, value, period, source_phrase")
+    series = given if given is not None else data_dir() / "facts" / "series.csv"
     known = _indicators(series.parent / "series_indicators.csv")
     rows = [_check(rec, known, series, row) for row, rec in enumerate(_read(series), start=1)]
     rows += _article_rows(known, load_facts() if facts is None else facts)

@@ -56,7 +56,8 @@ def valid(tmp_path_factory) -> dict[str, object]:
         warnings.simplefilter("ignore")
         result = geo.join(example)
     return {"register": example, "source": example, "result": result, "m": geo.register_map(result, lang="en"),
-            "path": folder / "out.html", "name": "Tehran", "value": "Tehran", "text": "12"}  # fmt: skip
+            "path": folder / "out.html", "name": "Tehran", "value": "Tehran", "text": "12",
+            "old": example, "new": example}  # fmt: skip
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

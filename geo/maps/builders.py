@@ -288,6 +288,11 @@ def register_map(
         raise InputTypeError(
             f"`result` is what geo.join returns (with by_province and estates tables), not {type(result).__name__}"
         )
+    if points is not None and not (
+        isinstance(points, tuple) and len(points) == 3 and isinstance(points[0], PointsData)
+        and isinstance(points[2], TallyData)
+    ):  # fmt: skip
+        raise InputTypeError("`points` is what geo.maps.points.register_points returns (points, grid, tally), or None")
     by_province = result.by_province
     meta = _register_indicators(by_province)
     texts = strings(lang)

@@ -162,10 +162,15 @@ def start_fragment(columns: list[Any], color: str | None, where: Mapping[str, An
     >>> start_fragment(["تصفیه خانه", "area"], "area", {"تصفیه خانه": False, "area": (10, None)})
     'color=f1&where.f0=no&where.f1=10~'
     """
+    from collections.abc import Mapping
     from urllib.parse import quote
 
-    from geo.errors import MapError
+    from geo.errors import InputTypeError, MapError
 
+    if color is not None and not isinstance(color, str):
+        raise InputTypeError(f"`color` is a column's header (str) or None, not {type(color).__name__}")
+    if where is not None and not isinstance(where, Mapping):
+        raise InputTypeError(f"`filter` is a mapping of column to value, or None, not {type(where).__name__}")
     keys = {str(c): f"f{k}" for k, c in enumerate(columns[:FACT_COLUMNS])}
     parts = []
     if color is not None and color != "status":
@@ -179,11 +184,14 @@ def start_fragment(columns: list[Any], color: str | None, where: Mapping[str, An
         if name not in keys:
             raise MapError(f"`filter`: {shorten(str(name), HEADER_CHARS)!r} is not a column of the register")
         if isinstance(value, tuple) and len(value) == 2:
+            if not all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in value):
+                raise MapError(f"`filter`: {shorten(str(name), HEADER_CHARS)!r} takes a (low, high) pair of numbers")
             text = "~".join("" if v is None else repr(float(v)).removesuffix(".0") for v in value)
         elif value is None or isinstance(value, (bool, np.bool_)):
             text = {None: "none", True: "yes", False: "no"}[None if value is None else bool(value)]
         else:
-            raise MapError(f"`filter`: {name!r} takes True, False, None or a (low, high) pair")
+            named = shorten(str(name), HEADER_CHARS)
+            raise MapError(f"`filter`: {named!r} takes True, False, None or a (low, high) pair")
         parts.append(f"where.{keys[name]}={quote(text, safe='~')}")
     return "&".join(parts)
 
