@@ -170,7 +170,7 @@ class JoinResult:
         >>> list(t.columns)[:6]
         ['ردیف', 'شناسه', 'نام', 'استان', 'شهرستان', 'وضعیت']
         >>> print(*t.iloc[0].tolist()[3:8])
-        فارس None پذیرفته True 2.5
+        فارس None پیوندخورده True 2.5
         >>> list(r.table("en").columns)[6:8]
         ['Treatment plant', 'Green space (ha)']
         """

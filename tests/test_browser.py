@@ -244,7 +244,7 @@ def test_register_map_of_the_example_from_the_cli(browser, tmp_path):
         # the key counts the rows drawn, by status, and the rows not drawn (no place known) apart
         latin = key.translate(str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789"))
         drawn = {s: int(re.search(rf"{label} \((\d+)\)", latin).group(1))
-                 for s, label in (("joined", "پذیرفته"), ("flagged", "پذیرفته با هشدار"), ("rejected", "ردشده"))}  # fmt: skip
+                 for s, label in (("joined", "پیوندخورده"), ("flagged", "پیوندخورده با هشدار"), ("rejected", "ردشده"))}  # fmt: skip
         not_drawn = int(re.search(r"استان\): (\d+)", latin).group(1))
         assert all(drawn[s] <= report[f"rows_{s}"] for s in drawn)
         assert sum(drawn.values()) + not_drawn == sum(report[f"rows_{s}"] for s in drawn)

@@ -88,6 +88,7 @@ def test_the_change_map_shows_each_kind_its_arrow_card_and_filters(browser, chan
     key.locator("input[value=unchanged]").check()
     hostile = page.evaluate(f"window.geoChanges.index({HOSTILE_IMG.strip()!r})")
     assert hostile >= 0 and page.evaluate(f"window.geoChanges.open({hostile})")
+    expect(page.locator(".geo-change-card")).to_have_count(1)  # the card before it closes as this one opens
     expect(page.locator(".geo-change-card .geo-pop-names")).to_have_text(HOSTILE_IMG)
     assert page.evaluate("window.__pwned") is None and page.locator(".geo-change-card img").count() == 0
     assert errors == []

@@ -122,7 +122,7 @@ def test_the_card_shows_every_fact_in_persian(chromium, pages) -> None:
         assert page.evaluate("geoMap.estates.open(4)")
         card = page.locator(".geo-card").last
         text = card.inner_text()
-        for part in ("Estate four", "مکان تقریبی: استان فارس", "فارس", "Fars", "پذیرفته با هشدار",
+        for part in ("Estate four", "مکان تقریبی: استان فارس", "فارس", "Fars", "پیوندخورده با هشدار",
                      "تصفیه‌خانهٔ فاضلاب در حال بهره‌برداری", "بله", "۱٬۲۵۰ هکتار", "گواهی ایزو ۱۴۰۰۱", IMG, "…"):  # fmt: skip
             assert part in text, part
         assert "دلایل" in text  # a flagged row's reasons

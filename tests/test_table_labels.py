@@ -147,7 +147,7 @@ def test_the_estates_table_as_a_dataframe_with_display_labels(result) -> None:
         "عرض جغرافیایی", "طول جغرافیایی",
     ]  # fmt: skip
     assert fa["استان"].tolist() == ["تهران"] * 3 + ["اصفهان"] * 2 + ["فارس"]
-    assert fa["شهرستان"].iloc[-1] == "شهرستان شیراز" and fa["وضعیت"].iloc[0] == "پذیرفته"
+    assert fa["شهرستان"].iloc[-1] == "شهرستان شیراز" and fa["وضعیت"].iloc[0] == "پیوندخورده"
     assert fa["تصفیه‌خانه"].tolist()[:4] == [True, False, True, True] and pd.isna(fa["تصفیه‌خانه"].iloc[4])
     assert fa["فضای سبز (هکتار)"].iloc[0] == 12.5 and np.isnan(fa["فضای سبز (هکتار)"].iloc[2])
     en = result.table("en")
