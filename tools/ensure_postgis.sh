@@ -13,18 +13,10 @@ have() {
   return 1
 }
 if have; then exit 0; fi
-SUDO=""
-if [ "$(id -u)" != "0" ]; then
-  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
-    echo "PostgreSQL with PostGIS is missing and this user cannot install it: run 'apt-get install postgresql postgresql-<version>-postgis-3' as root." >&2
-    exit 1
-  fi
-fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
+HERE="$(cd "$(dirname "$0")" && pwd)"
 # postgresql: Debian's supported major version; its PostGIS package is named after that version.
-$SUDO apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+bash "$HERE/apt_install.sh" postgresql
 version=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
-$SUDO apt-get install -y -qq --no-install-recommends "postgresql-$version-postgis-3" >/dev/null
+bash "$HERE/apt_install.sh" "postgresql-$version-postgis-3"
 have || { echo "PostGIS for PostgreSQL $version did not install" >&2; exit 1; }
 echo "PostgreSQL $version with PostGIS: $(ls /usr/share/postgresql/$version/extension/postgis--*.sql | head -n 1)"

@@ -6,16 +6,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 JAR="$HERE/vnu/node_modules/vnu-jar/build/dist/vnu.jar"
 if ! command -v java >/dev/null 2>&1; then
-  SUDO=""
-  if [ "$(id -u)" != "0" ]; then
-    if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
-      echo "Java is missing and this user cannot install it: run 'apt-get install default-jre-headless' as root." >&2
-      exit 1
-    fi
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends default-jre-headless >/dev/null
+  bash "$HERE/apt_install.sh" default-jre-headless
 fi
 if [ ! -f "$JAR" ]; then
   if ! command -v npm >/dev/null 2>&1; then
