@@ -95,3 +95,36 @@ def test_lists_are_sentences_and_options_are_isolated() -> None:
     warning = message("warnings", "sheets_first", count=2, names=["Sheet1", "داده"], chosen="Sheet1")
     assert "«Sheet1»، «داده»" in warning.fa and "“Sheet1”, “داده”" in warning.en
     assert "\u2068--sheet\u2069" in warning.fa and "--sheet" in warning.en
+
+
+def test_register_warnings_read_as_sentences_in_persian():
+    """Filled in from real registers: a merged two-row header says rows (plural) in English
+    and one header in Persian; the reserved names are shown as the real (Latin) names; the
+    role a column's header read as is a Persian word; a decimal comma's reading is in
+    Persian digits on the Persian side."""
+    import re
+    import warnings as pywarnings
+
+    import pandas as pd
+
+    import geo
+    from geo.registers.headers import header_warnings
+
+    merged = header_warnings(2, True, [["a", "b"], ["x", "y"], ["1", "2"]], "row")[0]
+    assert "rows 2 and 3" in str(merged) and "header" in str(merged)
+    assert "ردیف‌های ۲ و ۳" in merged.fa and "یک سرستون" in merged.fa and "یکی خوانده شدند" not in merged.fa
+
+    frame = pd.DataFrame({
+        "id": ["Fars", "تهران", "Isfahan", "Fars"], "status": ["a", "b", "c", "d"],
+        "lat": ["29,6", "35,7", "32,6", "29,5"], "lon": ["52,5", "51,4", "51,6", "52,4"],
+    })  # fmt: skip
+    with pywarnings.catch_warnings():
+        pywarnings.simplefilter("ignore")
+        reg = geo.read_register(frame)
+    fa = {w: getattr(w, "fa", str(w)) for w in reg.warnings}
+    reserved = next(t for w, t in fa.items() if "is renamed" in str(w))
+    assert "status" in reserved and "وضعیت، دلیل‌ها" not in reserved
+    role = next(t for w, t in fa.items() if "whose header reads as" in str(w))
+    assert "ستون شناسه خوانده می‌شد" in role and not re.search(r"ستون id\b", role)
+    comma = next(t for w, t in fa.items() if "decimal comma" in str(w))
+    assert "۲۹٫۶" in comma and not re.search(r"\d\.\d", comma)

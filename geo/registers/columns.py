@@ -22,7 +22,7 @@ import pandas as pd
 from geo.errors import AmbiguousNameError, NameResolutionError, RegisterError
 from geo.i18n import message
 from geo.registers.cells import as_text, blank, clip
-from geo.registers.vocabulary import ROLES, header_key, vocabulary, without_parens
+from geo.registers.vocabulary import ROLE_WORDS, ROLES, header_key, vocabulary, without_parens
 
 __all__ = ["RESERVED", "find_columns", "province_by_content", "rename_reserved"]
 
@@ -135,7 +135,7 @@ def province_by_content(
                 columns.pop(was)
             code = "province_by_content_was_role" if was else "province_by_content"
             fields = {"column": str(col), "count": count, "share": round(100 * share), "example": clip(example)}
-            warnings.append(message("warnings", code, **fields, role=was or ""))
+            warnings.append(message("warnings", code, **fields, role=ROLE_WORDS.get(was, was) if was else ""))
             columns["province"] = col
             return
 

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo._text import fold
+from geo._text import fold, persian_digits
 from geo.errors import RegisterError
 from geo.i18n import Bilingual, message
 from geo.reasons import Reason, RowReasons
@@ -159,7 +159,8 @@ def _coordinate_cells(
         )
     if notes["comma"]:
         first = notes["comma"][0]
-        more = {"count": len(notes["comma"]), "example": clip(first), "read": first.replace(",", ".")}
+        read = Bilingual(first.replace(",", "."), persian_digits(first.replace(",", "٫")))
+        more = {"count": len(notes["comma"]), "example": clip(first), "read": read}
         warnings.append(_counted("comma_decimal_values", {**fields, **more}))
     return warnings, why
 

@@ -33,7 +33,14 @@ __all__ = [
 ROLES = ("id", "name", "province", "county", "lat", "lon")
 
 #: How a sentence names the coordinate roles, in English and Persian.
-ROLE_WORDS = {"lat": Bilingual("lat", "عرض"), "lon": Bilingual("lon", "طول")}
+ROLE_WORDS = {
+    "id": Bilingual("id", "شناسه"),
+    "name": Bilingual("name", "نام"),
+    "province": Bilingual("province", "استان"),
+    "county": Bilingual("county", "شهرستان"),
+    "lat": Bilingual("lat", "عرض"),
+    "lon": Bilingual("lon", "طول"),
+}
 
 #: Stripped from both ends of every cell: Unicode white space and the invisible characters
 #: (ZWNJ, bidi marks, BOM …), so that a cell holding only those is blank, not a value.
