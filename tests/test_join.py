@@ -119,7 +119,7 @@ CORPUS = [
     ("swapped.csv", ["--by", "attribute"], 0, ["rejected", "rejected"], ["no province given"]),
     # --- a hostile user's files: what Excel, QGIS and Google Maps make
     ("title_row.csv", [], 0, ["joined", "joined"], ["header is on line 3", "lines 1–2 above it were skipped"]),
-    ("two_row_header.csv", [], 0, ["joined"], ["header is two rows"]),
+    ("two_row_header.csv", [], 0, ["joined"], ["header is two lines (lines 1 and 2"]),
     ("title_row.xlsx", [], 0, ["joined", "joined"], ["header is on row 3"]),
     ("merged_header.xlsx", [], 0, ["joined"], ["header is on row 2", "'مشخصات'"]),
     ("readme_sheet_first.xlsx", [], 0, ["joined"], ["2 sheets", "the first with estate columns", "--sheet"]),
