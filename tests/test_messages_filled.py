@@ -128,3 +128,21 @@ def test_register_warnings_read_as_sentences_in_persian():
     assert "ستون شناسه خوانده می‌شد" in role and not re.search(r"ستون id\b", role)
     comma = next(t for w, t in fa.items() if "decimal comma" in str(w))
     assert "۲۹٫۶" in comma and not re.search(r"\d\.\d", comma)
+
+
+def test_the_templates_figures_have_thousands_separators_in_both_languages():
+    """The guide sheet's published figures: 6,604 in English, ۶٬۶۰۴ in Persian (each figure
+    taken from the shipped yearbook table, not written here)."""
+    from geo._text import persian_digits
+    from geo.registers.template import _figure, template_columns
+    from geo.stats import load_indicators
+
+    indicators = load_indicators()
+    checked = 0
+    for col in template_columns():
+        if col.reference in indicators.index and int(indicators.loc[col.reference, "national_total"]) >= 1000:
+            total = int(indicators.loc[col.reference, "national_total"])
+            assert f"{total:,}" in _figure(col.reference, "en")
+            assert persian_digits(f"{total:,}".replace(",", "٬")) in _figure(col.reference, "fa")
+            checked += 1
+    assert checked

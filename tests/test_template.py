@@ -134,7 +134,7 @@ def test_the_guide_names_each_figure_from_the_ledger_and_the_yearbook(tmp_path) 
     assert facts.loc["hse_fire_stations_built", "source_phrase"] in fire
     green = guide["green_space_ha"]
     ind = load_indicators().loc["green_space_ha"]
-    assert f"{int(ind['national_total'])} ha in {ind['year_sh']}" in green and "table 2-23" in green
+    assert f"{int(ind['national_total']):,} ha in {ind['year_sh']}" in green and "table 2-23" in green
 
 
 def test_template_headers_are_found_in_either_language() -> None:
