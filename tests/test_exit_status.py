@@ -138,6 +138,9 @@ INTERRUPT_AT_COMMIT = textwrap.dedent("""
             signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
         return real(src, dst, *a, **k)
     os.replace = replace
+    # as in a terminal: a run started in the background by a non-interactive shell (as a CI job
+    # may be) inherits SIGINT ignored, and a Ctrl-C it ignores is no interrupt
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     sys.argv = ["geo", *sys.argv[1:]]
     runpy.run_module("geo", run_name="__main__")
 """)
