@@ -94,6 +94,7 @@ ESTATE_MODULES = (
     "estates/card.js",
     "estates/style.js",
     "estates/filters.js",
+    "estates/cells.js",
     "estates/choropleth.js",
     "estates/table.js",
     "register.js",

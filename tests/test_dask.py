@@ -474,7 +474,8 @@ def _map_register(places, tmp_path: Path) -> Path:
 @pytest.mark.parametrize("lang", ["fa", "en"])
 def test_dask_writes_the_in_memory_engines_register_map(client, tmp_path, places, monkeypatch, lang):
     """Every row a point (fa), and above the points threshold (en, lowered here) a grid of cells summed over
-    the partitions: the page data of map.html is the in-memory engine's for the same register."""
+    the partitions and the rows' column store with every fact's codes and bins (of all rows): the whole page
+    data of map.html is the in-memory engine's for the same register."""
     import geo.maps.points as points
     from geo.maps import embedded_data, register_map, render_html
 
@@ -489,21 +490,14 @@ def test_dask_writes_the_in_memory_engines_register_map(client, tmp_path, places
     _same(memory, tmp_path / "out", result, lang)
     expected = embedded_data(render_html(register_map(memory, lang=lang)))
     found = embedded_data((tmp_path / "out" / "map.html").read_text(encoding="utf-8"))
-    if lang == "en":  # above the threshold the dask engine's cells count statuses only, not each fact's classes
-        assert expected["grid"]["facts"] and not found["grid"]["facts"]
-        for grid in (expected["grid"], found["grid"]):
-            grid["facts"] = []
-            for level in grid["levels"]:
-                level["x"] = []
-        for fact in (*expected["points"]["facts"], *found["points"]["facts"]):  # classes of the drawn rows only
-            fact.pop("breaks", None)
     assert found == expected
     tally = found["tally"]
     assert tally["rejected"] > 4 and tally["unplaced"] == 9
     if lang == "en":  # the grid: every located row counted once, the first rejected rows drawn
         assert found["grid"] is not None and len(found["points"]["row"]) == tally["shown"] == 4
-        level = found["grid"]["levels"][0]
-        assert sum(level["j"]) + sum(level["f"]) + sum(level["r"]) == 80 - 9
+        store = found["grid"]["store"]
+        kinds = [f["kind"] for f in store["facts"]]  # both yes/no facts and the numbers (fire stations, units …)
+        assert store["rows"] == 80 - 9 and kinds.count("yesno") == 2 and kinds.count("number") >= 2
         assert set(found["points"]["status"]) == {"rejected"}
     else:
         assert found["grid"] is None and len(found["points"]["row"]) == 80

@@ -8,6 +8,7 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -263,7 +264,7 @@ def test_the_table_by_keyboard_and_the_screens(chromium, pages, lang, size) -> N
 
 
 def _big(n: int):
-    """``n`` estates at random points in the provinces (above the point limit), with two facts."""
+    """``n`` estates at random points in each province (its code), with a yes/no and a number fact."""
     from types import SimpleNamespace
 
     import geopandas as gpd
@@ -273,56 +274,116 @@ def _big(n: int):
 
     rng = np.random.default_rng(3)
     provinces = load_provinces()
-    points = provinces.geometry.sample_points(size=n // 31 + 1, rng=3).explode().to_numpy()[:n]
+    sampled = provinces.geometry.sample_points(size=n // 31 + 1, rng=3).explode()[:n]
     plant = pd.array(np.where(rng.random(n) < 0.4, True, False), dtype="boolean")
     plant[rng.random(n) < 0.1] = pd.NA
+    area = np.round(rng.gamma(2.0, 40.0, n)).clip(1, 240)  # whole hectares: fewer distinct values than bins, every range exact
+    area[rng.random(n) < 0.05] = np.nan
     estates = gpd.GeoDataFrame(
         {"row": np.arange(1, n + 1), "name": [f"e{i}" for i in range(n)],
          "status": np.where(rng.random(n) < 0.02, "flagged", "joined").astype(object),
-         "province": ["IR-23"] * n, "reasons": [()] * n, "reasons_fa": [()] * n,
-         "treatment plant": plant, "area (ha)": np.round(rng.gamma(2.0, 60.0, n), 1)},
-        geometry=points, crs=4326,
+         "province": sampled.index.to_numpy(dtype=object), "county": [""] * n, "reasons": [()] * n,
+         "reasons_fa": [()] * n, "treatment plant": plant, "area (ha)": area},
+        geometry=sampled.to_numpy(), crs=4326,
     )  # fmt: skip
     by_province = provinces.copy()
     by_province["estates"] = n // 31
     return SimpleNamespace(estates=estates, by_province=by_province)
 
 
+#: A small point limit, so that a register of a few thousand rows is drawn as cells.
+SMALL_LIMIT = 400
+
+
 @pytest.fixture(scope="module")
 def big(tmp_path_factory):
-    from geo.maps.points import POINTS_LIMIT
+    import geo.maps.points as points
 
-    result = _big(POINTS_LIMIT + 5_000)
-    return result, save_map(register_map(result, lang="en"), tmp_path_factory.mktemp("big") / "big_en.html")
+    result = _big(4_000)
+    folder = tmp_path_factory.mktemp("big")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(points, "POINTS_LIMIT", SMALL_LIMIT)
+        mp.setattr(points, "PROBLEM_POINTS", 30)
+        paths = {lang: save_map(register_map(result, lang=lang), folder / f"big_{lang}.html") for lang in ("fa", "en")}
+    return result, paths
 
 
-def test_the_grid_counts_each_class_of_a_fact_at_every_level(big) -> None:
-    result, path = big
-    grid = embedded_data(path.read_text(encoding="utf-8"))["grid"]
-    plant = result.estates["treatment plant"]
-    expected = [int((plant == True).sum()), int((plant == False).sum()), int(plant.isna().sum())]  # noqa: E712
-    assert grid["facts"] == ["f0", "f1"]
-    for level in grid["levels"]:
-        x = level["x"][0]
-        assert [sum(x[c::3]) for c in range(3)] == expected
-        assert sum(level["x"][1]) == len(result.estates)
+def test_the_store_holds_every_drawn_row_and_each_facts_code(big) -> None:
+    import numpy as np
+
+    from geo.maps.cell_store import unpack
+
+    result, paths = big
+    grid = embedded_data(paths["en"].read_text(encoding="utf-8"))["grid"]
+    store = grid["store"]
+    e = result.estates
+    assert store["rows"] == len(e) == unpack(store["cells"], "<u4").sum()
+    status = unpack(store["status"], "u1")
+    assert int(((status & 3) == 1).sum()) == int((e["status"] == "flagged").sum())
+    plant = {f["key"]: f for f in store["facts"]}["f0"]
+    codes = np.bincount(unpack(plant["codes"], "u1"), minlength=3).tolist()
+    assert codes == [int((e["treatment plant"] == True).sum()), int((e["treatment plant"] == False).sum()),  # noqa: E712
+                     int(e["treatment plant"].isna().sum())]  # fmt: skip
+    area = {f["key"]: f for f in store["facts"]}["f1"]
+    assert area["edges"] == sorted(e["area (ha)"].dropna().unique().tolist())  # each value its own bin
+    for level in grid["levels"][1:]:  # each cell's parent is a cell of the coarser level
+        assert unpack(level["up"], "<i4").max() < len(grid["levels"][grid["levels"].index(level) - 1]["lat"])
+
+
+def _expected(e: pd.DataFrame, province: str, plant: bool, low: float, high: float) -> pd.Series:
+    return (e["province"] == province) & (e["treatment plant"] == plant) & e["area (ha)"].between(low, high)
 
 
 @pytest.mark.browser
-def test_style_and_one_filter_follow_the_grid_cells(chromium, big) -> None:
-    result, path = big
-    plant = result.estates["treatment plant"]
-    page, errors = _open(chromium, path.as_uri() + "#color=f0", "laptop")
+@pytest.mark.parametrize("lang", ["en", "fa"])
+def test_filters_combined_give_exact_counts_on_cells(chromium, big, lang) -> None:
+    """A province, a yes/no fact and a range at once, on cells: the key, the cells, the choropleth of a
+    province and the national total are what pandas counts from the register."""
+    from geo.numbers import format_number_fa
+
+    result, paths = big
+    e = result.estates
+    fmt = (lambda n: format_number_fa(n)) if lang == "fa" else (lambda n: f"{n:,}")
+    page, errors = _open(chromium, paths[lang].as_uri() + "#color=f1&where.province=IR-07&where.f0=yes&where.f1=40~120",
+                         "laptop")  # fmt: skip
     try:
+        page.wait_for_function("document.documentElement.getAttribute('data-geo-ready') === '1'")
+        sel = _expected(e, "IR-07", True, 40, 120)
+        assert 0 < sel.sum() < (e["province"] == "IR-07").sum()
         key = page.inner_text("#geo-point-key")
-        assert f"yes ({int((plant == True).sum()):,})" in key and f"not given ({int(plant.isna().sum()):,})" in key  # noqa: E712
+        total = f"{fmt(int(sel.sum()))} of {fmt(len(e))}" if lang == "en" else f"{fmt(int(sel.sum()))} شهرک از {fmt(len(e))}"
+        assert total in key
+        breaks = [f for f in embedded_data(paths[lang].read_text(encoding="utf-8"))["points"]["facts"] if f["key"] == "f1"][0]["breaks"]
+        classes = np.searchsorted(np.asarray(breaks), e.loc[sel, "area (ha)"].to_numpy(), side="left")
+        for c, count in enumerate(np.bincount(classes, minlength=len(breaks)).tolist()):  # the key's class counts
+            assert f"({fmt(count)})" in key.split("\n")[1 + c]
         cells = [it for it in page.evaluate("geoMap.items()") if "classes" in it]
-        assert cells and all(len(c["classes"]) == 3 for c in cells)
-        page.evaluate("geoMap.estates.apply('where.f0=no')")
-        assert f"{int((plant == False).sum()):,} of {len(plant):,} estates shown" in page.inner_text("#geo-point-key")  # noqa: E712
-        page.evaluate("geoMap.estates.apply('where.f0=no&where.status=flagged')")  # two filters: the cells step aside
-        assert "cannot combine these filters" in page.inner_text("#geo-point-key")
-        assert [it for it in page.evaluate("geoMap.items()") if "classes" in it] == []
+        assert sum(it["n"] for it in cells) <= sel.sum() and cells  # those in view
+        page.evaluate("geoMap.map.setZoom(3, {animate: false})")
+        page.wait_for_function(f"geoMap.items().filter(it => 'classes' in it).reduce((a, it) => a + it.n, 0) === {int(sel.sum())}")
+        choro = page.evaluate("geoMap.estates.choropleth()")  # the indicator "estates shown, per province"
+        assert {k: v for k, v in choro["v"].items() if v} == e.loc[sel].groupby("province").size().to_dict()
+        assert choro["total"] == fmt(int(sel.sum()))  # its national total
+        assert errors == []
+        if lang == "fa":
+            assert not LATIN_DIGIT.search(key)
+        for size in ("laptop", "phone"):
+            page.set_viewport_size(SIZES[size])
+            page.evaluate("geoMap.map.invalidateSize({animate: false}); geoMap.map.setView([32.5, 54], 5, {animate: false})")
+            page.wait_for_function("geoMap.drawn().clusters > 0")
+            _shot(page, f"estates_cells_filtered_{lang}_{size}")
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+def test_an_unknown_filter_on_cells_falls_back_to_none(chromium, big) -> None:
+    result, paths = big
+    page, errors = _open(chromium, paths["en"].as_uri() + "#where.f9=yes&where.province=IR-99&color=<b>x</b>", "laptop")
+    try:
+        page.wait_for_function("document.documentElement.getAttribute('data-geo-ready') === '1'")
+        assert page.evaluate("geoMap.estates.where()") == {} and page.evaluate("geoMap.estates.style()") == "status"
+        assert f"{len(result.estates):,} of {len(result.estates):,} estates shown" in page.inner_text("#geo-point-key")
         assert errors == []
     finally:
         page.close()

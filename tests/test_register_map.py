@@ -13,6 +13,7 @@ import pytest
 import shapely
 
 from geo.maps import embedded_data, register_map, render_html, save_map
+from geo.maps.cell_store import unpack
 from geo.maps.contract import check_page_data
 from geo.numbers import format_number_fa
 from geo.maps.points import GRID_CELLS, POINTS_LIMIT, PROBLEM_POINTS, register_points
@@ -51,7 +52,8 @@ def _result(n: int, flagged: int, rejected: int, unplaced: int = 0) -> SimpleNam
 
 def test_below_the_limit_every_row_is_a_point() -> None:
     result = _result(500, 20, 5, unplaced=3)
-    points, grid, tally = register_points(result.estates, "fa")
+    drawn = register_points(result.estates, "fa")
+    points, grid, tally = drawn.points, drawn.grid, drawn.tally
     # the rows without coordinates name their province: drawn at its point, marked approximate
     assert grid is None and len(points.row) == 500 and all(ll is not None for ll in points.ll)
     assert points.approx[-3:] == [2, 2, 2] and points.approx.count(0) == 497
@@ -61,16 +63,18 @@ def test_below_the_limit_every_row_is_a_point() -> None:
 def test_above_the_limit_rows_are_counted_in_a_grid_that_adds_up() -> None:
     n = POINTS_LIMIT + 15_000
     result = _result(n, 6_000, 700, unplaced=100)
-    points, grid, tally = register_points(result.estates, "fa")
+    drawn = register_points(result.estates, "fa")
+    points, grid, tally = drawn.points, drawn.grid, drawn.tally
     assert grid is not None and (tally.joined, tally.flagged, tally.rejected) == (n - 6_700, 6_000, 700)
     assert tally.unplaced == 0 and tally.approx == 100  # at their province's point
     assert tally.problems == 6_700 and tally.shown == len(points.row) == PROBLEM_POINTS
     shown = set(points.status)
     assert shown == {"flagged", "rejected"} and points.status.count("rejected") == 700  # rejected first
     assert points.row == sorted(points.row)
-    for level in grid.levels:  # every level counts every located row, by status
-        assert (sum(level.j), sum(level.f), sum(level.r)) == (n - 6_700, 6_000, 700)
-    assert sum(len(level.j) for level in grid.levels) <= GRID_CELLS
+    status = unpack(grid.store.status, "u1") & 3  # the store holds every located row once
+    assert np.bincount(status, minlength=3).tolist() == [n - 6_700, 6_000, 700]
+    assert unpack(grid.store.cells, "<u4").sum() == n and len(unpack(grid.store.cells, "<u4")) == len(grid.levels[-1].lat)
+    assert sum(len(level.lat) for level in grid.levels) <= GRID_CELLS
     assert [lv.z for lv in grid.levels] == list(range(grid.zmin, grid.zmax + 1))
 
 

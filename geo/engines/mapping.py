@@ -8,7 +8,11 @@ own reductions of what :mod:`geo.maps.points` counts of each partition:
 - :func:`geo.maps.points.cell_counts` (the grid's cells from zoom 12 down), summed per
   cell (``groupby(["z", "cx", "cy"]).sum()``);
 - the located rejected and flagged rows, the first :data:`~geo.maps.points.PROBLEM_POINTS`
-  of each by row number (``nsmallest``).
+  of each by row number (``nsmallest``);
+- each row's codes (:func:`geo.maps.points.row_codes`: its cell, status, place and the
+  register's yes/no and number columns), partition by partition in row order: the column
+  store the page counts styles and filters from (:mod:`geo.maps.cell_store`), its number
+  facts' classes and bins from the value counts of every row.
 
 Then, on the client (:func:`map_rows`, :func:`write_map`): up to
 :data:`~geo.maps.points.POINTS_LIMIT` located rows every row is a point, so the rows are
@@ -56,14 +60,16 @@ def _problems(part: pd.DataFrame) -> pd.DataFrame:
 
 def map_parts(estates: Any) -> dict[str, Any]:
     """The lazy reductions of the map's counts, cells and problem rows (see the module docstring)."""
-    from geo.maps.points import PROBLEM_POINTS, cell_counts
+    from geo.maps.points import PROBLEM_POINTS, cell_counts, code_families, row_codes
 
     meta = estates._meta
+    families = code_families(meta)
     counts = estates.map_partitions(_counts, meta=_counts(meta)).sum(split_every=8)
     cells = estates.map_partitions(cell_counts, meta=cell_counts(meta)).groupby(["z", "cx", "cy"]).sum(split_every=8)
     problems = estates.map_partitions(_problems, meta=meta)
     first = {s: problems[problems["status"] == s].nsmallest(PROBLEM_POINTS, "row", split_every=8) for s in _PROBLEMS}
-    return {"counts": counts, "cells": cells, **first}
+    codes = estates.map_partitions(row_codes, families, meta=row_codes(meta, families))
+    return {"counts": counts, "cells": cells, "codes": codes, **first}
 
 
 def map_rows(found: dict[str, Any], estates: Any) -> Any:
@@ -78,6 +84,7 @@ def map_rows(found: dict[str, Any], estates: Any) -> Any:
 def write_map(path: Path, result: Any, found: dict[str, Any], rows: pd.DataFrame, lang: str) -> None:
     """Write ``map.html`` of a dask join: ``rows`` is :func:`map_rows` computed."""
     from geo.maps import register_map, save_map
+    from geo.maps.cell_store import fact_specs
     from geo.maps.points import POINTS_LIMIT, counted_points, grid_of_cells
 
     counts = {str(k): int(v) for k, v in found["counts"].items()}
@@ -85,6 +92,8 @@ def write_map(path: Path, result: Any, found: dict[str, Any], rows: pd.DataFrame
     if counts["located"] <= POINTS_LIMIT:
         save_map(register_map(tables, lang=lang), path)
         return
-    grid = grid_of_cells(found["cells"], counts["located"])
-    points = counted_points(tables.estates, lang, grid, counts)
+    codes = found["codes"].reset_index(drop=True)
+    specs = fact_specs(codes)
+    grid = grid_of_cells(found["cells"], counts["located"], codes, specs)
+    points = counted_points(tables.estates, lang, grid, counts, specs)
     save_map(register_map(tables, lang=lang, points=points), path)

@@ -14,7 +14,7 @@ from geo._args import check_flag, check_frame
 from geo.errors import InputTypeError, MapError
 from geo.facts import OUTPUT_COLUMNS as LEDGER_COLUMNS
 from geo.i18n import LANGS, check_lang, section
-from geo.maps.contract import GridData, LinkData, PointsData, TallyData
+from geo.maps.contract import LinkData, RegisterPoints
 from geo.maps.county_level import counties_payload
 from geo.maps.page import add_data, new_map, save_map, tile_layer
 from geo.maps.payload import facts_payload, page_data, provinces_payload, quality_payload, strings
@@ -228,7 +228,7 @@ def register_map(
     tiles: str | None = None,
     color: str | None = None,
     filter: Mapping[str, Any] | None = None,  # noqa: A002 (the reader's word for it)
-    points: tuple[PointsData, GridData | None, TallyData] | None = None,
+    points: RegisterPoints | None = None,
 ) -> folium.Map:
     """Map a joined estate register: per-province choropleths plus the estates as points.
 
@@ -251,9 +251,10 @@ def register_map(
         ``county`` (code) → the one kept. The reader changes both on the page; a link to the
         page keeps them in its ``#fragment``.
     points
-        The points, grid and tally of the estates when they were counted elsewhere (the
-        dask engine counts them on its workers: :mod:`geo.engines.mapping`); None:
-        :func:`~geo.maps.points.register_points` of ``result.estates``.
+        The points, grid and tally of the estates (:class:`~geo.maps.contract.RegisterPoints`)
+        when they were counted elsewhere (the dask engine counts them on its workers:
+        :mod:`geo.engines.mapping`); None: :func:`~geo.maps.points.register_points` of
+        ``result.estates``.
 
     Returns
     -------
@@ -288,11 +289,8 @@ def register_map(
         raise InputTypeError(
             f"`result` is what geo.join returns (with by_province and estates tables), not {type(result).__name__}"
         )
-    if points is not None and not (
-        isinstance(points, tuple) and len(points) == 3 and isinstance(points[0], PointsData)
-        and isinstance(points[2], TallyData)
-    ):  # fmt: skip
-        raise InputTypeError("`points` is what geo.maps.points.register_points returns (points, grid, tally), or None")
+    if points is not None and not isinstance(points, RegisterPoints):
+        raise InputTypeError("`points` is what geo.maps.points.register_points returns (RegisterPoints), or None")
     by_province = result.by_province
     meta = _register_indicators(by_province)
     texts = strings(lang)

@@ -23,10 +23,20 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, is_dataclass
 from typing import Any
 
-from geo.maps.contract_register import EstateFact, GridData, GridLevel, PointsData, TallyData
+from geo.maps.contract_register import (
+    CellStore,
+    EstateFact,
+    GridData,
+    GridLevel,
+    PointsData,
+    RegisterPoints,
+    StoreFact,
+    TallyData,
+)
 from geo.maps.contract_time import ChangesData, SeriesChart, SeriesData
 
 __all__ = [
+    "CellStore",
     "CountyLayer",
     "EstateFact",
     "FactData",
@@ -38,6 +48,8 @@ __all__ = [
     "PageData",
     "PairData",
     "PointsData",
+    "RegisterPoints",
+    "StoreFact",
     "TallyData",
     "QualityData",
     "SearchData",
@@ -401,8 +413,11 @@ def _check_grid(grid: dict[str, Any]) -> None:
         raise ValueError("grid: one level per zoom from zmin to zmax is needed")
     for lv in grid["levels"]:
         _check_keys(lv, GridLevel, f"grid level {lv.get('z')}")
-        if len({len(lv[k]) for k in ("lat", "lon", "j", "f", "r")}) > 1:
+        if len(lv["lat"]) != len(lv["lon"]):
             raise ValueError(f"grid level {lv['z']}: the lists differ in length")
+    _check_keys(grid["store"], CellStore, "grid store")
+    for fact in grid["store"]["facts"]:
+        _check_keys(fact, StoreFact, f"grid store fact {fact.get('key')!r}")
 
 
 def _check_reader(data: dict[str, Any]) -> None:

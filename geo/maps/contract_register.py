@@ -8,10 +8,10 @@ read of a register map's data block.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["EstateFact", "GridData", "GridLevel", "PointsData", "TallyData"]
+__all__ = ["CellStore", "EstateFact", "GridData", "GridLevel", "PointsData", "RegisterPoints", "StoreFact", "TallyData"]
 
 
 @dataclass(frozen=True)
@@ -103,10 +103,12 @@ class PointsData:
 
 @dataclass(frozen=True)
 class GridLevel:
-    """The register's located rows counted in the cells of one zoom level (:attr:`GridData.levels`).
+    """The cells of one zoom level of the grid (:attr:`GridData.levels`).
 
     A cell is :attr:`GridData.cell` pixels square at zoom ``z`` (Web Mercator); only cells
-    with rows are listed, each by the mean position of its rows and its count per status.
+    with rows are listed (sorted by column, then row), each at the mean position of its
+    rows. The page counts each cell's rows for the style and filters set from the
+    :class:`CellStore`.
 
     Attributes
     ----------
@@ -114,21 +116,72 @@ class GridLevel:
         The zoom level.
     lat, lon
         Mean latitude and longitude of each cell's rows (4 decimals).
-    j, f, r
-        The count of joined, flagged and rejected rows in each cell.
-    x
-        Per fact of :attr:`GridData.facts`, the count of rows of each of its classes in each
-        cell, cell by cell (``x[i][cell * classes + c]``; a yes/no fact: yes, no, not given;
-        a number fact: its :attr:`EstateFact.breaks` classes, then not given).
+    up
+        Each cell's index in the next coarser level (packed ``<i4``,
+        :func:`geo.maps.cell_store.pack`; "" at :attr:`GridData.zmin`).
     """
 
     z: int
     lat: list[float]
     lon: list[float]
-    j: list[int]
-    f: list[int]
-    r: list[int]
-    x: list[list[int]]
+    up: str
+
+
+@dataclass(frozen=True)
+class StoreFact:
+    """One yes/no or number fact of the register in the :class:`CellStore` (:attr:`CellStore.facts`).
+
+    Attributes
+    ----------
+    key
+        The fact's :attr:`EstateFact.key`.
+    kind
+        ``yesno`` (codes 0 yes, 1 no, 2 not given) or ``number`` (code ``k``: bin ``k``,
+        ``len(edges)``: not given).
+    edges, low
+        A number fact's bins: the greatest and least value of the register's rows in each
+        (bin ``k`` holds ``edges[k-1] < v <= edges[k]``; every distinct value its own bin
+        when there are at most :data:`geo.maps.cell_store.NUMBER_BINS`); [] for yes/no.
+    codes
+        One code per row of the store (packed ``u1``).
+    """
+
+    key: str
+    kind: str
+    edges: list[float]
+    low: list[float]
+    codes: str
+
+
+@dataclass(frozen=True)
+class CellStore:
+    """Every drawn row of a register above the point limit, as codes the page counts (:attr:`GridData.store`).
+
+    The rows are in the order of the finest level's cells (:attr:`GridData.levels`' last).
+
+    Attributes
+    ----------
+    rows
+        How many rows the store holds (the drawn rows).
+    cells
+        Rows in each cell of the finest level (packed ``<u4``).
+    status
+        Per row: 0 joined, 1 flagged, 2 rejected, plus 4 when drawn at its county's or
+        province's point (packed ``u1``).
+    place
+        Per row: its index in :attr:`places` (packed ``<u2``).
+    places
+        ``[province ISO code, county code]`` of the rows ("" where none), sorted.
+    facts
+        Every yes/no and number fact of the page's (:class:`StoreFact`).
+    """
+
+    rows: int
+    cells: str
+    status: str
+    place: str
+    places: list[list[str]]
+    facts: list[StoreFact]
 
 
 @dataclass(frozen=True)
@@ -143,17 +196,16 @@ class GridData:
         The zoom levels counted; a view at zoom ``z`` draws level ``min(max(z, zmin), zmax)``.
     levels
         One :class:`GridLevel` per zoom level, ``zmin`` to ``zmax``.
-    facts
-        The keys of the facts (:attr:`EstateFact.key`) the cells count by class, up to
-        :data:`geo.maps.estate_facts.GRID_FACTS`: the style and a yes/no filter of one of
-        them apply to the cells too.
+    store
+        The rows themselves, as codes (:class:`CellStore`): the page counts the cells, the
+        key, the choropleth and the national total from them for any style and filters.
     """
 
     cell: int
     zmin: int
     zmax: int
     levels: list[GridLevel]
-    facts: list[str] = field(default_factory=list)
+    store: CellStore
 
 
 @dataclass(frozen=True)
@@ -181,3 +233,22 @@ class TallyData:
     problems: int
     shown: int
     approx: int
+
+
+@dataclass(frozen=True)
+class RegisterPoints:
+    """A register's layer of its map: what :func:`geo.maps.points.register_points` returns.
+
+    Attributes
+    ----------
+    points
+        The rows drawn one by one (:class:`PointsData`).
+    grid
+        The grid of cells above :data:`geo.maps.points.POINTS_LIMIT` drawn rows, else None.
+    tally
+        The rows counted (:class:`TallyData`).
+    """
+
+    points: PointsData
+    grid: GridData | None
+    tally: TallyData

@@ -32,13 +32,10 @@ from geo.maps.contract import EstateFact
 __all__ = [
     "CELL_CHARS",
     "FACT_COLUMNS",
-    "GRID_FACTS",
     "HEADER_CHARS",
     "estate_texts",
-    "class_codes",
     "fact_columns",
     "fact_kind",
-    "grid_classes",
     "number_breaks",
     "own_columns",
     "place_points",
@@ -52,11 +49,6 @@ FACT_COLUMNS = 40
 CELL_CHARS = 160
 #: The most characters of an unknown column's header shown as its label.
 HEADER_CHARS = 60
-#: Above :data:`geo.maps.points.POINTS_LIMIT`, the most facts (yes/no or number, the first
-#: ones) whose classes the grid counts in each cell (each adds its classes to every cell).
-GRID_FACTS = 4
-#: The most classes of a number fact (quartiles).
-NUMBER_CLASSES = 4
 _KIND_UNIT = {"hectares": "hectare"}
 
 
@@ -206,15 +198,11 @@ def number_breaks(values: Any) -> list[float]:
     >>> number_breaks([1, 2, 3, 4, 5, 6, 7, 8, None]), number_breaks([5, 5, 5])
     ([2.0, 4.0, 6.0, 8.0], [5.0])
     """
-    v = np.sort(pd.to_numeric(pd.Series(values), errors="coerce").dropna().to_numpy(dtype=float))
-    v = v[np.isfinite(v)]
-    out: list[float] = []
-    for q in range(1, NUMBER_CLASSES + 1):
-        if len(v):
-            b = float(v[min(len(v) - 1, math.ceil(len(v) * q / NUMBER_CLASSES) - 1)])
-            if not out or b > out[-1]:
-                out.append(b)
-    return out
+    from geo.maps.cell_store import quartile_breaks
+
+    v = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float)
+    vc = pd.Series(v[np.isfinite(v)]).value_counts().sort_index()
+    return quartile_breaks(vc.index.to_numpy(dtype=float), vc.to_numpy())
 
 
 def fact_kind(values: pd.Series) -> str:
@@ -224,34 +212,14 @@ def fact_kind(values: pd.Series) -> str:
     return "number" if pd.api.types.is_numeric_dtype(values) else "text"
 
 
-def class_codes(values: pd.Series, kind: str, breaks: list[float]) -> np.ndarray:
-    """Each row's class of a yes/no (0 yes, 1 no, 2 not given) or number fact (as the page's script)."""
-    if kind == "yesno":
-        yes = values.map(lambda v: None if v is None or v is pd.NA or v != v else bool(v))
-        return np.where(yes.isna(), 2, np.where(yes.fillna(False).astype(bool), 0, 1)).astype("int64")
-    x = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
-    code = np.minimum(np.searchsorted(np.asarray(breaks, dtype=float), x, side="left"), max(len(breaks) - 1, 0))
-    return np.where(np.isfinite(x), code, len(breaks)).astype("int64")
-
-
-def grid_classes(estates: pd.DataFrame) -> list[tuple[str, int, np.ndarray]]:
-    """The facts the grid counts: key, number of classes and every row's class, up to :data:`GRID_FACTS`."""
-    out = []
-    for k, col in enumerate(own_columns(estates)[:FACT_COLUMNS]):
-        kind = fact_kind(estates[col])
-        if kind == "text":
-            continue
-        breaks = number_breaks(estates[col]) if kind == "number" else []
-        out.append((f"f{k}", 3 if kind == "yesno" else len(breaks) + 1, class_codes(estates[col], kind, breaks)))
-        if len(out) == GRID_FACTS:
-            break
-    return out
-
-
-def fact_columns(rows: pd.DataFrame, lang: str, every: pd.DataFrame | None = None) -> tuple[list[EstateFact], int]:
+def fact_columns(
+    rows: pd.DataFrame, lang: str, every: pd.DataFrame | None = None, specs: Mapping[str, Any] | None = None
+) -> tuple[list[EstateFact], int]:
     """The register's own columns of ``rows`` (the points, in order), and how many are left out.
 
-    A number fact's classes are of ``every`` row of the register (default: ``rows``).
+    A number fact's classes are of ``every`` row of the register (default: ``rows``); with
+    ``specs`` (:func:`geo.maps.cell_store.fact_specs` of every row: a register counted in
+    parts), each column's kind and classes are those.
 
     Examples
     --------
@@ -267,9 +235,13 @@ def fact_columns(rows: pd.DataFrame, lang: str, every: pd.DataFrame | None = Non
     for k, col in enumerate(own[:FACT_COLUMNS]):
         header = shorten(str(col), HEADER_CHARS)
         full = (every if every is not None else rows)[col]
-        kind = fact_kind(full)
+        if specs is None:
+            kind = fact_kind(full)
+            breaks = number_breaks(full) if kind == "number" else []
+        else:
+            spec = specs.get(f"f{k}")
+            kind, breaks = (spec.kind, spec.breaks) if spec is not None else ("text", [])
         values = _column(rows[col], kind)
-        breaks = number_breaks(full) if kind == "number" else []
         known = _template_column(str(col))
         label, unit = header, ""
         if known is not None:

@@ -19,15 +19,13 @@ from geo.maps.classify import PALETTE, classify, decimals_of
 from geo.maps.contract import (
     CountyLayer,
     FactData,
-    GridData,
     IndicatorData,
     LinkData,
     PageData,
     PairData,
-    PointsData,
     QualityData,
+    RegisterPoints,
     SearchData,
-    TallyData,
 )
 from geo.maps.contract_time import ChangesData, SeriesData
 from geo.maps.geometry import packed_geometry
@@ -256,7 +254,7 @@ def page_data(
     attribution: str,
     provinces: tuple[RawJSON, list[IndicatorData]],
     facts: list[FactData],
-    register: tuple[PointsData, GridData | None, TallyData] | None,
+    register: RegisterPoints | None,
     *,
     search: SearchData,
     alt: LinkData | None,
@@ -271,7 +269,7 @@ def page_data(
     ``register`` is a register's points, grid and tally (:func:`geo.maps.points.register_points`).
     """
     geojson, indicators = provinces
-    points, grid, tally = register if register is not None else (None, None, None)
+    points, grid, tally = (register.points, register.grid, register.tally) if register is not None else (None,) * 3
     digits, group = _DIGITS["fa" if lang == "fa" else "en"]
     return PageData(
         lang=lang,

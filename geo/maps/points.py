@@ -11,9 +11,8 @@ order), up to :data:`PROBLEM_POINTS` of them. Every count is in the page: none i
 
 from __future__ import annotations
 
-import itertools
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,12 +20,13 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.maps.contract import GridData, GridLevel, PointsData, TallyData
+from geo.maps.cell_store import FactSpec, column_store, fact_specs, pack
+from geo.maps.contract import CellStore, GridData, GridLevel, PointsData, RegisterPoints, TallyData
 from geo.maps.estate_facts import (
     CELL_CHARS,
+    FACT_COLUMNS,
     estate_texts,
     fact_columns,
-    grid_classes,
     own_columns,
     place_points,
     shorten,
@@ -37,15 +37,18 @@ from geo.numbers import format_number_fa
 __all__ = [
     "CELL_PX",
     "GRID_CELLS",
+    "GRID_ZMAX",
     "POINTS_LIMIT",
     "PROBLEM_POINTS",
     "cell_counts",
+    "code_families",
     "counted_points",
     "grid_of_cells",
     "grid_payload",
     "located_rows",
     "point_counts",
     "register_points",
+    "row_codes",
 ]
 
 #: Up to this many rows with a location, each is drawn as a point; above, the grid.
@@ -58,7 +61,7 @@ CELL_PX = 48
 #: finest level is the last that keeps the total under it: about 2.5 MB of page).
 GRID_ZMIN = 3
 GRID_CELLS = 100_000
-_GRID_ZMAX = 18
+GRID_ZMAX = 18
 #: The level the rows are counted at first (about 1.2 km cells at Iran's latitudes).
 _GRID_FINE = 12
 _STATUS = ("joined", "flagged", "rejected")
@@ -83,7 +86,7 @@ class _Cells:
     z: int
     cx: np.ndarray
     cy: np.ndarray
-    counts: np.ndarray  # (cells, 3 + classes): joined, flagged, rejected, then each grid fact's classes
+    counts: np.ndarray  # (cells, 3): joined, flagged, rejected
     lat: np.ndarray
     lon: np.ndarray
 
@@ -97,26 +100,27 @@ class _Cells:
         lon = np.bincount(inv, weights=self.lon, minlength=k)
         return _Cells(z, keys >> 31, keys & ((1 << 31) - 1), counts.astype("int64"), lat, lon)
 
-    def level(self, sizes: Sequence[int]) -> GridLevel:
-        """The page's form: mean position (4 decimals), counts per status and per class of each fact."""
+    def level(self, coarser: _Cells | None) -> GridLevel:
+        """The page's form: mean position (4 decimals), each cell's index in the ``coarser`` level."""
         n = self.counts[:, :3].sum(axis=1)
-        j, f, r = (self.counts[:, i].tolist() for i in range(3))
-        ends = np.cumsum([3, *sizes])
-        x = [self.counts[:, a:b].reshape(-1).tolist() for a, b in itertools.pairwise(ends)]
-        return GridLevel(self.z, np.round(self.lat / n, 4).tolist(), np.round(self.lon / n, 4).tolist(), j, f, r, x)
+        up = ""
+        if coarser is not None:
+            keys = coarser.cx * (1 << 31) + coarser.cy
+            up = pack(np.searchsorted(keys, (self.cx // 2) * (1 << 31) + self.cy // 2), "<i4")
+        return GridLevel(self.z, np.round(self.lat / n, 4).tolist(), np.round(self.lon / n, 4).tolist(), up)
 
 
 def _points_at(z: int, x: np.ndarray, y: np.ndarray, lon: np.ndarray, lat: np.ndarray, onehot: np.ndarray) -> _Cells:
-    """The rows counted in the cells of zoom ``z`` (``onehot``: each row's status and classes as 0/1 columns)."""
+    """The rows counted in the cells of zoom ``z`` (``onehot``: each row's status as 0/1 columns)."""
     scale = 2.0**z * 256 / CELL_PX
     rows = _Cells(z, np.zeros(0), np.zeros(0), onehot, lat, lon)
     return rows.grouped(z, np.floor(x * scale).astype("int64"), np.floor(y * scale).astype("int64"))
 
 
 def grid_payload(
-    lon: np.ndarray, lat: np.ndarray, status: np.ndarray, classes: Sequence[tuple[str, int, np.ndarray]] = ()
+    lon: np.ndarray, lat: np.ndarray, status: np.ndarray, codes: pd.DataFrame, specs: Mapping[str, FactSpec]
 ) -> GridData:
-    """Located rows counted per status in grid cells, level by level (see the module docstring).
+    """Located rows counted in grid cells, level by level, and the rows as a column store (module docstring).
 
     The rows are counted once at zoom :data:`_GRID_FINE`; coarser levels are made from its
     cells (each is four of the next), finer ones from the rows when the budget allows.
@@ -127,26 +131,28 @@ def grid_payload(
         Finite coordinates (EPSG:4326) of the rows to count.
     status
         ``joined``, ``flagged`` or ``rejected`` per row.
-    classes
-        Facts counted per class too (:func:`geo.maps.estate_facts.grid_classes`): key,
-        number of classes, each row's class.
+    codes, specs
+        :func:`row_codes` of every row of the register and its
+        :func:`geo.maps.cell_store.fact_specs`: the store (:mod:`geo.maps.cell_store`).
 
     Examples
     --------
-    >>> g = grid_payload(np.array([51.4, 51.41, 59.6]), np.array([35.7, 35.7, 36.3]),
-    ...                  np.array(["joined", "rejected", "flagged"]))
-    >>> g.levels[0].j, g.levels[0].f, g.levels[0].r
-    ([1, 0], [0, 1], [1, 0])
-    >>> grid_payload(np.array([51.4, 51.41]), np.array([35.7, 35.7]), np.array(["joined"] * 2),
-    ...              [("f0", 3, np.array([0, 2]))]).levels[0].x
-    [[1, 0, 1]]
+    >>> import geopandas as gpd, shapely
+    >>> rows = gpd.GeoDataFrame({"status": ["joined", "rejected", "flagged"], "province": "", "county": ""},
+    ...                         geometry=shapely.points([51.4, 51.41, 59.6], [35.7, 35.7, 36.3]))
+    >>> g = grid_payload(np.array([51.4, 51.41, 59.6]), np.array([35.7, 35.7, 36.3]), rows["status"].to_numpy(),
+    ...                  row_codes(rows), {})
+    >>> len(g.levels[0].lat), g.store.rows
+    (2, 3)
     """
-    onehot = np.concatenate(
-        [np.eye(3, dtype="int8")[_codes(status)], *(np.eye(n, dtype="int8")[c] for _, n, c in classes)], axis=1
-    )
+    onehot = np.eye(3, dtype="int8")[_codes(status)]
     x, y = _mercator(lon, lat)
-    keys = [k for k, _, _ in classes]
-    return _grid(lambda z: _points_at(z, x, y, lon, lat, onehot), len(lon), [n for _, n, _ in classes], keys)
+    return _grid(lambda z: _points_at(z, x, y, lon, lat, onehot), len(lon), _store_of(codes, specs))
+
+
+def _store_of(codes: pd.DataFrame, specs: Mapping[str, FactSpec]) -> Callable[[_Cells], CellStore]:
+    """The column store of ``codes`` in the cells of a grid's finest level."""
+    return lambda fine: column_store(codes, GRID_ZMAX - fine.z, fine.cx * (1 << 31) + fine.cy, specs)
 
 
 def _codes(status: np.ndarray) -> np.ndarray:
@@ -154,10 +160,10 @@ def _codes(status: np.ndarray) -> np.ndarray:
     return np.select([status == s for s in _STATUS], [0, 1, 2], default=2).astype("int64")
 
 
-def _grid(count_at: Callable[[int], _Cells | None], rows: int, sizes: Sequence[int], keys: list[str]) -> GridData:
+def _grid(count_at: Callable[[int], _Cells | None], rows: int, store: Callable[[_Cells], CellStore]) -> GridData:
     """The grid of :func:`grid_payload` from the cells of each level (None: a level of too many cells).
 
-    ``sizes`` and ``keys``: the number of classes and the key of each fact counted per class.
+    ``store``: the column store of the rows in the cells of the finest level kept.
     """
     fine = count_at(_GRID_FINE)
     if fine is None:  # pragma: no cover - the finest level counted is always given
@@ -172,14 +178,15 @@ def _grid(count_at: Callable[[int], _Cells | None], rows: int, sizes: Sequence[i
             break  # over the budget, or every row already alone in its cell
         kept.append(cells)
         total += len(cells.cx)
-    while len(kept) == len(levels) and kept[-1].z < _GRID_ZMAX and len(kept[-1].cx) < rows:
+    while len(kept) == len(levels) and kept[-1].z < GRID_ZMAX and len(kept[-1].cx) < rows:
         found = count_at(kept[-1].z + 1)  # all fit: count finer levels from the rows
         if found is None or total + len(found.cx) > GRID_CELLS:
             break
         kept.append(found)
         levels.append(found)
         total += len(found.cx)
-    return GridData(CELL_PX, GRID_ZMIN, kept[-1].z, [c.level(sizes) for c in kept], keys)
+    drawn = [c.level(kept[k - 1] if k else None) for k, c in enumerate(kept)]
+    return GridData(CELL_PX, GRID_ZMIN, kept[-1].z, drawn, store(kept[-1]))
 
 
 def _text(value: Any) -> str:
@@ -206,7 +213,9 @@ def _county_names(codes: list[str]) -> dict[str, list[str]]:
     return {c: [str(table.at[c, "name_fa"]), str(table.at[c, "name_en"])] for c in wanted if c in table.index}
 
 
-def _points(estates: Any, positions: np.ndarray, placed: _Placed, lang: str, start: str) -> PointsData:
+def _points(
+    estates: Any, positions: np.ndarray, placed: _Placed, lang: str, start: str, specs: Mapping[str, FactSpec] | None
+) -> PointsData:
     """The rows at ``positions`` as points, drawn where ``placed`` says."""
     rows = estates.iloc[positions]
     column = "reasons_fa" if lang == "fa" and "reasons_fa" in rows.columns else "reasons"
@@ -220,7 +229,7 @@ def _points(estates: Any, positions: np.ndarray, placed: _Placed, lang: str, sta
     numbers = pd.to_numeric(rows["row"], errors="coerce").tolist() if "row" in rows.columns else [None] * len(rows)
     found = zip(placed.lat[positions].tolist(), placed.lon[positions].tolist(), strict=True)
     ll = [None if math.isnan(a) else [round(a, 5), round(b, 5)] for a, b in found]
-    facts, cut = fact_columns(rows, lang, estates)
+    facts, cut = fact_columns(rows, lang, estates, specs)
     county = texts("county")
     return PointsData(
         ll=ll,
@@ -305,7 +314,7 @@ def point_counts(estates: Any) -> dict[str, int]:
 
 def register_points(
     estates: Any, lang: str, color: str | None = None, where: Mapping[str, Any] | None = None
-) -> tuple[PointsData, GridData | None, TallyData]:
+) -> RegisterPoints:
     """The points, grid (None up to :data:`POINTS_LIMIT` placed rows) and tally of a register's map.
 
     A row without usable coordinates is drawn at its county's representative point, else its
@@ -328,34 +337,34 @@ def register_points(
     ok = placed.ok
     status = _statuses(estates, len(ok))
     counts = _counts(placed, status)
-    grid = None
+    grid, specs = None, None
     if counts["located"] > POINTS_LIMIT:
-        classes = [(k, n, c[ok]) for k, n, c in grid_classes(estates)]
-        grid = grid_payload(placed.lon[ok], placed.lat[ok], status[ok], classes)
-    return _drawn(estates, placed, status, lang, grid=grid, counts=counts, start=start)
+        codes = row_codes(estates)
+        specs = fact_specs(codes)
+        grid = grid_payload(placed.lon[ok], placed.lat[ok], status[ok], codes, specs)
+    return _drawn(estates, placed, status, lang, grid=grid, counts=counts, start=start, specs=specs)
 
 
 def counted_points(
-    candidates: Any, lang: str, grid: GridData, counts: dict[str, int]
-) -> tuple[PointsData, GridData, TallyData]:
+    candidates: Any, lang: str, grid: GridData, counts: dict[str, int], specs: Mapping[str, FactSpec]
+) -> RegisterPoints:
     """:func:`register_points` of a register above :data:`POINTS_LIMIT` counted elsewhere (the dask engine).
 
     ``candidates``: in row order, at least the first :data:`PROBLEM_POINTS` drawn rejected
     rows and as many drawn flagged ones; ``grid``: :func:`grid_of_cells` of the whole
-    register's :func:`cell_counts` (status counts only: no fact is counted per class);
-    ``counts``: its :func:`point_counts`.
+    register's :func:`cell_counts` and :func:`row_codes`; ``counts``: its
+    :func:`point_counts`; ``specs``: :func:`geo.maps.cell_store.fact_specs` of its codes.
     """
     placed = _placed(candidates)
     status = _statuses(candidates, len(placed.ok))
     start = start_fragment(own_columns(candidates), None, None)
-    points, _, tally = _drawn(candidates, placed, status, lang, grid=grid, counts=counts, start=start)
-    return points, grid, tally
+    return _drawn(candidates, placed, status, lang, grid=grid, counts=counts, start=start, specs=specs)
 
 
 def _drawn(
     estates: Any, placed: _Placed, status: np.ndarray, lang: str, *, grid: GridData | None, counts: dict[str, int],
-    start: str,
-) -> tuple[PointsData, GridData | None, TallyData]:  # fmt: skip
+    start: str, specs: Mapping[str, FactSpec] | None,
+) -> RegisterPoints:  # fmt: skip
     """The rows drawn one by one (all, or with a grid the problems up to a cap) and the tally."""
     ok = placed.ok
     if grid is None:
@@ -363,10 +372,59 @@ def _drawn(
     else:
         first = [np.flatnonzero(ok & (status == s)) for s in ("rejected", "flagged")]
         chosen = np.sort(np.concatenate(first)[:PROBLEM_POINTS])
-    points = _points(estates, chosen, placed, lang, start)
+    points = _points(estates, chosen, placed, lang, start, specs)
     shown = counts["problems"] if grid is None else len(chosen)
     tally = {k: counts[k] for k in (*_STATUS, "unplaced", "problems", "approx")}
-    return points, grid, TallyData(**tally, shown=shown)
+    return RegisterPoints(points=points, grid=grid, tally=TallyData(**tally, shown=shown))
+
+
+def code_families(estates: Any) -> dict[str, str]:
+    """The register's own columns that may be facts: ``y`` (yes/no codes) or ``n`` (numbers) + their position."""
+    out = {}
+    for k, col in enumerate(own_columns(estates)[:FACT_COLUMNS]):
+        dtype = estates[col].dtype
+        if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_object_dtype(dtype):
+            out[col] = f"y{k}"
+        elif pd.api.types.is_numeric_dtype(dtype):
+            out[col] = f"n{k}"
+    return out
+
+
+def _yesno(values: pd.Series) -> np.ndarray:
+    """0 yes, 1 no, 2 not given, 3 anything else (a text, a number): the page's codes of a yes/no fact."""
+    v = values.astype(object).to_numpy()
+    blank = pd.isna(v)
+    is_bool = np.fromiter((isinstance(x, (bool, np.bool_)) for x in v), dtype=bool, count=len(v))
+    yes = np.zeros(len(v), dtype=bool)
+    yes[is_bool] = v[is_bool].astype(bool)
+    return np.select([blank, is_bool & yes, is_bool], [2, 0, 1], default=3).astype("uint8")
+
+
+def row_codes(estates: Any, families: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Each row of ``estates`` as the column store reads it (:mod:`geo.maps.cell_store`); parts' add up in order.
+
+    Columns: ``cx``, ``cy`` (the row's cell at zoom :data:`GRID_ZMAX`, -1 where not drawn),
+    ``s`` (status code, +4 when drawn at its county's or province's point), ``province``,
+    ``county``, and per own column that may be a fact (``families``: column → name; default
+    by the columns' types) a yes/no code (``y`` + position) or its number (``n`` + position).
+    """
+    placed = _placed(estates)
+    ok = placed.ok
+    x, y = _mercator(np.nan_to_num(placed.lon), np.nan_to_num(placed.lat))
+    scale = 2.0**GRID_ZMAX * 256 / CELL_PX
+    status = _codes(_statuses(estates, len(ok))) + 4 * (placed.how > 0)
+    n = len(ok)
+    out = {
+        "cx": np.where(ok, np.floor(x * scale), -1).astype("int32"),
+        "cy": np.where(ok, np.floor(y * scale), -1).astype("int32"),
+        "s": status.astype("uint8"),
+        **{c: estates[c].astype(object).to_numpy() if c in estates.columns else np.full(n, "", dtype=object)
+           for c in ("province", "county")},
+    }  # fmt: skip
+    for col, name in (code_families(estates) if families is None else families).items():
+        values = estates[col]
+        out[name] = _yesno(values) if name[0] == "y" else pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    return pd.DataFrame(out)
 
 
 #: The columns of :func:`cell_counts` besides the counts ``n0``, ``n1`` … of each status.
@@ -388,7 +446,7 @@ def cell_counts(estates: Any) -> pd.DataFrame:
     x, y = _mercator(lon, lat)
     onehot = np.eye(3, dtype="int8")[_codes(status)]
     frames = []
-    for z in range(_GRID_FINE, _GRID_ZMAX + 1):
+    for z in range(_GRID_FINE, GRID_ZMAX + 1):
         cells = _points_at(z, x, y, lon, lat, onehot)
         if z > _GRID_FINE and len(cells.cx) > GRID_CELLS:
             cells = _Cells(z, np.array([-1]), np.array([-1]), np.zeros((1, 3), "int64"), np.zeros(1), np.zeros(1))
@@ -400,17 +458,18 @@ def cell_counts(estates: Any) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True).astype({"z": "int64", "cx": "int64", "cy": "int64"})
 
 
-def grid_of_cells(cells: pd.DataFrame, located: int) -> GridData:
-    """:func:`grid_payload` of a register from its :func:`cell_counts` summed per cell (``located``: its drawn rows).
+def grid_of_cells(cells: pd.DataFrame, located: int, codes: pd.DataFrame, specs: Mapping[str, FactSpec]) -> GridData:
+    """:func:`grid_payload` of a register from its :func:`cell_counts` summed per cell and its :func:`row_codes`.
 
-    A level that any part gave as too many cells is left out, as it would be of the whole.
+    ``located``: its drawn rows. A level that any part gave as too many cells is left out,
+    as it would be of the whole.
     """
     cells = cells.reset_index()
     over = set(cells.loc[cells["cx"] < 0, "z"].tolist())
     counts = sorted(c for c in cells.columns if c.startswith("n") and c[1:].isdigit())
 
     def count_at(z: int) -> _Cells | None:
-        if z in over or (z > min(over, default=_GRID_ZMAX + 1)):
+        if z in over or (z > min(over, default=GRID_ZMAX + 1)):
             return None
         level = cells[cells["z"] == z].sort_values(["cx", "cy"])
         if z > _GRID_FINE and not len(level):
@@ -420,4 +479,4 @@ def grid_of_cells(cells: pd.DataFrame, located: int) -> GridData:
             z, level["cx"].to_numpy(), level["cy"].to_numpy(), n, level["lat"].to_numpy(), level["lon"].to_numpy()
         )
 
-    return _grid(count_at, located, [], [])
+    return _grid(count_at, located, _store_of(codes, specs))

@@ -922,7 +922,11 @@ window.addEventListener("resize", function () { layout(); });
 /* the embedded font may finish decoding after the first layout: place the panels again, then
    say the page is ready (data-geo-ready on <html>) once that layout has been drawn */
 function ready() {
-  requestAnimationFrame(function () { document.documentElement.setAttribute("data-geo-ready", "1"); });
+  /* a register map above the point limit: once its rows are decoded and counted (estates/cells.js) */
+  var rows = typeof storeReady !== "undefined" && storeReady ? storeReady : Promise.resolve();
+  rows.then(function () {
+    requestAnimationFrame(function () { document.documentElement.setAttribute("data-geo-ready", "1"); });
+  });
 }
 if (document.fonts && document.fonts.ready) {
   document.fonts.ready.then(function () { layout(); ready(); }, ready);

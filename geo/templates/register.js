@@ -99,17 +99,16 @@ if (D.points) {
   if (G) { P.ll.forEach(function (ll, i) { if (ll) { problemDots.push(dotItem(i)); } }); }
   var regrid = function () {
     var z = map.getZoom(), level = Math.min(Math.max(Math.floor(z), G.zmin), G.zmax);
-    var lv = G.levels[level - G.zmin], view = map.getBounds().pad(0.1), groups = [], cf = cellFilter();
+    var li = level - G.zmin, lv = G.levels[li], view = map.getBounds().pad(0.1), groups = [];
+    var cn = cellNow ? cellNow.levels[li] : null, nc = cellNow ? cellNow.nc : 0;
     lv.lat.forEach(function (lat, k) {
       var ll = [lat, lv.lon[k]];
-      if (!cf.ok || !view.contains(ll)) { return; }  /* filters the cells cannot follow: the cells step aside */
-      var parts = cellParts(lv, k, cf), it = clusterItem(ll, parts.map(function (p) { return p[0]; }), function () {
-        map.setView(ll, Math.min(z + 2, map.getMaxZoom()));
-      });
+      if (!cn || nc !== classColors.length || !view.contains(ll)) { return; }
+      var classes = Array.prototype.slice.call(cn.cc, k * nc, k * nc + nc);
+      var it = clusterItem(ll, classes, function () { map.setView(ll, Math.min(z + 2, map.getMaxZoom())); });
       if (!it.n) { return; }
-      it.parts = parts;
-      it.status = styleKey === "status" && !Object.keys(where).length;
-      it.mix = [lv.j[k], lv.f[k], lv.r[k]];
+      it.status = true;
+      it.mix = [cn.ss[k * 3], cn.ss[k * 3 + 1], cn.ss[k * 3 + 2]];
       groups.push(it);
     });
     var dots = problemDots.filter(function (it) { return visible[it.i] && view.contains(it.ll); });
@@ -191,7 +190,14 @@ if (D.points) {
       return performance.now() - t;
     },
     open: function (row) { var i = P.row.indexOf(row); if (i >= 0) { openEstate(i, false); } return cardOpen === i; },
-    csv: estatesCsv
+    csv: estatesCsv,
+    /* the choropleth of the estates shown: its value per province code and its national total */
+    choropleth: function () {
+      if (!shownInd) { return null; }
+      var v = {};
+      features.forEach(function (f, i) { v[f.properties.code] = shownInd.v[i]; });
+      return { v: v, total: shownInd.total };
+    }
   };
   applyFilters(true);
   started = true;

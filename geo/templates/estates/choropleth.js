@@ -2,10 +2,9 @@
    indicator of the page's own ("_estates_shown", in the indicator menu and the fragment),
    counted from the points that pass the filters, so that the choropleth, its legend, its
    national total, the province popups and "Download data (CSV)" follow the filters with the
-   points. Only where every estate is a point (not above the point limit: the grid's cells
-   are not counted by province). */
+   points (above the point limit: from the column store, estates/cells.js). */
 var shownInd = null;
-if (!G && inds.length && select) {
+if (inds.length && select) {
   var SHOWN_COLORS = ["#fef0d9", "#fdcc8a", "#fc8d59", "#d7301f", "#7f0000"];
   shownInd = { id: "_estates_shown", label: ET.choropleth, unit: "", year: "", source: inds[0].source, scheme: "",
     classes: ET.choropleth_classes, total: null, colors: [], bins: [], c: [], t: [], r: [], s: [],
@@ -14,9 +13,12 @@ if (!G && inds.length && select) {
   el("option", null, shownInd.label, select).value = shownInd.id;
   var countShown = function () {
     var n = features.map(function () { return 0; }), sum = 0;
-    for (var i = 0; i < NPTS; i++) {
-      if (visible[i] && own(byCode, P.province[i])) { n[byCode[P.province[i]]] += 1; sum += 1; }
+    if (G) { storeProvinces(n); } else {
+      for (var i = 0; i < NPTS; i++) {
+        if (visible[i] && own(byCode, P.province[i])) { n[byCode[P.province[i]]] += 1; }
+      }
     }
+    n.forEach(function (x) { sum += x; });
     /* classes: none, then the quartiles of the provinces with estates shown */
     var pos = n.filter(function (x) { return x > 0; }).sort(function (a, b) { return a - b; }), br = [];
     for (var q = 1; q <= 4 && pos.length; q++) {

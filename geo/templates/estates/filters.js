@@ -34,12 +34,13 @@ styleSelect.addEventListener("change", function () { setStyle(styleSelect.value)
 /* the filter controls: each reads its value into `where` (a text, "" for none) */
 var inputs = Object.create(null);
 function uniq(list) { var seen = Object.create(null); return list.filter(function (x) { if (!x || seen[x]) { return false; } seen[x] = 1; return true; }); }
-inputs.status = selectOf([["", ET.any]].concat(uniq(P.status).map(function (s) { return [s, statusName(s)]; })));
+inputs.status = selectOf([["", ET.any]].concat(uniq(G ? ["joined", "flagged", "rejected"] : P.status).map(function (s) { return [s, statusName(s)]; })));
 control(ET.status, inputs.status);
-inputs.province = selectOf([["", ET.all_provinces]].concat(uniq(P.province).map(function (c) { return [c, provinceName(c)]; })
+var PLACES = G ? G.store.places : [];
+inputs.province = selectOf([["", ET.all_provinces]].concat(uniq(P.province.concat(PLACES.map(function (p) { return p[0]; }))).map(function (c) { return [c, provinceName(c)]; })
   .sort(function (a, b) { return collate(a[1], b[1]); })));
 control(ET.province, inputs.province);
-inputs.county = selectOf([["", ET.all_counties]].concat(uniq(P.county).map(function (c) { return [c, countyName(c)]; })
+inputs.county = selectOf([["", ET.all_counties]].concat(uniq(P.county.concat(PLACES.map(function (p) { return p[1]; }))).map(function (c) { return [c, countyName(c)]; })
   .sort(function (a, b) { return collate(a[1], b[1]); })));
 control(ET.county, inputs.county);
 var ranges = Object.create(null);
@@ -100,71 +101,30 @@ function passes(i) {
     if (FACT[k].kind === "yesno") {
       if ((v === "none") !== (x == null) || (v === "yes" && x !== 1) || (v === "no" && x !== 0)) { return false; }
     } else {
-      var ab = v.split("~");
+      var ab = own(rounded, k) ? rounded[k] : v.split("~");
       if (x == null || (ab[0] !== "" && x < +ab[0]) || (ab[1] !== "" && x > +ab[1])) { return false; }
     }
   }
   return true;
 }
-/* How the grid's cells (above the page's point limit) follow the filters: exactly when at most
-   one filter is set and it is the status or a yes/no fact the cells count by class;
-   otherwise only the rows drawn one by one follow them (and the key says so). */
-function cellFilter() {
-  var keys = Object.keys(where);
-  if (!keys.length) { return { ok: true }; }
-  var k = keys[0], gi = G.facts.indexOf(k);
-  if (keys.length > 1) { return { ok: false }; }
-  if (k === "status") { return { ok: true, status: ["joined", "flagged", "rejected"].indexOf(where[k]) }; }
-  if (gi >= 0 && FACT[k].kind === "yesno") { return { ok: true, fact: gi, cls: { yes: 0, no: 1, none: 2 }[where[k]] }; }
-  return { ok: false };
-}
-/* a cell's count, and its parts for the ring ([count, colour]), under the style and filter */
-function cellParts(lv, k, cf) {
-  var gi = G.facts.indexOf(styleKey), st = [lv.j[k], lv.f[k], lv.r[k]], nc = classColors.length;
-  if (cf.status !== undefined) {
-    return [[st[cf.status], styleKey === "status" ? classColors[cf.status] : "#555555"]];
-  }
-  if (cf.fact !== undefined) {
-    return [[lv.x[cf.fact][k * 3 + cf.cls], G.facts[cf.fact] === styleKey ? classColors[cf.cls] : "#555555"]];
-  }
-  if (gi >= 0) { return lv.x[gi].slice(k * nc, k * nc + nc).map(function (c, q) { return [c, classColors[q]]; }); }
-  return [[st[0], STATUS_COLORS.joined], [st[1], STATUS_COLORS.flagged], [st[2], STATUS_COLORS.rejected]];
-}
-/* the key's counts over the whole grid (its coarsest level holds every located row) */
-function gridCounts(cf) {
-  var lv = G.levels[0], counts = [], n = 0, total = 0;
-  lv.lat.forEach(function (_, k) {
-    total += lv.j[k] + lv.f[k] + lv.r[k];
-    cellParts(lv, k, cf).forEach(function (part, q) {
-      n += part[0];
-      var c = cf.status !== undefined ? (styleKey === "status" ? cf.status : -1) : cf.fact !== undefined ? (G.facts[cf.fact] === styleKey ? cf.cls : -1) : q;
-      if (c >= 0) { counts[c] = (counts[c] || 0) + part[0]; }
-    });
-  });
-  var known = cf.status !== undefined ? styleKey === "status" : cf.fact !== undefined ? G.facts[cf.fact] === styleKey : true;
-  return { counts: known ? counts : null, n: n, total: total };  /* null: the cells do not know the classes of the shown */
-}
 var live = el("div", "geo-sr", null, side);
 live.setAttribute("aria-live", "polite");
 function applyFilters(quiet) {
   var counts = [], n = 0, approx = 0;
+  if (G) { cellNow = storeCount(); }  /* before the points: it sets the ranges the bins widened */
   for (var i = 0; i < NPTS; i++) {
     var ok = P.ll[i] && passes(i) ? 1 : 0;
     visible[i] = ok;
     if (ok) { n += 1; var c = classOf(i); counts[c] = (counts[c] || 0) + 1; if (P.approx[i]) { approx += 1; } }
   }
   var total = NPTS, note = "";
-  if (G) {
-    var cf = cellFilter();
-    if (cf.ok) {
-      var g = gridCounts(cf);
-      counts = g.counts; n = g.n; total = g.total;
-      if (styleKey !== "status" && G.facts.indexOf(styleKey) < 0) { note = ET.grid_style; }
-    } else { note = ET.grid_filter; }
+  if (G) {  /* every drawn row counted from the store (the dots are some of them) */
+    counts = cellNow ? cellNow.classes : null; n = cellNow ? cellNow.n : 0; total = G.store.rows;
+    approx = cellNow ? cellNow.approx : 0; note = roundedNote();
   }
   drawKey(counts, n, approx, total, note);
   fbox.classList.toggle("geo-filtered", Object.keys(where).length > 0);
-  if (!quiet) { live.textContent = fill(ET.shown, { n: num(n), total: num(NPTS) }); }
+  if (!quiet) { live.textContent = fill(ET.shown, { n: num(n), total: num(total) }); }
   onApply.forEach(function (h) { h(); });
   if (drawPoints) { drawPoints(); }
   if (started) { writeState(); }  /* not before map.js has read the URL's fragment */

@@ -61,7 +61,7 @@ function drawKey(counts, shownN, approxN, total, note) {
   if (note) { el("div", "geo-legend-note", note, key); }
   if (T.unplaced) { el("div", "geo-legend-note", fill(ET.unplaced, { n: num(T.unplaced) }), key); }
   if (G) {
-    el("div", "geo-legend-note", styleKey === "status" || G.facts.indexOf(styleKey) < 0 ? S.grid_note : ET.grid_classes, key);
+    el("div", "geo-legend-note", styleKey === "status" ? S.grid_note : ET.grid_classes, key);
     if (T.shown < T.problems) {
       el("div", "geo-legend-note", fill(S.problems_shown, { shown: num(T.shown), n: num(T.problems) }), key);
     }
