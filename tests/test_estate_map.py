@@ -361,6 +361,9 @@ def test_filters_combined_give_exact_counts_on_cells(chromium, big, lang) -> Non
         assert sum(it["n"] for it in cells) <= sel.sum() and cells  # those in view
         page.evaluate("geoMap.map.setZoom(3, {animate: false})")
         page.wait_for_function(f"geoMap.items().filter(it => 'classes' in it).reduce((a, it) => a + it.n, 0) === {int(sel.sum())}")
+        csv = page.evaluate("geoMap.estates.csv()").strip().split("\r\n")  # the dots shown, and what is missing
+        missing = "counted in the map's cells only" if lang == "en" else "تنها در خانه‌های شبکهٔ نقشه"
+        assert missing in csv[-1] and fmt(int(sel.sum())) in csv[-1]
         choro = page.evaluate("geoMap.estates.choropleth()")  # the indicator "estates shown, per province"
         assert {k: v for k, v in choro["v"].items() if v} == e.loc[sel].groupby("province").size().to_dict()
         assert choro["total"] == fmt(int(sel.sum()))  # its national total
@@ -384,6 +387,23 @@ def test_an_unknown_filter_on_cells_falls_back_to_none(chromium, big) -> None:
         page.wait_for_function("document.documentElement.getAttribute('data-geo-ready') === '1'")
         assert page.evaluate("geoMap.estates.where()") == {} and page.evaluate("geoMap.estates.style()") == "status"
         assert f"{len(result.estates):,} of {len(result.estates):,} estates shown" in page.inner_text("#geo-point-key")
+        assert errors == []
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+def test_the_csv_of_the_estates_shown_has_every_column_whole(chromium, pages) -> None:
+    """The card is capped; the download is not: a 10 KB cell whole, every column, formula-safe."""
+    page, errors = _open(chromium, pages["en"].as_uri(), "laptop")
+    try:
+        csv = page.evaluate("geoMap.estates.csv()")
+        assert "y" * 10_000 in csv and "y" * 10_001 not in csv
+        assert "'=cmd|' /C calc'!A0" in csv  # formula-safe, whole
+        header = csv.lstrip("\ufeff").split("\r\n")[0]
+        assert header.count(",") == 8 + 4 - 1 and header.endswith("ایزو 14001")  # row … location, the 4 own columns
+        page.evaluate("geoMap.estates.apply('where.status=joined')")
+        assert "y" * 10_000 not in page.evaluate("geoMap.estates.csv()")  # only the estates shown
         assert errors == []
     finally:
         page.close()

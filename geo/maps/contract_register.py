@@ -82,6 +82,11 @@ class PointsData:
     start
         The initial filter and style state in the URL fragment's form (from
         ``register_map(color=…, filter=…)``; "" for none), used when the URL has no fragment.
+    full
+        Every column of the register, whole, of each point, for "Download the estates shown
+        (CSV)": ``{"header": [...], "rows": [[id, name, *columns], ...]}`` as JSON, packed
+        (zlib, base64); "" when it would pass :data:`geo.maps.points.FULL_CHARS` (the CSV
+        then has the capped columns and a line that says so).
     """
 
     ll: list[list[float] | None]
@@ -99,6 +104,7 @@ class PointsData:
     texts: dict[str, str]
     decimal: str
     start: str
+    full: str
 
 
 @dataclass(frozen=True)

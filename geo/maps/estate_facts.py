@@ -16,6 +16,7 @@ Every text is data: the page's script places it with ``textContent``.
 from __future__ import annotations
 
 import csv
+import json
 import math
 from collections.abc import Mapping
 from functools import lru_cache
@@ -36,6 +37,7 @@ __all__ = [
     "estate_texts",
     "fact_columns",
     "fact_kind",
+    "full_columns",
     "number_breaks",
     "own_columns",
     "place_points",
@@ -47,6 +49,9 @@ __all__ = [
 FACT_COLUMNS = 40
 #: The most characters of a text cell a page carries (a 10 KB cell is cut, with "…").
 CELL_CHARS = 160
+#: The most characters of the packed columns of the points, whole, for the CSV download
+#: (:attr:`~geo.maps.contract.PointsData.full`); above, the page carries the capped ones only.
+FULL_CHARS = 3_000_000
 #: The most characters of an unknown column's header shown as its label.
 HEADER_CHARS = 60
 _KIND_UNIT = {"hectares": "hectare"}
@@ -296,3 +301,24 @@ def place_points(county: np.ndarray, province: np.ndarray) -> tuple[np.ndarray, 
 def estate_texts(lang: str) -> dict[str, str]:
     """The register layer's words (``estate.*`` of ``data/i18n/map.csv``) in ``lang``."""
     return section("map", "estate", lang)
+
+
+def _cell(value: Any) -> str:
+    """A cell of the CSV download as text ("" for none; yes/no as true/false)."""
+    if isinstance(value, (bool, np.bool_)):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return "; ".join(map(str, value))
+    return "" if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) else str(value)
+
+
+def full_columns(rows: pd.DataFrame) -> str:
+    """The points' every own column, whole (:attr:`~geo.maps.contract.PointsData.full`), or "" past the cap."""
+    from geo.maps.cell_store import pack
+
+    own = own_columns(rows)
+    cols = [rows[c].tolist() if c in rows.columns else [""] * len(rows) for c in ("id", "name", *own)]
+    table = [[_cell(v) for v in values] for values in zip(*cols, strict=True)] if cols else []
+    text = json.dumps({"header": [str(c) for c in own], "rows": table}, ensure_ascii=False)
+    packed = pack(np.frombuffer(text.encode("utf-8"), dtype="u1"), "u1")
+    return packed if len(packed) <= FULL_CHARS else ""

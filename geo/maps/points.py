@@ -27,6 +27,7 @@ from geo.maps.estate_facts import (
     FACT_COLUMNS,
     estate_texts,
     fact_columns,
+    full_columns,
     own_columns,
     place_points,
     shorten,
@@ -247,6 +248,7 @@ def _points(
         texts=estate_texts(lang),
         decimal=format_number_fa(1.5, decimals=1)[1] if lang == "fa" else ".",
         start=start,
+        full=full_columns(rows),
     )
 
 

@@ -130,29 +130,40 @@ function applyFilters(quiet) {
   if (started) { writeState(); }  /* not before map.js has read the URL's fragment */
 }
 var started = false;
-/* the estates shown, with every column the page has, as the project's CSVs (formula-safe) */
+/* the estates shown, with every column the page has, whole (P.full, decoded when asked), as the
+   project's CSVs (formula-safe); a line says what the page does not have (the cells' rows above
+   the point limit, or the columns cut when the whole ones were too large to carry) */
 function estatesCsv() {
-  var head = ["row", "id", "name", "province", "county", "status", "reasons", "location"].concat(FACTS.map(function (ef) { return ef.header; }));
-  var rows = [head];
-  for (var i = 0; i < NPTS; i++) {
-    if (!visible[i]) { continue; }
-    rows.push([P.row[i] == null ? "" : String(P.row[i]), P.id[i], P.name[i], P.province[i], P.county[i], P.status[i],
-      P.reasons[i], approxNote(i)].concat(FACTS.map(function (ef) {
-      var v = ef.v[i];
-      return v == null ? "" : ef.kind === "yesno" ? (v ? "true" : "false") : String(v);
-    })));
-  }
-  return "\ufeff" + rows.map(function (r) { return r.map(csvCell).join(","); }).join("\r\n") + "\r\n";
+  var whole = P.full ? inflate(P.full).then(function (b) { return JSON.parse(new TextDecoder().decode(b)); }) : Promise.resolve(null);
+  return whole.then(function (full) {
+    var head = ["row", "id", "name", "province", "county", "status", "reasons", "location"].concat(full ? full.header : FACTS.map(function (ef) { return ef.header; }));
+    var rows = [head], n = 0;
+    for (var i = 0; i < NPTS; i++) {
+      if (!visible[i]) { continue; }
+      n += 1;
+      var own = full ? full.rows[i] : [P.id[i], P.name[i]].concat(FACTS.map(function (ef) {
+        var v = ef.v[i];
+        return v == null ? "" : ef.kind === "yesno" ? (v ? "true" : "false") : String(v);
+      }));
+      rows.push([P.row[i] == null ? "" : String(P.row[i]), own[0], own[1], P.province[i], P.county[i], P.status[i],
+        P.reasons[i], approxNote(i)].concat(own.slice(2)));
+    }
+    if (!full) { rows.push([fill(ET.csv_cut, { cap: num(FACTS.length), chars: num(160) })]); }
+    if (G) { rows.push([fill(ET.csv_cells, { n: num(n), total: num(cellNow ? cellNow.n : 0) })]); }
+    return "\ufeff" + rows.map(function (r) { return r.map(csvCell).join(","); }).join("\r\n") + "\r\n";
+  });
 }
 var edl = el("button", "geo-download geo-estates-download", ET.download, tools);
 edl.type = "button";
 edl.addEventListener("click", function () {
-  var a = document.createElement("a");
-  a.href = URL.createObjectURL(new Blob([estatesCsv()], { type: "text/csv;charset=utf-8" }));
-  a.download = (D.csv_name || "estates") + "_shown_" + D.lang + ".csv";
-  document.body.appendChild(a);
-  a.click();
-  setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 0);
+  estatesCsv().then(function (text) {
+    var a = document.createElement("a");
+    a.href = URL.createObjectURL(new Blob([text], { type: "text/csv;charset=utf-8" }));
+    a.download = (D.csv_name || "estates") + "_shown_" + D.lang + ".csv";
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 0);
+  });
 });
 stateHooks.push({
   claims: function (k) { return k === "color" || k.indexOf("where.") === 0; },
