@@ -471,7 +471,7 @@ function showCounty(j) {
 
 
 /* ---------------------------------------------------------------- points (register) */
-var pointGroup = null, drawPoints = null;
+var pointGroup = null, drawPoints = null, rowsReady = null;  /* rowsReady: estates/cells.js */
 /* what the register layer keeps in the URL fragment beside this script's own state: each
    hook has claims(key), write(parts) and apply(state) (geo/templates/estates/filters.js) */
 var stateHooks = [];
@@ -923,8 +923,7 @@ window.addEventListener("resize", function () { layout(); });
    say the page is ready (data-geo-ready on <html>) once that layout has been drawn */
 function ready() {
   /* a register map above the point limit: once its rows are decoded and counted (estates/cells.js) */
-  var rows = typeof storeReady !== "undefined" && storeReady ? storeReady : Promise.resolve();
-  rows.then(function () {
+  (rowsReady || Promise.resolve()).then(function () {
     requestAnimationFrame(function () { document.documentElement.setAttribute("data-geo-ready", "1"); });
   });
 }

@@ -13,7 +13,7 @@ function inflate(text) {
   for (var k = 0; k < bin.length; k++) { bytes[k] = bin.charCodeAt(k); }
   return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"))).arrayBuffer();
 }
-var storeReady = !G ? null : Promise.all([G.store.cells, G.store.status, G.store.place]
+rowsReady = !G ? null : Promise.all([G.store.cells, G.store.status, G.store.place]
   .concat(G.store.facts.map(function (sf) { return sf.codes; }), G.levels.map(function (lv) { return lv.up; })).map(inflate))
   .then(function (b) {
     var nf = G.store.facts.length, codes = Object.create(null);
