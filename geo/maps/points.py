@@ -4,9 +4,11 @@ Up to :data:`POINTS_LIMIT` rows with a location, every row is a point (the page'
 groups near points into clusters that show their mix of statuses). Above it, a page of
 points would be tens of MB and slow to draw, so the rows are counted in a grid instead
 (:func:`grid_payload`): for each zoom level, cells of :data:`CELL_PX` screen pixels, each
-with its count of joined, flagged and rejected rows, drawn as a ring of those shares; the
-flagged and rejected rows are still drawn one by one (rejected first, then flagged, in row
-order), up to :data:`PROBLEM_POINTS` of them. Every count is in the page: none is lost.
+at the mean position of its rows, and the rows themselves as a column store
+(:mod:`geo.maps.cell_store`, coded by :func:`row_codes`) that the page counts into the
+cells, drawn as rings of the shares of the style's classes, for any filters; the flagged
+and rejected rows are still drawn one by one (rejected first, then flagged, in row order),
+up to :data:`PROBLEM_POINTS` of them. Every row is in the page: none is lost.
 """
 
 from __future__ import annotations
