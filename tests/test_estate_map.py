@@ -280,10 +280,10 @@ def _big(n: int):
     area = np.round(rng.gamma(2.0, 40.0, n)).clip(1, 240)  # whole hectares: fewer distinct values than bins, every range exact
     area[rng.random(n) < 0.05] = np.nan
     estates = gpd.GeoDataFrame(
-        {"row": np.arange(1, n + 1), "name": [f"e{i}" for i in range(n)],
+        {"row": np.arange(1, n + 1), "name": [IMG if i % 2 else f"e{i}" for i in range(n)],
          "status": np.where(rng.random(n) < 0.02, "flagged", "joined").astype(object),
          "province": sampled.index.to_numpy(dtype=object), "county": [""] * n, "reasons": [()] * n,
-         "reasons_fa": [()] * n, "treatment plant": plant, "area (ha)": area},
+         "reasons_fa": [()] * n, "treatment plant": plant, "area (ha)": area, IMG: [SCRIPT] * n},
         geometry=sampled.to_numpy(), crs=4326,
     )  # fmt: skip
     by_province = provinces.copy()
@@ -370,11 +370,17 @@ def test_filters_combined_give_exact_counts_on_cells(chromium, big, lang) -> Non
         assert errors == []
         if lang == "fa":
             assert not LATIN_DIGIT.search(key)
+        page.select_option("#geo-select", "_estates_shown")  # the provinces coloured by the estates shown
+        assert fmt(int(sel.sum())) in page.inner_text("#geo-legend")
         for size in ("laptop", "phone"):
             page.set_viewport_size(SIZES[size])
             page.evaluate("geoMap.map.invalidateSize({animate: false}); geoMap.map.setView([32.5, 54], 5, {animate: false})")
             page.wait_for_function("geoMap.drawn().clusters > 0")
             _shot(page, f"estates_cells_filtered_{lang}_{size}")
+        drawn = e[e["status"] == "flagged"].head(30)  # the rows drawn one by one: a card of a hostile name
+        assert page.evaluate(f"geoMap.estates.open({int(drawn.loc[drawn['name'] == IMG, 'row'].iloc[0])})")
+        assert page.evaluate("window.__pwned") is None and page.locator(".geo-card img, .geo-card script").count() == 0
+        assert errors == []
     finally:
         page.close()
 
