@@ -164,6 +164,8 @@ def column_store(codes: pd.DataFrame, shift: int, keys: np.ndarray, specs: Mappi
     drawn = codes[codes["cx"].to_numpy() >= 0]
     key = (drawn["cx"].to_numpy(dtype="int64") >> shift) * (1 << 31) + (drawn["cy"].to_numpy(dtype="int64") >> shift)
     cell = np.searchsorted(keys, key)
+    if len(key) and (cell.max() >= len(keys) or not np.array_equal(keys[cell], key)):  # pragma: no cover - a bug
+        raise ValueError("a drawn row is in no cell of the grid's finest level")
     order = np.argsort(cell, kind="stable")
     rows = drawn.iloc[order]
     pairs = pd.MultiIndex.from_arrays([rows["province"].fillna("").astype(str), rows["county"].fillna("").astype(str)])

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -377,6 +377,8 @@ def _drawn(
         first = [np.flatnonzero(ok & (status == s)) for s in ("rejected", "flagged")]
         chosen = np.sort(np.concatenate(first)[:PROBLEM_POINTS])
     points = _points(estates, chosen, placed, lang, start, specs)
+    if grid is not None:  # the county filter names every county of the store
+        points = replace(points, counties=_county_names(points.county + [c for _, c in grid.store.places]))
     shown = counts["problems"] if grid is None else len(chosen)
     tally = {k: counts[k] for k in (*_STATUS, "unplaced", "problems", "approx")}
     return RegisterPoints(points=points, grid=grid, tally=TallyData(**tally, shown=shown))
