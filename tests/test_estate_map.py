@@ -283,7 +283,8 @@ def _big(n: int):
         {"row": np.arange(1, n + 1), "name": [IMG if i % 2 else f"e{i}" for i in range(n)],
          "status": np.where(rng.random(n) < 0.02, "flagged", "joined").astype(object),
          "province": sampled.index.to_numpy(dtype=object), "county": [""] * n, "reasons": [()] * n,
-         "reasons_fa": [()] * n, "treatment plant": plant, "area (ha)": area, IMG: [SCRIPT] * n},
+         "reasons_fa": [()] * n, "treatment plant": plant, "area (ha)": area, IMG: [SCRIPT] * n,
+         "units": rng.integers(0, 100_000, n)},
         geometry=sampled.to_numpy(), crs=4326,
     )  # fmt: skip
     by_province = provinces.copy()
@@ -393,6 +394,16 @@ def test_an_unknown_filter_on_cells_falls_back_to_none(chromium, big) -> None:
         page.wait_for_function("document.documentElement.getAttribute('data-geo-ready') === '1'")
         assert page.evaluate("geoMap.estates.where()") == {} and page.evaluate("geoMap.estates.style()") == "status"
         assert f"{len(result.estates):,} of {len(result.estates):,} estates shown" in page.inner_text("#geo-point-key")
+        # a number of more distinct values than bins: a range is taken to the bins' edges, and the key says so
+        units = next(f for f in embedded_data(paths["en"].read_text(encoding="utf-8"))["grid"]["store"]["facts"]
+                     if f["key"] == "f3")  # fmt: skip
+        inside = [k for k, (lo, hi) in enumerate(zip(units["low"], units["edges"], strict=True)) if hi >= 20_000 and lo <= 50_000]
+        lo, hi = units["low"][inside[0]], units["edges"][inside[-1]]
+        assert 200 < len(units["edges"]) <= 250 and (lo, hi) != (20_000, 50_000)
+        page.evaluate("geoMap.estates.apply('where.f3=20000~50000')")
+        key = page.inner_text("#geo-point-key")
+        assert f"{int(result.estates['units'].between(lo, hi).sum()):,} of" in key
+        assert f"the range is taken to the edges of the value bins the map counts by, {lo:,.0f} to {hi:,.0f}" in key
         assert errors == []
     finally:
         page.close()
