@@ -424,3 +424,21 @@ def test_the_csv_of_the_estates_shown_has_every_column_whole(chromium, pages) ->
         assert errors == []
     finally:
         page.close()
+
+
+@pytest.mark.browser
+def test_columns_too_large_to_carry_whole_are_said_in_the_csv(chromium, result, tmp_path, monkeypatch) -> None:
+    """Past the page's cap on the whole columns, the CSV has the capped ones and a line that says so."""
+    import geo.maps.estate_facts as estate_facts
+
+    monkeypatch.setattr(estate_facts, "FULL_CHARS", 10)
+    path = save_map(register_map(result, lang="fa"), tmp_path / "capped.html")
+    assert embedded_data(path.read_text(encoding="utf-8"))["points"]["full"] == ""
+    page, errors = _open(chromium, path.as_uri(), "laptop")
+    try:
+        lines = page.evaluate("geoMap.estates.csv()").strip().split("\r\n")
+        assert "y" * 159 + "…" in lines[4] and "y" * 160 not in lines[4]  # the card's cap: 160 characters
+        assert "ستونِ نخست و خانه‌ها را تا ۱۶۰ نویسه دارد" in lines[-1] and "joined.csv" in lines[-1]
+        assert errors == []
+    finally:
+        page.close()

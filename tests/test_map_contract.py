@@ -13,6 +13,7 @@ from geo._assets import own_js
 from geo.i18n import section
 from geo.maps import embedded_data, estates_map, register_map, render_html
 from geo.maps.contract import (
+    CellStore,
     CountyLayer,
     EstateFact,
     FactData,
@@ -24,6 +25,7 @@ from geo.maps.contract import (
     PageData,
     PairData,
     PointsData,
+    StoreFact,
     TallyData,
     QualityData,
     SearchData,
@@ -53,6 +55,8 @@ _NAMES = {
     r"\bD\.counties": (CountyLayer, set()),
     r"\bK": (CountyData, set()),
     r"\bef|\bFACT\[[^\]]+\]": (EstateFact, set()),
+    r"\bG\.store": (CellStore, set()),
+    r"\bsf|\bST\.fact\[[^\]]+\]": (StoreFact, set()),
 }
 
 

@@ -299,8 +299,12 @@ def place_points(county: np.ndarray, province: np.ndarray) -> tuple[np.ndarray, 
 
 
 def estate_texts(lang: str) -> dict[str, str]:
-    """The register layer's words (``estate.*`` of ``data/i18n/map.csv``) in ``lang``."""
-    return section("map", "estate", lang)
+    """The register layer's words (``estate.*`` of ``data/i18n/map.csv``) in ``lang``, the cell cap filled in."""
+    from geo.numbers import format_number_fa
+
+    texts = section("map", "estate", lang)
+    chars = format_number_fa(CELL_CHARS) if lang == "fa" else f"{CELL_CHARS:,}"
+    return {**texts, "csv_cut": texts["csv_cut"].replace("{chars}", chars)}
 
 
 def _cell(value: Any) -> str:

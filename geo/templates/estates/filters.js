@@ -148,7 +148,7 @@ function estatesCsv() {
       rows.push([P.row[i] == null ? "" : String(P.row[i]), own[0], own[1], P.province[i], P.county[i], P.status[i],
         P.reasons[i], approxNote(i)].concat(own.slice(2)));
     }
-    if (!full) { rows.push([fill(ET.csv_cut, { cap: num(FACTS.length), chars: num(160) })]); }
+    if (!full) { rows.push([fill(ET.csv_cut, { cap: num(FACTS.length) })]); }
     if (G) { rows.push([fill(ET.csv_cells, { n: num(n), total: num(cellNow ? cellNow.n : 0) })]); }
     return "\ufeff" + rows.map(function (r) { return r.map(csvCell).join(","); }).join("\r\n") + "\r\n";
   });

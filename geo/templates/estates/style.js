@@ -18,7 +18,7 @@ function styleClasses() {
     return [{ color: "#0072b2", label: ET.yes }, { color: "#e69f00", label: ET.no }, { color: NONE_COLOR, label: ET.not_given }];
   }
   var br = breaksOf(ef), given = ef.v.filter(function (v) { return v != null; });
-  var sf = G ? G.store.facts.filter(function (f) { return f.key === styleKey; })[0] : null;  /* all rows' least value */
+  var sf = G ? G.store.facts.filter(function (x) { return x.key === styleKey; })[0] : null;  /* all rows' least value */
   var lo = sf && sf.low.length ? sf.low[0] : given.length ? given.reduce(function (a, b) { return Math.min(a, b); }) : br[0];
   var out = br.map(function (b, k) {
     var a = k ? br[k - 1] : lo;
