@@ -88,7 +88,7 @@ def test_build_heals_a_damaged_font_and_classes_cache(tmp_path):
     assert first.returncode == 0, first.stderr
     entries = sorted(p for p in cache.rglob("*") if p.is_file())
     # (from the shipped seeds of data/cache where they hold them, else computed)
-    names = {"fonts", "classes", "palettes", "coverage", "county-shapes", "county-blocks"}
+    names = {"fonts", "font-cmaps", "classes", "palettes", "coverage", "county-shapes", "county-blocks"}
     assert {p.parent.name for p in entries} == names
     for i, entry in enumerate(entries):
         _damage(entry, ["truncated", "flipped", "headerless", "empty"][i % 4])

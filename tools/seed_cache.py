@@ -37,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "data" / "cache"
 #: The namespaces of ``geo._cache`` that a first ``geo build`` fills and that are seeded.
-SEEDED = ("fonts", "classes", "palettes", "coverage", "county-shapes", "county-blocks")
+SEEDED = ("fonts", "font-cmaps", "classes", "palettes", "coverage", "county-shapes", "county-blocks")
 #: The libraries whose versions key the seeded entries.
 LIBRARIES = ("fonttools", "mapclassify", "branca", "shapely")
 
