@@ -48,6 +48,12 @@ def _table(title: str, rows: list[dict]) -> Table:
 
 
 def main(argv: list[str]) -> int:
+    # geo's modules compiled to bytecode, as pip does when it installs the package: a
+    # checkout run with PYTHONDONTWRITEBYTECODE would otherwise compile them in every new
+    # process the benchmarks time (a third of a second), which no installed copy does
+    import compileall
+
+    compileall.compile_dir(Path(__file__).resolve().parent.parent / "geo", quiet=1)
     # the shipped 1394 table does not add up in places: `geo build` and the tests report it,
     # here it would only bury the tables
     from geo.errors import DataQualityWarning

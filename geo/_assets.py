@@ -207,10 +207,15 @@ def _font_path() -> Traversable:
 
 @lru_cache(maxsize=1)
 def _font_cmap() -> frozenset[int]:
-    from fontTools.ttLib import TTFont
+    """The code points the shipped font has (read by fontTools once, then from the disk cache)."""
 
-    with _font_path().open("rb") as fh:
-        return frozenset(TTFont(fh, lazy=True)["cmap"].getBestCmap())
+    def compute() -> bytes:
+        from fontTools.ttLib import TTFont
+
+        with _font_path().open("rb") as fh:
+            return json.dumps(sorted(TTFont(fh, lazy=True)["cmap"].getBestCmap())).encode("ascii")
+
+    return frozenset(json.loads(cached("font-cmaps", (_font_digest(),), compute)))
 
 
 def font_codepoints(text: str) -> tuple[int, ...]:

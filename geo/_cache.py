@@ -10,6 +10,14 @@ Each entry is stored with a header and a SHA-256 digest of its content. An entry
 does not check out (cut short by a full disk, overwritten, from another version of the
 format) is discarded and made again: the cache heals itself and never hands back
 damaged bytes.
+
+Entries that every machine makes alike on its first ``geo build`` (the default maps' font
+subsets, classes, simplified coverages, county shapes and block) are shipped with the
+package as seeds (``data/cache/``, made by ``tools/seed_cache.py`` and described in its
+README): a miss in the user's cache is looked up there before anything is computed, and
+a seed found is stored in the user's cache as a computed entry would be.
+Their keys hold every input and library version, so a seed made from other data or
+versions is simply never found; a damaged seed is ignored.
 """
 
 from __future__ import annotations
@@ -21,7 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from geo._io import atomic_write_bytes
-from geo._paths import DISTRIBUTION
+from geo._paths import DISTRIBUTION, data_dir
 
 #: Header of every entry: format tag, then the SHA-256 digest of the content.
 _MAGIC = b"geo-cache-1\n"
@@ -53,8 +61,8 @@ def cache_dir() -> Path | None:
     return Path(user_cache_dir(DISTRIBUTION, appauthor=False))
 
 
-def _read_entry(path: Path) -> bytes | None:
-    """The content of a sound entry, or None (and the entry removed) when it is damaged."""
+def _read_entry(path: Path, *, discard: bool = True) -> bytes | None:
+    """The content of a sound entry, or None (and the entry removed, if ``discard``) when it is damaged."""
     try:
         raw = path.read_bytes()
     except OSError:
@@ -64,10 +72,20 @@ def _read_entry(path: Path) -> bytes | None:
         data = raw[head:]
         if hashlib.sha256(data).digest() == raw[len(_MAGIC) : head]:
             return data
-    # the rebuilt entry replaces it, or the cache is read-only: still no harm
-    with contextlib.suppress(OSError):
-        path.unlink()
+    if discard:  # the rebuilt entry replaces it, or the cache is read-only: still no harm
+        with contextlib.suppress(OSError):
+            path.unlink()
     return None
+
+
+def seed_dir() -> Path:
+    """The shipped seeds of the cache (``data/cache``; see the module docstring)."""
+    return data_dir() / "cache"
+
+
+def entry_name(key_parts: tuple[object, ...]) -> str:
+    """The file name of the entry of ``key_parts`` (in its namespace's folder)."""
+    return hashlib.sha256(repr(key_parts).encode("utf-8")).hexdigest()[:32]
 
 
 def cached(namespace: str, key_parts: tuple[object, ...], compute: Callable[[], bytes]) -> bytes:
@@ -94,13 +112,17 @@ def cached(namespace: str, key_parts: tuple[object, ...], compute: Callable[[], 
     >>> del os.environ["GEO_CACHE_DIR"]
     """
     folder = cache_dir()
-    key = hashlib.sha256(repr(key_parts).encode("utf-8")).hexdigest()[:32]
+    key = entry_name(key_parts)
     path = folder / namespace / key if folder is not None else None
+    data = None
     if path is not None:
         data = _read_entry(path)
         if data is not None:
             return data
-    data = compute()
+        # a shipped seed (never with the cache off: then all is made), kept in the user's cache
+        data = _read_entry(seed_dir() / namespace / key, discard=False)
+    if data is None:
+        data = compute()
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 
 from geo._gpkg_process import APART_ROWS, GpkgProcess
+from geo._io import atomic_write_text
 from geo._output_set import LAST, OutputSet, output_error
 from geo._progress import Progress, no_progress
 from geo._writers import geometry_kind, json_text, jsonable, layer_crs, write_csv, write_geojson, write_tables
@@ -206,16 +207,10 @@ def write_into(
 
 
 def _write_map(result: Written, lang: Literal["fa", "en"], path: Path, advance: Any) -> None:
-    """``map.html`` (:func:`geo.maps.register_map`); folium is imported only here, beside the GeoPackage's writing."""
-    from geo.errors import MapWriteError
-    from geo.maps import register_map, save_map
+    """``map.html`` (:func:`geo.maps.register_map`), from the page's cached shell (no folium on a warm cache)."""
+    from geo.maps.builders import register_html
 
-    try:
-        save_map(register_map(result, lang=lang), path)
-    except MapWriteError as exc:  # the disk's own error, worded as the set's other files are
-        if isinstance(exc.__cause__, OSError):
-            raise exc.__cause__ from None
-        raise
+    atomic_write_text(path, register_html(result, lang=lang))
 
 
 def _write_estates(

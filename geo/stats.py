@@ -105,6 +105,17 @@ def _read_indicators(path: Path) -> pd.DataFrame:
     return out.set_index("id", drop=False).rename_axis(None)
 
 
+def indicator_ids() -> frozenset[str]:
+    """The ids of the shipped declared indicators (``indicators.csv`` alone, no table read).
+
+    Examples
+    --------
+    >>> "green_space_ha" in indicator_ids()
+    True
+    """
+    return frozenset(_read_indicators(_indicators_path(None))["id"])
+
+
 def load_indicators(path: str | Path | None = None) -> pd.DataFrame:
     """Load the declared per-province indicators (metadata, no values).
 

@@ -31,9 +31,13 @@ False
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from geo.i18n import LANGS
-from geo.maps.builders import DEFAULT_FILES, build_maps, estates_map, register_map
-from geo.maps.page import embedded_data, render_html, save_map
+
+if TYPE_CHECKING:
+    from geo.maps.builders import DEFAULT_FILES, build_maps, estates_map, register_map
+    from geo.maps.page import embedded_data, render_html, save_map
 
 __all__ = [
     "LANGS",
@@ -45,3 +49,32 @@ __all__ = [
     "build_maps",
     "embedded_data",
 ]
+
+#: Where each public name lives: loaded on first use, so that a module of this package
+#: (a register's page from its cached shell, :mod:`geo.maps.shell`) is reached without
+#: importing folium.
+_LAZY = {
+    "DEFAULT_FILES": "geo.maps.builders",
+    "build_maps": "geo.maps.builders",
+    "estates_map": "geo.maps.builders",
+    "register_map": "geo.maps.builders",
+    "save_map": "geo.maps.page",
+    "render_html": "geo.maps.page",
+    "embedded_data": "geo.maps.page",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """A public name, imported from its module on first use (PEP 562)."""
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(_LAZY[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    """The public names, loaded or not."""
+    return sorted(set(globals()) | set(__all__))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-import folium
 import numpy as np
 import pandas as pd
 
@@ -16,16 +16,19 @@ from geo.facts import OUTPUT_COLUMNS as LEDGER_COLUMNS
 from geo.i18n import LANGS, check_lang, section
 from geo.maps.contract import LinkData, RegisterPoints
 from geo.maps.county_level import counties_payload
-from geo.maps.page import add_data, new_map, save_map, tile_layer
 from geo.maps.payload import facts_payload, page_data, provinces_payload, quality_payload, strings
 from geo.maps.points import register_points
 from geo.maps.search import province_search
 from geo.maps.series_chart import series_payload
 
 if TYPE_CHECKING:
+    import folium
     import geopandas as gpd
 
-__all__ = ["DEFAULT_FILES", "JoinedRegister", "build_maps", "estates_map", "register_map"]
+    from geo.maps.contract import PageData
+    from geo.maps.county_level import CountyBlock
+
+__all__ = ["DEFAULT_FILES", "JoinedRegister", "build_maps", "estates_map", "register_html", "register_map"]
 
 #: The file each language is written to by :func:`build_maps`.
 DEFAULT_FILES: dict[str, str] = {"fa": "iran_estates.html", "en": "iran_estates.en.html"}
@@ -149,6 +152,8 @@ def _estates_map(
     missing = [i for i in meta.index if i not in gdf.columns]
     if missing:
         raise MapError(f"the statistics lack indicator column(s) {missing}")
+    from geo.maps.page import add_data, new_map
+
     texts = strings(lang)
     m = new_map(lang, texts["title"], tiles)
     provinces = provinces_payload(gdf, meta, lang)
@@ -284,6 +289,62 @@ def register_map(
     >>> len(embedded_data(render_html(m))["points"]["status"])
     2
     """
+    from geo.maps.page import add_data, new_map
+
+    page = _register_page(result, lang=lang, tiles=tiles, color=color, filter=filter, points=points)
+    return add_data(new_map(lang, page.title, tiles), page.data, page.counties)
+
+
+@dataclass(frozen=True)
+class _Page:
+    """What a page shows: its title, data block and county block."""
+
+    title: str
+    data: PageData
+    counties: CountyBlock | None
+
+
+def register_html(
+    result: JoinedRegister,
+    *,
+    lang: str = "fa",
+    color: str | None = None,
+    filter: Mapping[str, Any] | None = None,  # noqa: A002
+) -> str:
+    """The HTML of :func:`register_map` (no tiles), made from a cached page shell without folium.
+
+    The same bytes as ``render_html(register_map(result, lang=lang, …))``
+    (:mod:`geo.maps.shell`); rendered by folium as a whole if the shell is unusable.
+    """
+    from geo.maps.shell import filled, layer_parts
+
+    page = _register_page(result, lang=lang, tiles=None, color=color, filter=filter, points=None)
+    parts = layer_parts(page.data, page.counties, page.title)
+    html = filled(lang, parts, page.title, _render_shell)
+    if html is None:
+        from geo.maps.page import add_data, new_map, render_html
+
+        html = render_html(add_data(new_map(lang, page.title, None), page.data, page.counties))
+    return html
+
+
+def _render_shell(lang: str, counties: bool) -> str:
+    """Folium's page with markers in our parts' places (:func:`geo.maps.page.render_shell`)."""
+    from geo.maps.page import render_shell
+
+    return render_shell(lang, counties)
+
+
+def _register_page(
+    result: JoinedRegister,
+    *,
+    lang: str,
+    tiles: str | None,
+    color: str | None,
+    filter: Mapping[str, Any] | None,  # noqa: A002
+    points: RegisterPoints | None,
+) -> _Page:
+    """The title, data block and county block of :func:`register_map`."""
     check_lang(lang)
     if not all(isinstance(getattr(result, a, None), pd.DataFrame) for a in ("by_province", "estates")):
         raise InputTypeError(
@@ -294,7 +355,10 @@ def register_map(
     by_province = result.by_province
     meta = _register_indicators(by_province)
     texts = strings(lang)
-    m = new_map(lang, texts["points"], tiles)
+    if tiles is not None:  # an unknown provider fails before any work
+        from geo.maps.page import new_map
+
+        new_map(lang, texts["points"], tiles)
     provinces = provinces_payload(by_province, meta, lang)
     points = points or register_points(result.estates, lang, color, filter)
     page_texts = dict(texts, title=texts["points"], subtitle="")
@@ -318,7 +382,7 @@ def register_map(
         csv_name="estate_register",
         counties=block.layer if block is not None else None,
     )
-    return add_data(m, data, block)
+    return _Page(title=texts["points"], data=data, counties=block)
 
 
 def build_maps(
@@ -348,9 +412,11 @@ def build_maps(
     """
     for lang in langs:
         check_lang(lang)
+    from geo.facts import load_facts
+    from geo.maps.page import save_map, tile_layer
+
     if tiles:
         tile_layer(tiles)
-    from geo.facts import load_facts
 
     facts = load_facts()
     meta, stats = _load_inputs(indicators)

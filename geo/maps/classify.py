@@ -11,7 +11,7 @@ import numpy as np
 
 from geo._cache import cached
 
-__all__ = ["MAX_CLASSES", "PALETTE", "classify", "decimals_of"]
+__all__ = ["MAX_CLASSES", "PALETTE", "classify", "decimals_of", "palette"]
 
 #: ColorBrewer's sequential yellow-green-blue (colour-blind safe), via branca.
 PALETTE = "YlGnBu"
@@ -26,6 +26,28 @@ def decimals_of(values: np.ndarray) -> int:
     if finite.size == 0 or np.allclose(finite, np.round(finite)):
         return 0
     return 1 if np.nanmax(np.abs(finite)) >= 10 else 2
+
+
+@lru_cache(maxsize=16)
+def palette(n: int) -> tuple[str, ...]:
+    """The ``n`` colours of :data:`PALETTE` (branca's ``color_brewer``), through the disk cache.
+
+    Importing branca (and Jinja with it) takes a tenth of a second of a small register's
+    map; its colours depend only on ``n`` and branca's version.
+
+    Examples
+    --------
+    >>> palette(3)
+    ('#edf8b1', '#7fcdbb', '#2c7fb8')
+    """
+    key = ("palette", importlib.metadata.version("branca"), PALETTE, n)
+
+    def compute() -> bytes:
+        from branca.utilities import color_brewer
+
+        return json.dumps(list(color_brewer(PALETTE, n=n))).encode("utf-8")
+
+    return tuple(json.loads(cached("palettes", key, compute)))
 
 
 @lru_cache(maxsize=64)

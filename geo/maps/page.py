@@ -12,7 +12,6 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,23 +19,24 @@ import folium
 from branca.element import Element, Figure
 from jinja2 import Template
 
-from geo._assets import (
-    font_codepoints,
-    font_face_css,
-    leaflet_css,
-    leaflet_js,
-    module_js,
-    own_css,
-    own_js,
-    script_json,
-)
+from geo._assets import leaflet_css, leaflet_js
 from geo._io import atomic_write_text
 from geo.errors import InputTypeError, MapError, MapWriteError
-from geo.maps.contract import PageData, plain
+from geo.maps.contract import PageData
 from geo.maps.county_level import COUNTY_BLOCK, CountyBlock
-from geo.maps.payload import RawJSON
+from geo.maps.shell import LayerParts, layer_parts, marker, page_script
 
-__all__ = ["add_data", "embedded_counties", "embedded_data", "new_map", "render_html", "save_map", "tile_layer"]
+__all__ = [
+    "add_data",
+    "embedded_counties",
+    "embedded_data",
+    "new_map",
+    "page_script",
+    "render_html",
+    "render_shell",
+    "save_map",
+    "tile_layer",
+]
 
 #: The viewport of every map page: the device's width, and zoom left to the reader (folium's
 #: own tag says ``user-scalable=no``, which stops a phone reader from pinch-zooming the page).
@@ -73,26 +73,6 @@ _FIGURE_TEMPLATE = Template(
 )
 
 
-def _data_json(data: dict[str, Any]) -> str:
-    """The page's data block: script-safe JSON, with pre-encoded parts spliced in."""
-    raw = {k: v for k, v in data.items() if isinstance(v, RawJSON)}
-    text = script_json({k: (f"@@{k}@@" if k in raw else v) for k, v in data.items()})
-    for k, v in raw.items():
-        text = text.replace(f'"@@{k}@@"', v, 1)
-    return text
-
-
-def page_script(points: bool, modules: Sequence[str] = ()) -> str:
-    """The page's own script as a page runs it, in one scope.
-
-    ``map.js`` (with the register layer when ``points``), then each of ``modules``
-    (``series.js``, ``change.js``). ``tools/page_scripts.py`` writes these for ESLint
-    (``make lint``), so the linter reads the names each piece takes from the others as the
-    browser does.
-    """
-    return "\n".join([own_js(points), *map(module_js, modules)])
-
-
 class _GeoLayer(Element):
     """Our data block, script and style: the choropleths, panels and point clusters.
 
@@ -101,34 +81,27 @@ class _GeoLayer(Element):
     100 KB JSON tokenised). These pieces go into the page as plain text.
     """
 
-    def __init__(self, data: PageData, counties: CountyBlock | None = None) -> None:
+    def __init__(self, parts: LayerParts) -> None:
         super().__init__()
         self._name = "GeoLayer"
         self._id = "geo"
-        self.data_json = _data_json(plain(data))
-        self.counties = counties
-        self._points = data.points is not None
-        modules = (("series.js", data.series is not None), ("change.js", data.changes is not None))
-        self._modules = [name for name, used in modules if used]
+        self.parts = parts
 
     def render(self, **kwargs: Any) -> str:
         """Add the font, style, data block and script to the page; nothing in place."""
         fig = self.get_root()
         assert isinstance(fig, Figure) and self._parent is not None  # rendered as a child of its map
         map_var = self._parent.get_name()
-        # the embedded Persian font, subset to the Arabic-script characters of this page's
-        # data and strings (all of the page's own text travels in the data block)
-        county_text = self.counties.text if self.counties is not None else ""
-        font = font_face_css(font_codepoints((fig.title or "") + self.data_json + county_text))
-        fig.header.add_child(_Inline(f"<style>{font}{own_css(self._points)}</style>", "geo_css"), name="geo_css")
+        parts = self.parts
+        fig.header.add_child(_Inline(f"<style>{parts.style}</style>", "geo_css"), name="geo_css")
         fig.html.add_child(
-            _Inline(f'<script type="application/json" id="geo-data">{self.data_json}</script>', "geo_data"),
+            _Inline(f'<script type="application/json" id="geo-data">{parts.data}</script>', "geo_data"),
             name="geo_data",
         )
-        if self.counties is not None:  # base64 text only: it cannot close the element
-            block = f'<script type="text/plain" id="{COUNTY_BLOCK}">{self.counties.packed}</script>'
+        if parts.counties is not None:  # base64 text only: it cannot close the element
+            block = f'<script type="text/plain" id="{COUNTY_BLOCK}">{parts.counties}</script>'
             fig.html.add_child(_Inline(block, "geo_counties"), name="geo_counties")
-        script = _Inline(f"(function (map) {{\n{page_script(self._points, self._modules)}\n}})({map_var});", "geo_js")
+        script = _Inline(f"(function (map) {{\n{parts.script}\n}})({map_var});", "geo_js")
         fig.script.add_child(script, name="geo_js")
         head = fig.header._children.get(map_var)  # the map's own head, rendered just before us
         if head is not None:
@@ -216,8 +189,25 @@ def new_map(lang: str, title: str, tiles: str | None) -> folium.Map:
 
 def add_data(m: folium.Map, data: PageData, counties: CountyBlock | None = None) -> folium.Map:
     """Put the page's data block (and its packed county level, if any), script and style on ``m``."""
-    m.add_child(_GeoLayer(data, counties), name="geo")
+    title = m.get_root().title or ""  # type: ignore[attr-defined]
+    m.add_child(_GeoLayer(layer_parts(data, counties, title)), name="geo")
     return m
+
+
+def render_shell(lang: str, counties: bool) -> str:
+    """A register page of ``lang`` with :func:`~geo.maps.shell.marker` text in place of our parts.
+
+    What :func:`geo.maps.shell.filled` keeps in the cache: folium's page, rendered once.
+    """
+    m = new_map(lang, marker("title"), None)
+    parts = LayerParts(
+        style=marker("style"),
+        data=marker("data"),
+        counties=marker("counties") if counties else None,
+        script=marker("script"),
+    )
+    m.add_child(_GeoLayer(parts), name="geo")
+    return render_html(m)
 
 
 def render_html(m: folium.Map) -> str:

@@ -11,11 +11,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from branca.utilities import color_brewer
 
 from geo._assets import script_json
 from geo.i18n import section
-from geo.maps.classify import PALETTE, classify, decimals_of
+from geo.maps.classify import classify, decimals_of, palette
 from geo.maps.contract import (
     CountyLayer,
     FactData,
@@ -78,7 +77,7 @@ def _class_legend(values: np.ndarray, scheme: str, lang: str, decimals: int) -> 
     yb, bins, low = classify(tuple(values[finite].tolist()), scheme)
     it = iter(yb)
     cls = [next(it) if ok else -1 for ok in finite]
-    colors = list(color_brewer(PALETTE, n=max(len(bins), 3)))
+    colors = list(palette(max(len(bins), 3)))
     if len(bins) < 3:
         colors = colors[-len(bins) :] if len(bins) > 1 else [colors[1]]
     bins_text = []

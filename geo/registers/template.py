@@ -75,10 +75,10 @@ def template_columns() -> tuple[TemplateColumn, ...]:
         An unknown kind, or a reference that is neither a ledger fact nor a yearbook indicator.
     """
     from geo.facts import load_facts
-    from geo.stats import load_indicators
+    from geo.stats import indicator_ids
 
     path = data_dir() / "registers" / "template.csv"
-    known = set(load_facts()["id"]) | set(load_indicators().index)
+    known = set(load_facts()["id"]) | indicator_ids()
     with path.open(encoding="utf-8", newline="") as fh:
         columns = tuple(TemplateColumn(**rec) for rec in csv.DictReader(fh))
     for i, col in enumerate(columns, start=1):
