@@ -11,8 +11,9 @@ does not check out (cut short by a full disk, overwritten, from another version 
 format) is discarded and made again: the cache heals itself and never hands back
 damaged bytes.
 
-Entries that every machine makes alike on its first ``geo build`` (the default maps' font
-subsets, classes, simplified coverages, county shapes and block) are shipped with the
+Entries that every machine makes alike on its first ``geo build`` (the default maps'
+classes, palettes, simplified coverages, county shapes and block; not the font subsets,
+made from a third-party package) are shipped with the
 package as seeds (``data/cache/``, made by ``tools/seed_cache.py`` and described in its
 README): a miss in the user's cache is looked up there before anything is computed, and
 a seed found is stored in the user's cache as a computed entry would be.
