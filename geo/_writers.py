@@ -104,6 +104,7 @@ def _batches(
     rows: np.ndarray | None,
     schema: Any,
     advance: Advance,
+    *,
     geometry: bool = False,
     columns: list[str] | None = None,
 ) -> Iterator[Any]:
@@ -226,7 +227,7 @@ def write_tables(
             sinks.append(_parquet_sink(stack, paths["parquet"], schema, frame, rows))
         if "stream" in paths:
             sinks.append(_stream_sink(stack, paths["stream"], schema))
-        batches = _teed(_batches(frame, rows, schema, advance, spatial, columns), sinks)
+        batches = _teed(_batches(frame, rows, schema, advance, geometry=spatial, columns=columns), sinks)
         if "gpkg" not in paths:
             for _ in batches:
                 pass

@@ -295,7 +295,7 @@ def join(
 ) -> DaskJoinResult: ...
 
 
-def join(
+def join(  # noqa: PLR0913 - keyword-only, as the command line's options
     register: str | Path | pd.DataFrame | Register,
     *,
     by: Literal["attribute", "location", "both"] | None = None,
@@ -374,7 +374,8 @@ def join(
     coast_km = check_coast(coast_km)
     check_join_args(reconcile, legacy_codes, progress, by=by, engine=engine)
     if engine == "dask":
-        return _on_dask(register, by, reconcile, (coast_km, legacy_codes), progress, client, out, overrides)
+        named = {"by": by, "reconcile": reconcile, "coast_km": coast_km, "legacy_codes": legacy_codes}
+        return _on_dask(register, {**named, "client": client, "out": out, "progress": progress}, overrides)
     if engine != "memory" or client is not None or out is not None:
         raise EngineError(
             f"`engine` is memory or dask, not {engine!r}; `client` and `out` are for dask", field="engine"
@@ -395,8 +396,7 @@ def join(
     units = (prov.frame, ["code", "name_en", "name_fa"], prov.names)
     by_province = aggregate(frame, checked.province, reg.indicators, units, reasons)
     status = statuses(checked.province, reasons)  # a duplicate id or an overflowing sum flags a joined row
-    places_found = (checked.province, checked.county)
-    estates = estates_table(frame, places_found, status, (reasons, checked.notes), checked.lon, checked.lat)
+    estates = estates_table(frame, checked, status)
     summary = summary_of(reg, rules.by, coast_km, status_counts(status), len(status))
     summary["rows_with_county"] = int((checked.county >= 0).sum())
     if reconcile is None:  # columns headed as in the register template: compared with their figures
@@ -435,16 +435,12 @@ def _read(source: str | Path | pd.DataFrame, overrides: Mapping[str, str | None]
 
 
 def _on_dask(
-    register: str | Path | pd.DataFrame | Register,
-    by: str | None,
-    reconcile: Any,
-    how: tuple[float, bool],
-    progress: Progress | None,
-    client: Any,
-    out: str | Path | None,
-    overrides: Mapping[str, Any],
+    register: str | Path | pd.DataFrame | Register, options: Mapping[str, Any], overrides: Mapping[str, Any]
 ) -> DaskJoinResult:
-    """:func:`join` on dask (the optional extra: :func:`geo.engines.dask.require_extra` says how to install it)."""
+    """:func:`join` on dask (the optional extra: :func:`geo.engines.dask.require_extra` says how to install it).
+
+    ``options`` are :func:`join`'s parameters by name, ``overrides`` its other keywords.
+    """
     if isinstance(register, Register):
         raise EngineError("the dask engine reads the register itself: give it a path or a DataFrame", field="engine")
     if is_database_url(register) or overrides.get("table") is not None or overrides.get("sql") is not None:
@@ -452,14 +448,4 @@ def _on_dask(
     _roles(overrides)
     from geo.engines.dask import join as dask_join  # imports dask only when it runs
 
-    return dask_join(
-        register,
-        by=by,
-        reconcile=reconcile,
-        coast_km=how[0],
-        legacy_codes=how[1],
-        client=client,
-        out=out,
-        progress=progress,
-        **overrides,
-    )
+    return dask_join(register, **options, **overrides)

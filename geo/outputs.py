@@ -183,7 +183,7 @@ def write_into(
     joined, rejected = np.flatnonzero(status != "rejected"), np.flatnonzero(status == "rejected")
     chosen = _checked_formats(formats) if formats is not None else default_formats(len(joined))
     with ExitStack() as stack:
-        apart = _write_estates(estates, joined, chosen, target, tick, stack)
+        apart = _write_estates(estates, joined, chosen, target=target, tick=tick, stack=stack)
         columns = [c for c in (*_ROWS_COLUMNS[:4], "county", *_ROWS_COLUMNS[4:]) if c in estates.columns]
         _write(target, "rows.csv", len(estates), tick, partial(write_csv, estates, columns=columns))
         by_prov = labelled(pd.DataFrame(result.by_province.drop(columns="geometry")), lang)
@@ -222,6 +222,7 @@ def _write_estates(
     estates: gpd.GeoDataFrame,
     joined: np.ndarray,
     chosen: tuple[str, ...],
+    *,
     target: OutputSet,
     tick: Progress,
     stack: ExitStack,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -201,19 +202,16 @@ def reconciliation_table(by_province: gpd.GeoDataFrame, reg: Register, spec: Spe
         fact = facts.loc[facts["id"] == ref]
         if len(fact):
             rec = fact.iloc[0]
-            rows.append(
-                _compare(
-                    col, ref, "ledger", None, rec["label_en"], rec["unit"], rec["period"], values.sum(), rec["value"]
-                )
-            )
+            of = _Reference(col, ref, "ledger", label=rec["label_en"], unit=rec["unit"], period=rec["period"])
+            rows.append(_compare(of, None, register=values.sum(), published=rec["value"]))
             continue
         stats = load_province_stats() if stats is None else stats
-        rows += _yearbook_rows(col, ref, values, stats, reg, column)
+        rows += _yearbook_rows(col, ref, values, stats, reg=reg, column=column)
     return pd.DataFrame(rows, columns=RECONCILIATION_COLUMNS) if rows else empty_reconciliation()
 
 
 def _yearbook_rows(
-    col: str, ref: str, values: pd.Series, stats: gpd.GeoDataFrame, reg: Register, column: str
+    col: str, ref: str, values: pd.Series, stats: gpd.GeoDataFrame, *, reg: Register, column: str
 ) -> list[dict[str, Any]]:
     """The national and per-province comparisons of ``values`` with a yearbook column."""
     stat_col = ref.removeprefix("stats:")
@@ -226,9 +224,10 @@ def _yearbook_rows(
         )
     published = pd.to_numeric(stats[stat_col], errors="coerce").reindex(values.index)
     period = stats.attrs.get("period")
-    rows = [_compare(col, stat_col, "yearbook", None, stat_col, None, period, values.sum(), published.sum())]
+    of = _Reference(col, stat_col, "yearbook", label=stat_col, unit=None, period=period)
+    rows = [_compare(of, None, register=values.sum(), published=published.sum())]
     for code in values.index:
-        rows.append(_compare(col, stat_col, "yearbook", code, stat_col, None, period, values[code], published[code]))
+        rows.append(_compare(of, code, register=values[code], published=published[code]))
     return rows
 
 
@@ -237,28 +236,30 @@ def _plain(x: float) -> float | int:
     return int(x) if math.isfinite(x) and x == int(x) else x
 
 
-def _compare(
-    column: str,
-    ref: str,
-    source: str,
-    province: str | None,
-    label: Any,
-    unit: Any,
-    period: Any,
-    register: Any,
-    published: Any,
-) -> dict[str, Any]:
-    """One row of the reconciliation table."""
+@dataclass(frozen=True)
+class _Reference:
+    """What a comparison compares a register column with: a ledger fact or a yearbook column."""
+
+    column: str
+    ref: str
+    source: str
+    label: Any
+    unit: Any
+    period: Any
+
+
+def _compare(of: _Reference, province: str | None, *, register: Any, published: Any) -> dict[str, Any]:
+    """One row of the reconciliation table: ``of`` in ``province`` (None: the country)."""
     register, published = (float(v) if math.isfinite(float(v)) else math.nan for v in (register, published))
     coverage = register / published if published and math.isfinite(published) else math.nan
     return {
-        "column": column,
-        "reference": ref,
-        "source": source,
+        "column": of.column,
+        "reference": of.ref,
+        "source": of.source,
         "province": province,
-        "label": label,
-        "unit": unit,
-        "period": None if period is None else int(period),
+        "label": of.label,
+        "unit": of.unit,
+        "period": None if of.period is None else int(of.period),
         "register": _plain(register),
         "published": _plain(published),
         "difference": _plain(register - published),

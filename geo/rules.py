@@ -119,6 +119,7 @@ def _decide_both(
     attribute: Attribute,
     location: tuple[np.ndarray, np.ndarray],
     prov: ProvinceIndex,
+    *,
     reasons: RowReasons,
     notes: RowReasons,
     blank: np.ndarray,
@@ -216,7 +217,9 @@ def _places(
         blank = frame["province"].isna().to_numpy()
         if "county" in rules.places:
             blank = blank & frame["county"].isna().to_numpy()
-        idx = _decide_both(frame["province"].to_numpy(), attribute, location, prov, reasons, notes, blank)
+        idx = _decide_both(
+            frame["province"].to_numpy(), attribute, location, prov, reasons=reasons, notes=notes, blank=blank
+        )
         given = attribute.county
         differ = (given >= 0) & (located >= 0) & (given != located)
         pairs = zip(counties.codes[given[differ]].tolist(), counties.codes[located[differ]].tolist(), strict=True)
@@ -308,25 +311,21 @@ def check_by(by: str | None, reg: Register) -> str:
     return by
 
 
-def estates_table(
-    frame: pd.DataFrame,
-    places: tuple[np.ndarray, np.ndarray],
-    status: np.ndarray,
-    texts: tuple[RowReasons, RowReasons],
-    lon: np.ndarray,
-    lat: np.ndarray,
-) -> Any:
+def estates_table(frame: pd.DataFrame, checked: Checked, status: np.ndarray) -> Any:
     """The estates of a batch (:attr:`geo.JoinResult.estates`), built from whole columns at once.
 
-    ``places``: each row's province and county positions; ``texts``: its reasons and notes.
-    Inserting columns one by one copies the frame each time.
+    ``checked``: the batch's row rules (:func:`check_rows`): each row's province and county
+    positions, reasons and notes (the whole-register steps' added), coordinates;
+    ``status``: each row's final status (:func:`statuses`). Inserting columns one by one
+    copies the frame each time.
     """
     import geopandas as gpd
     import shapely
 
+    lon, lat, reasons, notes = checked.lon, checked.lat, checked.reasons, checked.notes
     geoms = shapely.points(lon, lat)
     geoms[np.isnan(lon) | np.isnan(lat)] = None  # NaN coordinates would make empty points
-    (idx, county), (prov, counties), (reasons, notes) = places, (province_index(), county_index()), texts
+    idx, county, prov, counties = checked.province, checked.county, province_index(), county_index()
     columns: dict[str, Any] = {
         "row": frame["row"].to_numpy(),
         "province": pd.Series(np.where(idx >= 0, prov.codes[np.maximum(idx, 0)], None), dtype=object, copy=False),

@@ -71,6 +71,23 @@ class _Settings:
     totals: Mapping[str, np.ndarray] | None = None
 
 
+@dataclass(frozen=True)
+class _Job:
+    """A dask join as asked (:func:`join`'s parameters): the register, how to join it, where it is written."""
+
+    register: str | Path | pd.DataFrame
+    by: str | None
+    reconcile: Any
+    coast_km: float
+    legacy_codes: bool
+    #: The folder the set is written into (None: nothing written), and the language of its map and tables.
+    out: str | Path | None
+    lang: str
+    blocksize: int
+    progress: Progress | None
+    overrides: Mapping[str, str | None]
+
+
 @dataclass
 class _Parts:
     """What a partition adds to the whole: sums per province and county, status counts, warnings."""
@@ -116,8 +133,7 @@ def _join_part(part: Cells, first_row: int, settings: _Settings) -> tuple[Any, _
             reg.frame, checked.province, indicators, (settings.totals, province_index().names), checked.reasons
         )
     status = statuses(checked.province, checked.reasons)
-    places = (checked.province, checked.county)
-    estates = estates_table(reg.frame, places, status, (checked.reasons, checked.notes), checked.lon, checked.lat)
+    estates = estates_table(reg.frame, checked, status)
     parts = _Parts(
         unit_sums(reg.frame, checked.province, indicators, len(province_index().frame)),
         unit_sums(reg.frame, checked.county, indicators, len(county_index().frame)),
@@ -176,7 +192,7 @@ def _stub(plan: Plan, warnings: list[str], source_crs: str | None = None) -> Reg
     )
 
 
-def join(
+def join(  # noqa: PLR0913 - keyword-only: joining.join's parameters and the engine's own
     register: str | Path | pd.DataFrame,
     *,
     by: str | None = None,
@@ -223,10 +239,19 @@ def join(
     from geo.engines.cluster import client as local
     from geo.engines.cluster import quiet
 
-    where = (out, lang)
-    run = functools.partial(
-        _run, register, by, reconcile, coast_km, legacy_codes, where, blocksize, progress, overrides
+    job = _Job(
+        register,
+        by=by,
+        reconcile=reconcile,
+        coast_km=coast_km,
+        legacy_codes=legacy_codes,
+        out=out,
+        lang=lang,
+        blocksize=blocksize,
+        progress=progress,
+        overrides=overrides,
     )
+    run = functools.partial(_run, job)
     # Object columns (reasons as lists, ids and names as text) stay as the rules make them.
     with dask.config.set({"dataframe.convert-string": False}), quiet():
         if client is not None:
@@ -334,43 +359,22 @@ def _plan(
     return plan, firsts.tolist(), _duplicates(dups, firsts, plan), warnings
 
 
-def _run(
-    register: str | Path | pd.DataFrame,
-    by: str | None,
-    reconcile: Any,
-    coast_km: float,
-    legacy_codes: bool,
-    where: tuple[str | Path | None, str],
-    blocksize: int,
-    progress: Progress | None,
-    overrides: Mapping[str, str | None],
-    client: Any,
-) -> DaskJoinResult:
-    """:func:`join` with a client and dask's settings in place (``where``: ``out`` and ``lang``)."""
+def _run(job: _Job, client: Any) -> DaskJoinResult:
+    """:func:`join` with a client and dask's settings in place."""
     from geo._output_set import OutputSet
     from geo.engines.writing import OUTPUT_FILES, OUTPUT_FOLDERS
 
-    tick = progress or no_progress
+    tick = job.progress or no_progress
     tick("planning", 0, None)
-    source = _open(register, overrides, blocksize)
-    out, lang = where
-    if out is None:
-        return _joined(source, by, reconcile, (coast_km, legacy_codes), overrides, client, tick, None)
-    with OutputSet(out, OUTPUT_FILES, OUTPUT_FOLDERS) as target:
-        return _joined(source, by, reconcile, (coast_km, legacy_codes), overrides, client, tick, (target, lang))
+    source = _open(job.register, job.overrides, job.blocksize)
+    if job.out is None:
+        return _joined(job, source, client=client, tick=tick, target=None)
+    with OutputSet(job.out, OUTPUT_FILES, OUTPUT_FOLDERS) as target:
+        return _joined(job, source, client=client, tick=tick, target=target)
 
 
-def _joined(
-    source: Source,
-    by: str | None,
-    reconcile: Any,
-    how: tuple[float, bool],
-    overrides: Mapping[str, str | None],
-    client: Any,
-    tick: Progress,
-    written: tuple[Any, str] | None,
-) -> DaskJoinResult:
-    """Steps 1-4, and the outputs written into ``written``'s set (in its language) when there is one.
+def _joined(job: _Job, source: Source, *, client: Any, tick: Progress, target: Any) -> DaskJoinResult:
+    """Steps 1-4, and the outputs written into ``target``'s set (in ``job.lang``) when there is one.
 
     A per-province sum that overflows a float is known only once every partition is
     joined: its rows are then flagged as the in-memory engine flags them, by joining again.
@@ -378,31 +382,30 @@ def _joined(
     from geo.aggregation import overflows
 
     head = _head(source)
-    plan, firsts, duplicates, warnings = _plan(source, head, overrides, client, tick)
+    plan, firsts, duplicates, warnings = _plan(source, head, job.overrides, client, tick)
     stub = _stub(plan, warnings)
     places = tuple(p for p in ("province", "county") if p in plan.columns)
-    settings = _Settings(plan, Rules(check_by(by, stub), how[1], how[0], places), duplicates)
-    if reconcile:  # a comparison that names no column of the register fails before the run
-        _check_reconcile(stub, reconcile)
+    settings = _Settings(plan, Rules(check_by(job.by, stub), job.legacy_codes, job.coast_km, places), duplicates)
+    if job.reconcile:  # a comparison that names no column of the register fails before the run
+        _check_reconcile(stub, job.reconcile)
     tick("joining", 0, None)
-    target = written[0] if written is not None else None
-    estates, parts, found = _join_all(source, firsts, settings, head, client, target)
+    estates, parts, found = _join_all(source, firsts, settings, head, client=client, target=target)
     if overflows(functools.reduce(operator.add, parts).provinces, plan.indicators or {}):  # rare: flag, join again
         settings = replace(settings, totals=functools.reduce(operator.add, parts).provinces)
-        estates, parts, found = _join_all(source, firsts, settings, head, client, target)
-    result = _result(estates, parts, stub, settings, reconcile, client)
+        estates, parts, found = _join_all(source, firsts, settings, head, client=client, target=target)
+    result = _result(estates, parts, stub, settings, reconcile=job.reconcile, client=client)
     tick("joining", result.summary["rows_in"], result.summary["rows_in"])
-    if written is not None:
-        lang = written[1]
+    if target is not None:
+        lang = job.lang
         rows = map_rows(found, estates)
         if rows is estates:  # a small register's rows, joined again, to be drawn one by one
             rows = _guarded(lambda: estates.compute(scheduler=client))
-        result.paths = write_set(written[0], result, lang, lambda path: write_map(path, result, found, rows, lang))
+        result.paths = write_set(target, result, lang, lambda path: write_map(path, result, found, rows, lang))
     return result
 
 
 def _join_all(
-    source: Source, firsts: list[int], settings: _Settings, head: Cells, client: Any, target: Any
+    source: Source, firsts: list[int], settings: _Settings, head: Cells, *, client: Any, target: Any
 ) -> tuple[Any, list[_Parts], dict[str, Any]]:
     """Step 4 on every partition: the estates (lazy; written into ``target`` when there is one), the map's counts."""
     import dask
@@ -462,7 +465,7 @@ def _parquet_writes(estates: Any, target: Any, meta: Any, plan: Plan) -> list[An
 
 
 def _result(
-    estates: Any, parts: list[_Parts], stub: Register, settings: _Settings, reconcile: Any, client: Any
+    estates: Any, parts: list[_Parts], stub: Register, settings: _Settings, *, reconcile: Any, client: Any
 ) -> DaskJoinResult:
     """The result from the partitions' parts, added up: the same tables and counts as the in-memory engine's."""
     from geo.aggregation import sums_table

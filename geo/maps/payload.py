@@ -248,16 +248,16 @@ def quality_payload(indicators: pd.DataFrame, lang: str) -> QualityData:
     return QualityData(notes=list(notes), legend=legend, places={k: v for k, v in places.items() if v})
 
 
-def page_data(
+def page_data(  # noqa: PLR0913 - keyword-only, one per field of PageData
     lang: str,
+    *,
     texts: dict[str, str],
     n: int,
     tiles: bool,
     attribution: str,
     provinces: tuple[RawJSON, list[IndicatorData]],
     facts: list[FactData],
-    register: tuple[PointsData, GridData | None, TallyData] | None,
-    *,
+    register: tuple[PointsData, GridData | None, TallyData] | None = None,
     search: SearchData,
     alt: LinkData | None,
     quality: QualityData,
@@ -268,7 +268,8 @@ def page_data(
 ) -> PageData:
     """A page's :class:`~geo.maps.contract.PageData`; ``attribution`` is escaped here.
 
-    ``register`` is a register's points, grid and tally (:func:`geo.maps.points.register_points`).
+    ``provinces`` is :func:`provinces_payload`'s; ``register`` a register's points, grid and
+    tally (:func:`geo.maps.points.register_points`).
     """
     geojson, indicators = provinces
     points, grid, tally = register if register is not None else (None, None, None)

@@ -310,7 +310,9 @@ def parse_rows(
     if plan.wkt is not None:
         geometry = wkt_geometries(cells[plan.wkt], reasons)
     frame = _identity_columns(cells, columns, reasons, first_row, plan.int_ids)
-    lon, lat, source_crs = coordinates(cells, geometry, columns, plan.crs, plan.declared_crs, reasons, warnings)
+    lon, lat, source_crs = coordinates(
+        cells, geometry, columns, crs=plan.crs, declared=plan.declared_crs, reasons=reasons, warnings=warnings
+    )
     frame["lat"], frame["lon"] = lat, lon
     if plan.assumed_zone is not None:
         zone = plan.assumed_zone
@@ -381,7 +383,7 @@ def _check_overrides(overrides: Mapping[str, object]) -> None:
             raise InputTypeError(f"`{key}` names {what} (a str), not {type(value).__name__}")
 
 
-def read_register(
+def read_register(  # noqa: PLR0913 - keyword-only: a column per role
     source: str | Path | pd.DataFrame,
     *,
     id: str | None = None,  # noqa: A002 - the column role is called id
