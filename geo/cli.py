@@ -423,15 +423,8 @@ def _join_on_dask(
         from geo.engines.command import run
 
         with StageDisplay(_err, enabled=big) as show:
-            result = run(
-                register,
-                out,
-                {**options, "lang": lang},
-                scheduler=scheduler,
-                workers=workers,
-                progress=show,
-                notice=_err.print,
-            )
+            asked = {**options, "lang": lang}
+            result = run(register, out, asked, scheduler=scheduler, workers=workers, progress=show, notice=_err.print)
         _warn_register(result.register.warnings, lang)
         return result
 

@@ -53,12 +53,11 @@ from geo.aggregation import aggregate, by_county_table
 from geo.display import display_table
 from geo.engines.result import DaskJoinResult
 from geo.errors import EngineError, InputTypeError, RegisterWarning
+from geo.finishing import finish
 from geo.i18n import check_lang
 from geo.locate import county_index, province_index
-from geo.reconciliation import empty_reconciliation, reconciliation_table
-from geo.registers import Register
+from geo.registers import ROLES, Register
 from geo.registers.build import build_register, read_cells
-from geo.registers.template import template_references
 from geo.rules import (
     COAST_KM,
     Rules,
@@ -69,12 +68,9 @@ from geo.rules import (
     estates_table,
     status_counts,
     statuses,
-    summary_of,
 )
 
 __all__ = ["JoinResult", "join", "COAST_KM", "Progress"]
-
-_BY = ("attribute", "location", "both")
 
 
 @dataclass
@@ -386,7 +382,7 @@ def join(  # noqa: PLR0913 - keyword-only, as the command line's options
     n = len(frame)
     prov, counties = province_index(), county_index()
     places = tuple(p for p in ("province", "county") if p in reg.columns)
-    rules = Rules(check_by(by, reg), legacy_codes, coast_km, places)
+    rules = Rules(check_by(by, reg.info), legacy_codes, coast_km, places)
     tick("joining", 0, n)
     checked = check_rows(frame, reg.reasons, rules, reg.notes)
     reasons = checked.reasons
@@ -397,20 +393,18 @@ def join(  # noqa: PLR0913 - keyword-only, as the command line's options
     by_province = aggregate(frame, checked.province, reg.indicators, units, reasons)
     status = statuses(checked.province, reasons)  # a duplicate id or an overflowing sum flags a joined row
     estates = estates_table(frame, checked, status)
-    summary = summary_of(reg, rules.by, coast_km, status_counts(status), len(status))
-    summary["rows_with_county"] = int((checked.county >= 0).sum())
-    if reconcile is None:  # columns headed as in the register template: compared with their figures
-        reconcile = template_references(reg.indicators)
-    table = reconciliation_table(by_province, reg, reconcile) if reconcile else empty_reconciliation()
-    summary["reconciliation"] = table.to_dict("records")
+    counts, with_county = status_counts(status), int((checked.county >= 0).sum())
+    done = finish(
+        reg.info, rules, by_province=by_province, counts=counts, rows_in=n, with_county=with_county, reconcile=reconcile
+    )
     by_county = by_county_table(frame, checked.county, reg.indicators, counties)
     tick("summing", n, n)
-    return JoinResult(estates, by_province, table, summary, reg, by_county)
+    return JoinResult(estates, by_province, done.reconciliation, done.summary, reg, by_county)
 
 
 def _roles(overrides: Mapping[str, str | None]) -> dict[str, str | None]:
     """The role columns named in ``overrides``; an unknown keyword is refused."""
-    roles = {k: overrides.get(k) for k in ("id", "name", "province", "county", "lat", "lon")}
+    roles = {k: overrides.get(k) for k in ROLES}
     unknown = set(overrides) - {*roles, "crs", "sheet", "table", "sql"}
     if unknown:
         raise InputTypeError(f"join() got unexpected keyword argument(s) {sorted(unknown)}")

@@ -19,6 +19,7 @@ import pandas as pd
 from geo.errors import RegisterError
 from geo.i18n import quoted
 from geo.registers import Register, header_key
+from geo.registers.plan import RegisterInfo
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -161,10 +162,11 @@ def reconcile(result: Joined, mapping: Spec) -> pd.DataFrame:
     """
     if result.register is None:
         raise RegisterError("this result has no register to reconcile")
-    return reconciliation_table(result.by_province, result.register, mapping)
+    reg = result.register
+    return reconciliation_table(result.by_province, reg.info if isinstance(reg, Register) else reg, mapping)
 
 
-def _register_column(reg: Register, column: str) -> str:
+def _register_column(reg: RegisterInfo, column: str) -> str:
     """The indicator of ``reg`` that ``column`` names (as written, else by :func:`header_key`).
 
     A column renamed so as not to shadow the product's own (``status`` → ``user_status``)
@@ -184,7 +186,7 @@ def _register_column(reg: Register, column: str) -> str:
     return col
 
 
-def reconciliation_table(by_province: gpd.GeoDataFrame, reg: Register, spec: Spec) -> pd.DataFrame:
+def reconciliation_table(by_province: gpd.GeoDataFrame, reg: RegisterInfo, spec: Spec) -> pd.DataFrame:
     """The comparisons ``spec`` declares, from a per-province table of ``reg``.
 
     A ledger fact gives one national row; a yearbook column gives a national row and one
@@ -211,7 +213,7 @@ def reconciliation_table(by_province: gpd.GeoDataFrame, reg: Register, spec: Spe
 
 
 def _yearbook_rows(
-    col: str, ref: str, values: pd.Series, stats: gpd.GeoDataFrame, *, reg: Register, column: str
+    col: str, ref: str, values: pd.Series, stats: gpd.GeoDataFrame, *, reg: RegisterInfo, column: str
 ) -> list[dict[str, Any]]:
     """The national and per-province comparisons of ``values`` with a yearbook column."""
     stat_col = ref.removeprefix("stats:")

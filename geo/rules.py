@@ -42,10 +42,13 @@ from geo.i18n import number_list
 from geo.locate import ProvinceIndex, county_index, locate, locate_counties, province_index
 from geo.reasons import Reason, RowReasons
 from geo.registers.build import Register, parse_rows
-from geo.registers.plan import Plan
+from geo.registers.plan import Plan, RegisterInfo
 
 __all__ = [
     "COAST_KM",
+    "BY",
+    "STATUSES",
+    "ROW_COLUMNS",
     "Checked",
     "Rules",
     "check_cells",
@@ -65,8 +68,13 @@ __all__ = [
 COAST_KM = 25.0
 
 
-_STATUSES = np.array(["joined", "flagged", "rejected"], dtype=object)
-_BY = ("attribute", "location", "both")
+#: Every row's outcome: joined, flagged (joined, with reasons) or rejected.
+STATUSES = ("joined", "flagged", "rejected")
+_STATUSES = np.array(STATUSES, dtype=object)
+#: The join modes: by the province (or county) column, by location, or both.
+BY = ("attribute", "location", "both")
+#: The columns of every row's outcome: ``rows.csv`` (memory) and ``rows/`` (dask).
+ROW_COLUMNS = ["row", "id", "status", "province", "county", "reasons", "reasons_fa", "notes", "notes_fa"]
 
 
 @dataclass(frozen=True)
@@ -294,12 +302,12 @@ def check_coast(coast_km: object) -> float:
     return value
 
 
-def check_by(by: str | None, reg: Register) -> str:
+def check_by(by: str | None, reg: RegisterInfo) -> str:
     """The join mode: ``by`` as given (checked against the register), else what the register allows."""
     named = reg.has_province or reg.has_county
     if by is None:
         return "both" if named and reg.has_location else ("attribute" if named else "location")
-    if by not in _BY:
+    if by not in BY:
         raise RegisterError(f"`by` must be attribute, location or both, not {by!r}", path=reg.path, field="by")
     if by in ("attribute", "both") and not named:
         raise RegisterError(
@@ -345,10 +353,10 @@ def estates_table(frame: pd.DataFrame, checked: Checked, status: np.ndarray) -> 
 
 def status_counts(status: np.ndarray) -> dict[str, int]:
     """The count of each status (``joined``, ``flagged``, ``rejected``); counts of batches add up."""
-    return {s: int(np.count_nonzero(status == s)) for s in _STATUSES.tolist()}
+    return {s: int(np.count_nonzero(status == s)) for s in STATUSES}
 
 
-def summary_of(reg: Register, by: str, coast_km: float, counts: Mapping[str, int], rows_in: int) -> dict[str, Any]:
+def summary_of(reg: RegisterInfo, by: str, coast_km: float, counts: Mapping[str, int], rows_in: int) -> dict[str, Any]:
     """The report's header: what was read and how (``reg``: its columns and warnings), the count of each outcome."""
     summary: dict[str, Any] = {
         "source": str(reg.path) if reg.path is not None else None,
