@@ -54,7 +54,7 @@ from geo.display import display_table
 from geo.engines.result import DaskJoinResult
 from geo.errors import EngineError, InputTypeError, RegisterWarning
 from geo.finishing import finish
-from geo.i18n import check_lang
+from geo.i18n import as_given, check_lang, message, whole
 from geo.locate import county_index, province_index
 from geo.registers import ROLES, Register
 from geo.registers.build import build_register, read_cells
@@ -373,9 +373,7 @@ def join(  # noqa: PLR0913 - keyword-only, as the command line's options
         named = {"by": by, "reconcile": reconcile, "coast_km": coast_km, "legacy_codes": legacy_codes}
         return _on_dask(register, {**named, "client": client, "out": out, "progress": progress}, overrides)
     if engine != "memory" or client is not None or out is not None:
-        raise EngineError(
-            f"`engine` is memory or dask, not {engine!r}; `client` and `out` are for dask", field="engine"
-        )
+        raise EngineError(message("errors", "engine_unknown", engine=as_given(engine)), field="engine")
     tick = progress or no_progress
     reg = register if isinstance(register, Register) else _read(register, overrides, tick)
     frame = reg.frame
@@ -407,7 +405,7 @@ def _roles(overrides: Mapping[str, str | None]) -> dict[str, str | None]:
     roles = {k: overrides.get(k) for k in ROLES}
     unknown = set(overrides) - {*roles, "crs", "sheet", "table", "sql"}
     if unknown:
-        raise InputTypeError(f"join() got unexpected keyword argument(s) {sorted(unknown)}")
+        raise InputTypeError(message("errors", "unexpected_keywords", names=whole(str(sorted(unknown)))))
     return roles
 
 
@@ -436,9 +434,9 @@ def _on_dask(
     ``options`` are :func:`join`'s parameters by name, ``overrides`` its other keywords.
     """
     if isinstance(register, Register):
-        raise EngineError("the dask engine reads the register itself: give it a path or a DataFrame", field="engine")
+        raise EngineError(message("errors", "dask_reads_register"), field="engine")
     if is_database_url(register) or overrides.get("table") is not None or overrides.get("sql") is not None:
-        raise EngineError("the dask engine reads files; a database is joined by the memory engine", field="engine")
+        raise EngineError(message("errors", "dask_reads_files"), field="engine")
     _roles(overrides)
     from geo.engines.dask import join as dask_join  # imports dask only when it runs
 

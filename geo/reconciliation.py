@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import pandas as pd
 
 from geo.errors import RegisterError
-from geo.i18n import quoted
+from geo.i18n import as_given, message, quoted, whole
 from geo.registers import Register, header_key
 from geo.registers.plan import RegisterInfo
 
@@ -91,7 +91,7 @@ def parse_reconcile(spec: Spec) -> dict[str, str]:
             continue
         column, _, ref = text.rpartition("=")
         if not column.strip() or not ref.strip():
-            raise RegisterError(f"`reconcile` wants column=reference, not {text!r}", field="reconcile")
+            raise RegisterError(message("errors", "reconcile_pair", text=as_given(text)), field="reconcile")
         out[column.strip()] = ref.strip()
     return out
 
@@ -100,22 +100,22 @@ def _load_yaml(text: str, path: Path) -> Any:
     try:
         import yaml  # optional: only for a YAML mapping
     except ImportError as exc:
-        raise RegisterError("YAML needs PyYAML; write the mapping as JSON or CSV", path=path) from exc
+        raise RegisterError(message("errors", "reconcile_yaml"), path=path) from exc
     return yaml.safe_load(text)
 
 
 def _read_mapping_file(path: Path) -> dict[str, str]:
     """The mapping of a JSON, YAML or CSV file: an object of text to text, else one clear error."""
     if not path.is_file():
-        raise RegisterError("no such reconciliation file (or write column=reference)", path=path, field="reconcile")
+        raise RegisterError(message("errors", "reconcile_no_file"), path=path, field="reconcile")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise RegisterError(
-            f"the reconciliation mapping is not UTF-8 text (byte {exc.start}): is it binary?", path=path
-        ) from exc
+        raise RegisterError(message("errors", "reconcile_not_utf8", byte=exc.start), path=path) from exc
     except OSError as exc:
-        raise RegisterError(f"cannot read the reconciliation mapping: {exc.strerror or exc}", path=path) from exc
+        raise RegisterError(
+            message("errors", "reconcile_unreadable", problem=whole(str(exc.strerror or exc))), path=path
+        ) from exc
     suffix = path.suffix.lower()
     try:
         if suffix == ".json":
@@ -126,13 +126,13 @@ def _read_mapping_file(path: Path) -> dict[str, str]:
             rows = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
             data = dict(zip(rows.iloc[:, 0], rows.iloc[:, 1], strict=True))
     except RecursionError as exc:
-        raise RegisterError("the reconciliation mapping is nested too deeply to read", path=path) from exc
+        raise RegisterError(message("errors", "reconcile_too_deep"), path=path) from exc
     except (ValueError, IndexError) as exc:
-        raise RegisterError(f"cannot read the reconciliation mapping: {quoted(str(exc))}", path=path) from exc
+        raise RegisterError(message("errors", "reconcile_unreadable", problem=str(exc)), path=path) from exc
     except Exception as exc:  # YAML's own errors
-        raise RegisterError(f"cannot read the reconciliation mapping: {quoted(str(exc))}", path=path) from exc
+        raise RegisterError(message("errors", "reconcile_unreadable", problem=str(exc)), path=path) from exc
     if not isinstance(data, dict) or not all(isinstance(v, (str, int, float)) for v in data.values()):
-        raise RegisterError("the reconciliation mapping must be an object {column: reference} of texts", path=path)
+        raise RegisterError(message("errors", "reconcile_not_mapping"), path=path)
     return {str(k): str(v) for k, v in data.items()}
 
 
@@ -161,7 +161,7 @@ def reconcile(result: Joined, mapping: Spec) -> pd.DataFrame:
     [1, 11, -10]
     """
     if result.register is None:
-        raise RegisterError("this result has no register to reconcile")
+        raise RegisterError(message("errors", "reconcile_no_register"))
     reg = result.register
     return reconciliation_table(result.by_province, reg.info if isinstance(reg, Register) else reg, mapping)
 
@@ -178,8 +178,12 @@ def _register_column(reg: RegisterInfo, column: str) -> str:
     col = {header_key(c): c for c in reg.indicators}.get(header_key(column))
     if col is None:
         raise RegisterError(
-            f"`reconcile` names {quoted(column)!r}, which is not a number or yes/no column of the register"
-            f" (those are {quoted(str(list(reg.indicators)), 400)})",
+            message(
+                "errors",
+                "reconcile_column",
+                column=as_given(quoted(column)),
+                columns=whole(str(quoted(str(list(reg.indicators)), 400))),
+            ),
             path=reg.path,
             field=str(quoted(column)),
         )
@@ -219,8 +223,7 @@ def _yearbook_rows(
     stat_col = ref.removeprefix("stats:")
     if stat_col not in stats.columns:
         raise RegisterError(
-            f"`reconcile` reference {quoted(ref)!r} is neither a fact id of the ledger nor a column of the"
-            " per-province yearbook tables",
+            message("errors", "reconcile_reference", ref=as_given(quoted(ref))),
             path=reg.path,
             field=str(quoted(column)),
         )

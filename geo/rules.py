@@ -38,7 +38,7 @@ import pandas as pd
 from geo.attributes import Attribute, resolve_places
 from geo.counties import county_label
 from geo.errors import InputTypeError, InputValueError, RegisterError
-from geo.i18n import number_list
+from geo.i18n import as_given, message, number_list
 from geo.locate import ProvinceIndex, county_index, locate, locate_counties, province_index
 from geo.reasons import Reason, RowReasons
 from geo.registers.build import Register, parse_rows
@@ -295,10 +295,10 @@ def check_coast(coast_km: object) -> float:
         It is not a number, or not a finite one of at least 0.
     """
     if isinstance(coast_km, bool) or not isinstance(coast_km, Real):
-        raise InputTypeError(f"`coast_km` is a distance in km (a number), not {type(coast_km).__name__}")
+        raise InputTypeError(message("errors", "coast_km_type", kind=type(coast_km).__name__))
     value = float(coast_km)
     if not math.isfinite(value) or value < 0:
-        raise InputValueError(f"`coast_km` must be a finite distance of 0 km or more, not {value!r}")
+        raise InputValueError(message("errors", "coast_km_value", value=as_given(value)))
     return value
 
 
@@ -308,14 +308,11 @@ def check_by(by: str | None, reg: RegisterInfo) -> str:
     if by is None:
         return "both" if named and reg.has_location else ("attribute" if named else "location")
     if by not in BY:
-        raise RegisterError(f"`by` must be attribute, location or both, not {by!r}", path=reg.path, field="by")
+        raise RegisterError(message("errors", "by_unknown", by=as_given(by)), path=reg.path, field="by")
     if by in ("attribute", "both") and not named:
-        raise RegisterError(
-            "joining by attribute needs a province or county column (name it with `province` or `county`)",
-            path=reg.path,
-        )
+        raise RegisterError(message("errors", "by_attribute_needs_column"), path=reg.path)
     if by in ("location", "both") and not reg.has_location:
-        raise RegisterError("joining by location needs lat/lon columns or a geometry (`lat`/`lon`)", path=reg.path)
+        raise RegisterError(message("errors", "by_location_needs_location"), path=reg.path)
     return by
 
 

@@ -45,7 +45,7 @@ from geo.engines.partitions import BLOCKSIZE, Source, frame_source, open_source
 from geo.engines.result import DaskJoinResult
 from geo.engines.writing import write_set
 from geo.errors import EngineError
-from geo.i18n import message
+from geo.i18n import message, whole
 from geo.reasons import Reason
 from geo.registers.build import parse_rows, read_cells
 from geo.registers.cells import Cells
@@ -262,9 +262,7 @@ def require_extra() -> None:
         except ImportError:
             missing.append(name)
     if missing:
-        raise EngineError(
-            f'the dask engine needs {", ".join(missing)}: pip install "iran-estates[dask]"', field="engine"
-        )
+        raise EngineError(message("errors", "dask_extra_missing", missing=whole(", ".join(missing))), field="engine")
 
 
 def _open(register: str | Path | pd.DataFrame, overrides: Mapping[str, str | None], blocksize: int) -> Source:
@@ -272,7 +270,7 @@ def _open(register: str | Path | pd.DataFrame, overrides: Mapping[str, str | Non
     if isinstance(register, pd.DataFrame):
         return frame_source(read_cells(register, None, {}), rows_per_part=max(1, blocksize // 200))
     if not isinstance(register, (str, Path)) or not str(register).strip():
-        raise EngineError(f"the dask engine reads a path or a DataFrame, not {type(register).__name__}")
+        raise EngineError(message("errors", "dask_register_type", kind=type(register).__name__))
     wanted = frozenset(header_key(v) for k in ROLES if (v := overrides.get(k)))
     return open_source(Path(register), sheet=overrides.get("sheet"), wanted=wanted, blocksize=blocksize)
 
@@ -323,13 +321,11 @@ def _guarded(work: Any) -> Any:
             pywarnings.filterwarnings("ignore", message="Computing mixed collections", category=UserWarning)
             return work()
     except KilledWorker as exc:
-        raise EngineError(
-            f"a dask worker died each time it ran one task ({exc.args[0] if exc.args else 'a task'});"
-            " dask gave up retrying it, and nothing was written"
-        ) from exc
+        task = whole(f"{exc.args[0] if exc.args else 'a task'}")
+        raise EngineError(message("errors", "dask_worker_died", task=task)) from exc
     except (OSError, TimeoutError) as exc:
         if type(exc).__module__.startswith(("distributed", "tornado", "asyncio")) or "Comm" in type(exc).__name__:
-            raise EngineError(f"the dask cluster was lost during the run ({exc}); nothing was written") from exc
+            raise EngineError(message("errors", "dask_cluster_lost", problem=whole(str(exc)))) from exc
         raise
 
 
