@@ -315,7 +315,7 @@ def _check_compare_args(old_year: object, new_year: object, year_column: object,
         raise InputTypeError(f"`move_km` is a distance in km (a number), not {type(move_km).__name__}")
 
 
-def compare(
+def compare(  # noqa: PLR0913 - keyword-only, as the command line's options
     old: str | Path | pd.DataFrame,
     new: str | Path | pd.DataFrame,
     *,

@@ -53,12 +53,11 @@ from geo.aggregation import aggregate, by_county_table
 from geo.display import display_table
 from geo.engines.result import DaskJoinResult
 from geo.errors import EngineError, InputTypeError, RegisterWarning
-from geo.i18n import check_lang
+from geo.finishing import finish
+from geo.i18n import as_given, check_lang, message, whole
 from geo.locate import county_index, province_index
-from geo.reconciliation import empty_reconciliation, reconciliation_table
-from geo.registers import Register
+from geo.registers import ROLES, Register
 from geo.registers.build import build_register, read_cells
-from geo.registers.template import template_references
 from geo.rules import (
     COAST_KM,
     Rules,
@@ -69,12 +68,9 @@ from geo.rules import (
     estates_table,
     status_counts,
     statuses,
-    summary_of,
 )
 
 __all__ = ["JoinResult", "join", "COAST_KM", "Progress"]
-
-_BY = ("attribute", "location", "both")
 
 
 @dataclass
@@ -295,7 +291,7 @@ def join(
 ) -> DaskJoinResult: ...
 
 
-def join(
+def join(  # noqa: PLR0913 - keyword-only, as the command line's options
     register: str | Path | pd.DataFrame | Register,
     *,
     by: Literal["attribute", "location", "both"] | None = None,
@@ -374,18 +370,17 @@ def join(
     coast_km = check_coast(coast_km)
     check_join_args(reconcile, legacy_codes, progress, by=by, engine=engine)
     if engine == "dask":
-        return _on_dask(register, by, reconcile, (coast_km, legacy_codes), progress, client, out, overrides)
+        named = {"by": by, "reconcile": reconcile, "coast_km": coast_km, "legacy_codes": legacy_codes}
+        return _on_dask(register, {**named, "client": client, "out": out, "progress": progress}, overrides)
     if engine != "memory" or client is not None or out is not None:
-        raise EngineError(
-            f"`engine` is memory or dask, not {engine!r}; `client` and `out` are for dask", field="engine"
-        )
+        raise EngineError(message("errors", "engine_unknown", engine=as_given(engine)), field="engine")
     tick = progress or no_progress
     reg = register if isinstance(register, Register) else _read(register, overrides, tick)
     frame = reg.frame
     n = len(frame)
     prov, counties = province_index(), county_index()
     places = tuple(p for p in ("province", "county") if p in reg.columns)
-    rules = Rules(check_by(by, reg), legacy_codes, coast_km, places)
+    rules = Rules(check_by(by, reg.info), legacy_codes, coast_km, places)
     tick("joining", 0, n)
     checked = check_rows(frame, reg.reasons, rules, reg.notes)
     reasons = checked.reasons
@@ -395,25 +390,22 @@ def join(
     units = (prov.frame, ["code", "name_en", "name_fa"], prov.names)
     by_province = aggregate(frame, checked.province, reg.indicators, units, reasons)
     status = statuses(checked.province, reasons)  # a duplicate id or an overflowing sum flags a joined row
-    places_found = (checked.province, checked.county)
-    estates = estates_table(frame, places_found, status, (reasons, checked.notes), checked.lon, checked.lat)
-    summary = summary_of(reg, rules.by, coast_km, status_counts(status), len(status))
-    summary["rows_with_county"] = int((checked.county >= 0).sum())
-    if reconcile is None:  # columns headed as in the register template: compared with their figures
-        reconcile = template_references(reg.indicators)
-    table = reconciliation_table(by_province, reg, reconcile) if reconcile else empty_reconciliation()
-    summary["reconciliation"] = table.to_dict("records")
+    estates = estates_table(frame, checked, status)
+    counts, with_county = status_counts(status), int((checked.county >= 0).sum())
+    done = finish(
+        reg.info, rules, by_province=by_province, counts=counts, rows_in=n, with_county=with_county, reconcile=reconcile
+    )
     by_county = by_county_table(frame, checked.county, reg.indicators, counties)
     tick("summing", n, n)
-    return JoinResult(estates, by_province, table, summary, reg, by_county)
+    return JoinResult(estates, by_province, done.reconciliation, done.summary, reg, by_county)
 
 
 def _roles(overrides: Mapping[str, str | None]) -> dict[str, str | None]:
     """The role columns named in ``overrides``; an unknown keyword is refused."""
-    roles = {k: overrides.get(k) for k in ("id", "name", "province", "county", "lat", "lon")}
+    roles = {k: overrides.get(k) for k in ROLES}
     unknown = set(overrides) - {*roles, "crs", "sheet", "table", "sql"}
     if unknown:
-        raise InputTypeError(f"join() got unexpected keyword argument(s) {sorted(unknown)}")
+        raise InputTypeError(message("errors", "unexpected_keywords", names=whole(str(sorted(unknown)))))
     return roles
 
 
@@ -435,31 +427,17 @@ def _read(source: str | Path | pd.DataFrame, overrides: Mapping[str, str | None]
 
 
 def _on_dask(
-    register: str | Path | pd.DataFrame | Register,
-    by: str | None,
-    reconcile: Any,
-    how: tuple[float, bool],
-    progress: Progress | None,
-    client: Any,
-    out: str | Path | None,
-    overrides: Mapping[str, Any],
+    register: str | Path | pd.DataFrame | Register, options: Mapping[str, Any], overrides: Mapping[str, Any]
 ) -> DaskJoinResult:
-    """:func:`join` on dask (the optional extra: :func:`geo.engines.dask.require_extra` says how to install it)."""
+    """:func:`join` on dask (the optional extra: :func:`geo.engines.dask.require_extra` says how to install it).
+
+    ``options`` are :func:`join`'s parameters by name, ``overrides`` its other keywords.
+    """
     if isinstance(register, Register):
-        raise EngineError("the dask engine reads the register itself: give it a path or a DataFrame", field="engine")
+        raise EngineError(message("errors", "dask_reads_register"), field="engine")
     if is_database_url(register) or overrides.get("table") is not None or overrides.get("sql") is not None:
-        raise EngineError("the dask engine reads files; a database is joined by the memory engine", field="engine")
+        raise EngineError(message("errors", "dask_reads_files"), field="engine")
     _roles(overrides)
     from geo.engines.dask import join as dask_join  # imports dask only when it runs
 
-    return dask_join(
-        register,
-        by=by,
-        reconcile=reconcile,
-        coast_km=how[0],
-        legacy_codes=how[1],
-        client=client,
-        out=out,
-        progress=progress,
-        **overrides,
-    )
+    return dask_join(register, **options, **overrides)

@@ -161,7 +161,7 @@ def _each(task: Callable[[int], _T], count: int, points: int) -> list[_T]:
         return list(pool.map(task, range(count)))
 
 
-def _contains(geoms: Any, bounds: np.ndarray, x: np.ndarray, y: np.ndarray, out: np.ndarray, ids: Any) -> None:
+def _contains(geoms: Any, bounds: np.ndarray, x: np.ndarray, y: np.ndarray, *, out: np.ndarray, ids: Any) -> None:
     """Set ``out[k] = ids[i]`` for each point k inside prepared polygon ``geoms[i]``.
 
     Each polygon tests only the points inside its bounding box, straight from the
@@ -201,14 +201,14 @@ def within(prov: ProvinceIndex, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """
     idx = np.full(len(x), -1, dtype="int64")
     if len(x) < _GRID_POINTS:
-        _contains(prov.geoms, prov.bounds, x, y, idx, range(len(prov.geoms)))
+        _contains(prov.geoms, prov.bounds, x, y, out=idx, ids=range(len(prov.geoms)))
         return idx
     marks = _grid(prov.geoms).lookup(x, y)
     idx[marks >= 0] = marks[marks >= 0]
     test = np.flatnonzero(marks == TEST)
     if test.size:
         found = np.full(test.size, -1, dtype="int64")
-        _contains(prov.geoms, prov.bounds, x[test], y[test], found, range(len(prov.geoms)))
+        _contains(prov.geoms, prov.bounds, x[test], y[test], out=found, ids=range(len(prov.geoms)))
         idx[test] = found
     return idx
 
@@ -227,7 +227,7 @@ def _territorial_sea(
 
 
 def _near_coast(
-    prov: ProvinceIndex, lon: np.ndarray, lat: np.ndarray, idx: np.ndarray, coast_km: float, reasons: RowReasons
+    prov: ProvinceIndex, lon: np.ndarray, lat: np.ndarray, idx: np.ndarray, *, coast_km: float, reasons: RowReasons
 ) -> None:
     """Assign points outside every polygon but within ``coast_km`` of one to the nearest (flagged)."""
     cand = np.flatnonzero(~np.isnan(lon) & ~np.isnan(lat) & (idx < 0))
@@ -281,7 +281,7 @@ def locate(lon: np.ndarray, lat: np.ndarray, coast_km: float, reasons: RowReason
     fail[~valid] = Reason("no_coordinates")
     idx = np.where(valid, within(prov, np.nan_to_num(lon), np.nan_to_num(lat)), -1)
     _territorial_sea(prov, lon, lat, idx, reasons)
-    _near_coast(prov, lon, lat, idx, coast_km, reasons)
+    _near_coast(prov, lon, lat, idx, coast_km=coast_km, reasons=reasons)
     _swapped(prov, lon, lat, idx, reasons)
     outside = valid & (idx < 0)
     if outside.any():
@@ -378,7 +378,7 @@ def locate_counties(province: np.ndarray, lon: np.ndarray, lat: np.ndarray) -> n
             members = counties.members[p]
             geoms = [counties.geoms[j] for j in members]
             hit = np.full(test.size, -1, dtype="int64")
-            _contains(geoms, counties.bounds[members], lon[rows[test]], lat[rows[test]], hit, members)
+            _contains(geoms, counties.bounds[members], lon[rows[test]], lat[rows[test]], out=hit, ids=members)
             found[test] = hit
         return rows, found
 

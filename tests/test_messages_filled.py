@@ -13,7 +13,7 @@ from geo._text import persian_digits
 from geo.counties import county_label
 from geo.i18n import catalogue, message, province_label, template_fields
 
-CATALOGUES = ("reasons", "warnings", "names", "template", "map")
+CATALOGUES = ("reasons", "warnings", "names", "template", "map", "errors")
 #: A realistic value for each field, by its name: a county label, a province label, a list of
 #: sheets, a large number, text from a user's file.
 NUMBER = 1234567

@@ -116,7 +116,7 @@ def estates_map(
     check_lang(lang)
     _check_map_args(tiles, indicators, stats=stats, facts=facts, counties=counties)
     meta, loaded = _load_inputs(indicators)
-    return _estates_map(lang, tiles, meta, loaded if stats is None else stats, facts, counties)
+    return _estates_map(lang, tiles, meta, loaded if stats is None else stats, facts=facts, counties=counties)
 
 
 def _check_map_args(tiles: object, indicators: object, *, stats: object, facts: object, counties: object) -> None:
@@ -146,6 +146,7 @@ def _estates_map(
     tiles: str | None,
     meta: pd.DataFrame,
     gdf: gpd.GeoDataFrame,
+    *,
     facts: pd.DataFrame | None,
     counties: bool = True,
 ) -> folium.Map:
@@ -166,13 +167,12 @@ def _estates_map(
     block = counties_payload(_codes(gdf), lang) if counties else None
     data = page_data(
         lang,
-        texts,
-        len(gdf),
-        bool(tiles),
-        credit,
-        provinces,
-        facts_data,
-        None,
+        texts=texts,
+        n=len(gdf),
+        tiles=bool(tiles),
+        attribution=credit,
+        provinces=provinces,
+        facts=facts_data,
         search=province_search(gdf),
         alt=alt,
         quality=quality_payload(meta, lang),
@@ -369,13 +369,13 @@ def _register_page(
         block = counties_payload(_codes(by_province), lang, by_county, meta.loc[meta.index.isin(by_county.columns)])
     data = page_data(
         lang,
-        page_texts,
-        len(by_province),
-        bool(tiles),
-        credit,
-        provinces,
-        [],
-        points,
+        texts=page_texts,
+        n=len(by_province),
+        tiles=bool(tiles),
+        attribution=credit,
+        provinces=provinces,
+        facts=[],
+        register=points,
         search=province_search(by_province),
         alt=None,
         quality=quality_payload(meta, lang),
@@ -420,5 +420,5 @@ def build_maps(
 
     facts = load_facts()
     meta, stats = _load_inputs(indicators)
-    maps = [(lang, _estates_map(lang, tiles, meta, stats, facts, counties)) for lang in langs]
+    maps = [(lang, _estates_map(lang, tiles, meta, stats, facts=facts, counties=counties)) for lang in langs]
     return [save_map(m, Path(out) / DEFAULT_FILES[lang]) for lang, m in maps]

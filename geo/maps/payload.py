@@ -245,16 +245,16 @@ def quality_payload(indicators: pd.DataFrame, lang: str) -> QualityData:
     return QualityData(notes=list(notes), legend=legend, places={k: v for k, v in places.items() if v})
 
 
-def page_data(
+def page_data(  # noqa: PLR0913 - keyword-only, one per field of PageData
     lang: str,
+    *,
     texts: dict[str, str],
     n: int,
     tiles: bool,
     attribution: str,
     provinces: tuple[RawJSON, list[IndicatorData]],
     facts: list[FactData],
-    register: RegisterPoints | None,
-    *,
+    register: RegisterPoints | None = None,
     search: SearchData,
     alt: LinkData | None,
     quality: QualityData,
@@ -265,7 +265,8 @@ def page_data(
 ) -> PageData:
     """A page's :class:`~geo.maps.contract.PageData`; ``attribution`` is escaped here.
 
-    ``register`` is a register's points, grid and tally (:func:`geo.maps.points.register_points`).
+    ``provinces`` is :func:`provinces_payload`'s; ``register`` a register's points, grid and
+    tally (:func:`geo.maps.points.register_points`).
     """
     geojson, indicators = provinces
     points, grid, tally = (register.points, register.grid, register.tally) if register is not None else (None,) * 3
