@@ -30,10 +30,10 @@ def compare_work(
     """
 
     def work() -> Any:
-        from geo._output_set import OutputSet
         from geo._stages import StageDisplay
-        from geo.compare_outputs import CHANGE_FILES, write_changes_into
         from geo.comparing import compare
+        from geo.output._output_set import OutputSet
+        from geo.output.compare_outputs import CHANGE_FILES, write_changes_into
 
         with OutputSet(out, CHANGE_FILES) as target, StageDisplay(console, enabled=progress) as show:
             with warnings.catch_warnings(record=True) as caught:

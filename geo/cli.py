@@ -187,7 +187,7 @@ def build(
 @app.command(epilog="Example: python -m geo provinces --format csv > provinces.csv")
 def provinces(fmt: str = format_option()) -> None:
     """List the 31 provinces: ISO 3166-2:IR code, names, capital, area (km²)."""
-    from geo.provinces import province_table
+    from geo.reference.provinces import province_table
 
     columns = {
         "code": "code",
@@ -205,7 +205,7 @@ def counties(
     fmt: str = format_option(),
 ) -> None:
     """List the counties (all 478, or one province's): code, province, names, land area (km²)."""
-    from geo.counties import county_table
+    from geo.reference.counties import county_table
 
     columns = {"code": "code", "province": "province", "name_en": "name_en", "name_fa_short": "name_fa"}
     print_listing(_run(lambda: county_table(province)), fmt, {**columns, "area_km2": "area km²"})
@@ -216,7 +216,7 @@ def resolve(
     names: list[str] = typer.Argument(..., metavar="NAME", help="Province names or codes, in any spelling."),
 ) -> None:
     """Resolve province names or codes to ISO 3166-2:IR codes (exit 3 when one does not resolve)."""
-    from geo.names import resolve_province
+    from geo.reference.names import resolve_province
 
     status = EXIT_OK
     for name in names:
@@ -237,10 +237,10 @@ def facts(
     ),
 ) -> None:
     """List the sourced facts (ISIPO's 1396 SH results) from the facts ledger; --series: the other years."""
-    from geo.facts import facts_table, format_facts, load_facts
+    from geo.reference.facts import facts_table, format_facts, load_facts
 
     if series:
-        from geo.series import format_series, load_series
+        from geo.reference.series import format_series, load_series
 
         _write(_run(lambda: format_series(load_series(facts=load_facts(ledger)), "csv" if fmt == "csv" else "json")))
         return
@@ -320,7 +320,7 @@ def join_register(  # noqa: PLR0913, PLR0917 - a typer command: one parameter pe
 ) -> None:
     """Join an estate register to provinces and counties; write joined, rows, rejects, tables, report and map."""
     from geo._cli_database import Writing, usage_error
-    from geo._database import is_database_url
+    from geo.registers._database import is_database_url
 
     wrong = usage_error(is_database_url(register), (table, sql), (out, to, to_table, replace))
     if wrong is not None:
@@ -360,11 +360,11 @@ def _join_and_write(source: str | Path, reading: dict[str, Any], writing: Any, b
     """
     from contextlib import ExitStack
 
-    from geo._output_set import OutputSet
     from geo._stages import StageDisplay
     from geo.joining import join
-    from geo.outputs import output_names, write_into
-    from geo.postgis_out import DatabaseTable
+    from geo.output._output_set import OutputSet
+    from geo.output.outputs import output_names, write_into
+    from geo.output.postgis_out import DatabaseTable
 
     with ExitStack() as stack:
         target = stack.enter_context(OutputSet(writing.out, output_names(writing.formats))) if writing.out else None
@@ -435,7 +435,7 @@ def _formats(value: str | None) -> list[str] | None:
     """The formats of ``--formats gpkg,csv`` (None: the default), each checked."""
     if value is None:
         return None
-    from geo.outputs import FORMATS
+    from geo.output.outputs import FORMATS
 
     chosen = [f.strip().lower() for f in value.split(",") if f.strip()]
     for f in chosen or [value]:

@@ -100,9 +100,9 @@ ARCHITECTURE = PACKAGE.parent / "ARCHITECTURE.md"
 #: The imports that reach down the table, each inside a function, with their reason.
 DOWNWARD = {
     ("geo.joining", "geo.engines.dask"): "join(engine='dask') hands over to the dask engine",
-    ("geo.joining", "geo.outputs"): "JoinResult.write writes through outputs",
-    ("geo.joining", "geo.postgis_out"): "JoinResult.to_postgis writes through postgis_out",
-    ("geo.comparing", "geo.compare_outputs"): "CompareResult.write writes through compare_outputs",
+    ("geo.joining", "geo.output.outputs"): "JoinResult.write writes through outputs",
+    ("geo.joining", "geo.output.postgis_out"): "JoinResult.to_postgis writes through postgis_out",
+    ("geo.comparing", "geo.output.compare_outputs"): "CompareResult.write writes through compare_outputs",
     ("geo.joining", "geo.maps"): "JoinResult.map draws through maps",
     ("geo.engines.mapping", "geo.maps"): "a dask join's map.html is drawn by maps, as outputs draws it",
     ("geo.engines.mapping", "geo.maps.points"): "the partitions' points, grid cells and problem rows",
@@ -169,7 +169,7 @@ def test_the_table_reader_sees_rows_paths_and_function_level_imports() -> None:
         "geo.registers.plan": 3,
     }
     top, inside = _split_imports(_modules()["geo.joining"], "geo.joining", set(_modules()))
-    assert "geo.rules" in top and "geo.outputs" in inside and "geo.outputs" not in top
+    assert "geo.joining.rules" in top and "geo.output.outputs" in inside and "geo.output.outputs" not in top
 
 
 def test_the_cycle_check_finds_a_cycle() -> None:

@@ -11,15 +11,15 @@ The register is read in partitions (:mod:`geo.engines.partitions`) and joined in
    so that every repeated id meets its repeats in one partition, where they are found;
 3. **deciding**, on the client — the plan completed by the counts
    (:func:`geo.engines.counts.decide`), each partition's first row number, the
-   "duplicate id" reasons (:func:`geo.rules.duplicate_reasons`);
+   "duplicate id" reasons (:func:`geo.joining.rules.duplicate_reasons`);
 4. **joining**, on the cluster — per partition, the same code as the in-memory engine:
-   :func:`geo.registers.build.parse_rows`, :func:`geo.rules.check_rows`,
-   :func:`geo.rules.add_duplicates`, :func:`geo.rules.estates_table`; the rows written as
+   :func:`geo.registers.build.parse_rows`, :func:`geo.joining.rules.check_rows`,
+   :func:`geo.joining.rules.add_duplicates`, :func:`geo.joining.rules.estates_table`; the rows written as
    partitioned GeoParquet by dask-geopandas, and each partition's per-province and
-   per-county sums (:func:`geo.aggregation.unit_sums`) and status counts added up into
+   per-county sums (:func:`geo.joining.aggregation.unit_sums`) and status counts added up into
    ``by_province``, ``by_county`` and the report's counts.
 
-The outputs are written as one :class:`geo._output_set.OutputSet` (a temporary folder
+The outputs are written as one :class:`geo.output._output_set.OutputSet` (a temporary folder
 beside ``out``, moved into place with ``report.json`` last), so a run that fails, is
 interrupted or loses its workers more often than dask retries leaves ``out`` as it was.
 """
@@ -46,13 +46,7 @@ from geo.engines.result import DaskJoinResult
 from geo.engines.writing import write_set
 from geo.errors import EngineError
 from geo.i18n import message, whole
-from geo.reasons import Reason
-from geo.registers.build import parse_rows, read_cells
-from geo.registers.cells import Cells
-from geo.registers.coordinates import add_warnings
-from geo.registers.plan import Plan, RegisterInfo, plan_register
-from geo.registers.vocabulary import ROLES, header_key
-from geo.rules import (
+from geo.joining.rules import (
     COAST_KM,
     ROW_COLUMNS,
     Rules,
@@ -64,6 +58,12 @@ from geo.rules import (
     status_counts,
     statuses,
 )
+from geo.reasons import Reason
+from geo.registers.build import parse_rows, read_cells
+from geo.registers.cells import Cells
+from geo.registers.coordinates import add_warnings
+from geo.registers.plan import Plan, RegisterInfo, plan_register
+from geo.registers.vocabulary import ROLES, header_key
 
 __all__ = ["ROW_COLUMNS", "DaskJoinResult", "join", "require_extra"]
 
@@ -127,8 +127,8 @@ def _warnings(first: list[str], then: list[str]) -> list[str]:
 
 def _join_part(part: Cells, first_row: int, settings: _Settings) -> tuple[Any, _Parts]:
     """Step 4 on one partition: its estates and what it adds to the whole."""
-    from geo.aggregation import flag_overflow, unit_sums
-    from geo.locate import county_index, province_index
+    from geo.joining.aggregation import flag_overflow, unit_sums
+    from geo.joining.locate import county_index, province_index
 
     plan, indicators = settings.plan, settings.plan.indicators or {}
     geometry = part.geometry if "geometry" in plan.columns and plan.wkt is None else None
@@ -350,8 +350,8 @@ def _plan(
 
 def _run(job: _Job, client: Any) -> DaskJoinResult:
     """:func:`join` with a client and dask's settings in place."""
-    from geo._output_set import OutputSet
     from geo.engines.writing import OUTPUT_FILES, OUTPUT_FOLDERS
+    from geo.output._output_set import OutputSet
 
     tick = job.progress or no_progress
     tick("planning", 0, None)
@@ -368,7 +368,7 @@ def _joined(job: _Job, source: Source, *, client: Any, tick: Progress, target: A
     A per-province sum that overflows a float is known only once every partition is
     joined: its rows are then flagged as the in-memory engine flags them, by joining again.
     """
-    from geo.aggregation import overflows
+    from geo.joining.aggregation import overflows
 
     head = _head(source)
     plan, firsts, duplicates, warnings = _plan(source, head, job.overrides, client, tick)
@@ -422,10 +422,10 @@ def _empty(head: Cells) -> Cells:
 
 
 def _check_reconcile(info: RegisterInfo, reconcile: Any) -> None:
-    """Raise what :func:`geo.reconciliation.reconciliation_table` raises for ``reconcile``, on empty sums."""
-    from geo.aggregation import sums_table, unit_sums
-    from geo.locate import province_index
-    from geo.reconciliation import reconciliation_table
+    """Raise what :func:`geo.joining.reconciliation.reconciliation_table` raises for ``reconcile``, on empty sums."""
+    from geo.joining.aggregation import sums_table, unit_sums
+    from geo.joining.locate import province_index
+    from geo.joining.reconciliation import reconciliation_table
 
     prov = province_index()
     nothing = pd.DataFrame({col: pd.Series(dtype="float64") for col in info.indicators})
@@ -457,9 +457,9 @@ def _result(
     estates: Any, parts: list[_Parts], info: RegisterInfo, settings: _Settings, *, reconcile: Any, client: Any
 ) -> DaskJoinResult:
     """The result from the partitions' parts, added up: the same tables and counts as the in-memory engine's."""
-    from geo.aggregation import sums_table
-    from geo.finishing import finish
-    from geo.locate import county_index, province_index
+    from geo.joining.aggregation import sums_table
+    from geo.joining.finishing import finish
+    from geo.joining.locate import county_index, province_index
 
     total = functools.reduce(operator.add, parts)
     add_warnings(info.warnings, total.warnings)

@@ -4,7 +4,7 @@ The workers write their Parquet parts (``joined/``, ``rejects/``, ``rows/``: one
 partition) into the set's temporary folder (on a cluster, ``out`` must be on a file system
 the workers share with the client); the client adds ``by_province.csv``,
 ``by_county.csv``, ``reconciliation.csv`` (when there is one), ``map.html`` and ``report.json``, and
-:meth:`geo._output_set.OutputSet.commit` moves them into ``out``, ``report.json`` last.
+:meth:`geo.output._output_set.OutputSet.commit` moves them into ``out``, ``report.json`` last.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from geo._output_set import LAST, OutputSet
+from geo.output._output_set import LAST, OutputSet
 
 __all__ = ["OUTPUT_FILES", "OUTPUT_FOLDERS", "parquet_schema", "write_set"]
 
@@ -60,7 +60,7 @@ def write_set(
 
     The tables are headed in ``lang``, as the in-memory engine heads them (:func:`geo.registers.known.labelled`).
     """
-    from geo._writers import report_text, write_csv
+    from geo.output._writers import report_text, write_csv
     from geo.registers.known import labelled, table_columns
 
     tables = {

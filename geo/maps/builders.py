@@ -12,7 +12,6 @@ import pandas as pd
 
 from geo._args import check_flag, check_frame
 from geo.errors import InputTypeError, MapError
-from geo.facts import OUTPUT_COLUMNS as LEDGER_COLUMNS
 from geo.i18n import LANGS, check_lang, section
 from geo.maps.contract import LinkData, RegisterPoints
 from geo.maps.county_level import counties_payload
@@ -20,6 +19,7 @@ from geo.maps.payload import facts_payload, page_data, provinces_payload, qualit
 from geo.maps.points import register_points
 from geo.maps.search import province_search
 from geo.maps.series_chart import series_payload
+from geo.reference.facts import OUTPUT_COLUMNS as LEDGER_COLUMNS
 
 if TYPE_CHECKING:
     import folium
@@ -52,7 +52,7 @@ class JoinedRegister(Protocol):
 
 def _load_inputs(indicators: str | Path | Sequence[str] | None) -> tuple[pd.DataFrame, gpd.GeoDataFrame]:
     """The declared indicators (all, another CSV's, or those named) and the statistics."""
-    from geo.stats import load_indicators, load_province_stats
+    from geo.reference.stats import load_indicators, load_province_stats
 
     if indicators is None or isinstance(indicators, (str, Path)):
         return load_indicators(indicators), load_province_stats(indicators)
@@ -190,7 +190,7 @@ def _codes(gdf: gpd.GeoDataFrame) -> list[str]:
 
 def _register_indicators(by_province: gpd.GeoDataFrame) -> pd.DataFrame:
     """The numeric per-province columns of a register, declared as indicators."""
-    from geo.provinces import province_table
+    from geo.reference.provinces import province_table
     from geo.registers.known import column_labels, measure_of
 
     base = set(province_table().columns) | {"geometry"}
@@ -412,8 +412,8 @@ def build_maps(
     """
     for lang in langs:
         check_lang(lang)
-    from geo.facts import load_facts
     from geo.maps.page import save_map, tile_layer
+    from geo.reference.facts import load_facts
 
     if tiles:
         tile_layer(tiles)

@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geo._assets import script_json
 from geo.i18n import section
+from geo.maps._assets import script_json
 from geo.maps.classify import classify, decimals_of, palette
 from geo.maps.contract import (
     CountyLayer,
@@ -159,7 +159,7 @@ def _pair(ind: dict[str, Any], lang: str) -> PairData | None:
 def facts_payload(lang: str, indicators: pd.DataFrame, facts: pd.DataFrame | None) -> list[FactData]:
     """The national HSE/infrastructure facts, each with its paired 1392 total if any."""
     if facts is None:
-        from geo.facts import load_facts
+        from geo.reference.facts import load_facts
 
         facts = load_facts()
     if facts is None or len(facts) == 0:

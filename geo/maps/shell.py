@@ -20,8 +20,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from geo._assets import font_codepoints, font_face_css, module_js, own_css, own_js, script_json
 from geo._cache import cached
+from geo.maps._assets import font_codepoints, font_face_css, module_js, own_css, own_js, script_json
 from geo.maps.contract import PageData, plain
 from geo.maps.county_level import COUNTY_BLOCK, CountyBlock
 from geo.maps.payload import RawJSON

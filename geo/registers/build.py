@@ -36,11 +36,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geo._database import is_database_url
 from geo._text import INVISIBLE
 from geo.errors import InputTypeError, RegisterError, RegisterWarning
 from geo.i18n import message
 from geo.reasons import Reason, RowReasons
+from geo.registers._database import is_database_url
 from geo.registers.cells import (
     Cells,
     as_text,
@@ -427,7 +427,7 @@ def read_register(  # noqa: PLR0913 - keyword-only: a column per role
     RegisterError
         The file is missing, empty, of an unknown format or unreadable, or has neither a
         province column nor a location; :class:`~geo.errors.LimitError` (a subclass) when
-        it is beyond a limit of :mod:`geo.limits`.
+        it is beyond a limit of :mod:`geo.registers.limits`.
     InputTypeError
         ``source`` is neither a path nor a DataFrame, or a column is named by a non-text.
 

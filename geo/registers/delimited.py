@@ -22,9 +22,9 @@ import pandas as pd
 
 from geo.errors import RegisterError
 from geo.i18n import message, number_list, whole
-from geo.limits import check_columns
 from geo.registers.cells import Cells
 from geo.registers.headers import HEADER_SCAN, drop_repeated_headers, find_header, header_names, header_warnings
+from geo.registers.limits import check_columns
 from geo.registers.vocabulary import STRIP
 
 __all__ = ["check_swallowed_rows", "data_offset", "read_delimited"]

@@ -23,11 +23,11 @@ import shapely
 
 from geo.errors import RegisterError
 from geo.i18n import message
-from geo.limits import check_columns
 from geo.registers.cells import CONTROL, Cells
 from geo.registers.columns import find_columns, province_by_content, rename_reserved
 from geo.registers.coordinates import pair_column, wkt_column
 from geo.registers.headers import header_names
+from geo.registers.limits import check_columns
 from geo.registers.utm import guess_warning, guess_zone
 from geo.registers.vocabulary import ROLE_WORDS
 
@@ -38,8 +38,8 @@ __all__ = ["Plan", "RegisterInfo", "clean_headers", "plan_register"]
 class RegisterInfo:
     """A register as a whole, without its rows: what the whole-register steps of a join read.
 
-    The join mode (:func:`geo.rules.check_by`), the report's header
-    (:func:`geo.rules.summary_of`) and the reconciliation read these, from a
+    The join mode (:func:`geo.joining.rules.check_by`), the report's header
+    (:func:`geo.joining.rules.summary_of`) and the reconciliation read these, from a
     :class:`~geo.registers.Register` (:attr:`~geo.registers.Register.info`) or, on dask,
     from the plan and what the partitions found (:meth:`Plan.info`).
 
@@ -183,7 +183,7 @@ def clean_headers(cells: pd.DataFrame, path: PurePath | None, warnings: list[str
     Raises
     ------
     LimitError
-        More columns than :func:`geo.limits.check_columns` allows.
+        More columns than :func:`geo.registers.limits.check_columns` allows.
     """
     check_columns(len(cells.columns), path)
     cells = cells.reset_index(drop=True)

@@ -23,10 +23,10 @@ import pandas as pd
 
 from geo.errors import RegisterError
 from geo.i18n import as_given, message, whole
-from geo.limits import check_memory
 from geo.registers.cells import Cells
 from geo.registers.delimited import read_delimited
 from geo.registers.formats import FORMATS, Found, detect, one_line, sheet_rule
+from geo.registers.limits import check_memory
 from geo.registers.parquet import read_parquet
 from geo.registers.sheets import read_ods, read_xls
 from geo.registers.vector import read_vector
@@ -224,7 +224,7 @@ def read_file(
     ------
     RegisterError
         The file cannot be read; :class:`~geo.errors.LimitError` when it is beyond a
-        limit of :mod:`geo.limits` (checked before it is read).
+        limit of :mod:`geo.registers.limits` (checked before it is read).
     """
     found = detect_file(path)
     check_sheet(found, sheet, path)

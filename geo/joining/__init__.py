@@ -1,11 +1,11 @@
 """Join an estate register to Iran's provinces and counties and aggregate it per province and county.
 
 :func:`join` reads a register (:mod:`geo.registers`), applies the row rules of
-:mod:`geo.rules` to its rows (each row to one province and, where it can, one county — by
+:mod:`geo.joining.rules` to its rows (each row to one province and, where it can, one county — by
 its province and county columns, by point in polygon, or both — with its status and
 reasons), then the rules that need the whole register: duplicate ids are flagged, and the
-joined rows are summed per province and per county (:mod:`geo.aggregation`) and, when
-asked, compared with published figures (:mod:`geo.reconciliation`).
+joined rows are summed per province and per county (:mod:`geo.joining.aggregation`) and, when
+asked, compared with published figures (:mod:`geo.joining.reconciliation`).
 
 Every row ends in exactly one of ``joined``, ``flagged`` (joined, with reasons) or
 ``rejected`` (no province could be assigned; with reasons), so that
@@ -21,7 +21,7 @@ the sums too (``inf`` is never written).
 province cell where the point lies cleanly inside a province; control characters removed
 from a cell) is a note (``notes``/``notes_fa``). A row with notes and no reasons stays
 ``joined``; the accounting identity above is unchanged. The files are written by
-:mod:`geo.outputs`.
+:mod:`geo.output.outputs`.
 
 Examples
 --------
@@ -47,18 +47,15 @@ import geopandas as gpd
 import pandas as pd
 
 from geo._args import check_join_args
-from geo._database import is_database_url
 from geo._progress import Progress, no_progress
-from geo.aggregation import aggregate, by_county_table
-from geo.display import display_table
 from geo.engines.result import DaskJoinResult
 from geo.errors import EngineError, InputTypeError, RegisterWarning
-from geo.finishing import finish
 from geo.i18n import as_given, check_lang, message, whole
-from geo.locate import county_index, province_index
-from geo.registers import ROLES, Register
-from geo.registers.build import build_register, read_cells
-from geo.rules import (
+from geo.joining.aggregation import aggregate, by_county_table
+from geo.joining.display import display_table
+from geo.joining.finishing import finish
+from geo.joining.locate import county_index, province_index
+from geo.joining.rules import (
     COAST_KM,
     Rules,
     add_duplicates,
@@ -69,6 +66,9 @@ from geo.rules import (
     status_counts,
     statuses,
 )
+from geo.registers import ROLES, Register
+from geo.registers._database import is_database_url
+from geo.registers.build import build_register, read_cells
 
 __all__ = ["JoinResult", "join", "COAST_KM", "Progress"]
 
@@ -214,7 +214,7 @@ class JoinResult:
         formats: Iterable[str] | None = None,
         progress: Progress | None = None,
     ) -> dict[str, Path]:
-        """Write the outputs into ``out_dir`` as one set; see :func:`geo.outputs.write_outputs`.
+        """Write the outputs into ``out_dir`` as one set; see :func:`geo.output.outputs.write_outputs`.
 
         Examples
         --------
@@ -223,14 +223,14 @@ class JoinResult:
         >>> sorted(r.write(tempfile.mkdtemp()))[:3]
         ['by_county.csv', 'by_province.csv', 'joined.csv']
         """
-        from geo.outputs import write_outputs  # the writers and the map: only when writing
+        from geo.output.outputs import write_outputs  # the writers and the map: only when writing
 
         return write_outputs(self, out_dir, lang=lang, formats=formats, progress=progress)
 
     def to_postgis(self, url: str, table: str, *, replace: bool = False, progress: Progress | None = None) -> str:
         """Write every row (status, reasons, province, county, the register's columns, EPSG:4326 points) to a new table.
 
-        In one transaction (:mod:`geo.postgis_out`): the table appears whole or not at all.
+        In one transaction (:mod:`geo.output.postgis_out`): the table appears whole or not at all.
 
         Parameters
         ----------
@@ -254,7 +254,7 @@ class JoinResult:
             The database cannot be reached, or the table exists (without ``replace``), is
             the register's source or cannot be written; nothing was written.
         """
-        from geo.postgis_out import write_table  # psycopg: only when writing to a database
+        from geo.output.postgis_out import write_table  # psycopg: only when writing to a database
 
         return write_table(self, url, table, replace=replace, progress=progress)
 
@@ -316,7 +316,7 @@ def join(  # noqa: PLR0913 - keyword-only, as the command line's options
         ``"both"``; default: both when the register has both, else the one it has.
     reconcile
         Declared comparisons of register columns with published figures (see
-        :func:`geo.reconciliation.parse_reconcile`), e.g.
+        :func:`geo.joining.reconciliation.parse_reconcile`), e.g.
         ``{"fire_station_1396": "hse_fire_stations_built"}``. Without it, the columns headed
         as in the register template (:mod:`geo.registers.template`) are compared with the
         figures the template names for them.
@@ -324,7 +324,7 @@ def join(  # noqa: PLR0913 - keyword-only, as the command line's options
         How far outside the polygons a point is still assigned to the nearest province.
     legacy_codes
         Read ``IR-NN`` codes in the earlier edition of ISO 3166-2:IR (see
-        :func:`geo.names.resolve_province`).
+        :func:`geo.reference.names.resolve_province`).
     progress
         Called as each stage (``reading``, ``checking``, ``joining``, ``summing``) starts
         and ends, with the rows done and their total (see :data:`geo._progress.Progress`).

@@ -7,14 +7,14 @@ reads a batch's cells first (:func:`geo.registers.build.parse_rows`). What needs
 — duplicate ids, per-province totals, the reconciliation, the counts — is
 :mod:`geo.joining`'s.
 
-* **by attribute**: the province column, through :func:`geo.names.resolve_province`,
-  and the county column (شهرستان), through :func:`geo.counties.resolve_county`
-  (:mod:`geo.attributes`: a county-only register takes each row's province from its
+* **by attribute**: the province column, through :func:`geo.reference.names.resolve_province`,
+  and the county column (شهرستان), through :func:`geo.reference.counties.resolve_county`
+  (:mod:`geo.joining.attributes`: a county-only register takes each row's province from its
   county); historical, unknown or ambiguous names are never guessed (the resolver's
   message and candidates become the row's reason), and a county in another province
   than the row's is flagged with both named;
 * **by location**: point in polygon against the 31 provinces' territorial polygons
-  (:mod:`geo.locate`), with its territorial-sea, coast and swap rules, then the county of
+  (:mod:`geo.joining.locate`), with its territorial-sea, coast and swap rules, then the county of
   that province the point lies in;
 * **both**: a disagreement is flagged with both provinces (or counties) named and the row
   keeps what its attributes declare; either alone is used (flagged with why the other
@@ -35,12 +35,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geo.attributes import Attribute, resolve_places
-from geo.counties import county_label
 from geo.errors import InputTypeError, InputValueError, RegisterError
 from geo.i18n import as_given, message, number_list
-from geo.locate import ProvinceIndex, county_index, locate, locate_counties, province_index
+from geo.joining.attributes import Attribute, resolve_places
+from geo.joining.locate import ProvinceIndex, county_index, locate, locate_counties, province_index
 from geo.reasons import Reason, RowReasons
+from geo.reference.counties import county_label
 from geo.registers.build import Register, parse_rows
 from geo.registers.plan import Plan, RegisterInfo
 
@@ -64,7 +64,7 @@ __all__ = [
 ]
 
 #: How far (km) outside every province polygon a point may lie and still be assigned to
-#: the nearest province (flagged). Measured in :data:`geo.provinces.EQUAL_AREA_CRS`.
+#: the nearest province (flagged). Measured in :data:`geo.reference.provinces.EQUAL_AREA_CRS`.
 COAST_KM = 25.0
 
 
@@ -98,9 +98,9 @@ class Checked:
     Attributes
     ----------
     province
-        Index of each row's province in :func:`geo.locate.province_index` (-1: none).
+        Index of each row's province in :func:`geo.joining.locate.province_index` (-1: none).
     county
-        Index of each row's county in :func:`geo.locate.county_index` (-1: none).
+        Index of each row's county in :func:`geo.joining.locate.county_index` (-1: none).
     status
         ``joined``, ``flagged`` or ``rejected`` per row (object array), before the
         whole-register rules (a duplicate id turns ``joined`` into ``flagged``).

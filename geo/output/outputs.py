@@ -9,8 +9,8 @@ The files (in ``--out``):
   that no tool opens quickly); above :data:`CSV_DEFAULT_ROWS` rows GeoPackage and
   GeoParquet (written in the same pass; a CSV that size is past what a spreadsheet opens
   and repeats the GeoPackage, while ``rows.csv`` still gives every row's status as CSV);
-  above :data:`geo._gpkg_process.APART_ROWS` rows the GeoPackage is written by a second
-  process while this one writes the other files (:mod:`geo._gpkg_process`);
+  above :data:`geo.output._gpkg_process.APART_ROWS` rows the GeoPackage is written by a second
+  process while this one writes the other files (:mod:`geo.output._gpkg_process`);
 - ``rows.csv``: the status of every input row (``row``, ``id``, ``status``,
   ``province``, ``county``, ``reasons``, ``reasons_fa``, ``notes``, ``notes_fa``), joined
   rows included;
@@ -24,7 +24,7 @@ The files (in ``--out``):
   rows_rejected``), the file's warnings, the reconciliation, and every flagged or
   rejected row with its reasons.
 
-The set is written atomically as a whole (:class:`geo._output_set.OutputSet`). CSV cells
+The set is written atomically as a whole (:class:`geo.output._output_set.OutputSet`). CSV cells
 that a spreadsheet would run as a formula are prefixed with a single quote; GeoJSON is
 RFC 7946 (longitude, latitude; no ``crs`` member; NaN as null).
 """
@@ -41,14 +41,14 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo._gpkg_process import APART_ROWS, GpkgProcess
 from geo._io import atomic_write_text
-from geo._output_set import LAST, OutputSet, output_error
 from geo._progress import Progress, no_progress
-from geo._writers import geometry_kind, jsonable, layer_crs, report_text, write_csv, write_geojson, write_tables
 from geo.errors import GeoError
+from geo.joining.rules import ROW_COLUMNS
+from geo.output._gpkg_process import APART_ROWS, GpkgProcess
+from geo.output._output_set import LAST, OutputSet, output_error
+from geo.output._writers import geometry_kind, jsonable, layer_crs, report_text, write_csv, write_geojson, write_tables
 from geo.registers.known import labelled, table_columns
-from geo.rules import ROW_COLUMNS
 
 __all__ = [
     "CSV_DEFAULT_ROWS",
@@ -178,7 +178,7 @@ def write_into(
     formats: Iterable[str] | None = None,
     progress: Progress | None = None,
 ) -> dict[str, Path]:
-    """Write the outputs into an open :class:`~geo._output_set.OutputSet` and commit it."""
+    """Write the outputs into an open :class:`~geo.output._output_set.OutputSet` and commit it."""
     tick = progress or no_progress
     estates = _with_reason_texts(result.estates, tick)
     status = estates["status"].to_numpy()

@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo._gpkg_process import GPKG_CONFIG
 from geo._io import FORMULA_START, formula_safe
+from geo.output._gpkg_process import GPKG_CONFIG
 
 __all__ = [
     "CHUNK",
@@ -216,7 +216,7 @@ def write_tables(
 
     ``paths`` maps ``gpkg`` (a layer ``estates`` with a spatial index), ``parquet``
     (GeoParquet, geometry as WKB), ``csv`` (no geometry) and ``stream`` (an Arrow IPC
-    stream with WKB geometry, for :mod:`geo._gpkg_process`) to their files. One pass: each
+    stream with WKB geometry, for :mod:`geo.output._gpkg_process`) to their files. One pass: each
     chunk of :data:`CHUNK` rows is converted to Arrow once and written to every file.
     """
     schema = _schema(frame, columns)

@@ -1,8 +1,8 @@
 """Comparing a joined register with published figures: a declared column → reference mapping.
 
-A reference is a fact id of the facts ledger (:func:`geo.facts.load_facts`, a national
+A reference is a fact id of the facts ledger (:func:`geo.reference.facts.load_facts`, a national
 figure) or an indicator column of the per-province yearbook tables
-(:func:`geo.stats.load_province_stats`, compared in total and province by province).
+(:func:`geo.reference.stats.load_province_stats`, compared in total and province by province).
 """
 
 from __future__ import annotations
@@ -70,8 +70,8 @@ def parse_reconcile(spec: Spec) -> dict[str, str]:
         A mapping ``{column: reference}``; ``"column=reference"`` text (or several); or
         the path of a JSON object, a two-column CSV (``column,reference``) or, when
         PyYAML is installed, a YAML mapping. A reference is a fact id of the ledger
-        (:func:`geo.facts.load_facts`) or an indicator column of the per-province
-        yearbook tables (:func:`geo.stats.load_province_stats`), optionally written
+        (:func:`geo.reference.facts.load_facts`) or an indicator column of the per-province
+        yearbook tables (:func:`geo.reference.stats.load_province_stats`), optionally written
         ``stats:column``.
 
     Examples
@@ -196,8 +196,8 @@ def reconciliation_table(by_province: gpd.GeoDataFrame, reg: RegisterInfo, spec:
     A ledger fact gives one national row; a yearbook column gives a national row and one
     row per province.
     """
-    from geo.facts import load_facts
-    from geo.stats import load_province_stats
+    from geo.reference.facts import load_facts
+    from geo.reference.stats import load_province_stats
 
     facts = load_facts()
     stats: gpd.GeoDataFrame | None = None

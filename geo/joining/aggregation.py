@@ -16,7 +16,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.locate import CountyIndex
+from geo.joining.locate import CountyIndex
 from geo.reasons import Reason, RowReasons
 
 __all__ = ["aggregate", "by_county_table", "flag_overflow", "overflows", "sums_table", "unit_sums"]

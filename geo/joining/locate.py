@@ -7,7 +7,7 @@ full detail, vectorised over all points. Then:
 * a point in a province's territorial sea (inside its territorial polygon, off its land)
   is joined to that province and flagged (reason ``territorial_sea``);
 * a point outside every territorial polygon but within ``coast_km`` of one (the distance
-  to the nearest boundary segment, in :data:`geo.provinces.EQUAL_AREA_CRS`; no polygon is
+  to the nearest boundary segment, in :data:`geo.reference.provinces.EQUAL_AREA_CRS`; no polygon is
   buffered) is assigned to the nearest province and flagged (``outside_polygon_near``);
 * a point outside Iran that falls inside it with latitude and longitude exchanged is
   flagged as swapped and joined as swapped; anything else outside is not assigned.
@@ -31,16 +31,16 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from geo._grid import OUTSIDE, TEST, Grid, cached_grid
 from geo.i18n import Bilingual, province_label
-from geo.provinces import EQUAL_AREA_CRS, load_provinces
+from geo.joining._grid import OUTSIDE, TEST, Grid, cached_grid
 from geo.reasons import Reason, RowReasons
+from geo.reference.provinces import EQUAL_AREA_CRS, load_provinces
 
 __all__ = ["CountyIndex", "ProvinceIndex", "county_index", "locate", "locate_counties", "province_index", "within"]
 
 #: Points located on several threads from this many on (fewer: one thread is as fast).
 _THREADED_POINTS = 50_000
-#: Points located through a grid of the polygons (:mod:`geo._grid`) from this many on
+#: Points located through a grid of the polygons (:mod:`geo.joining._grid`) from this many on
 #: (fewer: testing each against its polygons is as fast as reading the grid from the cache).
 _GRID_POINTS = 20_000
 #: Threads that locate points: this machine's cores, at most 4.
@@ -73,10 +73,10 @@ class ProvinceIndex:
         polygon but not on its land is in its territorial sea); None for the 24 provinces
         whose territorial polygon is their land.
     metric
-        The territorial polygons in :data:`~geo.provinces.EQUAL_AREA_CRS` (for distances;
+        The territorial polygons in :data:`~geo.reference.provinces.EQUAL_AREA_CRS` (for distances;
         :func:`_edge_tree` makes their boundary segments into a tree when first needed).
     to_metric
-        pyproj Transformer EPSG:4326 → :data:`~geo.provinces.EQUAL_AREA_CRS`, always_xy.
+        pyproj Transformer EPSG:4326 → :data:`~geo.reference.provinces.EQUAL_AREA_CRS`, always_xy.
     """
 
     frame: gpd.GeoDataFrame
@@ -184,7 +184,7 @@ _GRIDS: dict[int, tuple[tuple[Any, ...], Grid]] = {}
 
 
 def _grid(geoms: tuple[Any, ...]) -> Grid:
-    """The grid of an index's polygons (:func:`geo._grid.cached_grid`), made once per process."""
+    """The grid of an index's polygons (:func:`geo.joining._grid.cached_grid`), made once per process."""
     held = _GRIDS.get(id(geoms))
     if held is None or held[0] is not geoms:
         held = (geoms, cached_grid(geoms))
@@ -197,7 +197,7 @@ def within(prov: ProvinceIndex, x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
     A point on a border line lies in no polygon's interior; the coast step assigns it.
     Many points are first looked up in the polygons' grid: only those in a cell that
-    meets a boundary are tested against the polygons (the same answers, see :mod:`geo._grid`).
+    meets a boundary are tested against the polygons (the same answers, see :mod:`geo.joining._grid`).
     """
     idx = np.full(len(x), -1, dtype="int64")
     if len(x) < _GRID_POINTS:
@@ -321,7 +321,7 @@ class CountyIndex:
 @lru_cache(maxsize=1)
 def county_index() -> CountyIndex:
     """The counties prepared for :func:`locate_counties` (built once)."""
-    from geo.counties import load_counties
+    from geo.reference.counties import load_counties
 
     land = load_counties()
     geoms = _prepared(load_counties(geometry="territorial").geometry.to_numpy())

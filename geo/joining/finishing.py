@@ -4,16 +4,16 @@ Once every row is joined and the rows are summed per province and county (in mem
 :func:`geo.joining.join`, or partition by partition by :mod:`geo.engines.dask`),
 :func:`finish` makes the report's header from the register as a whole
 (:class:`~geo.registers.plan.RegisterInfo`, never its rows): what was read and how, the
-count of each status (:func:`geo.rules.summary_of`), the rows with a county, and the
-comparisons with published figures (:mod:`geo.reconciliation`; without ``reconcile``, the
+count of each status (:func:`geo.joining.rules.summary_of`), the rows with a county, and the
+comparisons with published figures (:mod:`geo.joining.reconciliation`; without ``reconcile``, the
 columns headed as in the register template, with the figures it names for them).
 
 Examples
 --------
->>> from geo.aggregation import sums_table, unit_sums
->>> from geo.locate import province_index
+>>> from geo.joining.aggregation import sums_table, unit_sums
+>>> from geo.joining.locate import province_index
 >>> from geo.registers.plan import RegisterInfo
->>> from geo.rules import Rules
+>>> from geo.joining.rules import Rules
 >>> import numpy as np, pandas as pd
 >>> info = RegisterInfo(columns={"province": "استان"}, indicators={})
 >>> frame = province_index().frame
@@ -34,10 +34,10 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from geo.reconciliation import Spec, empty_reconciliation, reconciliation_table
+from geo.joining.reconciliation import Spec, empty_reconciliation, reconciliation_table
+from geo.joining.rules import Rules, summary_of
 from geo.registers.plan import RegisterInfo
 from geo.registers.template import template_references
-from geo.rules import Rules, summary_of
 
 __all__ = ["Finished", "finish"]
 
@@ -71,12 +71,12 @@ def finish(
     by_province
         The per-province sums the reconciliation compares.
     counts, rows_in
-        The rows of each status (:func:`geo.rules.status_counts`, added up over batches),
+        The rows of each status (:func:`geo.joining.rules.status_counts`, added up over batches),
         and of the register (they add up to it).
     with_county
         The rows given a county.
     reconcile
-        Declared comparisons (:func:`geo.reconciliation.parse_reconcile`); None: the
+        Declared comparisons (:func:`geo.joining.reconciliation.parse_reconcile`); None: the
         template's columns with their figures.
     """
     summary = summary_of(info, rules.by, rules.coast_km, counts, rows_in)

@@ -218,7 +218,7 @@ def expand_abbreviations(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _hasc_to_code() -> dict[str, str]:
-    from geo.provinces import province_table
+    from geo.reference.provinces import province_table
 
     table = province_table()
     return dict(zip(table["hasc"], table["code"], strict=True))
@@ -278,7 +278,7 @@ def _describe(hasc: str) -> Bilingual:
     Before the boundary file exists (while it is being built) the HASC code itself.
     """
     try:
-        from geo.provinces import province_table
+        from geo.reference.provinces import province_table
 
         table = province_table().set_index("hasc")
     except DataError:
@@ -406,7 +406,7 @@ def _resolve(value: str, legacy_codes: bool) -> str:
 
 @lru_cache(maxsize=1)
 def _fips_to_code() -> dict[str, str]:
-    from geo.provinces import province_table
+    from geo.reference.provinces import province_table
 
     table = province_table()
     return {f.upper(): c for f, c in zip(table["fips"], table["code"], strict=True) if f}
