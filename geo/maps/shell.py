@@ -114,7 +114,7 @@ def shell_key(lang: str, counties: bool) -> tuple[object, ...]:
             versions.append(None)
     here = Path(__file__).resolve().parent
     code = hashlib.sha256()
-    for path in (here / "page.py", here / "shell.py", here.parent / "_assets.py"):
+    for path in (here / "page.py", here / "shell.py", here / "_assets.py"):
         code.update(path.read_bytes())
     return ("shell-1", lang, counties, COUNTY_BLOCK, *versions, code.hexdigest())
 
