@@ -197,7 +197,7 @@ def test_embedded_font_is_deterministic(built):
     _assets.font_bytes.cache_clear()
     assert _assets.font_bytes(cps) == first
     assert _assets.font_face_css(cps) in built["fa"]
-    code = ("import sys, hashlib; from geo import _assets; "
+    code = ("import sys, hashlib; from geo.maps import _assets; "
             "print(hashlib.sha256(_assets.font_bytes(tuple(map(int, sys.argv[1:])))[0]).hexdigest())")  # fmt: skip
     res = subprocess.run([sys.executable, "-c", code, *map(str, cps)], cwd=REPO, capture_output=True, text=True,
                          timeout=300, env=dict(os.environ, PYTHONHASHSEED="7"))  # fmt: skip

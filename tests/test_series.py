@@ -61,7 +61,7 @@ def test_disagreements_keep_both_figures_with_their_sources(series) -> None:
 
 
 def test_a_bad_row_is_refused_naming_row_and_field(tmp_path) -> None:
-    src = Path(load_series.__code__.co_filename).parents[1] / "data" / "facts"
+    src = Path(load_series.__code__.co_filename).parents[2] / "data" / "facts"
     (tmp_path / "series_indicators.csv").write_text((src / "series_indicators.csv").read_text("utf-8"), "utf-8")
     text = (src / "series.csv").read_text("utf-8").splitlines()
     text[2] = text[2].replace(",1392,1392-12-29,", ",1392,1393-12-29,")
