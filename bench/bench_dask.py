@@ -12,7 +12,7 @@ far apart, written by the bench into a temporary folder as Parquet parts (never 
   (GeoParquet parts, rows/, by_province.csv, report.json); each worker's peak memory
   (VmHWM of the worker process, read through ``client.run``) must stay ≤ 2 GB; rows/s per
   worker. Beside it, the in-memory engine joins the same 10⁷ rows from one Parquet file in
-  a fresh process, as a user would run it; when :mod:`geo.limits` refuses it (its
+  a fresh process, as a user would run it; when :mod:`geo.registers.limits` refuses it (its
   worst-case estimate, for a register whose rows are all flagged, is over 80 % of the
   memory available), the refusal is reported and the run is made again with that check
   lifted (``GEO_MAX_MEMORY=1T``), to measure its wall time and actual peak where the
@@ -180,7 +180,7 @@ def _in_memory_or_refused(folder: Path, single: Path) -> dict:
     try:
         try:
             wall, peak, _ = _in_memory(single)
-        except subprocess.CalledProcessError as exc:  # refused by geo.limits: measured with the check lifted
+        except subprocess.CalledProcessError as exc:  # refused by geo.registers.limits: measured with the check lifted
             out["memory_engine"] = "refused; ran with GEO_MAX_MEMORY=1T: " + exc.stderr.strip().splitlines()[-1][:160]
             wall, peak, _ = _in_memory(single, {"GEO_MAX_MEMORY": "1T"})
     except subprocess.CalledProcessError as exc:  # killed: the machine has not the memory

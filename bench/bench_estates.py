@@ -43,7 +43,7 @@ def _register(n: int, seed: int = 7) -> SimpleNamespace:
     """``n`` estates at random points inside the provinces, 3 % flagged, with two facts."""
     import geopandas as gpd
 
-    from geo.provinces import load_provinces
+    from geo.reference.provinces import load_provinces
 
     rng = np.random.default_rng(seed)
     provinces = load_provinces()

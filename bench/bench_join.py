@@ -11,7 +11,7 @@ territorial polygons (OpenStreetMap's, at full detail). ``geo.join`` does more o
 territorial-sea and coast-band checks, swaps, and every located point's county.
 
 Target: ``geo.join`` at most 1.5 × the bare sjoin, peak memory under 2 GB, at 10^6 points.
-A row per size times the point in polygon alone (:func:`geo.locate.within`: each point's
+A row per size times the point in polygon alone (:func:`geo.joining.locate.within`: each point's
 province, the step ``geo.join`` runs where a plain workflow runs ``sjoin``) against the bare
 ``sjoin`` of the same points (already built) to the same territorial polygons, and checks
 that both give every point the same province (a point in no polygon's interior: none);
@@ -33,8 +33,8 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import tempfile
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -161,7 +161,7 @@ def _within_row(reg: pd.DataFrame, provinces, repeat: int) -> dict:  # noqa: ANN
     """The point in polygon alone: ``locate.within`` against ``sjoin`` of the same points, same answers."""
     import geopandas as gpd
 
-    from geo import locate
+    from geo.joining import locate
 
     prov = locate.province_index()
     lon, lat = reg["lon"].to_numpy(), reg["lat"].to_numpy()

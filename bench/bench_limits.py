@@ -1,7 +1,7 @@
-"""Benchmark: the memory estimate of :mod:`geo.limits` against the peak memory of ``geo join``.
+"""Benchmark: the memory estimate of :mod:`geo.registers.limits` against the peak memory of ``geo join``.
 
 A register is refused before work begins when its estimated peak memory
-(:data:`geo.limits.BYTES_PER_BYTE` × its size, plus a floor) is over the limit. This suite
+(:data:`geo.registers.limits.BYTES_PER_BYTE` × its size, plus a floor) is over the limit. This suite
 writes the same synthetic register (see :func:`bench.bench_join.synthetic_register`, with a
 province column that disagrees with most points: every row flagged, the costliest case) in
 each format, runs ``python -m geo join FILE --out DIR`` in a fresh process, and compares its
@@ -65,7 +65,7 @@ def _estimate(path: Path, fmt: str) -> tuple[float, float]:
     """The input size the estimate uses (MB) and the estimate itself (MB)."""
     import zipfile
 
-    from geo import limits
+    from geo.registers import limits
     from geo.registers.readers import _input_size
 
     if fmt == "xlsx":

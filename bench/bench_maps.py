@@ -146,7 +146,7 @@ def run() -> list[dict]:
     """Measure size, build time and browser load time of the default maps vs explore()."""
     from geo import maps
     from geo.maps import classify, county_level, geometry
-    from geo.stats import load_province_stats
+    from geo.reference.stats import load_province_stats
 
     stats = load_province_stats()
     column = stats[["name_en", "green_space_ha", "geometry"]]

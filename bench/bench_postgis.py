@@ -95,7 +95,7 @@ def _writing(url: str) -> dict[str, Any]:
     from sqlalchemy import create_engine
 
     from geo import join
-    from geo.outputs import _with_reason_texts
+    from geo.output.outputs import _with_reason_texts
 
     result = join(url, table="register")
     same_rows = _with_reason_texts(result.estates, lambda *a: None)  # the texts as our table holds them

@@ -33,7 +33,7 @@ def points_in_provinces(n: int, rng: np.random.Generator) -> tuple[np.ndarray, n
     """
     import shapely
 
-    from geo.locate import province_index, within
+    from geo.joining.locate import province_index, within
 
     prov = province_index()
     iran = shapely.coverage_union_all(prov.frame.geometry.to_numpy())  # land: registers' points are on land
@@ -54,7 +54,7 @@ def points_in_provinces(n: int, rng: np.random.Generator) -> tuple[np.ndarray, n
 
 def national_register(n: int, seed: int = SEED) -> pd.DataFrame:
     """The synthetic register of ``n`` rows as text cells, in file order."""
-    from geo.locate import province_index
+    from geo.joining.locate import province_index
 
     rng = np.random.default_rng(seed)
     lon, lat, idx = points_in_provinces(int(n * 1.01) + 10, rng)

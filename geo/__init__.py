@@ -45,23 +45,23 @@ from geo.errors import (
 if TYPE_CHECKING:
     from geo.charts import use_persian_font
     from geo.comparing import CompareResult, compare
-    from geo.counties import load_counties, resolve_county
     from geo.examples import example_path
-    from geo.facts import load_facts
     from geo.joining import JoinResult, join
     from geo.maps import estates_map, register_map, save_map
-    from geo.names import normalize_name, resolve_province
     from geo.numbers import (
         format_number_fa,
         parse_number,
         parse_percent,
         to_persian_digits,
     )
-    from geo.provinces import load_provinces
+    from geo.reference.counties import load_counties, resolve_county
+    from geo.reference.facts import load_facts
+    from geo.reference.names import normalize_name, resolve_province
+    from geo.reference.provinces import load_provinces
+    from geo.reference.series import load_series
+    from geo.reference.stats import load_indicators, load_province_stats
     from geo.registers import Register, read_register
     from geo.registers.template import write_template
-    from geo.series import load_series
-    from geo.stats import load_indicators, load_province_stats
 
 __version__ = "0.1.0"
 
@@ -71,20 +71,20 @@ _LAZY = {
     "JoinResult": "geo.joining",
     "compare": "geo.comparing",
     "CompareResult": "geo.comparing",
-    "load_series": "geo.series",
+    "load_series": "geo.reference.series",
     "estates_map": "geo.maps",
     "register_map": "geo.maps",
     "save_map": "geo.maps",
     "read_register": "geo.registers",
     "Register": "geo.registers",
-    "load_provinces": "geo.provinces",
-    "load_counties": "geo.counties",
-    "resolve_county": "geo.counties",
-    "load_province_stats": "geo.stats",
-    "load_indicators": "geo.stats",
-    "resolve_province": "geo.names",
-    "normalize_name": "geo.names",
-    "load_facts": "geo.facts",
+    "load_provinces": "geo.reference.provinces",
+    "load_counties": "geo.reference.counties",
+    "resolve_county": "geo.reference.counties",
+    "load_province_stats": "geo.reference.stats",
+    "load_indicators": "geo.reference.stats",
+    "resolve_province": "geo.reference.names",
+    "normalize_name": "geo.reference.names",
+    "load_facts": "geo.reference.facts",
     "parse_number": "geo.numbers",
     "parse_percent": "geo.numbers",
     "format_number_fa": "geo.numbers",

@@ -13,22 +13,29 @@ __all__ = ["compare_work", "summary_line"]
 
 
 def compare_work(
-    paths: tuple[Path, Path, Path],
+    old: Path,
+    new: Path,
+    *,
+    out: Path,
     years: dict[str, str | None],
     move_km: float,
-    display: tuple[Any, bool],
+    console: Any,
+    progress: bool,
     warn: Callable[[list[warnings.WarningMessage]], None],
 ) -> Callable[[], Any]:
-    """The comparison of ``old`` and ``new`` written into ``out`` as one set, to run (the set locked first)."""
-    old, new, out = paths
+    """The comparison of ``old`` and ``new`` written into ``out`` as one set, to run (the set locked first).
+
+    ``console`` shows the stages, live when ``progress`` is asked; ``warn`` is given the warnings
+    that are not the registers' own.
+    """
 
     def work() -> Any:
-        from geo._output_set import OutputSet
         from geo._stages import StageDisplay
-        from geo.compare_outputs import CHANGE_FILES, write_changes_into
         from geo.comparing import compare
+        from geo.output._output_set import OutputSet
+        from geo.output.compare_outputs import CHANGE_FILES, write_changes_into
 
-        with OutputSet(out, CHANGE_FILES) as target, StageDisplay(display[0], enabled=display[1]) as show:
+        with OutputSet(out, CHANGE_FILES) as target, StageDisplay(console, enabled=progress) as show:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", GeoWarning)
                 result = compare(old, new, **years, move_km=move_km, progress=show)  # type: ignore[arg-type]

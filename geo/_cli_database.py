@@ -2,7 +2,7 @@
 
 ``--table``/``--sql`` say what to read when the register is a ``postgresql://`` URL;
 ``--to URL --to-table NAME [--replace]`` write every row to a new table
-(:mod:`geo.postgis_out`), beside the files of ``--out`` or instead of them.
+(:mod:`geo.output.postgis_out`), beside the files of ``--out`` or instead of them.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ class Writing:
         >>> Writing(Path("out"), None, "postgresql://geo:pw@db/gis", "joined", False).where()
         "out and table 'joined' of postgresql://geo:***@db/gis"
         """
-        from geo._database import masked
+        from geo.registers._database import masked
 
         places = [str(self.out)] if self.out is not None else []
         if self.to is not None:

@@ -187,7 +187,7 @@ def build(
 @app.command(epilog="Example: python -m geo provinces --format csv > provinces.csv")
 def provinces(fmt: str = format_option()) -> None:
     """List the 31 provinces: ISO 3166-2:IR code, names, capital, area (km²)."""
-    from geo.provinces import province_table
+    from geo.reference.provinces import province_table
 
     columns = {
         "code": "code",
@@ -205,7 +205,7 @@ def counties(
     fmt: str = format_option(),
 ) -> None:
     """List the counties (all 478, or one province's): code, province, names, land area (km²)."""
-    from geo.counties import county_table
+    from geo.reference.counties import county_table
 
     columns = {"code": "code", "province": "province", "name_en": "name_en", "name_fa_short": "name_fa"}
     print_listing(_run(lambda: county_table(province)), fmt, {**columns, "area_km2": "area km²"})
@@ -216,7 +216,7 @@ def resolve(
     names: list[str] = typer.Argument(..., metavar="NAME", help="Province names or codes, in any spelling."),
 ) -> None:
     """Resolve province names or codes to ISO 3166-2:IR codes (exit 3 when one does not resolve)."""
-    from geo.names import resolve_province
+    from geo.reference.names import resolve_province
 
     status = EXIT_OK
     for name in names:
@@ -237,10 +237,10 @@ def facts(
     ),
 ) -> None:
     """List the sourced facts (ISIPO's 1396 SH results) from the facts ledger; --series: the other years."""
-    from geo.facts import facts_table, format_facts, load_facts
+    from geo.reference.facts import facts_table, format_facts, load_facts
 
     if series:
-        from geo.series import format_series, load_series
+        from geo.reference.series import format_series, load_series
 
         _write(_run(lambda: format_series(load_series(facts=load_facts(ledger)), "csv" if fmt == "csv" else "json")))
         return
@@ -258,7 +258,7 @@ def facts(
         ' --reconcile "fire_stations=hse_fire_stations_built"'
     ),
 )
-def join_register(
+def join_register(  # noqa: PLR0913, PLR0917 - a typer command: one parameter per option
     register: str = typer.Argument(
         ..., help="Estate register: CSV/TSV, XLSX, GeoJSON, GeoPackage, Parquet, or a postgresql:// URL."
     ),
@@ -320,7 +320,7 @@ def join_register(
 ) -> None:
     """Join an estate register to provinces and counties; write joined, rows, rejects, tables, report and map."""
     from geo._cli_database import Writing, usage_error
-    from geo._database import is_database_url
+    from geo.registers._database import is_database_url
 
     wrong = usage_error(is_database_url(register), (table, sql), (out, to, to_table, replace))
     if wrong is not None:
@@ -335,8 +335,17 @@ def join_register(
     if engine == "dask" or scheduler is not None or workers is not None:
         if to is not None or out is None or not isinstance(source, Path):
             _fail("--engine dask reads a file and writes --out; a database is joined by --engine memory", EXIT_USAGE)
-        dask_run = (engine, scheduler, workers)
-        return _join_on_dask(source, out, dask_run, {**options, **cells}, (strict, big, lang))  # type: ignore[arg-type]
+        _check_dask_options(engine, scheduler, workers)
+        return _join_on_dask(
+            source,  # type: ignore[arg-type]
+            out,  # type: ignore[arg-type]
+            {**options, **cells},
+            scheduler=scheduler,
+            workers=workers,
+            strict=strict,
+            big=big,
+            lang=lang,
+        )
     reading = {**options, **cells, "table": table, "sql": sql}
     writing = Writing(out, chosen, to, to_table, replace)
     result = _run(lambda: _join_and_write(source, reading, writing, big, lang))
@@ -351,11 +360,11 @@ def _join_and_write(source: str | Path, reading: dict[str, Any], writing: Any, b
     """
     from contextlib import ExitStack
 
-    from geo._output_set import OutputSet
     from geo._stages import StageDisplay
     from geo.joining import join
-    from geo.outputs import output_names, write_into
-    from geo.postgis_out import DatabaseTable
+    from geo.output._output_set import OutputSet
+    from geo.output.outputs import output_names, write_into
+    from geo.output.postgis_out import DatabaseTable
 
     with ExitStack() as stack:
         target = stack.enter_context(OutputSet(writing.out, output_names(writing.formats))) if writing.out else None
@@ -388,22 +397,34 @@ def _summary_line(s: dict[str, Any], out: Path | str, strict: bool) -> None:
         raise typer.Exit(code=EXIT_PROBLEMS)
 
 
-def _join_on_dask(
-    register: Path, out: Path, cluster: tuple[str, str | None, int | None], options: dict[str, Any], how: tuple
-) -> None:
-    """``join --engine dask``: on the cluster at ``--scheduler``, else a local one; the dashboard's link on stderr."""
-    (engine, scheduler, workers), (strict, big, lang) = cluster, how
+def _check_dask_options(engine: str, scheduler: str | None, workers: int | None) -> None:
+    """``--scheduler`` and ``--workers`` go with ``--engine dask``, and not together."""
     if engine != "dask":
         _fail("--scheduler and --workers go with --engine dask", EXIT_USAGE)
     if scheduler is not None and workers is not None:
         _fail("--workers sizes a local cluster; a --scheduler has its own workers", EXIT_USAGE)
+
+
+def _join_on_dask(
+    register: Path,
+    out: Path,
+    options: dict[str, Any],
+    *,
+    scheduler: str | None,
+    workers: int | None,
+    strict: bool,
+    big: bool,
+    lang: str,
+) -> None:
+    """``join --engine dask``: on the cluster at ``--scheduler``, else a local one; the dashboard's link on stderr."""
 
     def work() -> Any:
         from geo._stages import StageDisplay
         from geo.engines.command import run
 
         with StageDisplay(_err, enabled=big) as show:
-            result = run(register, out, (scheduler, workers), {**options, "lang": lang}, show, _err.print)
+            asked = {**options, "lang": lang}
+            result = run(register, out, asked, scheduler=scheduler, workers=workers, progress=show, notice=_err.print)
         _warn_register(result.register.warnings, lang)
         return result
 
@@ -414,7 +435,7 @@ def _formats(value: str | None) -> list[str] | None:
     """The formats of ``--formats gpkg,csv`` (None: the default), each checked."""
     if value is None:
         return None
-    from geo.outputs import FORMATS
+    from geo.output.outputs import FORMATS
 
     chosen = [f.strip().lower() for f in value.split(",") if f.strip()]
     for f in chosen or [value]:
@@ -428,7 +449,7 @@ def _formats(value: str | None) -> list[str] | None:
     epilog="Example: python -m geo compare estates_1396.xlsx estates_1397.csv --out changes --old-year 1396"
     " --new-year 1397",
 )
-def compare_registers(
+def compare_registers(  # noqa: PLR0917 - a typer command: one parameter per option
     old: Path = typer.Argument(..., help="The earlier estate register (any format geo join reads)."),
     new: Path = typer.Argument(..., help="The later estate register (its format and headers may differ)."),
     out: Path = typer.Option(..., "--out", help="Folder to write the outputs into (created if missing)."),
@@ -443,7 +464,7 @@ def compare_registers(
     from geo._cli_compare import compare_work, summary_line
 
     years = {"old_year": old_year, "new_year": new_year, "year_column": year_column}
-    work = compare_work((old, new, out), years, move_km, (_err, progress), _warn)
+    work = compare_work(old, new, out=out, years=years, move_km=move_km, console=_err, progress=progress, warn=_warn)
     _say(summary_line(_run(work).summary, out))
 
 

@@ -113,7 +113,7 @@ class RegisterError(DataError):
 
 
 class LimitError(RegisterError):
-    """A register is beyond a resource limit of :mod:`geo.limits` (memory, columns, expansion).
+    """A register is beyond a resource limit of :mod:`geo.registers.limits` (memory, columns, expansion).
 
     The message names the limit, the environment variable that lifts it and, for memory,
     the ``dask`` engine meant for registers that do not fit.
@@ -187,7 +187,7 @@ class DataQualityWarning(GeoWarning):
     """A shipped or given table disagrees with itself as printed.
 
     For example a row that does not add up to its printed total. The numbers are kept as
-    printed, never "fixed"; ``issue`` holds the details (:class:`geo._quality.QualityIssue`),
+    printed, never "fixed"; ``issue`` holds the details (:class:`geo.reference._quality.QualityIssue`),
     with both numbers.
     """
 

@@ -48,6 +48,8 @@ __all__ = [
     "in_persian",
     "message",
     "number_list",
+    "whole",
+    "as_given",
     "province_label",
     "quoted",
     "section",
@@ -68,6 +70,7 @@ CATALOGUES: tuple[str, ...] = (
     "formats",
     "columns",
     "change",
+    "errors",
 )
 
 
@@ -285,6 +288,28 @@ def quoted(value: object, limit: int = QUOTE_LIMIT) -> object:
     if type(value) is str and len(value) > limit:
         return value[:limit] + "…"
     return value
+
+
+def whole(text: str) -> Bilingual:
+    """A text a sentence quotes whole, not cut to :data:`QUOTE_LIMIT` (an error's own words, a list already cut).
+
+    Examples
+    --------
+    >>> quoted("x" * 100) == "x" * 80 + "…", quoted(whole("x" * 100)) == "x" * 100
+    (True, True)
+    """
+    return Bilingual(text, text)
+
+
+def as_given(value: object) -> Bilingual:
+    """A value a caller gave, quoted whole: its ``repr`` in English, as written in Persian (the sentence adds «»).
+
+    Examples
+    --------
+    >>> as_given("dask ")
+    Bilingual("'dask '", 'dask ')
+    """
+    return Bilingual(repr(value), str(value))
 
 
 def render(name: str, code: str, fields: Mapping[str, object]) -> tuple[str, str]:

@@ -69,6 +69,7 @@ from geo._number_words import (
 )
 from geo._text import persian_digits
 from geo.errors import NumberParseError
+from geo.i18n import as_given, message, whole
 
 __all__ = [
     "Number",
@@ -144,7 +145,7 @@ def parse_quantity(text: str) -> ParsedNumber:
     (65, True)
     """
     if not isinstance(text, str):
-        raise NumberParseError(f"not a number: {text!r} is not text")
+        raise NumberParseError(message("errors", "number_not_text", text=as_given(text)))
     tokens, is_percent = _split_percent(tokenize(text))
     value = evaluate(tokens, text)
     stripped = text.strip()
@@ -179,7 +180,7 @@ def parse_number(text: str) -> Number:
     """
     parsed = parse_quantity(text)
     if parsed.is_percent:
-        raise NumberParseError(f"not a plain number: {quoted(text)} is a percentage (use parse_percent)")
+        raise NumberParseError(message("errors", "number_is_percent", text=whole(quoted(text))))
     return parsed.value
 
 
@@ -208,7 +209,7 @@ def parse_percent(text: str) -> Number:
     """
     parsed = parse_quantity(text)
     if not parsed.is_percent:
-        raise NumberParseError(f"not a percentage: {quoted(text)} has no درصد or % sign")
+        raise NumberParseError(message("errors", "number_not_percent", text=whole(quoted(text))))
     return parsed.value
 
 
@@ -297,8 +298,12 @@ def extract_number(phrase: str) -> ParsedNumber:
     """
     found = find_numbers(phrase)
     if len(found) != 1:
-        what = "no number" if not found else f"{len(found)} numbers ({', '.join(n.text for n in found)})"
-        raise NumberParseError(f"expected one number expression in {phrase!r}, found {what}")
+        if not found:
+            raise NumberParseError(message("errors", "number_none_found", phrase=as_given(phrase)))
+        texts = whole(", ".join(n.text for n in found))
+        raise NumberParseError(
+            message("errors", "number_many_found", phrase=as_given(phrase), count=len(found), found=texts)
+        )
     return found[0]
 
 
@@ -343,7 +348,7 @@ def number_to_words(n: int) -> str:
     'دو میلیون و چهارصد و هجده هزار و چهارصد و یک'
     """
     if isinstance(n, bool) or not isinstance(n, int) or not 0 <= n < 10**15:
-        raise NumberParseError(f"cannot write {n!r} in words (need an integer 0 ≤ n < 10^15)")
+        raise NumberParseError(message("errors", "number_words_range", n=as_given(n)))
     if n == 0:
         return ZERO
     parts: list[str] = []
@@ -380,9 +385,9 @@ def format_number_fa(value: int | float | Decimal, *, decimals: int | None = Non
     '۷۸٫۵'
     """
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
-        raise NumberParseError(f"cannot format {value!r} as a number")
+        raise NumberParseError(message("errors", "number_format", value=as_given(value)))
     if not isinstance(value, int) and not math.isfinite(value):
-        raise NumberParseError(f"cannot format {value!r} as a number")
+        raise NumberParseError(message("errors", "number_format", value=as_given(value)))
     sep = "," if check_flag(group, "group") else ""
     if decimals is not None:
         decimals = check_whole(decimals, "decimals", low=0, high=100)

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from geo.maps import build_maps, estates_map, register_map, save_map
-from geo.stats import load_province_stats
+from geo.reference.stats import load_province_stats
 
 pytestmark = pytest.mark.browser
 

@@ -48,7 +48,7 @@ def _assert_same(values: np.ndarray) -> None:
 def _real_columns() -> list[np.ndarray]:
     """Every yearbook indicator column and every number column of the example's join (provinces, counties)."""
     import geo
-    from geo.stats import load_indicators, load_province_stats
+    from geo.reference.stats import load_indicators, load_province_stats
 
     stats = load_province_stats()
     columns = [stats[i].to_numpy(dtype=float) for i in load_indicators().index if i in stats.columns]

@@ -105,7 +105,8 @@ def test_the_choices_are_the_librarys():
     import typing
 
     import geo
-    from geo import cli, facts, maps
+    from geo import cli, maps
+    from geo.reference import facts
 
     assert cli.LANG_CHOICES == maps.LANGS
     assert set(cli.FORMAT_CHOICES) == set(facts.FORMATS)
@@ -206,7 +207,7 @@ def test_provinces_in_every_format(fmt):
     import io
     import json
 
-    from geo.provinces import province_table
+    from geo.reference.provinces import province_table
 
     expected = province_table()
     result = run("provinces", "--format", fmt)

@@ -7,9 +7,9 @@ import pytest
 import shapely
 
 import geo
-from geo.counties import county_key, county_table, load_counties
 from geo.errors import AmbiguousNameError, UnknownNameError
-from geo.provinces import EQUAL_AREA_CRS
+from geo.reference.counties import county_key, county_table, load_counties
+from geo.reference.provinces import EQUAL_AREA_CRS
 
 
 @pytest.fixture(scope="module")
@@ -141,7 +141,7 @@ def test_a_name_shared_by_two_provinces_is_ambiguous(monkeypatch):
     the real table: Tabas County duplicated under Yazd, its province before 1392."""
     import pandas as pd
 
-    from geo import counties as mod
+    from geo.reference import counties as mod
 
     table = county_table()
     twin = table.loc[["r6555119"]].assign(code="r1", osm_id=1, province="IR-21")

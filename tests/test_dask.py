@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from geo.engines.dask import join as dask_join
 from geo.errors import EngineError, GeoError
 from geo.joining import join
-from geo.provinces import load_provinces
+from geo.reference.provinces import load_provinces
 from geo.registers.known import labelled
 
 REPO = Path(__file__).resolve().parents[1]

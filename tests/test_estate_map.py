@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 
 import geo
+from geo.errors import MapError
 from geo.maps import embedded_data, register_map, save_map
 from geo.maps.contract import check_page_data
 from geo.maps.estate_facts import CELL_CHARS, FACT_COLUMNS, fact_columns, place_points, start_fragment
-from geo.errors import MapError
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 SIZES = {"laptop": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
@@ -79,8 +79,8 @@ def test_a_500_column_register_is_capped_and_says_so() -> None:
 
 
 def test_a_county_or_province_point_is_inside_it() -> None:
-    from geo.counties import load_counties
-    from geo.provinces import load_provinces
+    from geo.reference.counties import load_counties
+    from geo.reference.provinces import load_provinces
 
     county = load_counties().set_index("code").loc["r6555113"]  # Shiraz
     lon, lat, how = place_points(pd.Series(["r6555113", "", "x"]).to_numpy(), pd.Series(["", "IR-07", ""]).to_numpy())
@@ -270,7 +270,7 @@ def _big(n: int):
     import geopandas as gpd
     import numpy as np
 
-    from geo.provinces import load_provinces
+    from geo.reference.provinces import load_provinces
 
     rng = np.random.default_rng(3)
     provinces = load_provinces()

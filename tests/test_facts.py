@@ -1,4 +1,4 @@
-"""The facts ledger (data/facts/ledger.csv) and its loader (geo.facts)."""
+"""The facts ledger (data/facts/ledger.csv) and its loader (geo.reference.facts)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from geo.errors import LedgerError
-from geo.facts import (
+from geo.numbers import extract_number, find_numbers
+from geo.reference.facts import (
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
     SCOPES,
@@ -26,7 +27,6 @@ from geo.facts import (
     load_facts,
     period_bounds,
 )
-from geo.numbers import extract_number, find_numbers
 
 ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "seed" / "article_fa.txt"
 README = default_ledger_path().parent / "README.md"

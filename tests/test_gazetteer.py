@@ -67,7 +67,7 @@ def test_places_near_borders_are_in_the_gazetteer(outcome):
     import geopandas as gpd
     import shapely
 
-    from geo.provinces import EQUAL_AREA_CRS
+    from geo.reference.provinces import EQUAL_AREA_CRS
 
     provinces = geo.load_provinces(geometry="territorial").to_crs(EQUAL_AREA_CRS)
     lines = shapely.union_all(shapely.boundary(provinces.geometry.to_numpy()))

@@ -105,3 +105,25 @@ def test_one_language_check() -> None:
     assert check_lang("fa") == "fa"
     with pytest.raises(MapError, match="unknown language 'de'; use one of fa, en"):
         check_lang("de")
+
+
+def test_errors_moved_to_the_catalogue_keep_their_english_and_have_a_persian_wording() -> None:
+    """An error of errors.csv says what the literal said in English; its message carries the Persian."""
+    from geo.errors import InputValueError, RegisterError
+    from geo.joining.rules import check_by, check_coast
+    from geo.registers.plan import RegisterInfo
+
+    with pytest.raises(RegisterError) as caught:
+        check_by("sideways", RegisterInfo(columns={"province": "استان"}, indicators={}))
+    assert caught.value.message == "`by` must be attribute, location or both, not 'sideways'"
+    assert caught.value.message.fa == "`by` یکی از attribute، location یا both است، نه «sideways»"
+    with pytest.raises(InputValueError) as negative:
+        check_coast(-1)
+    assert str(negative.value) == "`coast_km` must be a finite distance of 0 km or more, not -1.0"
+    long = "x" * 200  # a value the caller gave is quoted whole, as the literal quoted it
+    with pytest.raises(RegisterError) as pair:
+        from geo.joining.reconciliation import parse_reconcile
+
+        parse_reconcile([f"{long}="])
+    assert pair.value.message == f"`reconcile` wants column=reference, not {long + '='!r}"
+    assert f"«{long}=»" in pair.value.message.fa

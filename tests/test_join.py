@@ -21,8 +21,8 @@ import geo.maps
 from geo.cli import app
 from geo.errors import RegisterError
 from geo.joining import COAST_KM, join
-from geo.reconciliation import parse_reconcile, reconcile
-from geo.provinces import load_provinces
+from geo.joining.reconciliation import parse_reconcile, reconcile
+from geo.reference.provinces import load_provinces
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE / "bad_registers"))
@@ -442,7 +442,7 @@ def _km_off_the_territory(code: str, lon: float, lat: float) -> str:
     package's equal-area projection."""
     import geopandas as gpd
 
-    from geo.provinces import EQUAL_AREA_CRS, load_provinces
+    from geo.reference.provinces import EQUAL_AREA_CRS, load_provinces
 
     territory = load_provinces(geometry="territorial").to_crs(EQUAL_AREA_CRS).loc[code, "geometry"]
     point = gpd.GeoSeries(gpd.points_from_xy([lon], [lat]), crs=4326).to_crs(EQUAL_AREA_CRS).iloc[0]
@@ -478,7 +478,7 @@ def test_territorial_sea_joins_flagged_whatever_the_coast_band() -> None:
 
 
 def test_reconciliation_against_the_ledger_fact() -> None:
-    facts = pytest.importorskip("geo.facts").load_facts()
+    facts = pytest.importorskip("geo.reference.facts").load_facts()
     published = facts.loc[facts["id"] == "hse_fire_stations_built", "value"].item()
     reg = pd.DataFrame({"province": ["Fars", "Qom", "Tehran", "Atlantis"],
                         "ایستگاه آتش‌نشانی ۱۳۹۶": ["بله", "بله", "خیر", "بله"]})  # fmt: skip
@@ -503,7 +503,7 @@ def test_reconciliation_mapping_from_files(tmp_path) -> None:
 
 
 def test_reconciliation_rejects_unknown_references() -> None:
-    pytest.importorskip("geo.facts")
+    pytest.importorskip("geo.reference.facts")
     reg = pd.DataFrame({"province": ["Fars"], "fire": ["بله"]})
     with pytest.raises(RegisterError, match="neither a fact id"):
         join(reg, reconcile={"fire": "no_such_fact_anywhere"})
@@ -511,9 +511,9 @@ def test_reconciliation_rejects_unknown_references() -> None:
         join(reg, reconcile={"nope": "hse_fire_stations_built"})
 
 
-@pytest.mark.skipif(importlib.util.find_spec("geo.stats") is None, reason="geo.stats is not there yet")
+@pytest.mark.skipif(importlib.util.find_spec("geo.reference.stats") is None, reason="geo.reference.stats is not there yet")
 def test_reconciliation_against_the_yearbook() -> None:
-    from geo.stats import load_province_stats
+    from geo.reference.stats import load_province_stats
 
     stats = load_province_stats()
     column = next(c for c in stats.columns if c != "geometry" and pd.api.types.is_numeric_dtype(stats[c]))

@@ -13,8 +13,8 @@ import pytest
 import shapely
 
 import geo
-from geo.counties import county_table, load_counties
-from geo.provinces import EQUAL_AREA_CRS
+from geo.reference.counties import county_table, load_counties
+from geo.reference.provinces import EQUAL_AREA_CRS
 
 # Real places (lon, lat) and the counties they are in.
 KARAJ = (50.991, 35.840)  # Karaj County, Alborz
@@ -88,7 +88,7 @@ def test_an_ambiguous_province_is_settled_by_its_county():
 def test_a_county_name_under_two_provinces_is_rejected_with_both_named(monkeypatch):
     """No two OSM counties share a name today (checked in test_counties); simulated on the
     real table with Tabas County duplicated under Yazd, as before 1392."""
-    from geo import counties as mod
+    from geo.reference import counties as mod
 
     table = county_table()
     twin = table.loc[[code_of("Tabas County")]].assign(code="r1", osm_id=1, province="IR-21")

@@ -1,6 +1,6 @@
 """A few points near the coast are measured without the tree of boundary segments, with the tree's answers.
 
-``geo.locate._near_coast`` gives a point outside every territorial polygon the province of
+``geo.joining.locate._near_coast`` gives a point outside every territorial polygon the province of
 its nearest boundary segment within ``coast_km``. The tree of the ~113,000 segments costs a
 tenth of a second to build; a register with a few such points (the shipped example) is
 measured against each nearby province's boundary instead (``_nearest_direct``), which
@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 import shapely
 
-from geo import locate
+from geo.joining import locate
 from geo.reasons import RowReasons
 
 

@@ -1,4 +1,4 @@
-"""The grid of polygons (geo._grid) gives the same answers as testing every point, and as sjoin.
+"""The grid of polygons (geo.joining._grid) gives the same answers as testing every point, and as sjoin.
 
 Real boundaries (the shipped territorial polygons of the 31 provinces and 478 counties), with
 points where a grid could go wrong: on the polygons' own vertices and on the midpoints of
@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import shapely
 
-from geo import _grid, locate
+from geo.joining import _grid, locate
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 import geo
-from geo._assets import own_js
 from geo.i18n import section
 from geo.maps import embedded_data, estates_map, register_map, render_html
+from geo.maps._assets import own_js
 from geo.maps.contract import (
     CellStore,
     CountyLayer,
@@ -25,10 +25,10 @@ from geo.maps.contract import (
     PageData,
     PairData,
     PointsData,
-    StoreFact,
-    TallyData,
     QualityData,
     SearchData,
+    StoreFact,
+    TallyData,
     check_page_data,
     field_names,
 )

@@ -27,8 +27,8 @@ from geo.maps import (
     render_html,
     save_map,
 )
-from geo.provinces import load_provinces
-from geo.stats import load_indicators, load_province_stats
+from geo.reference.provinces import load_provinces
+from geo.reference.stats import load_indicators, load_province_stats
 
 REPO = Path(__file__).resolve().parents[1]
 HOSTILE_IMG = '<img src=x onerror="window.__pwned=1">'
@@ -144,7 +144,7 @@ def test_embedded_font_is_first_in_the_stack(built, lang):
 
 @pytest.mark.parametrize("lang", ["fa", "en"])
 def test_embedded_font_is_a_subset_that_shapes(built, lang):
-    from geo._assets import FONT_FEATURES, font_codepoints
+    from geo.maps._assets import FONT_FEATURES, font_codepoints
 
     html = built[lang]
     font = embedded_font(html)
@@ -190,7 +190,7 @@ def json_text(html: str) -> str:
 def test_embedded_font_is_deterministic(built):
     """The subset is made again from scratch (cache cleared) with the same bytes, the
     shipped font's timestamps kept, in this process and in a fresh one."""
-    from geo import _assets
+    from geo.maps import _assets
 
     cps = _assets.font_codepoints(font_text(built["fa"]))
     first = _assets.font_bytes(cps)
@@ -274,10 +274,9 @@ def test_embedded_geometry_is_a_valid_coverage(built):
 def test_embedded_counties_are_a_valid_coverage_inside_their_provinces(built):
     """The county level decodes to 478 valid polygons forming a valid coverage, each inside
     the outline drawn for its province, and the outlines are exactly the counties' unions."""
-    from geo.counties import load_counties
-    from geo.maps.page import embedded_counties
-
     from geo.maps.geometry import unpack_polygons
+    from geo.maps.page import embedded_counties
+    from geo.reference.counties import load_counties
 
     data, counties = embedded_data(built["en"]), embedded_counties(built["en"])
     geoms = np.array([unpack_polygons(p, counties["decimals"]) for p in counties["polygons"]])
@@ -305,9 +304,8 @@ def test_yearbook_layers_say_their_provinces_are_those_of_their_year(built):
 
 
 def test_every_map_credits_openstreetmap_contributors(built):
-    from geo.maps.page import embedded_data as data_of
-
     import geo
+    from geo.maps.page import embedded_data as data_of
 
     register = render_html(register_map(geo.join(pd.DataFrame({"province": ["Fars"]})), lang="fa"))
     for html in (built["fa"], built["en"], register):
@@ -318,7 +316,7 @@ def test_every_map_credits_openstreetmap_contributors(built):
 def test_national_panel_has_the_hse_facts_with_sources(built):
     data = embedded_data(built["en"])
     ids = {f["id"] for f in data["facts"]}
-    from geo.facts import load_facts
+    from geo.reference.facts import load_facts
 
     facts = load_facts()
     assert ids == set(facts.loc[facts["hse_panel"], "id"])
@@ -462,10 +460,7 @@ def test_register_map_needs_a_numeric_column():
 
 def test_disk_cache_changes_nothing_in_the_output(tmp_path, monkeypatch):
     """The same map with the cache off, with a cold cache and with a warm one: same bytes."""
-    from geo import _assets
-    from geo.maps import classify
-
-    from geo.maps import county_level, geometry
+    from geo.maps import _assets, classify, county_level, geometry
 
     def build(cache: str) -> bytes:
         monkeypatch.setenv("GEO_CACHE_DIR", cache)
@@ -483,8 +478,7 @@ def test_disk_cache_changes_nothing_in_the_output(tmp_path, monkeypatch):
 
 
 def test_an_unwritable_cache_is_not_an_error(tmp_path, monkeypatch):
-    from geo import _assets
-    from geo.maps import classify
+    from geo.maps import _assets, classify
 
     blocker = tmp_path / "file-in-the-way"
     blocker.write_text("x")

@@ -10,10 +10,10 @@ import re
 import pytest
 
 from geo._text import persian_digits
-from geo.counties import county_label
 from geo.i18n import catalogue, message, province_label, template_fields
+from geo.reference.counties import county_label
 
-CATALOGUES = ("reasons", "warnings", "names", "template", "map")
+CATALOGUES = ("reasons", "warnings", "names", "template", "map", "errors")
 #: A realistic value for each field, by its name: a county label, a province label, a list of
 #: sheets, a large number, text from a user's file.
 NUMBER = 1234567
@@ -134,8 +134,8 @@ def test_the_templates_figures_have_thousands_separators_in_both_languages():
     """The guide sheet's published figures: 6,604 in English, ۶٬۶۰۴ in Persian (each figure
     taken from the shipped yearbook table, not written here)."""
     from geo._text import persian_digits
+    from geo.reference.stats import load_indicators
     from geo.registers.template import _figure, template_columns
-    from geo.stats import load_indicators
 
     indicators = load_indicators()
     checked = 0

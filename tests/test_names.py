@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 import geo
 from geo._paths import data_dir
 from geo.errors import AmbiguousNameError, UnknownNameError
-from geo.names import _ambiguous_names, normalize_name, province_aliases
-from geo.provinces import province_table
+from geo.reference.names import _ambiguous_names, normalize_name, province_aliases
+from geo.reference.provinces import province_table
 
 HASC_TO_CODE = dict(zip(province_table()["hasc"], province_table()["code"]))
 
@@ -182,7 +182,7 @@ def test_fips_codes_follow_geonames(fips, code):
 
 
 def test_fips_column_matches_the_geonames_admin1_table():
-    from geo.names import _hasc_for_name
+    from geo.reference.names import _hasc_for_name
 
     table = province_table().set_index("hasc")
     lines = (data_dir() / "provinces" / "geonames_admin1_IR.tsv").read_text(encoding="utf-8").splitlines()

@@ -20,11 +20,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo._output_set import LOCK, MANIFEST, OutputSet
 from geo.errors import OutputError
 from geo.joining import join
-from geo.provinces import load_provinces
-from geo.outputs import CSV_DEFAULT_ROWS, default_formats
+from geo.output._output_set import LOCK, MANIFEST, OutputSet
+from geo.output.outputs import CSV_DEFAULT_ROWS, default_formats
+from geo.reference.provinces import load_provinces
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "data" / "examples" / "estates_example.csv"
@@ -213,8 +213,8 @@ def test_writing_into_a_set_needs_its_report_last(tmp_path) -> None:
 def test_a_large_geopackage_is_written_by_a_second_process_and_equals_the_one_written_here(
     tmp_path, monkeypatch
 ) -> None:
-    import geo.outputs
-    from geo import _gpkg_process
+    import geo.output.outputs
+    from geo.output import _gpkg_process
 
     register = _big_register(tmp_path / "big.csv", 3_000)
     result = join(register)
@@ -226,7 +226,7 @@ def test_a_large_geopackage_is_written_by_a_second_process_and_equals_the_one_wr
         started.append(real_start(*args))
         return started[-1]
 
-    monkeypatch.setattr(geo.outputs, "APART_ROWS", 0)  # every size apart: the path a 10^6-row run takes
+    monkeypatch.setattr(geo.output.outputs, "APART_ROWS", 0)  # every size apart: the path a 10^6-row run takes
     monkeypatch.setattr(_gpkg_process.GpkgProcess, "start", staticmethod(spied))
     apart = result.write(tmp_path / "apart", formats=["gpkg", "csv"])
     assert started and started[0] is not None and started[0]._child.returncode == 0
@@ -253,8 +253,8 @@ def test_a_large_geopackage_is_written_by_a_second_process_and_equals_the_one_wr
 
 
 def test_a_failing_geopackage_process_is_an_output_error_and_nothing_is_committed(tmp_path, monkeypatch) -> None:
-    import geo.outputs
-    from geo import _gpkg_process
+    import geo.output.outputs
+    from geo.output import _gpkg_process
 
     # the child process itself fails, for real: its stream is no Arrow stream
     (tmp_path / "g").mkdir()
@@ -279,8 +279,8 @@ def test_a_failing_geopackage_process_is_an_output_error_and_nothing_is_committe
     def broken(estates, paths, advance, rows=None):
         paths["stream"].write_bytes(b"\xff\xff\xff\xff" + b"x" * 64)
 
-    monkeypatch.setattr(geo.outputs, "APART_ROWS", 0)
-    monkeypatch.setattr(geo.outputs, "write_tables", broken)
+    monkeypatch.setattr(geo.output.outputs, "APART_ROWS", 0)
+    monkeypatch.setattr(geo.output.outputs, "write_tables", broken)
     with pytest.raises(OutputError, match="joined.gpkg"):
         result.write(out, formats=["gpkg"])
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before

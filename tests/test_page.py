@@ -9,12 +9,12 @@ import json
 import re
 
 import pytest
+from test_maps import REPO
 
 from geo._text import INVISIBLE
 from geo.maps import build_maps, embedded_data, estates_map, render_html
-from geo.names import _ARABIC_MARKS, _PUNCT, normalize_name, province_aliases, resolve_province
-from geo.provinces import load_provinces
-from test_maps import REPO
+from geo.reference.names import _ARABIC_MARKS, _PUNCT, normalize_name, province_aliases, resolve_province
+from geo.reference.provinces import load_provinces
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +25,7 @@ def pages(tmp_path_factory) -> dict[str, str]:
 
 
 def test_fold_tables_are_the_resolvers_own(pages):
-    """The page folds with the very tables of geo.names/geo._text: the ASCII-escaped
+    """The page folds with the very tables of geo.reference.names/geo._text: the ASCII-escaped
     patterns compile back to the same character classes."""
     fold = embedded_data(pages["fa"])["search"]["fold"]
     for sent, original in ((fold["invisible"], INVISIBLE), (fold["marks"], _ARABIC_MARKS), (fold["punct"], _PUNCT)):
@@ -72,7 +72,7 @@ def test_search_index_is_compact(pages):
 
 def test_search_index_of_hostile_names_is_text():
     """A province renamed by the caller is found by its own (hostile) name, as data."""
-    from geo.stats import load_province_stats
+    from geo.reference.stats import load_province_stats
 
     stats = load_province_stats()
     stats.loc["IR-10", "name_en"] = '<img src=x onerror="window.__pwned=1">'

@@ -131,7 +131,7 @@ def test_geometry_table_sql_and_python_api(db, csv_join) -> None:
 
 def test_to_postgis_is_one_transaction_and_refuses_what_it_must(db, csv_join) -> None:
     """Nothing is seen before the commit; an existing table needs `replace`; the source is never the destination."""
-    from geo.postgis_out import DatabaseTable
+    from geo.output.postgis_out import DatabaseTable
 
     url = db.url()
     with DatabaseTable(url, "api_joined") as target:

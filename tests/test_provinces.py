@@ -12,8 +12,7 @@ import shapely
 
 import geo
 from geo._paths import data_dir
-from geo.provinces import province_table
-
+from geo.reference.provinces import province_table
 
 
 def _reference() -> pd.DataFrame:
@@ -109,7 +108,7 @@ def test_land_is_inside_territory_and_islands_are_drawn(provinces):
     at_sea = shapely.Point(56.3, 27.1)  # the Strait of Hormuz, 8 km off Hormozgan's coast
     assert not provinces.geometry.contains(at_sea).any()
     assert territorial.loc["IR-22", "geometry"].contains(at_sea)
-    sea = geo.provinces.territorial_sea()
+    sea = geo.reference.provinces.territorial_sea()
     assert set(sea.index) == {"IR-01", "IR-02", "IR-06", "IR-11", "IR-18", "IR-22", "IR-27"}
     assert sea.loc["IR-22", "geometry"].contains(at_sea)
 
@@ -121,7 +120,7 @@ def test_lakes_stay_land():
 
 
 def test_area_in_equal_area_projection(provinces):
-    recomputed = provinces.to_crs(geo.provinces.EQUAL_AREA_CRS).area / 1e6
+    recomputed = provinces.to_crs(geo.reference.provinces.EQUAL_AREA_CRS).area / 1e6
     np.testing.assert_allclose(provinces["area_km2"], recomputed, atol=0.06)
     # cross-check with geodesic areas on the WGS84 ellipsoid
     geod = pyproj.Geod(ellps="WGS84")
@@ -182,7 +181,7 @@ def test_load_provinces_returns_a_copy():
 def test_cached_tables_cannot_be_corrupted_by_a_caller():
     """Every loader hands out its own copy: changing one changes nothing for the next caller."""
     from geo.i18n import catalogue
-    from geo.stats import load_indicators, load_province_stats
+    from geo.reference.stats import load_indicators, load_province_stats
 
     for load in (province_table, geo.load_provinces, load_province_stats, load_indicators):
         first = load()

@@ -18,13 +18,13 @@ from urllib.parse import quote
 
 import numpy as np
 import pytest
-
-from geo.maps import build_maps, estates_map, save_map
-from geo.names import normalize_name, province_aliases, resolve_province
-from geo.numbers import to_persian_digits
-from geo.stats import load_indicators, load_province_stats
 from playwright.sync_api import expect
 from test_browser import ARTIFACTS, DRAWN, HOSTILE_IMG, HOSTILE_SCRIPT, READY, Page, browser, overlap  # noqa: F401 (browser: a fixture)
+
+from geo.maps import build_maps, estates_map, save_map
+from geo.numbers import to_persian_digits
+from geo.reference.names import normalize_name, province_aliases, resolve_province
+from geo.reference.stats import load_indicators, load_province_stats
 
 pytestmark = pytest.mark.browser
 
@@ -155,7 +155,7 @@ def test_search_finds_a_province_in_any_spelling_and_opens_it(browser, files, la
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_page_folding_agrees_with_normalize_name_on_every_alias(browser, files, lang):
-    """map.js folds exactly as geo.names.normalize_name: every name form of data/provinces/
+    """map.js folds exactly as geo.reference.names.normalize_name: every name form of data/provinces/
     (each also with «استان», ZWNJ, Arabic letters, extra spaces), the ambiguous names and
     the hostile strings; and every alias (codes aside) finds its own province first."""
     forms = [form for form, _, _ in province_aliases()]

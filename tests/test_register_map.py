@@ -11,14 +11,14 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
+from test_browser import READY
 
 from geo.maps import embedded_data, register_map, render_html, save_map
 from geo.maps.cell_store import unpack
 from geo.maps.contract import check_page_data
-from geo.numbers import format_number_fa
 from geo.maps.points import GRID_CELLS, POINTS_LIMIT, PROBLEM_POINTS, register_points
-from geo.provinces import load_provinces
-from test_browser import READY
+from geo.numbers import format_number_fa
+from geo.reference.provinces import load_provinces
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 CHROMIUM = Path("/usr/bin/chromium")

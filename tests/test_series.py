@@ -13,7 +13,7 @@ import pytest
 from geo.errors import LedgerError
 from geo.maps import embedded_data, estates_map, render_html
 from geo.maps.contract import check_page_data
-from geo.series import charted, disagreements, format_series, load_series
+from geo.reference.series import charted, disagreements, format_series, load_series
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "isipo_national_series.csv"
 

@@ -11,7 +11,7 @@ import pytest
 import geo
 from geo._paths import data_dir
 from geo.errors import LedgerError
-from geo.stats import load_indicators, load_province_stats
+from geo.reference.stats import load_indicators, load_province_stats
 
 
 def test_tables_resolve_31_of_31_and_sum_to_national_totals():
@@ -133,7 +133,6 @@ def test_manufacturing_values_are_the_printed_ones(shared_dir):
 def test_the_import_tool_reproduces_the_shipped_tables(shared_dir, tmp_path, monkeypatch):
     """tools/import_yearbook.py, run on ../shared/data, writes the shipped tables byte for byte."""
     import importlib.util
-
     from pathlib import Path
 
     tool_path = Path(__file__).resolve().parents[1] / "tools" / "import_yearbook.py"

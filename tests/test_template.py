@@ -12,11 +12,11 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from geo.counties import county_table, load_counties
-from geo.facts import load_facts
-from geo.provinces import load_provinces
+from geo.reference.counties import county_table, load_counties
+from geo.reference.facts import load_facts
+from geo.reference.provinces import load_provinces
+from geo.reference.stats import load_indicators
 from geo.registers.template import TEMPLATE_ROWS, template_columns, template_references, write_template
-from geo.stats import load_indicators
 
 REPO = Path(__file__).resolve().parents[1]
 

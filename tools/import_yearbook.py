@@ -20,7 +20,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo.names import resolve_province  # noqa: E402
+from geo.reference.names import resolve_province  # noqa: E402
 
 SOURCE = ROOT.parent / "shared" / "data"
 TARGET = ROOT / "data" / "yearbook"

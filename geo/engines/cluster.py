@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from geo.errors import SchedulerError
+from geo.i18n import as_given, message, whole
 
 __all__ = ["CONNECT_TIMEOUT", "client", "dashboard_link", "local_workers", "quiet"]
 
@@ -64,9 +65,9 @@ def client(scheduler: str | None = None, workers: int | None = None) -> Iterator
     from distributed import Client, LocalCluster
 
     if scheduler is not None and workers is not None:
-        raise SchedulerError("`workers` sizes a local cluster; an existing scheduler has its own", field="workers")
+        raise SchedulerError(message("errors", "workers_with_scheduler"), field="workers")
     if workers is not None and workers < 1:
-        raise SchedulerError(f"`workers` must be at least 1, not {workers}", field="workers")
+        raise SchedulerError(message("errors", "workers_too_few", workers=workers), field="workers")
     if scheduler is None:
         n = workers or local_workers()
         with (
@@ -88,9 +89,8 @@ def client(scheduler: str | None = None, workers: int | None = None) -> Iterator
             connected = Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
         except (OSError, ValueError, TypeError) as exc:
             one_line = " ".join(str(exc).split())
-            raise SchedulerError(
-                f"cannot reach the dask scheduler at {scheduler!r}: {one_line}", field="scheduler"
-            ) from exc
+            found = message("errors", "scheduler_unreachable", scheduler=as_given(scheduler), problem=whole(one_line))
+            raise SchedulerError(found, field="scheduler") from exc
         with connected:
             yield connected
 
@@ -103,7 +103,10 @@ def _check_address(address: str) -> None:
         if parse_address(address)[0] in ("tcp", "tls"):
             get_address_host_port(address)
     except ValueError as exc:
-        raise SchedulerError(f"cannot reach the dask scheduler at {address!r}: {exc}", field="scheduler") from exc
+        raise SchedulerError(
+            message("errors", "scheduler_unreachable", scheduler=as_given(address), problem=whole(str(exc))),
+            field="scheduler",
+        ) from exc
 
 
 def _dashboard() -> str | None:

@@ -19,12 +19,14 @@ __all__ = ["run"]
 def run(
     register: Path,
     out: Path,
-    cluster: tuple[str | None, int | None],
     options: Mapping[str, Any],
+    *,
+    scheduler: str | None,
+    workers: int | None,
     progress: Progress,
     notice: Callable[[str], None],
 ) -> DaskJoinResult:
-    """Join ``register`` into ``out`` on the scheduler of ``cluster`` (else a local cluster of its worker count).
+    """Join ``register`` into ``out`` with ``options`` on ``scheduler``, else a local cluster of ``workers``.
 
     ``notice`` is given the dashboard's address, when the cluster serves one.
 
@@ -44,7 +46,7 @@ def run(
         file_format(register)  # a missing, empty or unknown file: refused before a cluster starts
     from geo.engines.cluster import client, dashboard_link
 
-    with client(*cluster) as connected:
+    with client(scheduler, workers) as connected:
         if link := dashboard_link(connected):
             notice(f"dask dashboard: {link}")
         return join(register, client=connected, out=out, progress=progress, **options)

@@ -11,15 +11,15 @@ The register is read in partitions (:mod:`geo.engines.partitions`) and joined in
    so that every repeated id meets its repeats in one partition, where they are found;
 3. **deciding**, on the client — the plan completed by the counts
    (:func:`geo.engines.counts.decide`), each partition's first row number, the
-   "duplicate id" reasons (:func:`geo.rules.duplicate_reasons`);
+   "duplicate id" reasons (:func:`geo.joining.rules.duplicate_reasons`);
 4. **joining**, on the cluster — per partition, the same code as the in-memory engine:
-   :func:`geo.registers.build.parse_rows`, :func:`geo.rules.check_rows`,
-   :func:`geo.rules.add_duplicates`, :func:`geo.rules.estates_table`; the rows written as
+   :func:`geo.registers.build.parse_rows`, :func:`geo.joining.rules.check_rows`,
+   :func:`geo.joining.rules.add_duplicates`, :func:`geo.joining.rules.estates_table`; the rows written as
    partitioned GeoParquet by dask-geopandas, and each partition's per-province and
-   per-county sums (:func:`geo.aggregation.unit_sums`) and status counts added up into
+   per-county sums (:func:`geo.joining.aggregation.unit_sums`) and status counts added up into
    ``by_province``, ``by_county`` and the report's counts.
 
-The outputs are written as one :class:`geo._output_set.OutputSet` (a temporary folder
+The outputs are written as one :class:`geo.output._output_set.OutputSet` (a temporary folder
 beside ``out``, moved into place with ``report.json`` last), so a run that fails, is
 interrupted or loses its workers more often than dask retries leaves ``out`` as it was.
 """
@@ -43,21 +43,29 @@ from geo.engines.counts import HEAD_ROWS, PartCounts, batch_cells, count_part, d
 from geo.engines.mapping import map_parts, map_rows, write_map
 from geo.engines.partitions import BLOCKSIZE, Source, frame_source, open_source
 from geo.engines.result import DaskJoinResult
-from geo.engines.writing import ROW_COLUMNS, write_set
+from geo.engines.writing import write_set
 from geo.errors import EngineError
-from geo.i18n import message
-from geo.reasons import Reason, RowReasons
-from geo.registers import Register
+from geo.i18n import message, whole
+from geo.joining.rules import (
+    COAST_KM,
+    ROW_COLUMNS,
+    Rules,
+    add_duplicates,
+    check_by,
+    check_rows,
+    duplicate_reasons,
+    estates_table,
+    status_counts,
+    statuses,
+)
+from geo.reasons import Reason
 from geo.registers.build import parse_rows, read_cells
 from geo.registers.cells import Cells
 from geo.registers.coordinates import add_warnings
-from geo.registers.plan import Plan, plan_register
-from geo.registers.vocabulary import header_key
-from geo.rules import COAST_KM, Rules, add_duplicates, check_by, check_rows, duplicate_reasons, estates_table, statuses
+from geo.registers.plan import Plan, RegisterInfo, plan_register
+from geo.registers.vocabulary import ROLES, header_key
 
 __all__ = ["ROW_COLUMNS", "DaskJoinResult", "join", "require_extra"]
-
-_ROLES = ("id", "name", "province", "county", "lat", "lon")
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,23 @@ class _Settings:
     duplicates: Mapping[Any, Reason]
     #: The whole register's per-province sums, when one of them overflows (its rows are flagged).
     totals: Mapping[str, np.ndarray] | None = None
+
+
+@dataclass(frozen=True)
+class _Job:
+    """A dask join as asked (:func:`join`'s parameters): the register, how to join it, where it is written."""
+
+    register: str | Path | pd.DataFrame
+    by: str | None
+    reconcile: Any
+    coast_km: float
+    legacy_codes: bool
+    #: The folder the set is written into (None: nothing written), and the language of its map and tables.
+    out: str | Path | None
+    lang: str
+    blocksize: int
+    progress: Progress | None
+    overrides: Mapping[str, str | None]
 
 
 @dataclass
@@ -102,8 +127,8 @@ def _warnings(first: list[str], then: list[str]) -> list[str]:
 
 def _join_part(part: Cells, first_row: int, settings: _Settings) -> tuple[Any, _Parts]:
     """Step 4 on one partition: its estates and what it adds to the whole."""
-    from geo.aggregation import flag_overflow, unit_sums
-    from geo.locate import county_index, province_index
+    from geo.joining.aggregation import flag_overflow, unit_sums
+    from geo.joining.locate import county_index, province_index
 
     plan, indicators = settings.plan, settings.plan.indicators or {}
     geometry = part.geometry if "geometry" in plan.columns and plan.wkt is None else None
@@ -116,12 +141,11 @@ def _join_part(part: Cells, first_row: int, settings: _Settings) -> tuple[Any, _
             reg.frame, checked.province, indicators, (settings.totals, province_index().names), checked.reasons
         )
     status = statuses(checked.province, checked.reasons)
-    places = (checked.province, checked.county)
-    estates = estates_table(reg.frame, places, status, (checked.reasons, checked.notes), checked.lon, checked.lat)
+    estates = estates_table(reg.frame, checked, status)
     parts = _Parts(
         unit_sums(reg.frame, checked.province, indicators, len(province_index().frame)),
         unit_sums(reg.frame, checked.county, indicators, len(county_index().frame)),
-        {s: int(np.count_nonzero(status == s)) for s in ("joined", "flagged", "rejected")},
+        status_counts(status),
         int((checked.county >= 0).sum()),
         list(reg.warnings),
         reg.source_crs,
@@ -161,22 +185,7 @@ def _duplicates(dups: pd.DataFrame, firsts: np.ndarray, plan: Plan) -> dict[Any,
     return duplicate_reasons(ids.reset_index(drop=True), rows)
 
 
-def _stub(plan: Plan, warnings: list[str], source_crs: str | None = None) -> Register:
-    """The register as a whole, without its rows: what the mode, the summary and the reconciliation read."""
-    return Register(
-        pd.DataFrame(),
-        dict(plan.columns),
-        dict(plan.indicators or {}),
-        RowReasons(0),
-        warnings,
-        plan.path,
-        source_crs,
-        None,
-        dict(plan.renamed),
-    )
-
-
-def join(
+def join(  # noqa: PLR0913 - keyword-only: joining.join's parameters and the engine's own
     register: str | Path | pd.DataFrame,
     *,
     by: str | None = None,
@@ -223,10 +232,19 @@ def join(
     from geo.engines.cluster import client as local
     from geo.engines.cluster import quiet
 
-    where = (out, lang)
-    run = functools.partial(
-        _run, register, by, reconcile, coast_km, legacy_codes, where, blocksize, progress, overrides
+    job = _Job(
+        register,
+        by=by,
+        reconcile=reconcile,
+        coast_km=coast_km,
+        legacy_codes=legacy_codes,
+        out=out,
+        lang=lang,
+        blocksize=blocksize,
+        progress=progress,
+        overrides=overrides,
     )
+    run = functools.partial(_run, job)
     # Object columns (reasons as lists, ids and names as text) stay as the rules make them.
     with dask.config.set({"dataframe.convert-string": False}), quiet():
         if client is not None:
@@ -244,9 +262,7 @@ def require_extra() -> None:
         except ImportError:
             missing.append(name)
     if missing:
-        raise EngineError(
-            f'the dask engine needs {", ".join(missing)}: pip install "iran-estates[dask]"', field="engine"
-        )
+        raise EngineError(message("errors", "dask_extra_missing", missing=whole(", ".join(missing))), field="engine")
 
 
 def _open(register: str | Path | pd.DataFrame, overrides: Mapping[str, str | None], blocksize: int) -> Source:
@@ -254,8 +270,8 @@ def _open(register: str | Path | pd.DataFrame, overrides: Mapping[str, str | Non
     if isinstance(register, pd.DataFrame):
         return frame_source(read_cells(register, None, {}), rows_per_part=max(1, blocksize // 200))
     if not isinstance(register, (str, Path)) or not str(register).strip():
-        raise EngineError(f"the dask engine reads a path or a DataFrame, not {type(register).__name__}")
-    wanted = frozenset(header_key(v) for k in _ROLES if (v := overrides.get(k)))
+        raise EngineError(message("errors", "dask_register_type", kind=type(register).__name__))
+    wanted = frozenset(header_key(v) for k in ROLES if (v := overrides.get(k)))
     return open_source(Path(register), sheet=overrides.get("sheet"), wanted=wanted, blocksize=blocksize)
 
 
@@ -305,13 +321,11 @@ def _guarded(work: Any) -> Any:
             pywarnings.filterwarnings("ignore", message="Computing mixed collections", category=UserWarning)
             return work()
     except KilledWorker as exc:
-        raise EngineError(
-            f"a dask worker died each time it ran one task ({exc.args[0] if exc.args else 'a task'});"
-            " dask gave up retrying it, and nothing was written"
-        ) from exc
+        task = whole(f"{exc.args[0] if exc.args else 'a task'}")
+        raise EngineError(message("errors", "dask_worker_died", task=task)) from exc
     except (OSError, TimeoutError) as exc:
         if type(exc).__module__.startswith(("distributed", "tornado", "asyncio")) or "Comm" in type(exc).__name__:
-            raise EngineError(f"the dask cluster was lost during the run ({exc}); nothing was written") from exc
+            raise EngineError(message("errors", "dask_cluster_lost", problem=whole(str(exc)))) from exc
         raise
 
 
@@ -319,7 +333,7 @@ def _plan(
     source: Source, head: Cells, overrides: Mapping[str, str | None], client: Any, tick: Progress
 ) -> tuple[Plan, list[int], dict[Any, Reason], list[str]]:
     """Steps 1-3: the plan, each partition's first row, the repeated ids' reasons, the warnings."""
-    roles = {k: overrides.get(k) for k in _ROLES}
+    roles = {k: overrides.get(k) for k in ROLES}
     plan, _, _, warnings = plan_register(
         head, roles, overrides.get("crs"), has_geometry=_has_geometry(source, head, client)
     )
@@ -334,75 +348,53 @@ def _plan(
     return plan, firsts.tolist(), _duplicates(dups, firsts, plan), warnings
 
 
-def _run(
-    register: str | Path | pd.DataFrame,
-    by: str | None,
-    reconcile: Any,
-    coast_km: float,
-    legacy_codes: bool,
-    where: tuple[str | Path | None, str],
-    blocksize: int,
-    progress: Progress | None,
-    overrides: Mapping[str, str | None],
-    client: Any,
-) -> DaskJoinResult:
-    """:func:`join` with a client and dask's settings in place (``where``: ``out`` and ``lang``)."""
-    from geo._output_set import OutputSet
+def _run(job: _Job, client: Any) -> DaskJoinResult:
+    """:func:`join` with a client and dask's settings in place."""
     from geo.engines.writing import OUTPUT_FILES, OUTPUT_FOLDERS
+    from geo.output._output_set import OutputSet
 
-    tick = progress or no_progress
+    tick = job.progress or no_progress
     tick("planning", 0, None)
-    source = _open(register, overrides, blocksize)
-    out, lang = where
-    if out is None:
-        return _joined(source, by, reconcile, (coast_km, legacy_codes), overrides, client, tick, None)
-    with OutputSet(out, OUTPUT_FILES, OUTPUT_FOLDERS) as target:
-        return _joined(source, by, reconcile, (coast_km, legacy_codes), overrides, client, tick, (target, lang))
+    source = _open(job.register, job.overrides, job.blocksize)
+    if job.out is None:
+        return _joined(job, source, client=client, tick=tick, target=None)
+    with OutputSet(job.out, OUTPUT_FILES, OUTPUT_FOLDERS) as target:
+        return _joined(job, source, client=client, tick=tick, target=target)
 
 
-def _joined(
-    source: Source,
-    by: str | None,
-    reconcile: Any,
-    how: tuple[float, bool],
-    overrides: Mapping[str, str | None],
-    client: Any,
-    tick: Progress,
-    written: tuple[Any, str] | None,
-) -> DaskJoinResult:
-    """Steps 1-4, and the outputs written into ``written``'s set (in its language) when there is one.
+def _joined(job: _Job, source: Source, *, client: Any, tick: Progress, target: Any) -> DaskJoinResult:
+    """Steps 1-4, and the outputs written into ``target``'s set (in ``job.lang``) when there is one.
 
     A per-province sum that overflows a float is known only once every partition is
     joined: its rows are then flagged as the in-memory engine flags them, by joining again.
     """
-    from geo.aggregation import overflows
+    from geo.joining.aggregation import overflows
 
     head = _head(source)
-    plan, firsts, duplicates, warnings = _plan(source, head, overrides, client, tick)
-    stub = _stub(plan, warnings)
+    plan, firsts, duplicates, warnings = _plan(source, head, job.overrides, client, tick)
+    info = plan.info(warnings)
     places = tuple(p for p in ("province", "county") if p in plan.columns)
-    settings = _Settings(plan, Rules(check_by(by, stub), how[1], how[0], places), duplicates)
-    if reconcile:  # a comparison that names no column of the register fails before the run
-        _check_reconcile(stub, reconcile)
+    settings = _Settings(plan, Rules(check_by(job.by, info), job.legacy_codes, job.coast_km, places), duplicates)
+    if job.reconcile:  # a comparison that names no column of the register fails before the run
+        _check_reconcile(info, job.reconcile)
     tick("joining", 0, None)
-    target = written[0] if written is not None else None
-    estates, parts, found = _join_all(source, firsts, settings, head, client, target)
+    estates, parts, found = _join_all(source, firsts, settings, head, client=client, target=target)
     if overflows(functools.reduce(operator.add, parts).provinces, plan.indicators or {}):  # rare: flag, join again
         settings = replace(settings, totals=functools.reduce(operator.add, parts).provinces)
-        estates, parts, found = _join_all(source, firsts, settings, head, client, target)
-    result = _result(estates, parts, stub, settings, reconcile, client)
+        estates, parts, found = _join_all(source, firsts, settings, head, client=client, target=target)
+    result = _result(estates, parts, info, settings, reconcile=job.reconcile, client=client)
     tick("joining", result.summary["rows_in"], result.summary["rows_in"])
-    if written is not None:
-        lang = written[1]
+    if target is not None:
+        lang = job.lang
         rows = map_rows(found, estates)
         if rows is estates:  # a small register's rows, joined again, to be drawn one by one
             rows = _guarded(lambda: estates.compute(scheduler=client))
-        result.paths = write_set(written[0], result, lang, lambda path: write_map(path, result, found, rows, lang))
+        result.paths = write_set(target, result, lang, lambda path: write_map(path, result, found, rows, lang))
     return result
 
 
 def _join_all(
-    source: Source, firsts: list[int], settings: _Settings, head: Cells, client: Any, target: Any
+    source: Source, firsts: list[int], settings: _Settings, head: Cells, *, client: Any, target: Any
 ) -> tuple[Any, list[_Parts], dict[str, Any]]:
     """Step 4 on every partition: the estates (lazy; written into ``target`` when there is one), the map's counts."""
     import dask
@@ -429,17 +421,17 @@ def _empty(head: Cells) -> Cells:
     return Cells(head.frame.iloc[:0], geometry, head.crs, path=head.path)
 
 
-def _check_reconcile(stub: Register, reconcile: Any) -> None:
-    """Raise what :func:`geo.reconciliation.reconciliation_table` raises for ``reconcile``, on empty sums."""
-    from geo.aggregation import sums_table, unit_sums
-    from geo.locate import province_index
-    from geo.reconciliation import reconciliation_table
+def _check_reconcile(info: RegisterInfo, reconcile: Any) -> None:
+    """Raise what :func:`geo.joining.reconciliation.reconciliation_table` raises for ``reconcile``, on empty sums."""
+    from geo.joining.aggregation import sums_table, unit_sums
+    from geo.joining.locate import province_index
+    from geo.joining.reconciliation import reconciliation_table
 
     prov = province_index()
-    nothing = pd.DataFrame({col: pd.Series(dtype="float64") for col in stub.indicators})
-    sums = unit_sums(nothing, np.zeros(0, dtype="int64"), stub.indicators, len(prov.frame))
-    zero = sums_table(sums, stub.indicators, (prov.frame, ["code", "name_en", "name_fa"]))
-    reconciliation_table(zero, stub, reconcile)
+    nothing = pd.DataFrame({col: pd.Series(dtype="float64") for col in info.indicators})
+    sums = unit_sums(nothing, np.zeros(0, dtype="int64"), info.indicators, len(prov.frame))
+    zero = sums_table(sums, info.indicators, (prov.frame, ["code", "name_en", "name_fa"]))
+    reconciliation_table(zero, info, reconcile)
 
 
 def _parquet_writes(estates: Any, target: Any, meta: Any, plan: Plan) -> list[Any]:
@@ -462,30 +454,32 @@ def _parquet_writes(estates: Any, target: Any, meta: Any, plan: Plan) -> list[An
 
 
 def _result(
-    estates: Any, parts: list[_Parts], stub: Register, settings: _Settings, reconcile: Any, client: Any
+    estates: Any, parts: list[_Parts], info: RegisterInfo, settings: _Settings, *, reconcile: Any, client: Any
 ) -> DaskJoinResult:
     """The result from the partitions' parts, added up: the same tables and counts as the in-memory engine's."""
-    from geo.aggregation import sums_table
-    from geo.locate import county_index, province_index
-    from geo.reconciliation import empty_reconciliation, reconciliation_table
-    from geo.registers.template import template_references
-    from geo.rules import summary_of
+    from geo.joining.aggregation import sums_table
+    from geo.joining.finishing import finish
+    from geo.joining.locate import county_index, province_index
 
     total = functools.reduce(operator.add, parts)
-    add_warnings(stub.warnings, total.warnings)
-    if not sum(total.counts.values()):
-        stub.warnings.append(message("warnings", "no_rows"))
-    stub.source_crs = total.source_crs
-    prov, counties = province_index(), county_index()
-    by_province = sums_table(total.provinces, stub.indicators, (prov.frame, ["code", "name_en", "name_fa"]))
-    units = counties.frame.set_index("code", drop=False).rename_axis(None)
-    by_county = sums_table(total.counties, stub.indicators, (units, ["code", "province", "name_en", "name_fa"]))
+    add_warnings(info.warnings, total.warnings)
     rows_in = sum(total.counts.values())
-    summary = summary_of(stub, settings.rules.by, settings.rules.coast_km, total.counts, rows_in)
-    summary["rows_with_county"] = total.with_county
-    if reconcile is None:  # columns headed as in the register template: compared with their figures
-        reconcile = template_references(stub.indicators)
-    table = reconciliation_table(by_province, stub, reconcile) if reconcile else empty_reconciliation()
-    summary["reconciliation"] = table.to_dict("records")
+    if not rows_in:
+        info.warnings.append(message("warnings", "no_rows"))
+    info.source_crs = total.source_crs
+    prov, counties = province_index(), county_index()
+    by_province = sums_table(total.provinces, info.indicators, (prov.frame, ["code", "name_en", "name_fa"]))
+    units = counties.frame.set_index("code", drop=False).rename_axis(None)
+    by_county = sums_table(total.counties, info.indicators, (units, ["code", "province", "name_en", "name_fa"]))
+    done = finish(
+        info,
+        settings.rules,
+        by_province=by_province,
+        counts=total.counts,
+        rows_in=rows_in,
+        with_county=total.with_county,
+        reconcile=reconcile,
+    )
+    summary = done.summary
     summary["engine"] = {"name": "dask", "partitions": len(parts), "workers": len(client.scheduler_info()["workers"])}
-    return DaskJoinResult(estates, by_province, table, summary, stub, by_county=by_county)
+    return DaskJoinResult(estates, by_province, done.reconciliation, summary, info, by_county=by_county)

@@ -4,7 +4,7 @@ The workers write their Parquet parts (``joined/``, ``rejects/``, ``rows/``: one
 partition) into the set's temporary folder (on a cluster, ``out`` must be on a file system
 the workers share with the client); the client adds ``by_province.csv``,
 ``by_county.csv``, ``reconciliation.csv`` (when there is one), ``map.html`` and ``report.json``, and
-:meth:`geo._output_set.OutputSet.commit` moves them into ``out``, ``report.json`` last.
+:meth:`geo.output._output_set.OutputSet.commit` moves them into ``out``, ``report.json`` last.
 """
 
 from __future__ import annotations
@@ -16,12 +16,10 @@ from typing import Any
 
 import pandas as pd
 
-from geo._output_set import LAST, OutputSet
+from geo.output._output_set import LAST, OutputSet
 
-__all__ = ["OUTPUT_FILES", "OUTPUT_FOLDERS", "ROW_COLUMNS", "parquet_schema", "write_set"]
+__all__ = ["OUTPUT_FILES", "OUTPUT_FOLDERS", "parquet_schema", "write_set"]
 
-#: The columns of ``rows/``: every input row's outcome (those of ``rows.csv``).
-ROW_COLUMNS = ["row", "id", "status", "province", "county", "reasons", "reasons_fa", "notes", "notes_fa"]
 #: The files and the folders of Parquet parts a dask join writes.
 OUTPUT_FILES = ["by_province.csv", "by_county.csv", "reconciliation.csv", "map.html", LAST]
 OUTPUT_FOLDERS = ["joined", "rejects", "rows"]
@@ -62,7 +60,7 @@ def write_set(
 
     The tables are headed in ``lang``, as the in-memory engine heads them (:func:`geo.registers.known.labelled`).
     """
-    from geo._writers import json_text, jsonable, write_csv
+    from geo.output._writers import report_text, write_csv
     from geo.registers.known import labelled, table_columns
 
     tables = {
@@ -79,7 +77,7 @@ def write_set(
         target.path(folder)  # written by the workers: listed as the set's
     names = sorted({*target.written, LAST})
     columns = table_columns(c for c in result.by_province.columns if c != "geometry")
-    text = json_text(jsonable({**result.summary, "outputs": names, "table_columns": columns}))
+    text = report_text(result.summary, outputs=names, table_columns=columns)
     target.path(LAST).write_text(text, encoding="utf-8")
     target.commit()
     return {name: target.out / name for name in target.written}

@@ -10,7 +10,7 @@ Every map is a :class:`folium.Map` (so it displays inline in Jupyter) but nothin
 comes from the network: Leaflet is inlined from the installed ``django-js-lib-leaflet``
 package, Persian text is drawn with Noto Sans Arabic subset to the page's characters and
 embedded as a base64 ``@font-face`` (from ``fontpkg-noto-sans-arabic``, see
-:mod:`geo._assets`), folium's CDN links are switched off, and the page's own script
+:mod:`geo.maps._assets`), folium's CDN links are switched off, and the page's own script
 (``geo/templates/map.js``) builds every tooltip, popup, legend and panel with
 ``textContent``. Data travels as JSON in a ``<script type="application/json">`` block
 (its fields: :mod:`geo.maps.contract`). A tile basemap is opt-in (``tiles=``, an

@@ -12,7 +12,6 @@ import pandas as pd
 
 from geo._args import check_flag, check_frame
 from geo.errors import InputTypeError, MapError
-from geo.facts import OUTPUT_COLUMNS as LEDGER_COLUMNS
 from geo.i18n import LANGS, check_lang, section
 from geo.maps.contract import LinkData, RegisterPoints
 from geo.maps.county_level import counties_payload
@@ -20,6 +19,7 @@ from geo.maps.payload import facts_payload, page_data, provinces_payload, qualit
 from geo.maps.points import register_points
 from geo.maps.search import province_search
 from geo.maps.series_chart import series_payload
+from geo.reference.facts import OUTPUT_COLUMNS as LEDGER_COLUMNS
 
 if TYPE_CHECKING:
     import folium
@@ -52,7 +52,7 @@ class JoinedRegister(Protocol):
 
 def _load_inputs(indicators: str | Path | Sequence[str] | None) -> tuple[pd.DataFrame, gpd.GeoDataFrame]:
     """The declared indicators (all, another CSV's, or those named) and the statistics."""
-    from geo.stats import load_indicators, load_province_stats
+    from geo.reference.stats import load_indicators, load_province_stats
 
     if indicators is None or isinstance(indicators, (str, Path)):
         return load_indicators(indicators), load_province_stats(indicators)
@@ -116,7 +116,7 @@ def estates_map(
     check_lang(lang)
     _check_map_args(tiles, indicators, stats=stats, facts=facts, counties=counties)
     meta, loaded = _load_inputs(indicators)
-    return _estates_map(lang, tiles, meta, loaded if stats is None else stats, facts, counties)
+    return _estates_map(lang, tiles, meta, loaded if stats is None else stats, facts=facts, counties=counties)
 
 
 def _check_map_args(tiles: object, indicators: object, *, stats: object, facts: object, counties: object) -> None:
@@ -146,6 +146,7 @@ def _estates_map(
     tiles: str | None,
     meta: pd.DataFrame,
     gdf: gpd.GeoDataFrame,
+    *,
     facts: pd.DataFrame | None,
     counties: bool = True,
 ) -> folium.Map:
@@ -166,13 +167,12 @@ def _estates_map(
     block = counties_payload(_codes(gdf), lang) if counties else None
     data = page_data(
         lang,
-        texts,
-        len(gdf),
-        bool(tiles),
-        credit,
-        provinces,
-        facts_data,
-        None,
+        texts=texts,
+        n=len(gdf),
+        tiles=bool(tiles),
+        attribution=credit,
+        provinces=provinces,
+        facts=facts_data,
         search=province_search(gdf),
         alt=alt,
         quality=quality_payload(meta, lang),
@@ -190,7 +190,7 @@ def _codes(gdf: gpd.GeoDataFrame) -> list[str]:
 
 def _register_indicators(by_province: gpd.GeoDataFrame) -> pd.DataFrame:
     """The numeric per-province columns of a register, declared as indicators."""
-    from geo.provinces import province_table
+    from geo.reference.provinces import province_table
     from geo.registers.known import column_labels, measure_of
 
     base = set(province_table().columns) | {"geometry"}
@@ -369,13 +369,13 @@ def _register_page(
         block = counties_payload(_codes(by_province), lang, by_county, meta.loc[meta.index.isin(by_county.columns)])
     data = page_data(
         lang,
-        page_texts,
-        len(by_province),
-        bool(tiles),
-        credit,
-        provinces,
-        [],
-        points,
+        texts=page_texts,
+        n=len(by_province),
+        tiles=bool(tiles),
+        attribution=credit,
+        provinces=provinces,
+        facts=[],
+        register=points,
         search=province_search(by_province),
         alt=None,
         quality=quality_payload(meta, lang),
@@ -412,13 +412,13 @@ def build_maps(
     """
     for lang in langs:
         check_lang(lang)
-    from geo.facts import load_facts
     from geo.maps.page import save_map, tile_layer
+    from geo.reference.facts import load_facts
 
     if tiles:
         tile_layer(tiles)
 
     facts = load_facts()
     meta, stats = _load_inputs(indicators)
-    maps = [(lang, _estates_map(lang, tiles, meta, stats, facts, counties)) for lang in langs]
+    maps = [(lang, _estates_map(lang, tiles, meta, stats, facts=facts, counties=counties)) for lang in langs]
     return [save_map(m, Path(out) / DEFAULT_FILES[lang]) for lang, m in maps]

@@ -18,8 +18,8 @@ import folium
 import numpy as np
 import pandas as pd
 
-from geo.compare_facts import value_text
-from geo.compare_tables import fact_columns
+from geo.comparing.compare_facts import value_text
+from geo.comparing.compare_tables import fact_columns
 from geo.i18n import check_lang, message, quoted, section
 from geo.maps.contract_time import ChangesData
 from geo.maps.county_level import counties_payload
@@ -43,7 +43,7 @@ def _year_text(year: Any, lang: str) -> str:
     if year is None:
         return ""
     from geo._text import persian_digits
-    from geo.facts import period_bounds  # jdatetime: the year's first and last Gregorian day
+    from geo.reference.facts import period_bounds  # jdatetime: the year's first and last Gregorian day
 
     start, end = period_bounds(int(year))
     return persian_digits(str(year)) if lang == "fa" else f"{year} SH ({start.year}–{str(end.year)[-2:]})"
@@ -180,13 +180,12 @@ def change_map(result: Any, *, lang: str = "fa") -> folium.Map:
     credit = f"{texts['attribution'].split(' · ')[0]} · {texts['licences']}"
     data = page_data(
         lang,
-        texts,
-        len(by_province),
-        False,
-        credit,
-        provinces,
-        [],
-        None,
+        texts=texts,
+        n=len(by_province),
+        tiles=False,
+        attribution=credit,
+        provinces=provinces,
+        facts=[],
         search=province_search(by_province),
         alt=None,
         quality=quality_payload(meta, lang),

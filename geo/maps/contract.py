@@ -197,7 +197,7 @@ class SearchData:
     Attributes
     ----------
     fold
-        The tables of :func:`geo.names.normalize_name` (``invisible``, ``marks`` and ``punct``
+        The tables of :func:`geo.reference.names.normalize_name` (``invisible``, ``marks`` and ``punct``
         as ASCII regular expressions; ``letters`` and ``digits`` as code point pairs;
         ``prefixes``; ``stop``): the script folds a query with them, step for step.
     levels

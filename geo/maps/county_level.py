@@ -63,7 +63,7 @@ class CountyData:
         are per province only (the default map: counties take their province's colour).
     search
         Each county's search keys (as :attr:`SearchData.levels`: the keys of its names,
-        folded by :func:`geo.names.normalize_name`, space-separated).
+        folded by :func:`geo.reference.names.normalize_name`, space-separated).
     """
 
     code: list[str]
@@ -111,8 +111,8 @@ def _county_shapes(province_codes: tuple[str, ...]) -> tuple[Any, int, str, str]
     outline of each province in ``province_codes`` order. The disk cache is keyed by the
     shipped county file's digest, so a new boundary file makes them again.
     """
-    from geo._boundaries import boundary_path
-    from geo.counties import COUNTIES_FILE, county_table
+    from geo.reference._boundaries import boundary_path
+    from geo.reference.counties import COUNTIES_FILE, county_table
 
     digest = hashlib.sha256(boundary_path(COUNTIES_FILE).read_bytes()).hexdigest()
     key = ("county-shapes-1", digest, province_codes, COUNTY_STEPS, shapely.geos_version)
@@ -132,7 +132,7 @@ def _make_shapes(province_codes: tuple[str, ...]) -> bytes:
     A head (the decimals, a point inside each county), the packed county polygons, and
     the packed province outlines.
     """
-    from geo.counties import load_counties
+    from geo.reference.counties import load_counties
 
     frame = load_counties()
     geoms, decimals = simplified(frame.geometry.to_numpy(), COUNTY_STEPS)

@@ -131,11 +131,11 @@ def display_coverage(level: str = "province") -> Any:
     True
     """
     if level == "province":
-        from geo.provinces import load_provinces
+        from geo.reference.provinces import load_provinces
 
         frame, steps = load_provinces(), PROVINCE_STEPS
     elif level == "county":
-        from geo.counties import load_counties
+        from geo.reference.counties import load_counties
 
         frame, steps = load_counties(), COUNTY_STEPS
     else:

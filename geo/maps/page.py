@@ -19,9 +19,9 @@ import folium
 from branca.element import Element, Figure
 from jinja2 import Template
 
-from geo._assets import leaflet_css, leaflet_js
 from geo._io import atomic_write_text
 from geo.errors import InputTypeError, MapError, MapWriteError
+from geo.maps._assets import leaflet_css, leaflet_js
 from geo.maps.contract import PageData
 from geo.maps.county_level import COUNTY_BLOCK, CountyBlock
 from geo.maps.shell import LayerParts, layer_parts, marker, page_script

@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geo._assets import script_json
 from geo.i18n import section
+from geo.maps._assets import script_json
 from geo.maps.classify import classify, decimals_of, palette
 from geo.maps.contract import (
     CountyLayer,
@@ -159,7 +159,7 @@ def _pair(ind: dict[str, Any], lang: str) -> PairData | None:
 def facts_payload(lang: str, indicators: pd.DataFrame, facts: pd.DataFrame | None) -> list[FactData]:
     """The national HSE/infrastructure facts, each with its paired 1392 total if any."""
     if facts is None:
-        from geo.facts import load_facts
+        from geo.reference.facts import load_facts
 
         facts = load_facts()
     if facts is None or len(facts) == 0:
@@ -245,16 +245,16 @@ def quality_payload(indicators: pd.DataFrame, lang: str) -> QualityData:
     return QualityData(notes=list(notes), legend=legend, places={k: v for k, v in places.items() if v})
 
 
-def page_data(
+def page_data(  # noqa: PLR0913 - keyword-only, one per field of PageData
     lang: str,
+    *,
     texts: dict[str, str],
     n: int,
     tiles: bool,
     attribution: str,
     provinces: tuple[RawJSON, list[IndicatorData]],
     facts: list[FactData],
-    register: RegisterPoints | None,
-    *,
+    register: RegisterPoints | None = None,
     search: SearchData,
     alt: LinkData | None,
     quality: QualityData,
@@ -265,7 +265,8 @@ def page_data(
 ) -> PageData:
     """A page's :class:`~geo.maps.contract.PageData`; ``attribution`` is escaped here.
 
-    ``register`` is a register's points, grid and tally (:func:`geo.maps.points.register_points`).
+    ``provinces`` is :func:`provinces_payload`'s; ``register`` a register's points, grid and
+    tally (:func:`geo.maps.points.register_points`).
     """
     geojson, indicators = provinces
     points, grid, tally = (register.points, register.grid, register.tally) if register is not None else (None,) * 3

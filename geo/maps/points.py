@@ -210,7 +210,7 @@ def _county_names(codes: list[str]) -> dict[str, list[str]]:
     wanted = sorted({c for c in codes if c})
     if not wanted:
         return {}
-    from geo.counties import county_table
+    from geo.reference.counties import county_table
 
     table = county_table()
     return {c: [str(table.at[c, "name_fa"]), str(table.at[c, "name_en"])] for c in wanted if c in table.index}

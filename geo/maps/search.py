@@ -5,13 +5,13 @@ any name the project knows for it: Persian with Arabic or Persian letter forms, 
 «استان» or a zero-width non-joiner, English transliterations, earlier names, and the
 ambiguous names (the undivided «خراسان») under each province they may mean. Nothing is
 listed by hand for the page: the forms come from ``data/provinces/`` through
-:func:`geo.names.province_aliases`, and each is reduced to its matching key by
-:func:`geo.names.normalize_name`.
+:func:`geo.reference.names.province_aliases`, and each is reduced to its matching key by
+:func:`geo.reference.names.normalize_name`.
 
 The page receives a compact form: per place, only its distinct keys, joined by a space
 (:func:`search_keys`; about 2 KB for the 31 provinces, against some 6 KB for the name
 tables themselves), so that a query equal to a key is told from one that starts it. The page
-folds a query with the same steps as :func:`~geo.names.normalize_name`, driven by the
+folds a query with the same steps as :func:`~geo.reference.names.normalize_name`, driven by the
 same tables, which :func:`fold_tables` sends it (``geo/templates/map.js``, ``fold``;
 the block's fields: :class:`geo.maps.contract.SearchData`).
 """
@@ -35,7 +35,7 @@ _CODE_KINDS = frozenset({"hasc", "iso_legacy"})
 def _ascii_pattern(pattern: str) -> str:
     r"""A regular expression's text with every non-ASCII character written ``\uXXXX``.
 
-    The character classes of :mod:`geo.names` and :mod:`geo._text` read the same in
+    The character classes of :mod:`geo.reference.names` and :mod:`geo._text` read the same in
     Python's and JavaScript's syntax; written in ASCII they also leave the page's
     embedded font subset alone.
 
@@ -49,7 +49,7 @@ def _ascii_pattern(pattern: str) -> str:
 
 @lru_cache(maxsize=1)
 def fold_tables() -> dict[str, Any]:
-    """The tables :func:`geo.names.normalize_name` folds with, for the page's own folding.
+    """The tables :func:`geo.reference.names.normalize_name` folds with, for the page's own folding.
 
     Returns
     -------
@@ -64,7 +64,7 @@ def fold_tables() -> dict[str, Any]:
     >>> [1610, 1740] in t["letters"], t["prefixes"]
     (True, ['استان'])
     """
-    from geo import names
+    from geo.reference import names
 
     return {
         "invisible": _ascii_pattern(INVISIBLE.pattern),
@@ -88,8 +88,8 @@ def _province_forms() -> dict[str, tuple[str, ...]]:
 
     The ambiguous names are included under each province they may mean.
     """
-    from geo.names import _index, province_aliases
-    from geo.provinces import province_table
+    from geo.reference.names import _index, province_aliases
+    from geo.reference.provinces import province_table
 
     table = province_table()
     code_of = dict(zip(table["hasc"], table["code"], strict=True))
@@ -126,7 +126,7 @@ def search_keys(codes: Sequence[str], names: Sequence[Sequence[str]]) -> list[st
     >>> "isfahan" in keys and "esfahan" in keys and "اصفهان" in keys
     True
     """
-    from geo.names import normalize_name
+    from geo.reference.names import normalize_name
 
     known = _province_forms()
     out = []
@@ -174,7 +174,7 @@ def county_search_keys(counties: Any) -> list[str]:
     """The compact search keys of each county, in the frame's order.
 
     ``counties`` is a frame like :func:`geo.load_counties` (``name_fa``, ``name_fa_short``,
-    ``name_en``). Each name is folded by :func:`geo.names.normalize_name`, the folding the
+    ``name_en``). Each name is folded by :func:`geo.reference.names.normalize_name`, the folding the
     page applies to a query, so «شهرستان کاشان», «کاشان», «Kashan County» and "kashan" all
     find Kashan County (a query may be the start of a key). These keys travel in the
     county level's block (:class:`geo.maps.contract.CountyData`), not in the page's main
@@ -187,7 +187,7 @@ def county_search_keys(counties: Any) -> list[str]:
     >>> county_search_keys(kashan)[0].split()
     ['شهرستانکاشان', 'کاشان', 'kashancounty']
     """
-    from geo.names import normalize_name
+    from geo.reference.names import normalize_name
 
     columns = [counties[c].fillna("").tolist() for c in ("name_fa", "name_fa_short", "name_en")]
     return [_compact([normalize_name(f) for f in forms if f]) for forms in zip(*columns, strict=True)]

@@ -1,9 +1,9 @@
-"""The national panel's charts: ISIPO's national figures over the years (:mod:`geo.series`).
+"""The national panel's charts: ISIPO's national figures over the years (:mod:`geo.reference.series`).
 
-One chart per indicator with figures for at least two years (:func:`geo.series.charted`),
+One chart per indicator with figures for at least two years (:func:`geo.reference.series.charted`),
 each figure a point at its Jalali year (its date as the source gives it, and its source, in
 the tooltip); the article's 1396 figure is marked as such, and two figures of one year that differ are both drawn
-and flagged, with a sentence naming both (:func:`geo.series.disagreements`). The page's
+and flagged, with a sentence naming both (:func:`geo.reference.series.disagreements`). The page's
 ``geo/templates/series.js`` draws them as inline SVG under the national panel.
 """
 
@@ -16,7 +16,7 @@ import pandas as pd
 from geo.i18n import Bilingual, message, section
 from geo.maps.contract_time import SeriesChart, SeriesData
 from geo.numbers import format_number_fa, to_persian_digits
-from geo.series import charted, disagreements, load_series, source_text
+from geo.reference.series import charted, disagreements, load_series, source_text
 
 __all__ = ["series_payload"]
 

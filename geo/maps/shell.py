@@ -20,8 +20,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from geo._assets import font_codepoints, font_face_css, module_js, own_css, own_js, script_json
 from geo._cache import cached
+from geo.maps._assets import font_codepoints, font_face_css, module_js, own_css, own_js, script_json
 from geo.maps.contract import PageData, plain
 from geo.maps.county_level import COUNTY_BLOCK, CountyBlock
 from geo.maps.payload import RawJSON
@@ -114,7 +114,7 @@ def shell_key(lang: str, counties: bool) -> tuple[object, ...]:
             versions.append(None)
     here = Path(__file__).resolve().parent
     code = hashlib.sha256()
-    for path in (here / "page.py", here / "shell.py", here.parent / "_assets.py"):
+    for path in (here / "page.py", here / "shell.py", here / "_assets.py"):
         code.update(path.read_bytes())
     return ("shell-1", lang, counties, COUNTY_BLOCK, *versions, code.hexdigest())
 

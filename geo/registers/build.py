@@ -36,11 +36,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geo._database import is_database_url
 from geo._text import INVISIBLE
 from geo.errors import InputTypeError, RegisterError, RegisterWarning
 from geo.i18n import message
 from geo.reasons import Reason, RowReasons
+from geo.registers._database import is_database_url
 from geo.registers.cells import (
     Cells,
     as_text,
@@ -53,7 +53,7 @@ from geo.registers.cells import (
 )
 from geo.registers.coordinates import coordinates, wkt_geometries
 from geo.registers.known import declared_kind
-from geo.registers.plan import Plan, plan_register
+from geo.registers.plan import Plan, RegisterInfo, plan_register
 from geo.registers.readers import read_file
 from geo.registers.utm import ZONES
 from geo.registers.vocabulary import DIGITS, ROLES, header_key
@@ -137,19 +137,14 @@ class Register:
         return register_html(self)
 
     @property
-    def has_location(self) -> bool:
-        """Whether the register has coordinates (lat/lon columns or a geometry)."""
-        return "geometry" in self.columns or ("lat" in self.columns and "lon" in self.columns)
+    def info(self) -> RegisterInfo:
+        """The register as a whole, without its rows (its warnings are this register's list)."""
+        return RegisterInfo(self.columns, self.indicators, self.warnings, self.path, self.source_crs, self.renamed)
 
-    @property
-    def has_province(self) -> bool:
-        """Whether the register has a province column."""
-        return "province" in self.columns
-
-    @property
-    def has_county(self) -> bool:
-        """Whether the register has a county column (شهرستان)."""
-        return "county" in self.columns
+    #: Whether the register has coordinates (lat/lon columns or a geometry), a province column, a county column.
+    has_location = property(lambda self: self.info.has_location)
+    has_province = property(lambda self: self.info.has_province)
+    has_county = property(lambda self: self.info.has_county)
 
 
 def _ascii_ids(ids: pd.Series) -> pd.Series:
@@ -310,7 +305,9 @@ def parse_rows(
     if plan.wkt is not None:
         geometry = wkt_geometries(cells[plan.wkt], reasons)
     frame = _identity_columns(cells, columns, reasons, first_row, plan.int_ids)
-    lon, lat, source_crs = coordinates(cells, geometry, columns, plan.crs, plan.declared_crs, reasons, warnings)
+    lon, lat, source_crs = coordinates(
+        cells, geometry, columns, crs=plan.crs, declared=plan.declared_crs, reasons=reasons, warnings=warnings
+    )
     frame["lat"], frame["lon"] = lat, lon
     if plan.assumed_zone is not None:
         zone = plan.assumed_zone
@@ -381,7 +378,7 @@ def _check_overrides(overrides: Mapping[str, object]) -> None:
             raise InputTypeError(f"`{key}` names {what} (a str), not {type(value).__name__}")
 
 
-def read_register(
+def read_register(  # noqa: PLR0913 - keyword-only: a column per role
     source: str | Path | pd.DataFrame,
     *,
     id: str | None = None,  # noqa: A002 - the column role is called id
@@ -430,7 +427,7 @@ def read_register(
     RegisterError
         The file is missing, empty, of an unknown format or unreadable, or has neither a
         province column nor a location; :class:`~geo.errors.LimitError` (a subclass) when
-        it is beyond a limit of :mod:`geo.limits`.
+        it is beyond a limit of :mod:`geo.registers.limits`.
     InputTypeError
         ``source`` is neither a path nor a DataFrame, or a column is named by a non-text.
 

@@ -91,7 +91,7 @@ def find_columns(frame: pd.DataFrame, overrides: Mapping[str, str | None], path:
 
 def _share_of_provinces(cells: pd.Series) -> tuple[float, int, str]:
     """Share of a column's distinct values that name a province, their count, and an example."""
-    from geo.names import resolve_province
+    from geo.reference.names import resolve_province
 
     head = cells.iloc[:_HEAD]
     values = pd.unique(as_text(head[~blank(head)]).dropna())[:_SAMPLE]

@@ -369,6 +369,7 @@ def coordinates(
     frame: pd.DataFrame,
     geometry: Any,
     columns: dict[str, str],
+    *,
     crs: str | None,
     declared: str | None,
     reasons: RowReasons,

@@ -21,10 +21,10 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import RegisterError
-from geo.i18n import message, number_list
-from geo.limits import check_columns
+from geo.i18n import message, number_list, whole
 from geo.registers.cells import Cells
 from geo.registers.headers import HEADER_SCAN, drop_repeated_headers, find_header, header_names, header_warnings
+from geo.registers.limits import check_columns
 from geo.registers.vocabulary import STRIP
 
 __all__ = ["check_swallowed_rows", "data_offset", "read_delimited"]
@@ -42,9 +42,9 @@ def _decode(data: bytes, path: Path) -> tuple[str, list[str]]:
         try:
             return data.decode("utf-16"), []
         except UnicodeDecodeError as exc:
-            raise RegisterError(f"broken UTF-16 text: {exc}", path=path) from exc
+            raise RegisterError(message("errors", "utf16_broken", problem=whole(str(exc))), path=path) from exc
     if b"\x00" in data[:_HEAD_BYTES]:
-        raise RegisterError("not a text file (it holds NUL bytes); is it binary or UTF-16 without a BOM?", path=path)
+        raise RegisterError(message("errors", "nul_bytes"), path=path)
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError:
@@ -84,7 +84,7 @@ def _sniff(
         count = lines[0].count(candidate) if lines else 0
         found.append(((score, count, -order), candidate, rows, index, merged))
     if not found:
-        raise RegisterError("cannot read as delimited text", path=path)
+        raise RegisterError(message("errors", "not_delimited"), path=path)
     _, best, rows, index, merged = max(found, key=lambda f: f[0])
     if merged is None and index == 0 and best != "\t" and lines and lines[0].count(best) == 0:
         best = ","
@@ -150,11 +150,7 @@ def _parse(text: str, sep: str, start: int, path: Path) -> pd.DataFrame:
         unclosed = _EOF_IN_STRING.search(str(exc))
         if unclosed:
             line = int(unclosed[1]) + 1 + start
-            raise RegisterError(
-                f"line {line}: a quote opened there is never closed, so every line after it would be one cell."
-                ' Close the quote (a quote inside a cell is written twice: "") or remove it',
-                path=path,
-            ) from exc
+            raise RegisterError(message("errors", "quote_never_closed", line=line), path=path) from exc
         hint = f" (the header was taken from line {start + 1})" if start else ""
         raise RegisterError(f"cannot read as delimited text{hint}: {str(exc).strip()}", path=path) from exc
 
@@ -284,14 +280,14 @@ def read_delimited(path: Path, sep: str | None, wanted: frozenset[str], data: by
     """
     data = path.read_bytes() if data is None else data
     if not data.strip():
-        raise RegisterError("the file is empty", path=path)
+        raise RegisterError(message("errors", "file_empty"), path=path)
     fast = _read_arrow(data, sep, wanted, path)
     if fast is not None:
         return fast
     text, warnings = _decode(data, path)
     del data
     if not text.strip(STRIP):
-        raise RegisterError("the file is empty", path=path)
+        raise RegisterError(message("errors", "file_empty"), path=path)
     text = text.removeprefix("\ufeff")
     lines = text[:_HEAD_BYTES].splitlines()[: HEADER_SCAN + 1]
     sep, rows, index, merged = _sniff(lines, sep, wanted, path)

@@ -26,7 +26,7 @@ from pathlib import Path, PurePosixPath
 
 from geo.errors import RegisterError
 from geo.i18n import message
-from geo.limits import check_expansion
+from geo.registers.limits import check_expansion
 
 __all__ = ["FORMATS", "Format", "Found", "by_suffix", "detect", "one_line", "sheet_rule"]
 
@@ -38,7 +38,7 @@ class Format:
     Attributes
     ----------
     key
-        Its short name (``csv``, ``shp`` …), also the key of :data:`geo.limits.BYTES_PER_BYTE`.
+        Its short name (``csv``, ``shp`` …), also the key of :data:`geo.registers.limits.BYTES_PER_BYTE`.
     name
         How messages name it.
     suffixes

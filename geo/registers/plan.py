@@ -23,15 +23,59 @@ import shapely
 
 from geo.errors import RegisterError
 from geo.i18n import message
-from geo.limits import check_columns
 from geo.registers.cells import CONTROL, Cells
 from geo.registers.columns import find_columns, province_by_content, rename_reserved
 from geo.registers.coordinates import pair_column, wkt_column
 from geo.registers.headers import header_names
+from geo.registers.limits import check_columns
 from geo.registers.utm import guess_warning, guess_zone
 from geo.registers.vocabulary import ROLE_WORDS
 
-__all__ = ["Plan", "clean_headers", "plan_register"]
+__all__ = ["Plan", "RegisterInfo", "clean_headers", "plan_register"]
+
+
+@dataclass
+class RegisterInfo:
+    """A register as a whole, without its rows: what the whole-register steps of a join read.
+
+    The join mode (:func:`geo.joining.rules.check_by`), the report's header
+    (:func:`geo.joining.rules.summary_of`) and the reconciliation read these, from a
+    :class:`~geo.registers.Register` (:attr:`~geo.registers.Register.info`) or, on dask,
+    from the plan and what the partitions found (:meth:`Plan.info`).
+
+    Attributes
+    ----------
+    columns, indicators, warnings, path, source_crs, renamed
+        As in :class:`~geo.registers.Register` (``warnings`` is the register's own list).
+
+    Examples
+    --------
+    >>> info = RegisterInfo(columns={"province": "استان"}, indicators={})
+    >>> info.has_province, info.has_county, info.has_location
+    (True, False, False)
+    """
+
+    columns: dict[str, str]
+    indicators: dict[str, str]
+    warnings: list[str] = field(default_factory=list)
+    path: PurePath | None = None
+    source_crs: str | None = None
+    renamed: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def has_location(self) -> bool:
+        """Whether the register has coordinates (lat/lon columns or a geometry)."""
+        return "geometry" in self.columns or ("lat" in self.columns and "lon" in self.columns)
+
+    @property
+    def has_province(self) -> bool:
+        """Whether the register has a province column."""
+        return "province" in self.columns
+
+    @property
+    def has_county(self) -> bool:
+        """Whether the register has a county column (شهرستان)."""
+        return "county" in self.columns
 
 
 @dataclass(frozen=True)
@@ -74,6 +118,17 @@ class Plan:
     renamed: dict[str, str] = field(default_factory=dict)
     int_ids: bool | None = None
     assumed_zone: int | None = None
+
+    def info(self, warnings: list[str], source_crs: str | None = None) -> RegisterInfo:
+        """The register as a whole by this plan, with the warnings and source CRS its rows gave."""
+        return RegisterInfo(
+            columns=dict(self.columns),
+            indicators=dict(self.indicators or {}),
+            warnings=warnings,
+            path=self.path,
+            source_crs=source_crs,
+            renamed=dict(self.renamed),
+        )
 
 
 def _location_columns(
@@ -128,7 +183,7 @@ def clean_headers(cells: pd.DataFrame, path: PurePath | None, warnings: list[str
     Raises
     ------
     LimitError
-        More columns than :func:`geo.limits.check_columns` allows.
+        More columns than :func:`geo.registers.limits.check_columns` allows.
     """
     check_columns(len(cells.columns), path)
     cells = cells.reset_index(drop=True)

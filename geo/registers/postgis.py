@@ -1,6 +1,6 @@
 """Reading a register from a PostgreSQL/PostGIS table or query into cells.
 
-A register in a database is named by a ``postgresql://`` URL (:mod:`geo._database`: the
+A register in a database is named by a ``postgresql://`` URL (:mod:`geo.registers._database`: the
 credentials from the URL or libpq's ``PG*`` variables, never shown) and either a ``table``
 (``name`` or ``schema.name``, as written; a view is read as a table) or an ``sql`` query.
 It is read through psycopg 3 in one read-only transaction, so that a query can change
@@ -25,11 +25,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geo._database import DatabaseLocation, connect, quoted_name, server_text, split_name
 from geo.errors import RegisterError
 from geo.i18n import Bilingual, message
-from geo.limits import check_memory
+from geo.registers._database import DatabaseLocation, connect, quoted_name, server_text, split_name
 from geo.registers.cells import Cells
+from geo.registers.limits import check_memory
 
 __all__ = ["read_database"]
 
@@ -218,7 +218,7 @@ def read_database(url: str, *, table: str | None = None, sql: str | None = None)
         the table is not there (the closest names are suggested); the query fails; no
         row; a geometry column with several SRIDs. Never with the password.
     LimitError
-        The table is larger than :mod:`geo.limits` lets be read into memory.
+        The table is larger than :mod:`geo.registers.limits` lets be read into memory.
     """
     if (table is None) == (sql is None):
         what = "query" if sql is not None else "table"

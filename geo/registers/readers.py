@@ -22,11 +22,11 @@ from typing import Any
 import pandas as pd
 
 from geo.errors import RegisterError
-from geo.i18n import message
-from geo.limits import check_memory
+from geo.i18n import as_given, message, whole
 from geo.registers.cells import Cells
 from geo.registers.delimited import read_delimited
 from geo.registers.formats import FORMATS, Found, detect, one_line, sheet_rule
+from geo.registers.limits import check_memory
 from geo.registers.parquet import read_parquet
 from geo.registers.sheets import read_ods, read_xls
 from geo.registers.vector import read_vector
@@ -91,8 +91,7 @@ def _declared_crs(path: Path) -> None:
         CRS.from_user_input(name)
     except (CRSError, ValueError, TypeError) as exc:
         raise RegisterError(
-            f"the file declares its CRS as {clip_name(found[1])}, which is not a CRS pyproj knows; give the"
-            " right one with `crs` (e.g. EPSG:4326)",
+            message("errors", "crs_declared_unknown", crs=whole(clip_name(found[1]))),
             path=path,
             field="crs",
         ) from exc
@@ -146,20 +145,22 @@ def _input_size(path: Path, fmt: str) -> tuple[int, str]:
 def _head(path: Path) -> bytes:
     """The first bytes of a register file, after checking that it is one."""
     if path.is_symlink() and not path.exists():
-        raise RegisterError(f"broken link: it points to {str(path.readlink())!r}, which does not exist", path=path)
+        raise RegisterError(message("errors", "broken_link", target=as_given(str(path.readlink()))), path=path)
     if not path.exists():
-        raise RegisterError("no such file", path=path)
+        raise RegisterError(message("errors", "no_such_file"), path=path)
     if path.is_dir():
-        raise RegisterError("this is a folder; give the register file inside it", path=path)
+        raise RegisterError(message("errors", "is_folder"), path=path)
     if not path.is_file():
-        raise RegisterError("not a file", path=path)
+        raise RegisterError(message("errors", "not_a_file"), path=path)
     try:
         with path.open("rb") as fh:
             head = fh.read(_HEAD)
     except OSError as exc:
-        raise RegisterError(f"cannot read: {exc.strerror or exc}", path=path) from exc
+        raise RegisterError(
+            message("errors", "cannot_read", problem=whole(str(exc.strerror or exc))), path=path
+        ) from exc
     if not head:
-        raise RegisterError("the file is empty", path=path)
+        raise RegisterError(message("errors", "file_empty"), path=path)
     return head
 
 
@@ -223,7 +224,7 @@ def read_file(
     ------
     RegisterError
         The file cannot be read; :class:`~geo.errors.LimitError` when it is beyond a
-        limit of :mod:`geo.limits` (checked before it is read).
+        limit of :mod:`geo.registers.limits` (checked before it is read).
     """
     found = detect_file(path)
     check_sheet(found, sheet, path)
@@ -234,7 +235,9 @@ def read_file(
     try:
         return _READERS[fmt](path, found, sheet, wanted, crs)
     except OSError as exc:
-        raise RegisterError(f"cannot read: {exc.strerror or exc}", path=path) from exc
+        raise RegisterError(
+            message("errors", "cannot_read", problem=whole(str(exc.strerror or exc))), path=path
+        ) from exc
 
 
 def _delimited(path: Path, found: Found, sheet: str | None, wanted: frozenset[str], crs: str | None) -> Cells:

@@ -74,8 +74,8 @@ def template_columns() -> tuple[TemplateColumn, ...]:
     DataError
         An unknown kind, or a reference that is neither a ledger fact nor a yearbook indicator.
     """
-    from geo.facts import load_facts
-    from geo.stats import indicator_ids
+    from geo.reference.facts import load_facts
+    from geo.reference.stats import indicator_ids
 
     path = data_dir() / "registers" / "template.csv"
     known = set(load_facts()["id"]) | indicator_ids()
@@ -120,7 +120,7 @@ def _bounds() -> dict[str, tuple[float, float]]:
     """Latitude and longitude ranges: the shipped provinces' bounds, rounded out to half degrees."""
     import math
 
-    from geo.provinces import load_provinces
+    from geo.reference.provinces import load_provinces
 
     x0, y0, x1, y1 = load_provinces().total_bounds
     out = [math.floor(v * 2) / 2 if k < 2 else math.ceil(v * 2) / 2 for k, v in enumerate((y0, x0, y1, x1))]
@@ -138,8 +138,8 @@ def _allowed(col: TemplateColumn, lang: str, bounds: dict[str, tuple[float, floa
 
 def _figure(reference: str, lang: str) -> str:
     """The published figure a column adds up to, from the ledger or the yearbook indicators."""
-    from geo.facts import load_facts
-    from geo.stats import load_indicators
+    from geo.reference.facts import load_facts
+    from geo.reference.stats import load_indicators
 
     if not reference:
         return ""
@@ -212,7 +212,7 @@ def _guide_sheet(ws: Any, lang: str, bounds: dict[str, tuple[float, float]], fil
     """Fill the guide; return the cell range of its list of provinces (for the drop-down)."""
     from openpyxl.styles import Alignment, Font
 
-    from geo.provinces import load_provinces
+    from geo.reference.provinces import load_provinces
 
     ws.sheet_view.rightToLeft = lang == "fa"
     ws.append([_text("guide.title", lang)])
@@ -250,8 +250,8 @@ def _counties_sheet(ws: Any, lang: str, province_column: str) -> str:
     """
     from openpyxl.styles import Font
 
-    from geo.counties import county_table
-    from geo.provinces import load_provinces
+    from geo.reference.counties import county_table
+    from geo.reference.provinces import load_provinces
 
     ws.sheet_view.rightToLeft = lang == "fa"
     ws.append([_text("counties.province", lang), _text("counties.county", lang)])

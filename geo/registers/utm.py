@@ -89,7 +89,7 @@ def _named_codes(cells: pd.DataFrame, columns: dict[str, str]) -> np.ndarray | N
     if "province" not in columns:
         return None
     from geo.errors import NameResolutionError
-    from geo.names import resolve_province
+    from geo.reference.names import resolve_province
 
     known: dict[object, str | None] = {}
     out = []
@@ -108,7 +108,7 @@ def _fits(x: np.ndarray, y: np.ndarray, named: np.ndarray | None) -> tuple[dict[
     import geopandas as gpd
     from pyproj import Transformer
 
-    from geo.provinces import load_provinces
+    from geo.reference.provinces import load_provinces
 
     provinces = load_provinces("territorial")
     inside: dict[int, int] = {}

@@ -1,8 +1,8 @@
 """Reading an XLSX sheet into cells, checked before and counted while it is read.
 
 Before openpyxl opens the workbook, the zip archive is checked: a part that expands far
-beyond what a spreadsheet compresses to is a zip bomb (:func:`geo.limits.check_expansion`),
-and the memory the sheets will take is estimated (:func:`geo.limits.check_memory`). Rows
+beyond what a spreadsheet compresses to is a zip bomb (:func:`geo.registers.limits.check_expansion`),
+and the memory the sheets will take is estimated (:func:`geo.registers.limits.check_memory`). Rows
 are read as they are stored, whatever the sheet's declared dimension says: a stray cell at
 A1048576 or XFD1048576 is one more row or column, not a million. Blank rows are skipped
 (as blank lines of a CSV are); a formula cell whose value was never saved (a file written
@@ -20,10 +20,10 @@ import pandas as pd
 
 from geo.errors import RegisterError
 from geo.i18n import message
-from geo.limits import check_columns, check_expansion, check_memory
 from geo.reasons import Reason, RowReasons
 from geo.registers.cells import Cells, blank, clip, is_filled
 from geo.registers.headers import HEADER_SCAN, drop_repeated_headers, find_header, header_names, header_warnings
+from geo.registers.limits import check_columns, check_expansion, check_memory
 from geo.registers.vocabulary import header_key
 
 __all__ = ["choose", "read_xlsx", "sheet_cells", "sheet_warnings"]

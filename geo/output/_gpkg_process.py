@@ -3,7 +3,7 @@
 Writing a GeoPackage is most of the time of a national register's run (SQLite inserts
 and the spatial index: 3.3 s of 10^6 rows here), and pyogrio holds Python's lock while
 GDAL writes, so no thread can work beside it. Above :data:`APART_ROWS` rows the writing
-goes to a child process (``python -m geo._gpkg_process``), started before the rows are
+goes to a child process (``python -m geo.output._gpkg_process``), started before the rows are
 ready so that its imports are done by then:
 
 1. the parent writes the rows once, as an Arrow IPC stream, into a hidden file of the
@@ -44,7 +44,7 @@ STREAM = ".joined.arrows"
 #: points; 64 MB took no less time than 16 MB and 48 MB more memory).
 GPKG_CONFIG = {"OGR_SQLITE_JOURNAL": "OFF", "OGR_SQLITE_SYNCHRONOUS": "OFF", "OGR_SQLITE_CACHE": "16"}
 #: The folder holding this package: the child imports the same ``geo``.
-_ROOT = str(Path(__file__).resolve().parents[1])
+_ROOT = str(Path(__file__).resolve().parents[2])
 #: How often the child looks for more of the stream, in seconds.
 _POLL = 0.005
 
@@ -71,7 +71,7 @@ class GpkgProcess:
         self._done = dest.parent / (STREAM + ".done")
         self._errors: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (closed by wait or stop)
         self._child = subprocess.Popen(  # the interpreter running this one, on a module of this package
-            [sys.executable, "-m", "geo._gpkg_process"],
+            [sys.executable, "-m", "geo.output._gpkg_process"],
             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._errors,
             env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (_ROOT, os.environ.get("PYTHONPATH"))))},
         )  # fmt: skip

@@ -1,11 +1,11 @@
 """Join an estate register to Iran's provinces and counties and aggregate it per province and county.
 
 :func:`join` reads a register (:mod:`geo.registers`), applies the row rules of
-:mod:`geo.rules` to its rows (each row to one province and, where it can, one county — by
+:mod:`geo.joining.rules` to its rows (each row to one province and, where it can, one county — by
 its province and county columns, by point in polygon, or both — with its status and
 reasons), then the rules that need the whole register: duplicate ids are flagged, and the
-joined rows are summed per province and per county (:mod:`geo.aggregation`) and, when
-asked, compared with published figures (:mod:`geo.reconciliation`).
+joined rows are summed per province and per county (:mod:`geo.joining.aggregation`) and, when
+asked, compared with published figures (:mod:`geo.joining.reconciliation`).
 
 Every row ends in exactly one of ``joined``, ``flagged`` (joined, with reasons) or
 ``rejected`` (no province could be assigned; with reasons), so that
@@ -21,7 +21,7 @@ the sums too (``inf`` is never written).
 province cell where the point lies cleanly inside a province; control characters removed
 from a cell) is a note (``notes``/``notes_fa``). A row with notes and no reasons stays
 ``joined``; the accounting identity above is unchanged. The files are written by
-:mod:`geo.outputs`.
+:mod:`geo.output.outputs`.
 
 Examples
 --------
@@ -47,19 +47,15 @@ import geopandas as gpd
 import pandas as pd
 
 from geo._args import check_join_args
-from geo._database import is_database_url
 from geo._progress import Progress, no_progress
-from geo.aggregation import aggregate, by_county_table
-from geo.display import display_table
 from geo.engines.result import DaskJoinResult
 from geo.errors import EngineError, InputTypeError, RegisterWarning
-from geo.i18n import check_lang
-from geo.locate import county_index, province_index
-from geo.reconciliation import empty_reconciliation, reconciliation_table
-from geo.registers import Register
-from geo.registers.build import build_register, read_cells
-from geo.registers.template import template_references
-from geo.rules import (
+from geo.i18n import as_given, check_lang, message, whole
+from geo.joining.aggregation import aggregate, by_county_table
+from geo.joining.display import display_table
+from geo.joining.finishing import finish
+from geo.joining.locate import county_index, province_index
+from geo.joining.rules import (
     COAST_KM,
     Rules,
     add_duplicates,
@@ -69,12 +65,12 @@ from geo.rules import (
     estates_table,
     status_counts,
     statuses,
-    summary_of,
 )
+from geo.registers import ROLES, Register
+from geo.registers._database import is_database_url
+from geo.registers.build import build_register, read_cells
 
 __all__ = ["JoinResult", "join", "COAST_KM", "Progress"]
-
-_BY = ("attribute", "location", "both")
 
 
 @dataclass
@@ -218,7 +214,7 @@ class JoinResult:
         formats: Iterable[str] | None = None,
         progress: Progress | None = None,
     ) -> dict[str, Path]:
-        """Write the outputs into ``out_dir`` as one set; see :func:`geo.outputs.write_outputs`.
+        """Write the outputs into ``out_dir`` as one set; see :func:`geo.output.outputs.write_outputs`.
 
         Examples
         --------
@@ -227,14 +223,14 @@ class JoinResult:
         >>> sorted(r.write(tempfile.mkdtemp()))[:3]
         ['by_county.csv', 'by_province.csv', 'joined.csv']
         """
-        from geo.outputs import write_outputs  # the writers and the map: only when writing
+        from geo.output.outputs import write_outputs  # the writers and the map: only when writing
 
         return write_outputs(self, out_dir, lang=lang, formats=formats, progress=progress)
 
     def to_postgis(self, url: str, table: str, *, replace: bool = False, progress: Progress | None = None) -> str:
         """Write every row (status, reasons, province, county, the register's columns, EPSG:4326 points) to a new table.
 
-        In one transaction (:mod:`geo.postgis_out`): the table appears whole or not at all.
+        In one transaction (:mod:`geo.output.postgis_out`): the table appears whole or not at all.
 
         Parameters
         ----------
@@ -258,7 +254,7 @@ class JoinResult:
             The database cannot be reached, or the table exists (without ``replace``), is
             the register's source or cannot be written; nothing was written.
         """
-        from geo.postgis_out import write_table  # psycopg: only when writing to a database
+        from geo.output.postgis_out import write_table  # psycopg: only when writing to a database
 
         return write_table(self, url, table, replace=replace, progress=progress)
 
@@ -295,7 +291,7 @@ def join(
 ) -> DaskJoinResult: ...
 
 
-def join(
+def join(  # noqa: PLR0913 - keyword-only, as the command line's options
     register: str | Path | pd.DataFrame | Register,
     *,
     by: Literal["attribute", "location", "both"] | None = None,
@@ -320,7 +316,7 @@ def join(
         ``"both"``; default: both when the register has both, else the one it has.
     reconcile
         Declared comparisons of register columns with published figures (see
-        :func:`geo.reconciliation.parse_reconcile`), e.g.
+        :func:`geo.joining.reconciliation.parse_reconcile`), e.g.
         ``{"fire_station_1396": "hse_fire_stations_built"}``. Without it, the columns headed
         as in the register template (:mod:`geo.registers.template`) are compared with the
         figures the template names for them.
@@ -328,7 +324,7 @@ def join(
         How far outside the polygons a point is still assigned to the nearest province.
     legacy_codes
         Read ``IR-NN`` codes in the earlier edition of ISO 3166-2:IR (see
-        :func:`geo.names.resolve_province`).
+        :func:`geo.reference.names.resolve_province`).
     progress
         Called as each stage (``reading``, ``checking``, ``joining``, ``summing``) starts
         and ends, with the rows done and their total (see :data:`geo._progress.Progress`).
@@ -374,18 +370,17 @@ def join(
     coast_km = check_coast(coast_km)
     check_join_args(reconcile, legacy_codes, progress, by=by, engine=engine)
     if engine == "dask":
-        return _on_dask(register, by, reconcile, (coast_km, legacy_codes), progress, client, out, overrides)
+        named = {"by": by, "reconcile": reconcile, "coast_km": coast_km, "legacy_codes": legacy_codes}
+        return _on_dask(register, {**named, "client": client, "out": out, "progress": progress}, overrides)
     if engine != "memory" or client is not None or out is not None:
-        raise EngineError(
-            f"`engine` is memory or dask, not {engine!r}; `client` and `out` are for dask", field="engine"
-        )
+        raise EngineError(message("errors", "engine_unknown", engine=as_given(engine)), field="engine")
     tick = progress or no_progress
     reg = register if isinstance(register, Register) else _read(register, overrides, tick)
     frame = reg.frame
     n = len(frame)
     prov, counties = province_index(), county_index()
     places = tuple(p for p in ("province", "county") if p in reg.columns)
-    rules = Rules(check_by(by, reg), legacy_codes, coast_km, places)
+    rules = Rules(check_by(by, reg.info), legacy_codes, coast_km, places)
     tick("joining", 0, n)
     checked = check_rows(frame, reg.reasons, rules, reg.notes)
     reasons = checked.reasons
@@ -395,25 +390,22 @@ def join(
     units = (prov.frame, ["code", "name_en", "name_fa"], prov.names)
     by_province = aggregate(frame, checked.province, reg.indicators, units, reasons)
     status = statuses(checked.province, reasons)  # a duplicate id or an overflowing sum flags a joined row
-    places_found = (checked.province, checked.county)
-    estates = estates_table(frame, places_found, status, (reasons, checked.notes), checked.lon, checked.lat)
-    summary = summary_of(reg, rules.by, coast_km, status_counts(status), len(status))
-    summary["rows_with_county"] = int((checked.county >= 0).sum())
-    if reconcile is None:  # columns headed as in the register template: compared with their figures
-        reconcile = template_references(reg.indicators)
-    table = reconciliation_table(by_province, reg, reconcile) if reconcile else empty_reconciliation()
-    summary["reconciliation"] = table.to_dict("records")
+    estates = estates_table(frame, checked, status)
+    counts, with_county = status_counts(status), int((checked.county >= 0).sum())
+    done = finish(
+        reg.info, rules, by_province=by_province, counts=counts, rows_in=n, with_county=with_county, reconcile=reconcile
+    )
     by_county = by_county_table(frame, checked.county, reg.indicators, counties)
     tick("summing", n, n)
-    return JoinResult(estates, by_province, table, summary, reg, by_county)
+    return JoinResult(estates, by_province, done.reconciliation, done.summary, reg, by_county)
 
 
 def _roles(overrides: Mapping[str, str | None]) -> dict[str, str | None]:
     """The role columns named in ``overrides``; an unknown keyword is refused."""
-    roles = {k: overrides.get(k) for k in ("id", "name", "province", "county", "lat", "lon")}
+    roles = {k: overrides.get(k) for k in ROLES}
     unknown = set(overrides) - {*roles, "crs", "sheet", "table", "sql"}
     if unknown:
-        raise InputTypeError(f"join() got unexpected keyword argument(s) {sorted(unknown)}")
+        raise InputTypeError(message("errors", "unexpected_keywords", names=whole(str(sorted(unknown)))))
     return roles
 
 
@@ -435,31 +427,17 @@ def _read(source: str | Path | pd.DataFrame, overrides: Mapping[str, str | None]
 
 
 def _on_dask(
-    register: str | Path | pd.DataFrame | Register,
-    by: str | None,
-    reconcile: Any,
-    how: tuple[float, bool],
-    progress: Progress | None,
-    client: Any,
-    out: str | Path | None,
-    overrides: Mapping[str, Any],
+    register: str | Path | pd.DataFrame | Register, options: Mapping[str, Any], overrides: Mapping[str, Any]
 ) -> DaskJoinResult:
-    """:func:`join` on dask (the optional extra: :func:`geo.engines.dask.require_extra` says how to install it)."""
+    """:func:`join` on dask (the optional extra: :func:`geo.engines.dask.require_extra` says how to install it).
+
+    ``options`` are :func:`join`'s parameters by name, ``overrides`` its other keywords.
+    """
     if isinstance(register, Register):
-        raise EngineError("the dask engine reads the register itself: give it a path or a DataFrame", field="engine")
+        raise EngineError(message("errors", "dask_reads_register"), field="engine")
     if is_database_url(register) or overrides.get("table") is not None or overrides.get("sql") is not None:
-        raise EngineError("the dask engine reads files; a database is joined by the memory engine", field="engine")
+        raise EngineError(message("errors", "dask_reads_files"), field="engine")
     _roles(overrides)
     from geo.engines.dask import join as dask_join  # imports dask only when it runs
 
-    return dask_join(
-        register,
-        by=by,
-        reconcile=reconcile,
-        coast_km=how[0],
-        legacy_codes=how[1],
-        client=client,
-        out=out,
-        progress=progress,
-        **overrides,
-    )
+    return dask_join(register, **options, **overrides)

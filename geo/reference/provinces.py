@@ -17,7 +17,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo._boundaries import Geometry, attribute_table, read_boundaries, with_geometry
+from geo.reference._boundaries import Geometry, attribute_table, read_boundaries, with_geometry
 
 __all__ = [
     "load_provinces",

@@ -7,14 +7,14 @@ reads a batch's cells first (:func:`geo.registers.build.parse_rows`). What needs
 — duplicate ids, per-province totals, the reconciliation, the counts — is
 :mod:`geo.joining`'s.
 
-* **by attribute**: the province column, through :func:`geo.names.resolve_province`,
-  and the county column (شهرستان), through :func:`geo.counties.resolve_county`
-  (:mod:`geo.attributes`: a county-only register takes each row's province from its
+* **by attribute**: the province column, through :func:`geo.reference.names.resolve_province`,
+  and the county column (شهرستان), through :func:`geo.reference.counties.resolve_county`
+  (:mod:`geo.joining.attributes`: a county-only register takes each row's province from its
   county); historical, unknown or ambiguous names are never guessed (the resolver's
   message and candidates become the row's reason), and a county in another province
   than the row's is flagged with both named;
 * **by location**: point in polygon against the 31 provinces' territorial polygons
-  (:mod:`geo.locate`), with its territorial-sea, coast and swap rules, then the county of
+  (:mod:`geo.joining.locate`), with its territorial-sea, coast and swap rules, then the county of
   that province the point lies in;
 * **both**: a disagreement is flagged with both provinces (or counties) named and the row
   keeps what its attributes declare; either alone is used (flagged with why the other
@@ -35,17 +35,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geo.attributes import Attribute, resolve_places
-from geo.counties import county_label
 from geo.errors import InputTypeError, InputValueError, RegisterError
-from geo.i18n import number_list
-from geo.locate import ProvinceIndex, county_index, locate, locate_counties, province_index
+from geo.i18n import as_given, message, number_list
+from geo.joining.attributes import Attribute, resolve_places
+from geo.joining.locate import ProvinceIndex, county_index, locate, locate_counties, province_index
 from geo.reasons import Reason, RowReasons
+from geo.reference.counties import county_label
 from geo.registers.build import Register, parse_rows
-from geo.registers.plan import Plan
+from geo.registers.plan import Plan, RegisterInfo
 
 __all__ = [
     "COAST_KM",
+    "BY",
+    "STATUSES",
+    "ROW_COLUMNS",
     "Checked",
     "Rules",
     "check_cells",
@@ -61,12 +64,17 @@ __all__ = [
 ]
 
 #: How far (km) outside every province polygon a point may lie and still be assigned to
-#: the nearest province (flagged). Measured in :data:`geo.provinces.EQUAL_AREA_CRS`.
+#: the nearest province (flagged). Measured in :data:`geo.reference.provinces.EQUAL_AREA_CRS`.
 COAST_KM = 25.0
 
 
-_STATUSES = np.array(["joined", "flagged", "rejected"], dtype=object)
-_BY = ("attribute", "location", "both")
+#: Every row's outcome: joined, flagged (joined, with reasons) or rejected.
+STATUSES = ("joined", "flagged", "rejected")
+_STATUSES = np.array(STATUSES, dtype=object)
+#: The join modes: by the province (or county) column, by location, or both.
+BY = ("attribute", "location", "both")
+#: The columns of every row's outcome: ``rows.csv`` (memory) and ``rows/`` (dask).
+ROW_COLUMNS = ["row", "id", "status", "province", "county", "reasons", "reasons_fa", "notes", "notes_fa"]
 
 
 @dataclass(frozen=True)
@@ -90,9 +98,9 @@ class Checked:
     Attributes
     ----------
     province
-        Index of each row's province in :func:`geo.locate.province_index` (-1: none).
+        Index of each row's province in :func:`geo.joining.locate.province_index` (-1: none).
     county
-        Index of each row's county in :func:`geo.locate.county_index` (-1: none).
+        Index of each row's county in :func:`geo.joining.locate.county_index` (-1: none).
     status
         ``joined``, ``flagged`` or ``rejected`` per row (object array), before the
         whole-register rules (a duplicate id turns ``joined`` into ``flagged``).
@@ -119,6 +127,7 @@ def _decide_both(
     attribute: Attribute,
     location: tuple[np.ndarray, np.ndarray],
     prov: ProvinceIndex,
+    *,
     reasons: RowReasons,
     notes: RowReasons,
     blank: np.ndarray,
@@ -216,7 +225,9 @@ def _places(
         blank = frame["province"].isna().to_numpy()
         if "county" in rules.places:
             blank = blank & frame["county"].isna().to_numpy()
-        idx = _decide_both(frame["province"].to_numpy(), attribute, location, prov, reasons, notes, blank)
+        idx = _decide_both(
+            frame["province"].to_numpy(), attribute, location, prov, reasons=reasons, notes=notes, blank=blank
+        )
         given = attribute.county
         differ = (given >= 0) & (located >= 0) & (given != located)
         pairs = zip(counties.codes[given[differ]].tolist(), counties.codes[located[differ]].tolist(), strict=True)
@@ -284,49 +295,42 @@ def check_coast(coast_km: object) -> float:
         It is not a number, or not a finite one of at least 0.
     """
     if isinstance(coast_km, bool) or not isinstance(coast_km, Real):
-        raise InputTypeError(f"`coast_km` is a distance in km (a number), not {type(coast_km).__name__}")
+        raise InputTypeError(message("errors", "coast_km_type", kind=type(coast_km).__name__))
     value = float(coast_km)
     if not math.isfinite(value) or value < 0:
-        raise InputValueError(f"`coast_km` must be a finite distance of 0 km or more, not {value!r}")
+        raise InputValueError(message("errors", "coast_km_value", value=as_given(value)))
     return value
 
 
-def check_by(by: str | None, reg: Register) -> str:
+def check_by(by: str | None, reg: RegisterInfo) -> str:
     """The join mode: ``by`` as given (checked against the register), else what the register allows."""
     named = reg.has_province or reg.has_county
     if by is None:
         return "both" if named and reg.has_location else ("attribute" if named else "location")
-    if by not in _BY:
-        raise RegisterError(f"`by` must be attribute, location or both, not {by!r}", path=reg.path, field="by")
+    if by not in BY:
+        raise RegisterError(message("errors", "by_unknown", by=as_given(by)), path=reg.path, field="by")
     if by in ("attribute", "both") and not named:
-        raise RegisterError(
-            "joining by attribute needs a province or county column (name it with `province` or `county`)",
-            path=reg.path,
-        )
+        raise RegisterError(message("errors", "by_attribute_needs_column"), path=reg.path)
     if by in ("location", "both") and not reg.has_location:
-        raise RegisterError("joining by location needs lat/lon columns or a geometry (`lat`/`lon`)", path=reg.path)
+        raise RegisterError(message("errors", "by_location_needs_location"), path=reg.path)
     return by
 
 
-def estates_table(
-    frame: pd.DataFrame,
-    places: tuple[np.ndarray, np.ndarray],
-    status: np.ndarray,
-    texts: tuple[RowReasons, RowReasons],
-    lon: np.ndarray,
-    lat: np.ndarray,
-) -> Any:
+def estates_table(frame: pd.DataFrame, checked: Checked, status: np.ndarray) -> Any:
     """The estates of a batch (:attr:`geo.JoinResult.estates`), built from whole columns at once.
 
-    ``places``: each row's province and county positions; ``texts``: its reasons and notes.
-    Inserting columns one by one copies the frame each time.
+    ``checked``: the batch's row rules (:func:`check_rows`): each row's province and county
+    positions, reasons and notes (the whole-register steps' added), coordinates;
+    ``status``: each row's final status (:func:`statuses`). Inserting columns one by one
+    copies the frame each time.
     """
     import geopandas as gpd
     import shapely
 
+    lon, lat, reasons, notes = checked.lon, checked.lat, checked.reasons, checked.notes
     geoms = shapely.points(lon, lat)
     geoms[np.isnan(lon) | np.isnan(lat)] = None  # NaN coordinates would make empty points
-    (idx, county), (prov, counties), (reasons, notes) = places, (province_index(), county_index()), texts
+    idx, county, prov, counties = checked.province, checked.county, province_index(), county_index()
     columns: dict[str, Any] = {
         "row": frame["row"].to_numpy(),
         "province": pd.Series(np.where(idx >= 0, prov.codes[np.maximum(idx, 0)], None), dtype=object, copy=False),
@@ -346,10 +350,10 @@ def estates_table(
 
 def status_counts(status: np.ndarray) -> dict[str, int]:
     """The count of each status (``joined``, ``flagged``, ``rejected``); counts of batches add up."""
-    return {s: int(np.count_nonzero(status == s)) for s in _STATUSES.tolist()}
+    return {s: int(np.count_nonzero(status == s)) for s in STATUSES}
 
 
-def summary_of(reg: Register, by: str, coast_km: float, counts: Mapping[str, int], rows_in: int) -> dict[str, Any]:
+def summary_of(reg: RegisterInfo, by: str, coast_km: float, counts: Mapping[str, int], rows_in: int) -> dict[str, Any]:
     """The report's header: what was read and how (``reg``: its columns and warnings), the count of each outcome."""
     summary: dict[str, Any] = {
         "source": str(reg.path) if reg.path is not None else None,

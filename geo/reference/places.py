@@ -2,7 +2,7 @@
 
 People write the town where a register asks for the province («کاشان», "Shiraz",
 «شهرستان مرودشت»). :func:`resolve_place` reads such a cell through the county resolver
-(:func:`geo.counties.resolve_county`; a county seat bears its county's name); a name that
+(:func:`geo.reference.counties.resolve_county`; a county seat bears its county's name); a name that
 is neither a province nor a county gets the nearest province and county names written in
 the cell's own script (Persian names for a Persian cell, English for a Latin one), not
 codes.
@@ -23,10 +23,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from geo.counties import resolve_county
 from geo.errors import AmbiguousNameError, NameResolutionError
 from geo.i18n import Bilingual, message
-from geo.names import normalize_name
+from geo.reference.counties import resolve_county
+from geo.reference.names import normalize_name
 
 __all__ = ["Place", "resolve_place"]
 
@@ -53,8 +53,8 @@ class Place:
 @lru_cache(maxsize=2)
 def _names(persian: bool) -> dict[str, str]:
     """Key (:func:`normalize_name`) → name as shown, of every province and county in one script."""
-    from geo.counties import _table
-    from geo.provinces import province_table
+    from geo.reference.counties import _table
+    from geo.reference.provinces import province_table
 
     provinces = province_table()  # the names only: no copy of the polygons
     counties = _table()
@@ -81,6 +81,6 @@ def resolve_place(value: object) -> Place:
             return Place()
         closest = Bilingual(", ".join(shown), "، ".join(shown))
         return Place(message=message("names", "unknown_place_closest", value=value, closest=closest))
-    from geo.counties import _table
+    from geo.reference.counties import _table
 
     return Place(str(_table().at[code, "province"]), code)

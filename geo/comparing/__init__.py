@@ -3,7 +3,7 @@
 (A module named ``geo.compare`` would replace the function on import, as for :mod:`geo.joining`.)
 
 Both registers are read, checked and joined by :func:`geo.join` (the same rules and
-reasons as ``geo join``), then matched estate to estate by :mod:`geo.matching` (by id,
+reasons as ``geo join``), then matched estate to estate by :mod:`geo.comparing.matching` (by id,
 else by the folded name in the same province and county; never by guess: a row with
 two candidates is *ambiguous*, both named). Each estate is one of :data:`KINDS`:
 
@@ -46,10 +46,10 @@ import numpy as np
 import pandas as pd
 
 from geo._progress import Progress, no_progress
-from geo.compare_facts import Fact, compared_facts, fact_changes, year_of
+from geo.comparing.compare_facts import Fact, compared_facts, fact_changes, year_of
+from geo.comparing.matching import Matches, match_rows
 from geo.errors import GeoError, InputTypeError, InputValueError
 from geo.i18n import Bilingual, message
-from geo.matching import Matches, match_rows
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -101,8 +101,8 @@ class CompareResult:
     changed: np.ndarray | None = field(default=None, repr=False)
 
     def write(self, out_dir: str | Path, *, progress: Progress | None = None) -> dict[str, Path]:
-        """Write the outputs into ``out_dir`` as one set; see :func:`geo.compare_outputs.write_changes`."""
-        from geo.compare_outputs import write_changes
+        """Write the outputs into ``out_dir`` as one set; see :func:`geo.output.compare_outputs.write_changes`."""
+        from geo.output.compare_outputs import write_changes
 
         return write_changes(self, out_dir, progress=progress)
 
@@ -241,9 +241,9 @@ def _moves(ch: pd.DataFrame, move_km: float) -> tuple[np.ndarray, np.ndarray]:
 @lru_cache(maxsize=1024)
 def _place_label(level: str, code: str) -> Bilingual:
     """A province or county as a sentence names it (its names and code, in both languages)."""
-    from geo.counties import county_label
     from geo.i18n import province_label
-    from geo.provinces import province_table
+    from geo.reference.counties import county_label
+    from geo.reference.provinces import province_table
 
     if level == "county":
         return county_label(code)
@@ -315,7 +315,7 @@ def _check_compare_args(old_year: object, new_year: object, year_column: object,
         raise InputTypeError(f"`move_km` is a distance in km (a number), not {type(move_km).__name__}")
 
 
-def compare(
+def compare(  # noqa: PLR0913 - keyword-only, as the command line's options
     old: str | Path | pd.DataFrame,
     new: str | Path | pd.DataFrame,
     *,
@@ -402,7 +402,7 @@ def compare(
     _reasons(ch, m, {"old": est_o, "new": est_n}, extra)
     tick("matching", len(est_o) + len(est_n), len(est_o) + len(est_n))
     summary = _identity(frame.assign(kind=ch["kind"].to_numpy()), len(est_o), len(est_n))
-    from geo.compare_tables import change_tables
+    from geo.comparing.compare_tables import change_tables
 
     by_province, by_county = change_tables(ch, changed, facts, results, years)
     summary |= {

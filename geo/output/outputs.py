@@ -9,8 +9,8 @@ The files (in ``--out``):
   that no tool opens quickly); above :data:`CSV_DEFAULT_ROWS` rows GeoPackage and
   GeoParquet (written in the same pass; a CSV that size is past what a spreadsheet opens
   and repeats the GeoPackage, while ``rows.csv`` still gives every row's status as CSV);
-  above :data:`geo._gpkg_process.APART_ROWS` rows the GeoPackage is written by a second
-  process while this one writes the other files (:mod:`geo._gpkg_process`);
+  above :data:`geo.output._gpkg_process.APART_ROWS` rows the GeoPackage is written by a second
+  process while this one writes the other files (:mod:`geo.output._gpkg_process`);
 - ``rows.csv``: the status of every input row (``row``, ``id``, ``status``,
   ``province``, ``county``, ``reasons``, ``reasons_fa``, ``notes``, ``notes_fa``), joined
   rows included;
@@ -24,7 +24,7 @@ The files (in ``--out``):
   rows_rejected``), the file's warnings, the reconciliation, and every flagged or
   rejected row with its reasons.
 
-The set is written atomically as a whole (:class:`geo._output_set.OutputSet`). CSV cells
+The set is written atomically as a whole (:class:`geo.output._output_set.OutputSet`). CSV cells
 that a spreadsheet would run as a formula are prefixed with a single quote; GeoJSON is
 RFC 7946 (longitude, latitude; no ``crs`` member; NaN as null).
 """
@@ -41,12 +41,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo._gpkg_process import APART_ROWS, GpkgProcess
 from geo._io import atomic_write_text
-from geo._output_set import LAST, OutputSet, output_error
 from geo._progress import Progress, no_progress
-from geo._writers import geometry_kind, json_text, jsonable, layer_crs, write_csv, write_geojson, write_tables
 from geo.errors import GeoError
+from geo.joining.rules import ROW_COLUMNS
+from geo.output._gpkg_process import APART_ROWS, GpkgProcess
+from geo.output._output_set import LAST, OutputSet, output_error
+from geo.output._writers import geometry_kind, jsonable, layer_crs, report_text, write_csv, write_geojson, write_tables
 from geo.registers.known import labelled, table_columns
 
 __all__ = [
@@ -177,15 +178,15 @@ def write_into(
     formats: Iterable[str] | None = None,
     progress: Progress | None = None,
 ) -> dict[str, Path]:
-    """Write the outputs into an open :class:`~geo._output_set.OutputSet` and commit it."""
+    """Write the outputs into an open :class:`~geo.output._output_set.OutputSet` and commit it."""
     tick = progress or no_progress
     estates = _with_reason_texts(result.estates, tick)
     status = estates["status"].to_numpy()
     joined, rejected = np.flatnonzero(status != "rejected"), np.flatnonzero(status == "rejected")
     chosen = _checked_formats(formats) if formats is not None else default_formats(len(joined))
     with ExitStack() as stack:
-        apart = _write_estates(estates, joined, chosen, target, tick, stack)
-        columns = [c for c in (*_ROWS_COLUMNS[:4], "county", *_ROWS_COLUMNS[4:]) if c in estates.columns]
+        apart = _write_estates(estates, joined, chosen, target=target, tick=tick, stack=stack)
+        columns = [c for c in ROW_COLUMNS if c in estates.columns]
         _write(target, "rows.csv", len(estates), tick, partial(write_csv, estates, columns=columns))
         by_prov = labelled(pd.DataFrame(result.by_province.drop(columns="geometry")), lang)
         _write(target, "by_province.csv", len(by_prov), tick, partial(write_csv, by_prov))
@@ -217,6 +218,7 @@ def _write_estates(
     estates: gpd.GeoDataFrame,
     joined: np.ndarray,
     chosen: tuple[str, ...],
+    *,
     target: OutputSet,
     tick: Progress,
     stack: ExitStack,
@@ -303,8 +305,8 @@ def _with_reason_texts(estates: gpd.GeoDataFrame, tick: Progress) -> gpd.GeoData
 #: The stage of a GeoPackage written by a second process (it runs beside the next ones).
 _GPKG_STAGE = f"writing {_FILES['gpkg']}"
 
-#: The columns of ``rows.csv``: the status of every row, with its province and reasons.
-_ROWS_COLUMNS = ("row", "id", "status", "province", "reasons", "reasons_fa", "notes", "notes_fa")
+#: The columns of the report's rows: those of ``rows.csv`` but the county.
+_REPORT_COLUMNS = tuple(c for c in ROW_COLUMNS if c != "county")
 
 
 def _report(result: Written, estates: pd.DataFrame, listed: np.ndarray, written: list[str]) -> tuple[str, int]:
@@ -315,22 +317,13 @@ def _report(result: Written, estates: pd.DataFrame, listed: np.ndarray, written:
     at = np.flatnonzero(listed)  # only these rows' cells are taken, column by column
     empty = np.empty(len(at), dtype=object)
     empty[:] = [()] * len(at)
-    columns = [estates[c].to_numpy()[at] if c in estates.columns else empty for c in _ROWS_COLUMNS]
+    columns = [estates[c].to_numpy()[at] if c in estates.columns else empty for c in _REPORT_COLUMNS]
     found = zip(*(c.tolist() for c in columns), strict=True)
     records = [
         {"row": int(r), "id": jsonable(i), "status": s, "province": p if isinstance(p, str) else None,
-         **{key: list(value) for key, value in zip(_ROWS_COLUMNS[4:], texts, strict=True)}}
+         **{key: list(value) for key, value in zip(_REPORT_COLUMNS[4:], texts, strict=True)}}
         for r, i, s, p, *texts in found
     ]  # fmt: skip
-    head = jsonable(
-        {
-            **result.summary,
-            "accounting": "rows_in == rows_joined + rows_flagged + rows_rejected",
-            "map": "geo.maps.register_map: offline, Leaflet inlined, no tiles",
-            "outputs": sorted([*written, LAST]),
-            "rows_file": "rows.csv",
-            "table_columns": table_columns(c for c in result.by_province.columns if c != "geometry"),
-            "rows_listed": len(records),
-        }
-    )
-    return json_text({**head, "rows": records}), len(records)
+    headers = table_columns(c for c in result.by_province.columns if c != "geometry")
+    outputs = sorted([*written, LAST])
+    return report_text(result.summary, outputs=outputs, table_columns=headers, rows=records), len(records)

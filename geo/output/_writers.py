@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo._gpkg_process import GPKG_CONFIG
 from geo._io import FORMULA_START, formula_safe
+from geo.output._gpkg_process import GPKG_CONFIG
 
 __all__ = [
     "CHUNK",
@@ -104,6 +104,7 @@ def _batches(
     rows: np.ndarray | None,
     schema: Any,
     advance: Advance,
+    *,
     geometry: bool = False,
     columns: list[str] | None = None,
 ) -> Iterator[Any]:
@@ -215,7 +216,7 @@ def write_tables(
 
     ``paths`` maps ``gpkg`` (a layer ``estates`` with a spatial index), ``parquet``
     (GeoParquet, geometry as WKB), ``csv`` (no geometry) and ``stream`` (an Arrow IPC
-    stream with WKB geometry, for :mod:`geo._gpkg_process`) to their files. One pass: each
+    stream with WKB geometry, for :mod:`geo.output._gpkg_process`) to their files. One pass: each
     chunk of :data:`CHUNK` rows is converted to Arrow once and written to every file.
     """
     schema = _schema(frame, columns)
@@ -226,7 +227,7 @@ def write_tables(
             sinks.append(_parquet_sink(stack, paths["parquet"], schema, frame, rows))
         if "stream" in paths:
             sinks.append(_stream_sink(stack, paths["stream"], schema))
-        batches = _teed(_batches(frame, rows, schema, advance, spatial, columns), sinks)
+        batches = _teed(_batches(frame, rows, schema, advance, geometry=spatial, columns=columns), sinks)
         if "gpkg" not in paths:
             for _ in batches:
                 pass
@@ -361,3 +362,39 @@ def jsonable(value: Any) -> Any:
 def json_text(value: Any) -> str:
     """``value`` as JSON text: UTF-8 as written, one level of indent, no NaN."""
     return json.dumps(value, ensure_ascii=False, indent=1, allow_nan=False, default=_json_default)
+
+
+def report_text(
+    summary: dict[str, Any], *, outputs: list[str], table_columns: Any, rows: list[dict[str, Any]] | None = None
+) -> str:
+    """``report.json``'s text: the summary, the files of the set, the tables' columns, and the rows it lists.
+
+    Both engines' output sets write it by this function: the in-memory engine's with
+    ``rows`` (every flagged and rejected row; every row's outcome is in ``rows.csv``), the
+    dask engine's without (every row's outcome is in ``rows/``).
+
+    Examples
+    --------
+    >>> print(report_text({"rows_in": np.int64(0)}, outputs=["report.json"], table_columns=[]))
+    {
+     "rows_in": 0,
+     "outputs": [
+      "report.json"
+     ],
+     "table_columns": []
+    }
+    """
+    if rows is None:
+        return json_text(jsonable({**summary, "outputs": outputs, "table_columns": table_columns}))
+    head = jsonable(
+        {
+            **summary,
+            "accounting": "rows_in == rows_joined + rows_flagged + rows_rejected",
+            "map": "geo.maps.register_map: offline, Leaflet inlined, no tiles",
+            "outputs": outputs,
+            "rows_file": "rows.csv",
+            "table_columns": table_columns,
+            "rows_listed": len(rows),
+        }
+    )
+    return json_text({**head, "rows": rows})

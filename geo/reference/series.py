@@ -5,7 +5,7 @@ printed them (imported by ``tools/import_series.py``; ``data/facts/README.md`` s
 where and how), and ``data/facts/series_indicators.csv`` names each indicator in both
 languages, with its unit and the ledger fact that measures the same thing, if any.
 :func:`load_series` reads both, checks every row, and adds the article's own figure
-(:mod:`geo.facts`) to the indicator it belongs to, marked ``origin == "article"``.
+(:mod:`geo.reference.facts`) to the indicator it belongs to, marked ``origin == "article"``.
 
 Two figures of one indicator for one year that differ are a *disagreement*
 (:func:`disagreements`): both are kept and shown, never one picked.
@@ -186,7 +186,7 @@ def load_series(path: str | Path | None = None, *, facts: pd.DataFrame | None = 
     path
         A series CSV (its ``series_indicators.csv`` beside it); None for the shipped one.
     facts
-        The ledger (:func:`geo.facts.load_facts`) whose figures join the series; None
+        The ledger (:func:`geo.reference.facts.load_facts`) whose figures join the series; None
         loads the shipped one.
 
     Returns
@@ -209,7 +209,7 @@ def load_series(path: str | Path | None = None, *, facts: pd.DataFrame | None = 
     ['units_started_in_year', 2007, 1396]
     """
     from geo._args import check_frame, check_path
-    from geo.facts import load_facts
+    from geo.reference.facts import load_facts
 
     given, facts = check_path(path, "path"), check_frame(facts, "facts", "a facts ledger")
     if facts is not None and not {"id", "value", "period", "source_phrase"} <= set(facts.columns):

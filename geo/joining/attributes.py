@@ -1,7 +1,7 @@
 """What a register's own columns say about where each row is: its province and county.
 
-The province column goes through :func:`geo.names.resolve_province`; the county column
-(شهرستان) through :func:`geo.counties.resolve_county`, looked up among the counties of
+The province column goes through :func:`geo.reference.names.resolve_province`; the county column
+(شهرستان) through :func:`geo.reference.counties.resolve_county`, looked up among the counties of
 the row's province when the province is known. Nothing is guessed:
 
 * a county that lies in another province than the row's is not used, and the row is
@@ -22,13 +22,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from geo.counties import county_label, resolve_county
 from geo.errors import AmbiguousNameError, NameResolutionError, UnknownNameError
 from geo.i18n import Bilingual
-from geo.locate import CountyIndex, ProvinceIndex
-from geo.names import resolve_province
-from geo.places import resolve_place
+from geo.joining.locate import CountyIndex, ProvinceIndex
 from geo.reasons import Reason, RowReasons
+from geo.reference.counties import county_label, resolve_county
+from geo.reference.names import resolve_province
+from geo.reference.places import resolve_place
 from geo.registers.cells import clip
 
 __all__ = ["Attribute", "resolve_places"]
@@ -41,13 +41,13 @@ class Attribute:
     Attributes
     ----------
     province
-        :class:`~geo.locate.ProvinceIndex` position of the row's province (-1: none).
+        :class:`~geo.joining.locate.ProvinceIndex` position of the row's province (-1: none).
     fail
         Why a row has no province (a :class:`~geo.reasons.Reason`; None where it has one).
     candidates
         A province value that did not resolve → the codes it may have meant.
     county
-        :class:`~geo.locate.CountyIndex` position of the row's county (-1: none given or
+        :class:`~geo.joining.locate.CountyIndex` position of the row's county (-1: none given or
         not usable).
     """
 
@@ -173,7 +173,7 @@ def resolve_places(
     legacy_codes
         Read ``IR-NN`` codes in the earlier edition of ISO 3166-2:IR.
     indexes
-        The provinces and the counties (:mod:`geo.locate`).
+        The provinces and the counties (:mod:`geo.joining.locate`).
     reasons
         Problems with a county that do not leave the row without a province are added here
         (flags); the others are the row's ``fail`` reason.

@@ -25,10 +25,10 @@ import pandas as pd
 
 from geo._args import check_path
 from geo._paths import data_dir
-from geo._quality import QualityIssue, check_column, check_parts
 from geo.errors import DataQualityWarning, LedgerError
-from geo.names import resolve_province
-from geo.provinces import load_provinces
+from geo.reference._quality import QualityIssue, check_column, check_parts
+from geo.reference.names import resolve_province
+from geo.reference.provinces import load_provinces
 
 __all__ = ["load_indicators", "load_province_stats"]
 
@@ -130,7 +130,7 @@ def load_indicators(path: str | Path | None = None) -> pd.DataFrame:
         Indexed by indicator ``id``, with labels, units, year, source, national total,
         classification scheme, the paired 1396 fact (``counterpart_fact``) and
         ``quality``: a tuple of the places where the printed table behind the
-        indicator does not add up (:class:`geo._quality.QualityIssue`, each with both
+        indicator does not add up (:class:`geo.reference._quality.QualityIssue`, each with both
         numbers; empty for a table that adds up).
 
     Raises

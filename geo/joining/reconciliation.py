@@ -1,8 +1,8 @@
 """Comparing a joined register with published figures: a declared column → reference mapping.
 
-A reference is a fact id of the facts ledger (:func:`geo.facts.load_facts`, a national
+A reference is a fact id of the facts ledger (:func:`geo.reference.facts.load_facts`, a national
 figure) or an indicator column of the per-province yearbook tables
-(:func:`geo.stats.load_province_stats`, compared in total and province by province).
+(:func:`geo.reference.stats.load_province_stats`, compared in total and province by province).
 """
 
 from __future__ import annotations
@@ -10,14 +10,16 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import pandas as pd
 
 from geo.errors import RegisterError
-from geo.i18n import quoted
+from geo.i18n import as_given, message, quoted, whole
 from geo.registers import Register, header_key
+from geo.registers.plan import RegisterInfo
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -68,8 +70,8 @@ def parse_reconcile(spec: Spec) -> dict[str, str]:
         A mapping ``{column: reference}``; ``"column=reference"`` text (or several); or
         the path of a JSON object, a two-column CSV (``column,reference``) or, when
         PyYAML is installed, a YAML mapping. A reference is a fact id of the ledger
-        (:func:`geo.facts.load_facts`) or an indicator column of the per-province
-        yearbook tables (:func:`geo.stats.load_province_stats`), optionally written
+        (:func:`geo.reference.facts.load_facts`) or an indicator column of the per-province
+        yearbook tables (:func:`geo.reference.stats.load_province_stats`), optionally written
         ``stats:column``.
 
     Examples
@@ -89,7 +91,7 @@ def parse_reconcile(spec: Spec) -> dict[str, str]:
             continue
         column, _, ref = text.rpartition("=")
         if not column.strip() or not ref.strip():
-            raise RegisterError(f"`reconcile` wants column=reference, not {text!r}", field="reconcile")
+            raise RegisterError(message("errors", "reconcile_pair", text=as_given(text)), field="reconcile")
         out[column.strip()] = ref.strip()
     return out
 
@@ -98,22 +100,22 @@ def _load_yaml(text: str, path: Path) -> Any:
     try:
         import yaml  # optional: only for a YAML mapping
     except ImportError as exc:
-        raise RegisterError("YAML needs PyYAML; write the mapping as JSON or CSV", path=path) from exc
+        raise RegisterError(message("errors", "reconcile_yaml"), path=path) from exc
     return yaml.safe_load(text)
 
 
 def _read_mapping_file(path: Path) -> dict[str, str]:
     """The mapping of a JSON, YAML or CSV file: an object of text to text, else one clear error."""
     if not path.is_file():
-        raise RegisterError("no such reconciliation file (or write column=reference)", path=path, field="reconcile")
+        raise RegisterError(message("errors", "reconcile_no_file"), path=path, field="reconcile")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise RegisterError(
-            f"the reconciliation mapping is not UTF-8 text (byte {exc.start}): is it binary?", path=path
-        ) from exc
+        raise RegisterError(message("errors", "reconcile_not_utf8", byte=exc.start), path=path) from exc
     except OSError as exc:
-        raise RegisterError(f"cannot read the reconciliation mapping: {exc.strerror or exc}", path=path) from exc
+        raise RegisterError(
+            message("errors", "reconcile_unreadable", problem=whole(str(exc.strerror or exc))), path=path
+        ) from exc
     suffix = path.suffix.lower()
     try:
         if suffix == ".json":
@@ -124,13 +126,13 @@ def _read_mapping_file(path: Path) -> dict[str, str]:
             rows = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
             data = dict(zip(rows.iloc[:, 0], rows.iloc[:, 1], strict=True))
     except RecursionError as exc:
-        raise RegisterError("the reconciliation mapping is nested too deeply to read", path=path) from exc
+        raise RegisterError(message("errors", "reconcile_too_deep"), path=path) from exc
     except (ValueError, IndexError) as exc:
-        raise RegisterError(f"cannot read the reconciliation mapping: {quoted(str(exc))}", path=path) from exc
+        raise RegisterError(message("errors", "reconcile_unreadable", problem=str(exc)), path=path) from exc
     except Exception as exc:  # YAML's own errors
-        raise RegisterError(f"cannot read the reconciliation mapping: {quoted(str(exc))}", path=path) from exc
+        raise RegisterError(message("errors", "reconcile_unreadable", problem=str(exc)), path=path) from exc
     if not isinstance(data, dict) or not all(isinstance(v, (str, int, float)) for v in data.values()):
-        raise RegisterError("the reconciliation mapping must be an object {column: reference} of texts", path=path)
+        raise RegisterError(message("errors", "reconcile_not_mapping"), path=path)
     return {str(k): str(v) for k, v in data.items()}
 
 
@@ -159,11 +161,12 @@ def reconcile(result: Joined, mapping: Spec) -> pd.DataFrame:
     [1, 11, -10]
     """
     if result.register is None:
-        raise RegisterError("this result has no register to reconcile")
-    return reconciliation_table(result.by_province, result.register, mapping)
+        raise RegisterError(message("errors", "reconcile_no_register"))
+    reg = result.register
+    return reconciliation_table(result.by_province, reg.info if isinstance(reg, Register) else reg, mapping)
 
 
-def _register_column(reg: Register, column: str) -> str:
+def _register_column(reg: RegisterInfo, column: str) -> str:
     """The indicator of ``reg`` that ``column`` names (as written, else by :func:`header_key`).
 
     A column renamed so as not to shadow the product's own (``status`` → ``user_status``)
@@ -175,22 +178,26 @@ def _register_column(reg: Register, column: str) -> str:
     col = {header_key(c): c for c in reg.indicators}.get(header_key(column))
     if col is None:
         raise RegisterError(
-            f"`reconcile` names {quoted(column)!r}, which is not a number or yes/no column of the register"
-            f" (those are {quoted(str(list(reg.indicators)), 400)})",
+            message(
+                "errors",
+                "reconcile_column",
+                column=as_given(quoted(column)),
+                columns=whole(str(quoted(str(list(reg.indicators)), 400))),
+            ),
             path=reg.path,
             field=str(quoted(column)),
         )
     return col
 
 
-def reconciliation_table(by_province: gpd.GeoDataFrame, reg: Register, spec: Spec) -> pd.DataFrame:
+def reconciliation_table(by_province: gpd.GeoDataFrame, reg: RegisterInfo, spec: Spec) -> pd.DataFrame:
     """The comparisons ``spec`` declares, from a per-province table of ``reg``.
 
     A ledger fact gives one national row; a yearbook column gives a national row and one
     row per province.
     """
-    from geo.facts import load_facts
-    from geo.stats import load_province_stats
+    from geo.reference.facts import load_facts
+    from geo.reference.stats import load_province_stats
 
     facts = load_facts()
     stats: gpd.GeoDataFrame | None = None
@@ -201,34 +208,31 @@ def reconciliation_table(by_province: gpd.GeoDataFrame, reg: Register, spec: Spe
         fact = facts.loc[facts["id"] == ref]
         if len(fact):
             rec = fact.iloc[0]
-            rows.append(
-                _compare(
-                    col, ref, "ledger", None, rec["label_en"], rec["unit"], rec["period"], values.sum(), rec["value"]
-                )
-            )
+            of = _Reference(col, ref, "ledger", label=rec["label_en"], unit=rec["unit"], period=rec["period"])
+            rows.append(_compare(of, None, register=values.sum(), published=rec["value"]))
             continue
         stats = load_province_stats() if stats is None else stats
-        rows += _yearbook_rows(col, ref, values, stats, reg, column)
+        rows += _yearbook_rows(col, ref, values, stats, reg=reg, column=column)
     return pd.DataFrame(rows, columns=RECONCILIATION_COLUMNS) if rows else empty_reconciliation()
 
 
 def _yearbook_rows(
-    col: str, ref: str, values: pd.Series, stats: gpd.GeoDataFrame, reg: Register, column: str
+    col: str, ref: str, values: pd.Series, stats: gpd.GeoDataFrame, *, reg: RegisterInfo, column: str
 ) -> list[dict[str, Any]]:
     """The national and per-province comparisons of ``values`` with a yearbook column."""
     stat_col = ref.removeprefix("stats:")
     if stat_col not in stats.columns:
         raise RegisterError(
-            f"`reconcile` reference {quoted(ref)!r} is neither a fact id of the ledger nor a column of the"
-            " per-province yearbook tables",
+            message("errors", "reconcile_reference", ref=as_given(quoted(ref))),
             path=reg.path,
             field=str(quoted(column)),
         )
     published = pd.to_numeric(stats[stat_col], errors="coerce").reindex(values.index)
     period = stats.attrs.get("period")
-    rows = [_compare(col, stat_col, "yearbook", None, stat_col, None, period, values.sum(), published.sum())]
+    of = _Reference(col, stat_col, "yearbook", label=stat_col, unit=None, period=period)
+    rows = [_compare(of, None, register=values.sum(), published=published.sum())]
     for code in values.index:
-        rows.append(_compare(col, stat_col, "yearbook", code, stat_col, None, period, values[code], published[code]))
+        rows.append(_compare(of, code, register=values[code], published=published[code]))
     return rows
 
 
@@ -237,28 +241,30 @@ def _plain(x: float) -> float | int:
     return int(x) if math.isfinite(x) and x == int(x) else x
 
 
-def _compare(
-    column: str,
-    ref: str,
-    source: str,
-    province: str | None,
-    label: Any,
-    unit: Any,
-    period: Any,
-    register: Any,
-    published: Any,
-) -> dict[str, Any]:
-    """One row of the reconciliation table."""
+@dataclass(frozen=True)
+class _Reference:
+    """What a comparison compares a register column with: a ledger fact or a yearbook column."""
+
+    column: str
+    ref: str
+    source: str
+    label: Any
+    unit: Any
+    period: Any
+
+
+def _compare(of: _Reference, province: str | None, *, register: Any, published: Any) -> dict[str, Any]:
+    """One row of the reconciliation table: ``of`` in ``province`` (None: the country)."""
     register, published = (float(v) if math.isfinite(float(v)) else math.nan for v in (register, published))
     coverage = register / published if published and math.isfinite(published) else math.nan
     return {
-        "column": column,
-        "reference": ref,
-        "source": source,
+        "column": of.column,
+        "reference": of.ref,
+        "source": of.source,
         "province": province,
-        "label": label,
-        "unit": unit,
-        "period": None if period is None else int(period),
+        "label": of.label,
+        "unit": of.unit,
+        "period": None if of.period is None else int(of.period),
         "register": _plain(register),
         "published": _plain(published),
         "difference": _plain(register - published),

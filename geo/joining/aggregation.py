@@ -16,7 +16,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.locate import CountyIndex
+from geo.joining.locate import CountyIndex
 from geo.reasons import Reason, RowReasons
 
 __all__ = ["aggregate", "by_county_table", "flag_overflow", "overflows", "sums_table", "unit_sums"]
@@ -109,7 +109,7 @@ def flag_overflow(
     for col, kind in indicators.items():
         if kind != "bool":
             values = frame[col].to_numpy(dtype="float64", na_value=np.nan)
-            _overflow(col, sums[f"{col}:total"], (idx >= 0) & ~np.isnan(values), idx, names, reasons)
+            _overflow(col, sums[f"{col}:total"], (idx >= 0) & ~np.isnan(values), idx, names=names, reasons=reasons)
 
 
 def by_county_table(
@@ -127,7 +127,7 @@ def by_county_table(
 
 
 def _overflow(
-    col: str, total: np.ndarray, present: np.ndarray, idx: np.ndarray, names: np.ndarray, reasons: RowReasons
+    col: str, total: np.ndarray, present: np.ndarray, idx: np.ndarray, *, names: np.ndarray, reasons: RowReasons
 ) -> None:
     """Flag the rows that made an overflowing per-unit sum, or (all others) an overflowing national total."""
     over = ~np.isfinite(total)

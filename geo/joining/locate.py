@@ -7,7 +7,7 @@ full detail, vectorised over all points. Then:
 * a point in a province's territorial sea (inside its territorial polygon, off its land)
   is joined to that province and flagged (reason ``territorial_sea``);
 * a point outside every territorial polygon but within ``coast_km`` of one (the distance
-  to the nearest boundary segment, in :data:`geo.provinces.EQUAL_AREA_CRS`; no polygon is
+  to the nearest boundary segment, in :data:`geo.reference.provinces.EQUAL_AREA_CRS`; no polygon is
   buffered) is assigned to the nearest province and flagged (``outside_polygon_near``);
 * a point outside Iran that falls inside it with latitude and longitude exchanged is
   flagged as swapped and joined as swapped; anything else outside is not assigned.
@@ -31,16 +31,16 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from geo._grid import OUTSIDE, TEST, Grid, cached_grid
 from geo.i18n import Bilingual, province_label
-from geo.provinces import EQUAL_AREA_CRS, load_provinces
+from geo.joining._grid import OUTSIDE, TEST, Grid, cached_grid
 from geo.reasons import Reason, RowReasons
+from geo.reference.provinces import EQUAL_AREA_CRS, load_provinces
 
 __all__ = ["CountyIndex", "ProvinceIndex", "county_index", "locate", "locate_counties", "province_index", "within"]
 
 #: Points located on several threads from this many on (fewer: one thread is as fast).
 _THREADED_POINTS = 50_000
-#: Points located through a grid of the polygons (:mod:`geo._grid`) from this many on
+#: Points located through a grid of the polygons (:mod:`geo.joining._grid`) from this many on
 #: (fewer: testing each against its polygons is as fast as reading the grid from the cache).
 _GRID_POINTS = 20_000
 #: Points outside every polygon measured against each nearby province's boundary, up to this
@@ -76,10 +76,10 @@ class ProvinceIndex:
         polygon but not on its land is in its territorial sea); None for the 24 provinces
         whose territorial polygon is their land.
     metric
-        The territorial polygons in :data:`~geo.provinces.EQUAL_AREA_CRS` (for distances;
+        The territorial polygons in :data:`~geo.reference.provinces.EQUAL_AREA_CRS` (for distances;
         :func:`_edge_tree` makes their boundary segments into a tree when first needed).
     to_metric
-        pyproj Transformer EPSG:4326 → :data:`~geo.provinces.EQUAL_AREA_CRS`, always_xy.
+        pyproj Transformer EPSG:4326 → :data:`~geo.reference.provinces.EQUAL_AREA_CRS`, always_xy.
     """
 
     frame: gpd.GeoDataFrame
@@ -206,7 +206,7 @@ def _each(task: Callable[[int], _T], count: int, points: int) -> list[_T]:
         return list(pool.map(task, range(count)))
 
 
-def _contains(geoms: Any, bounds: np.ndarray, x: np.ndarray, y: np.ndarray, out: np.ndarray, ids: Any) -> None:
+def _contains(geoms: Any, bounds: np.ndarray, x: np.ndarray, y: np.ndarray, *, out: np.ndarray, ids: Any) -> None:
     """Set ``out[k] = ids[i]`` for each point k inside prepared polygon ``geoms[i]``.
 
     Each polygon tests only the points inside its bounding box, straight from the
@@ -229,7 +229,7 @@ _GRIDS: dict[int, tuple[tuple[Any, ...], Grid]] = {}
 
 
 def _grid(geoms: tuple[Any, ...]) -> Grid:
-    """The grid of an index's polygons (:func:`geo._grid.cached_grid`), made once per process."""
+    """The grid of an index's polygons (:func:`geo.joining._grid.cached_grid`), made once per process."""
     held = _GRIDS.get(id(geoms))
     if held is None or held[0] is not geoms:
         held = (geoms, cached_grid(geoms))
@@ -242,18 +242,18 @@ def within(prov: ProvinceIndex, x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
     A point on a border line lies in no polygon's interior; the coast step assigns it.
     Many points are first looked up in the polygons' grid: only those in a cell that
-    meets a boundary are tested against the polygons (the same answers, see :mod:`geo._grid`).
+    meets a boundary are tested against the polygons (the same answers, see :mod:`geo.joining._grid`).
     """
     idx = np.full(len(x), -1, dtype="int64")
     if len(x) < _GRID_POINTS:
-        _contains(prov.geoms, prov.bounds, x, y, idx, range(len(prov.geoms)))
+        _contains(prov.geoms, prov.bounds, x, y, out=idx, ids=range(len(prov.geoms)))
         return idx
     marks = _grid(prov.geoms).lookup(x, y)
     idx[marks >= 0] = marks[marks >= 0]
     test = np.flatnonzero(marks == TEST)
     if test.size:
         found = np.full(test.size, -1, dtype="int64")
-        _contains(prov.geoms, prov.bounds, x[test], y[test], found, range(len(prov.geoms)))
+        _contains(prov.geoms, prov.bounds, x[test], y[test], out=found, ids=range(len(prov.geoms)))
         idx[test] = found
     return idx
 
@@ -272,7 +272,7 @@ def _territorial_sea(
 
 
 def _near_coast(
-    prov: ProvinceIndex, lon: np.ndarray, lat: np.ndarray, idx: np.ndarray, coast_km: float, reasons: RowReasons
+    prov: ProvinceIndex, lon: np.ndarray, lat: np.ndarray, idx: np.ndarray, *, coast_km: float, reasons: RowReasons
 ) -> None:
     """Assign points outside every polygon but within ``coast_km`` of one to the nearest (flagged)."""
     cand = np.flatnonzero(~np.isnan(lon) & ~np.isnan(lat) & (idx < 0))
@@ -329,7 +329,7 @@ def locate(lon: np.ndarray, lat: np.ndarray, coast_km: float, reasons: RowReason
     fail[~valid] = Reason("no_coordinates")
     idx = np.where(valid, within(prov, np.nan_to_num(lon), np.nan_to_num(lat)), -1)
     _territorial_sea(prov, lon, lat, idx, reasons)
-    _near_coast(prov, lon, lat, idx, coast_km, reasons)
+    _near_coast(prov, lon, lat, idx, coast_km=coast_km, reasons=reasons)
     _swapped(prov, lon, lat, idx, reasons)
     outside = valid & (idx < 0)
     if outside.any():
@@ -369,7 +369,7 @@ class CountyIndex:
 @lru_cache(maxsize=1)
 def county_index() -> CountyIndex:
     """The counties prepared for :func:`locate_counties` (built once)."""
-    from geo.counties import load_counties
+    from geo.reference.counties import load_counties
 
     land = load_counties()
     geoms = _prepared(load_counties(geometry="territorial").geometry.to_numpy())
@@ -426,7 +426,7 @@ def locate_counties(province: np.ndarray, lon: np.ndarray, lat: np.ndarray) -> n
             members = counties.members[p]
             geoms = [counties.geoms[j] for j in members]
             hit = np.full(test.size, -1, dtype="int64")
-            _contains(geoms, counties.bounds[members], lon[rows[test]], lat[rows[test]], hit, members)
+            _contains(geoms, counties.bounds[members], lon[rows[test]], lat[rows[test]], out=hit, ids=members)
             found[test] = hit
         return rows, found
 

@@ -91,7 +91,7 @@ _NAME_TABLE = str.maketrans({**MATCH_LETTER_MAP, **DIGIT_MAP})
 def name_keys(names: pd.Series) -> pd.Series:
     """Each name's matching key, column at once; None when blank.
 
-    The folding of :func:`geo.names.normalize_name` for names that are not provinces: NFKC
+    The folding of :func:`geo.reference.names.normalize_name` for names that are not provinces: NFKC
     (:func:`geo._text.fold`), Arabic letter forms and hamza/alef variants as Persian
     letters, every digit as ASCII, spaces, zero-width characters, diacritics and punctuation
     dropped, Latin letters case-folded.

@@ -29,10 +29,18 @@ from typing import Any
 
 import numpy as np
 
-from geo._database import DatabaseLocation, connect, is_database_url, masked, quoted_name, server_text, split_name
 from geo._progress import Progress, no_progress
 from geo.errors import GeoWarning, OutputError
 from geo.i18n import Bilingual, message
+from geo.registers._database import (
+    DatabaseLocation,
+    connect,
+    is_database_url,
+    masked,
+    quoted_name,
+    server_text,
+    split_name,
+)
 
 __all__ = ["DatabaseTable", "write_table"]
 
@@ -173,8 +181,8 @@ class DatabaseTable:
         """CREATE TABLE under a temporary name, COPY the rows, index, replace, rename."""
         from psycopg import sql
 
-        from geo._writers import _batches, _schema
-        from geo.outputs import _with_reason_texts
+        from geo.output._writers import _batches, _schema
+        from geo.output.outputs import _with_reason_texts
 
         estates = _with_reason_texts(estates, no_progress)  # `` | `` between a row's texts, NULL where none
         schema = _schema(estates)

@@ -128,7 +128,7 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
         raise DataError(f"cannot read shipped province names: {exc}", path=path) from exc
 
 
-def _add(index: dict[str, str], display: dict[str, str], form: str, hasc: str, path: Path, row: int) -> None:
+def _add(index: dict[str, str], display: dict[str, str], form: str, hasc: str, *, path: Path, row: int) -> None:
     key = normalize_name(form)
     if not key:
         raise DataError(f"name form {form!r} is empty once normalised", path=path, row=row)
@@ -153,13 +153,13 @@ def _index() -> _Index:
     for i, rec in enumerate(_read_csv(table_path), start=1):
         hasc = rec["hasc"]
         for field in ("hasc", "name_en", "name_fa"):
-            _add(keys, display, rec[field], hasc, table_path, i)
+            _add(keys, display, rec[field], hasc, path=table_path, row=i)
     alias_path = folder / "aliases.csv"
     for i, rec in enumerate(_read_csv(alias_path), start=1):
         if rec["kind"] == "iso_legacy":
             legacy[normalize_name(rec["alias"])] = rec["hasc"]
         else:
-            _add(keys, display, rec["alias"], rec["hasc"], alias_path, i)
+            _add(keys, display, rec["alias"], rec["hasc"], path=alias_path, row=i)
     ambiguous: dict[str, tuple[tuple[str, ...], str, str]] = {}
     amb_path = folder / "ambiguous.csv"
     for i, rec in enumerate(_read_csv(amb_path), start=1):
@@ -218,7 +218,7 @@ def expand_abbreviations(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _hasc_to_code() -> dict[str, str]:
-    from geo.provinces import province_table
+    from geo.reference.provinces import province_table
 
     table = province_table()
     return dict(zip(table["hasc"], table["code"], strict=True))
@@ -278,7 +278,7 @@ def _describe(hasc: str) -> Bilingual:
     Before the boundary file exists (while it is being built) the HASC code itself.
     """
     try:
-        from geo.provinces import province_table
+        from geo.reference.provinces import province_table
 
         table = province_table().set_index("hasc")
     except DataError:
@@ -406,7 +406,7 @@ def _resolve(value: str, legacy_codes: bool) -> str:
 
 @lru_cache(maxsize=1)
 def _fips_to_code() -> dict[str, str]:
-    from geo.provinces import province_table
+    from geo.reference.provinces import province_table
 
     table = province_table()
     return {f.upper(): c for f, c in zip(table["fips"], table["code"], strict=True) if f}

@@ -1,7 +1,7 @@
 """Writing a comparison's outputs as one set (:func:`write_changes`).
 
 The files (in ``--out``), written atomically as a whole like ``geo join``'s
-(:class:`geo._output_set.OutputSet`):
+(:class:`geo.output._output_set.OutputSet`):
 
 - ``changes.csv``: one row per estate (:attr:`geo.comparing.CompareResult.changes`): its
   kind, how it was matched, its rows, ids, names, places and points before and after,
@@ -25,10 +25,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geo._output_set import LAST, OutputSet
 from geo._progress import Progress, no_progress
-from geo._writers import json_text, jsonable, write_csv
-from geo.outputs import _write  # the same step: progress, and a writer's failure as an OutputError
+from geo.output._output_set import LAST, OutputSet
+from geo.output._writers import json_text, jsonable, write_csv
+from geo.output.outputs import _write  # the same step: progress, and a writer's failure as an OutputError
 
 __all__ = ["CHANGE_FILES", "write_changes", "write_changes_into"]
 
@@ -49,7 +49,7 @@ def write_changes(result: Any, out_dir: str | Path, *, progress: Progress | None
 
 
 def write_changes_into(result: Any, target: OutputSet, *, progress: Progress | None = None) -> dict[str, Path]:
-    """Write the outputs into an open :class:`~geo._output_set.OutputSet` and commit it."""
+    """Write the outputs into an open :class:`~geo.output._output_set.OutputSet` and commit it."""
     from geo.maps.change_map import change_map
     from geo.maps.page import save_map
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from geo.compare_facts import Fact
+from geo.comparing.compare_facts import Fact
 
 if TYPE_CHECKING:
     import geopandas as gpd

@@ -9,7 +9,7 @@ polygon (``geometry``, for the join) and a land polygon (sea cut off, for maps a
 ``data/boundaries/README.md``.
 
 County names are matched with the same folding as province names
-(:func:`geo.names.normalize_name`): Arabic letter forms, zero-width non-joiners,
+(:func:`geo.reference.names.normalize_name`): Arabic letter forms, zero-width non-joiners,
 spaces, diacritics and Latin accents do not matter, and the word «شهرستان» or "County"
 may be present or not.
 """
@@ -23,10 +23,10 @@ from functools import lru_cache
 import geopandas as gpd
 import pandas as pd
 
-from geo._boundaries import Geometry, attribute_table, read_boundaries, with_geometry
 from geo.errors import AmbiguousNameError, UnknownNameError
 from geo.i18n import Bilingual, message, province_label
-from geo.names import _LATIN_STOPWORDS, _error, _fa_list, _key, resolve_province
+from geo.reference._boundaries import Geometry, attribute_table, read_boundaries, with_geometry
+from geo.reference.names import _LATIN_STOPWORDS, _error, _fa_list, _key, resolve_province
 
 __all__ = ["load_counties", "resolve_county", "county_table", "county_label", "COUNTIES_FILE"]
 
@@ -163,7 +163,7 @@ def _index() -> _Index:
 
 @lru_cache(maxsize=1)
 def _province_labels() -> dict[str, Bilingual]:
-    from geo.provinces import province_table
+    from geo.reference.provinces import province_table
 
     table = province_table()
     rows = zip(table["code"].tolist(), table["name_en"].tolist(), table["name_fa"].tolist(), strict=True)

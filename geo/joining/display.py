@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from geo.locate import county_index, province_index
+from geo.joining.locate import county_index, province_index
 
 __all__ = ["display_table"]
 

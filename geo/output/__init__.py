@@ -1,0 +1,1 @@
+"""Output sets: the files of a join or a comparison, written as a whole."""
