@@ -43,6 +43,9 @@ _THREADED_POINTS = 50_000
 #: Points located through a grid of the polygons (:mod:`geo.joining._grid`) from this many on
 #: (fewer: testing each against its polygons is as fast as reading the grid from the cache).
 _GRID_POINTS = 20_000
+#: Points outside every polygon measured against each nearby province's boundary, up to this
+#: many (:func:`_nearest_direct`); more build the tree of boundary segments once (:func:`_edge_tree`).
+_DIRECT_COAST = 32
 #: Threads that locate points: this machine's cores, at most 4.
 _THREADS = min(4, os.cpu_count() or 1)
 _T = TypeVar("_T")
@@ -119,6 +122,48 @@ def _edge_tree() -> tuple[shapely.STRtree, np.ndarray]:
             segments.append(shapely.linestrings(np.stack([xy[:-1], xy[1:]], axis=1)))
             owner.append(np.full(len(xy) - 1, i))
     return shapely.STRtree(np.concatenate(segments)), _frozen(np.concatenate(owner))
+
+
+@lru_cache(maxsize=1)
+def _boundaries() -> tuple[np.ndarray, np.ndarray]:
+    """The boundary of each territorial polygon in the equal-area CRS, and the polygon's bounds."""
+    metric = province_index().metric
+    return _frozen(shapely.boundary(metric)), _frozen(shapely.bounds(metric))
+
+
+def _nearest_direct(points: np.ndarray, max_distance: float) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """What :func:`_edge_tree`'s ``query_nearest`` answers for a few points, without building the tree.
+
+    Each point's distance to the boundary of every province whose bounds lie within
+    ``max_distance`` (GEOS measures a point against a boundary segment by segment, as the
+    tree measures it against each segment: the same float). The tree's answer is the
+    province of a nearest segment, so a single nearest province is that answer; where two
+    provinces are equally near (a shared border) the tree's choice among them is its own,
+    and None is returned so that the caller asks the tree.
+
+    Returns
+    -------
+    tuple of numpy.ndarray, or None
+        The positions of the points within ``max_distance`` of a boundary, each one's
+        province and distance (as the tree's ``hit``, ``owner[edge]`` and distance).
+    """
+    lines, bounds = _boundaries()
+    hit, poly, dist = [], [], []
+    for i, (x, y) in enumerate(zip(shapely.get_x(points).tolist(), shapely.get_y(points).tolist(), strict=True)):
+        dx = np.maximum(np.maximum(bounds[:, 0] - x, x - bounds[:, 2]), 0.0)
+        dy = np.maximum(np.maximum(bounds[:, 1] - y, y - bounds[:, 3]), 0.0)
+        near = np.flatnonzero(np.hypot(dx, dy) <= max_distance * (1 + 1e-9))  # bounds never farther than the boundary
+        if not near.size:
+            continue
+        found = shapely.distance(points[i], lines[near])
+        least = found.min()
+        if (found == least).sum() > 1 or least == max_distance:
+            return None  # a tie (or the limit itself): the tree's own choice
+        if least < max_distance:
+            hit.append(i)
+            poly.append(near[int(found.argmin())])
+            dist.append(least)
+    return np.array(hit, dtype="int64"), np.array(poly, dtype="int64"), np.array(dist, dtype=float)
 
 
 def _prepared(geoms: Any) -> np.ndarray:
@@ -234,12 +279,15 @@ def _near_coast(
     if not cand.size:
         return
     x, y = prov.to_metric.transform(lon[cand], lat[cand])
-    edges, owner = _edge_tree()
-    (hit, edge), dist = edges.query_nearest(
-        shapely.points(x, y), max_distance=coast_km * 1000.0, return_distance=True, all_matches=False
-    )
+    nearest = _nearest_direct(shapely.points(x, y), coast_km * 1000.0) if cand.size <= _DIRECT_COAST else None
+    if nearest is None:
+        edges, owner = _edge_tree()
+        (hit, edge), dist = edges.query_nearest(
+            shapely.points(x, y), max_distance=coast_km * 1000.0, return_distance=True, all_matches=False
+        )
+        nearest = (hit, owner[edge], dist)
+    hit, poly, dist = nearest
     rows = cand[hit]
-    poly = owner[edge]
     idx[rows] = poly
     off = dist >= 1.0  # closer than a metre: on a border line, not worth a flag
     reasons.add_at(

@@ -54,9 +54,9 @@ class Place:
 def _names(persian: bool) -> dict[str, str]:
     """Key (:func:`normalize_name`) → name as shown, of every province and county in one script."""
     from geo.reference.counties import _table
-    from geo.reference.provinces import load_provinces
+    from geo.reference.provinces import province_table
 
-    provinces = load_provinces()
+    provinces = province_table()  # the names only: no copy of the polygons
     counties = _table()
     if persian:
         shown = [*provinces["name_fa"], *counties["name_fa_short"]]
