@@ -661,7 +661,7 @@ function popupOpened(popup, l) {
 }
 
 /* ---------------------------------------------------------------- reader: find */
-/* The search folds the query exactly as geo.names.normalize_name folds a name (same steps,
+/* The search folds the query exactly as geo.reference.names.normalize_name folds a name (same steps,
    same tables, sent by geo/_search_index.py) and looks it up in the keys of every level
    of places the map has: provinces now, counties when the map has them. */
 var FOLD = (function (t) {

@@ -1,6 +1,6 @@
 /* The register layer of geo's map script (geo/templates/map.js): spliced in at its
    @register@ marker only on pages with points (after geo/templates/estates/*.js, see
-   geo/_assets.py), so the default map does not carry it. */
+   geo/maps/_assets.py), so the default map does not carry it. */
 if (D.points) {
   /* the key, card, style, filters and table: estates/*.js, assembled before this file */
   /* Clusters and dots are drawn on one canvas above the provinces (a few thousand DOM

@@ -1,6 +1,6 @@
 /* geo/templates/estates/format.js — the register layer's shared data and how a value reads.
    The estates/*.js files and register.js are assembled, in the order of
-   geo/_assets.py ESTATE_MODULES, at map.js's @register@ marker on register maps only.
+   geo/maps/_assets.py ESTATE_MODULES, at map.js's @register@ marker on register maps only.
    Every text placed here is set with textContent (el), never parsed as HTML. */
 var P = D.points, T = D.tally, G = D.grid, ET = P.texts, FACTS = P.facts;
 var FACT = Object.create(null);
