@@ -151,3 +151,25 @@ def test_a_flagged_or_rejected_row_opens_its_reasons(browser, big_page) -> None:
         assert "outside its province" in page.inner_text(".leaflet-popup-content")
     finally:
         page.close()
+
+
+def test_a_large_registers_number_facts_are_binned_within_the_pages_budget() -> None:
+    """At 10⁶ rows two number facts of many values get the style's classes as bins, packed within NUMBER_BYTES.
+
+    With 250 bins each they took 2.7 MB of a synthetic 10⁶-row map (6.7 MB in all, above
+    the 5 MB the map is held to); a small register keeps its fine bins.
+    """
+    import pandas as pd
+
+    from geo.maps.cell_store import NUMBER_BINS, NUMBER_BYTES, _fact_codes, fact_specs, pack
+
+    rng = np.random.default_rng(7)
+    n = 1_000_000
+    codes = pd.DataFrame({"n0": np.round(rng.gamma(2.0, 3.0, n), 2), "n1": rng.integers(1, 400, n).astype(float)})
+    specs = fact_specs(codes)
+    assert [len(s.edges) for s in specs.values()] == [4, 4]
+    assert all(s.edges == s.breaks for s in specs.values())  # the style's classes stay exact
+    packed = sum(len(pack(_fact_codes(codes[f"n{k[1:]}"], s), "u1")) for k, s in specs.items())
+    assert packed <= NUMBER_BYTES * 1.2, packed
+    small = fact_specs(codes.iloc[:20_000])
+    assert NUMBER_BINS - 10 < len(small["f1"].edges) <= NUMBER_BINS  # 399 values in about 250 bins

@@ -14,7 +14,8 @@ itself in one pass for the filters set:
   fact, a one-byte code: yes, no, not given; or a number's bin.
 
 A number fact's bins are its distinct values when there are at most :data:`NUMBER_BINS` of
-them (every range exact), else :data:`NUMBER_BINS` quantile bins whose edges include the
+them (every range exact), else :data:`NUMBER_BINS` quantile bins (fewer in a large register, so
+that the number facts together stay within :data:`NUMBER_BYTES` of the page: :func:`bins_cap`) whose edges include the
 style's class breaks (the style stays exact; a typed range is taken to the bins' edges, and
 the page says so). Bins and breaks come from every row of the register (their value
 counts), so that both engines give the same. Each array is zlib-compressed and base64-encoded
@@ -35,12 +36,27 @@ import pandas as pd
 
 from geo.maps.contract_register import CellStore, StoreFact
 
-__all__ = ["NUMBER_BINS", "FactSpec", "column_store", "fact_specs", "pack", "quartile_breaks", "unpack"]
+__all__ = [
+    "NUMBER_BINS",
+    "NUMBER_BYTES",
+    "FactSpec",
+    "bins_cap",
+    "column_store",
+    "fact_specs",
+    "pack",
+    "quartile_breaks",
+    "unpack",
+]
 
 #: The most bins of a number fact in the column store (a one-byte code per row; one code is "not given").
 NUMBER_BINS = 250
 #: The most classes of a number fact's style (quartiles).
 NUMBER_CLASSES = 4
+#: What the number facts' columns of the store may take together in the page, packed (bytes).
+#: A column of ``b`` equally filled bins costs about ``log2(b)`` bits a row before base64
+#: (4/3), so a large register gets fewer bins (:func:`bins_cap`): a synthetic register of
+#: 10⁶ rows with two number facts of many values made a 6.7 MB map with 250 bins each.
+NUMBER_BYTES = 700_000
 
 
 def pack(values: Any, dtype: str) -> str:
@@ -102,13 +118,32 @@ class FactSpec:
     low: list[float]
 
 
-def _bins(values: np.ndarray, counts: np.ndarray, breaks: list[float]) -> tuple[list[float], list[float]]:
+def bins_cap(rows: int, facts: int) -> int:
+    """The most bins each of ``facts`` number facts gets in a store of ``rows`` rows (:data:`NUMBER_BYTES`).
+
+    A power of two from :data:`NUMBER_CLASSES` (the style's classes: its breaks are always
+    bin edges) to :data:`NUMBER_BINS`.
+
+    Examples
+    --------
+    >>> bins_cap(100_000, 2), bins_cap(500_000, 2), bins_cap(1_000_000, 2), bins_cap(1_000_000, 6)
+    (250, 16, 4, 4)
+    """
+    if rows <= 0 or facts <= 0:
+        return NUMBER_BINS
+    bits = int(NUMBER_BYTES * 8 * 3 / 4 / (rows * facts))
+    return max(NUMBER_CLASSES, min(NUMBER_BINS, 2 ** min(bits, 8)))
+
+
+def _bins(
+    values: np.ndarray, counts: np.ndarray, breaks: list[float], cap: int = NUMBER_BINS
+) -> tuple[list[float], list[float]]:
     """A number fact's bins (:class:`FactSpec` ``edges``, ``low``) from its sorted distinct values and counts."""
-    if len(values) <= NUMBER_BINS:
+    if len(values) <= cap:
         return values.tolist(), values.tolist()
     cum = np.cumsum(counts)
     n = int(cum[-1])
-    bins = NUMBER_BINS - len(breaks)
+    bins = max(0, cap - len(breaks))
     at = [min(n - 1, math.ceil(n * i / bins) - 1) for i in range(1, bins + 1)]
     edges = np.union1d(values[np.searchsorted(cum, at, side="right")], breaks)
     first = np.searchsorted(values, edges[:-1], side="right")
@@ -124,6 +159,8 @@ def fact_specs(codes: pd.DataFrame) -> dict[str, FactSpec]:
     fact. The key is the column's name with ``f`` for its first letter.
     """
     out = {}
+    numbers = [c for c in codes.columns if c[:1] == "n" and c[1:].isdigit()]
+    cap = bins_cap(len(codes), len(numbers))
     for col in codes.columns:
         if col[:1] == "y" and col[1:].isdigit():
             c = codes[col].to_numpy()
@@ -134,7 +171,7 @@ def fact_specs(codes: pd.DataFrame) -> dict[str, FactSpec]:
             vc = pd.Series(x[np.isfinite(x)]).value_counts().sort_index()
             values, counts = vc.index.to_numpy(dtype=float), vc.to_numpy()
             breaks = quartile_breaks(values, counts)
-            edges, low = _bins(values, counts, breaks)
+            edges, low = _bins(values, counts, breaks, cap)
             out["f" + col[1:]] = FactSpec("number", breaks, edges, low)
     return out
 
