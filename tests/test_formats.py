@@ -213,6 +213,20 @@ def test_hemisphere_letters_and_words_and_a_repeated_header(tmp_path) -> None:
     assert "outside Iran" in " ".join(got["reasons"][3])
 
 
+def test_a_repeated_header_found_among_many_rows_with_a_blank_or_other_spelling(tmp_path) -> None:
+    """The repeat is looked for through the column of fewest values (here «ایزو»), whose cell may be blank."""
+    provinces = ("تهران", "فارس", "قم", "یزد")
+    rows = [f"E{i},{provinces[i % 4]},35.{i:04d},51.{i:04d},{'بله' if i % 2 else 'خیر'}" for i in range(1500)]
+    rows[700] = "شناسه,استان,عرض,طول, "  # blank in «ایزو» (a space)
+    rows[1200] = "شناسه,استان,عرض,طول,ايزو"  # Arabic yeh: the same header by header_key
+    rows[900] = "شناسه,تهران,35.1,51.4,ایزو"  # one header cell is not enough
+    path = tmp_path / "long.csv"
+    path.write_text("شناسه,استان,عرض,طول,ایزو\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    reg = _register(path)
+    assert len(reg.frame) == 1498
+    assert any("lines 702 and 1202 skipped" in w or "lines 702, 1202 skipped" in w for w in reg.warnings), reg.warnings
+
+
 def test_a_province_column_of_towns_resolves_through_counties(tmp_path) -> None:
     path = tmp_path / "towns.csv"
     path.write_text("id,استان\n1,کاشان\n2,Shiraz\n3,شهرستان مرودشت\n4,Tabriz\n5,Shirazz\n6,مرو دشتی\n", encoding="utf-8")

@@ -129,6 +129,25 @@ def header_warnings(
     return [message("warnings", code, where=one, wheres=many, line=line, last=line - 1, title=shown)]
 
 
+#: How many first rows tell which header column has the fewest distinct values.
+_SAMPLE = 1000
+
+
+def _may_repeat(frame: pd.DataFrame, named: list[tuple[int, str]]) -> np.ndarray:
+    """Whether each row may repeat the header: its cell in one named column is blank or reads as that header.
+
+    The column is the one with the fewest distinct values in the first :data:`_SAMPLE`
+    rows (a province or yes/no column rather than ids), and each of its distinct values is
+    read once: a row that repeats the header has every filled named cell reading as its
+    header, so no row outside this mask can.
+    """
+    sample = frame.iloc[:_SAMPLE]
+    k, key = min(named, key=lambda kh: sample.iloc[:, kh[0]].nunique(dropna=False))
+    codes, uniques = pd.factorize(frame.iloc[:, k], use_na_sentinel=True)
+    maybe = [not is_filled(u) or header_key(str(u)) == key for u in uniques.tolist()]
+    return np.array([*maybe, True], dtype=bool)[codes]  # the sentinel -1 (a missing cell) picks the last
+
+
 def drop_repeated_headers(
     frame: pd.DataFrame, header: Sequence[object], where: str, numbers: Sequence[int]
 ) -> tuple[pd.DataFrame, list[str]]:
@@ -149,8 +168,9 @@ def drop_repeated_headers(
     if len(named) < 2 or len(frame) == 0:
         return frame, []
     first, key = named[0]
-    column = frame.iloc[:, first]
-    candidates = np.flatnonzero(column.astype(object).map(lambda v: isinstance(v, str) and header_key(v) == key))
+    maybe = np.flatnonzero(_may_repeat(frame, named))
+    column = frame.iloc[maybe, first]
+    candidates = maybe[column.astype(object).map(lambda v: isinstance(v, str) and header_key(v) == key).to_numpy(bool)]
     repeats = [
         i
         for i in candidates.tolist()
