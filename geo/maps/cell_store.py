@@ -180,13 +180,32 @@ def fact_specs(codes: pd.DataFrame) -> dict[str, FactSpec]:
     return out
 
 
-def _fact_codes(column: pd.Series, spec: FactSpec) -> np.ndarray:
+def _fact_codes(column: np.ndarray, spec: FactSpec) -> np.ndarray:
     """Each row's one-byte code of a fact: yes/no as given; a number's bin, ``len(edges)`` where none."""
     if spec.kind == "yesno":
-        return column.to_numpy().astype("uint8")
-    x = column.to_numpy(dtype=float)
+        return column.astype("uint8")
+    x = column.astype(float)
     code = np.searchsorted(np.asarray(spec.edges, dtype=float), x, side="left")
     return np.where(np.isfinite(x), code, len(spec.edges)).astype("uint8")
+
+
+def _places(province: np.ndarray, county: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, list[list[str]]]:
+    """The ``rows``' (province, county) pairs as codes into their sorted distinct pairs, blanks as ``""``.
+
+    The columns are factorised whole (by hash, no text made per row), and only their few
+    distinct values become text and are sorted.
+    """
+    pc, pu = pd.factorize(province, use_na_sentinel=True)
+    cc, cu = pd.factorize(county, use_na_sentinel=True)
+    ptext = [*map(str, pu.tolist()), ""]  # the last: a missing cell (code -1)
+    ctext = [*map(str, cu.tolist()), ""]
+    width = len(ctext)
+    pair = (pc[rows].astype("int64") % len(ptext)) * width + cc[rows].astype("int64") % width
+    found, inverse = np.unique(pair, return_inverse=True)
+    named = [(ptext[int(f) // width], ctext[int(f) % width]) for f in found.tolist()]
+    places = sorted(set(named))
+    position = {p: k for k, p in enumerate(places)}
+    return np.array([position[p] for p in named], dtype="int64")[inverse], [list(p) for p in places]
 
 
 def column_store(codes: pd.DataFrame, shift: int, keys: np.ndarray, specs: Mapping[str, FactSpec]) -> CellStore:
@@ -202,24 +221,24 @@ def column_store(codes: pd.DataFrame, shift: int, keys: np.ndarray, specs: Mappi
     specs
         :func:`fact_specs` of every row.
     """
-    drawn = codes[codes["cx"].to_numpy() >= 0]
-    key = (drawn["cx"].to_numpy(dtype="int64") >> shift) * (1 << 31) + (drawn["cy"].to_numpy(dtype="int64") >> shift)
+    cx = codes["cx"].to_numpy()
+    drawn = np.flatnonzero(cx >= 0)
+    key = (cx[drawn].astype("int64") >> shift) * (1 << 31) + (codes["cy"].to_numpy()[drawn].astype("int64") >> shift)
     cell = np.searchsorted(keys, key)
     if len(key) and (cell.max() >= len(keys) or not np.array_equal(keys[cell], key)):  # pragma: no cover - a bug
         raise ValueError("a drawn row is in no cell of the grid's finest level")
     order = np.argsort(cell, kind="stable")
-    rows = drawn.iloc[order]
-    pairs = pd.MultiIndex.from_arrays([rows["province"].fillna("").astype(str), rows["county"].fillna("").astype(str)])
-    place, uniques = pd.factorize(pairs, sort=True)
+    rows = drawn[order]
+    place, places = _places(codes["province"].to_numpy(), codes["county"].to_numpy(), rows)
     facts = []
     for k, s in specs.items():
-        column = rows[("y" if s.kind == "yesno" else "n") + k[1:]]
+        column = codes[("y" if s.kind == "yesno" else "n") + k[1:]].to_numpy()[rows]
         facts.append(StoreFact(k, s.kind, s.edges, s.low, pack(_fact_codes(column, s), "u1")))
     return CellStore(
         rows=len(rows),
         cells=pack(np.bincount(cell, minlength=len(keys)), "<u4"),
-        status=pack(rows["s"].to_numpy(), "u1"),
+        status=pack(codes["s"].to_numpy()[rows], "u1"),
         place=pack(place, "<u2"),
-        places=[[str(p), str(c)] for p, c in uniques.tolist()],
+        places=places,
         facts=facts,
     )
