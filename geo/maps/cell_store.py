@@ -189,19 +189,22 @@ def _fact_codes(column: np.ndarray, spec: FactSpec) -> np.ndarray:
     return np.where(np.isfinite(x), code, len(spec.edges)).astype("uint8")
 
 
-def _places(province: np.ndarray, county: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, list[list[str]]]:
+def _places(province: pd.Series, county: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, list[list[str]]]:
     """The ``rows``' (province, county) pairs as codes into their sorted distinct pairs, blanks as ``""``.
 
     The columns are factorised whole (by hash, no text made per row), and only their few
     distinct values become text and are sorted.
     """
-    pc, pu = pd.factorize(province, use_na_sentinel=True)
-    cc, cu = pd.factorize(county, use_na_sentinel=True)
+    pc, pu = province.factorize(use_na_sentinel=True)
+    cc, cu = county.factorize(use_na_sentinel=True)
     ptext = [*map(str, pu.tolist()), ""]  # the last: a missing cell (code -1)
     ctext = [*map(str, cu.tolist()), ""]
     width = len(ctext)
     pair = (pc[rows].astype("int64") % len(ptext)) * width + cc[rows].astype("int64") % width
-    found, inverse = np.unique(pair, return_inverse=True)
+    present = np.zeros(len(ptext) * width, dtype=bool)
+    present[pair] = True
+    found = np.flatnonzero(present)
+    inverse = (np.cumsum(present) - 1)[pair]
     named = [(ptext[int(f) // width], ctext[int(f) % width]) for f in found.tolist()]
     places = sorted(set(named))
     position = {p: k for k, p in enumerate(places)}
@@ -229,7 +232,7 @@ def column_store(codes: pd.DataFrame, shift: int, keys: np.ndarray, specs: Mappi
         raise ValueError("a drawn row is in no cell of the grid's finest level")
     order = np.argsort(cell, kind="stable")
     rows = drawn[order]
-    place, places = _places(codes["province"].to_numpy(), codes["county"].to_numpy(), rows)
+    place, places = _places(codes["province"], codes["county"], rows)
     facts = []
     for k, s in specs.items():
         column = codes[("y" if s.kind == "yesno" else "n") + k[1:]].to_numpy()[rows]

@@ -41,8 +41,6 @@ __all__ = [
 CHUNK = 100_000
 #: Called with the number of rows written so far.
 Advance = Callable[[int], None]
-#: A text cell a spreadsheet would run as a formula starts so (:data:`geo._io.FORMULA_START`).
-_FORMULA_PATTERN = "^[" + "".join("\\" + c if c in "-\\]^" else c for c in FORMULA_START) + "]"
 #: What stopped a chunked write from inside the stream a writer pulls from (Ctrl-C, a full
 #: disk under another file of the pass): the writer's stream turns it into its own error,
 #: so it is kept here and raised again as it was.
@@ -54,6 +52,25 @@ _GEOMETRY_NAMES = {0: "Point", 1: "LineString", 2: "LineString", 3: "Polygon", 4
 
 def _nothing(done: int) -> None:
     """An :data:`Advance` that tells no one."""
+
+
+def _formula_like(col: Any) -> Any:
+    r"""Whether each text of an Arrow array starts as a formula does (:data:`geo._io.FORMULA_START`).
+
+    One prefix test per character (a third of the time of one regular expression).
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> _formula_like(pa.array(["=1+1", "x", None, "\t-", "-5", "a=b"])).to_pylist()
+    [True, False, None, True, True, False]
+    """
+    import pyarrow.compute as pc
+
+    found = pc.starts_with(col, FORMULA_START[0])
+    for start in FORMULA_START[1:]:
+        found = pc.or_(found, pc.starts_with(col, start))
+    return found
 
 
 def _attributes(frame: pd.DataFrame) -> pd.DataFrame:
@@ -122,10 +139,45 @@ def _batches(
         cells = part if columns is None else part[columns]
         table = pa.Table.from_pandas(_attributes(cells), schema=schema, preserve_index=False)
         if geometry:
-            wkb = shapely.to_wkb(np.asarray(part.geometry.values, dtype=object))
-            table = table.append_column("geometry", pa.array(wkb, type=pa.binary()))
+            table = table.append_column("geometry", wkb_array(np.asarray(part.geometry.values, dtype=object)))
         yield from table.to_batches()
         advance(min(start + CHUNK, total))
+
+
+#: The first five bytes of a 2-D point's WKB: little-endian, geometry type 1.
+_POINT_HEAD = np.frombuffer(b"\x01\x01\x00\x00\x00", dtype=np.uint8)
+
+
+def wkb_array(geoms: np.ndarray) -> Any:
+    """``geoms`` as an Arrow binary array of WKB (None: null), as :func:`shapely.to_wkb` writes them.
+
+    When all are 2-D points (or missing), the 21 bytes of each are laid out from their
+    coordinates at once (a tenth of the time of asking GEOS for each); other shapes go
+    through :func:`shapely.to_wkb`.
+
+    Examples
+    --------
+    >>> geoms = np.array([shapely.Point(51.4, 35.7), None, shapely.Point(-1.5, 2)], dtype=object)
+    >>> wkb_array(geoms).to_pylist() == shapely.to_wkb(geoms).tolist()
+    True
+    >>> others = np.array([shapely.Point(1, 2, 3), shapely.Point(), shapely.box(0, 0, 1, 1)], dtype=object)
+    >>> all(wkb_array(others[k:]).to_pylist() == shapely.to_wkb(others[k:]).tolist() for k in range(3))
+    True
+    """
+    import pyarrow as pa
+
+    kind = shapely.get_type_id(geoms)
+    point = kind == 0
+    if not ((kind == -1) | point).all() or shapely.has_z(geoms[point]).any() or shapely.is_empty(geoms[point]).any():
+        return pa.array(shapely.to_wkb(geoms), type=pa.binary())
+    body = np.empty((int(point.sum()), 21), dtype=np.uint8)
+    body[:, :5] = _POINT_HEAD
+    body[:, 5:] = shapely.get_coordinates(geoms[point]).astype("<f8").view(np.uint8).reshape(-1, 16)
+    offsets = np.zeros(len(geoms) + 1, dtype=np.int32)
+    np.cumsum(np.where(point, 21, 0), out=offsets[1:])
+    valid = None if point.all() else pa.py_buffer(np.packbits(point, bitorder="little"))
+    buffers = [valid, pa.py_buffer(offsets), pa.py_buffer(body)]
+    return pa.Array.from_buffers(pa.binary(), len(geoms), buffers, null_count=int((~point).sum()))
 
 
 def _teed(batches: Iterator[Any], sinks: list[Callable[[Any], None]]) -> Iterator[Any]:
@@ -182,6 +234,25 @@ def _csv_sink(stack: ExitStack, path: Path, schema: Any) -> Callable[[Any], None
     return write
 
 
+def _few_values(frame: pd.DataFrame, rows: np.ndarray | None, schema: Any) -> list[str]:
+    """The text columns of ``schema`` that GeoParquet stores as dictionaries: few distinct values.
+
+    A column is one when its first :data:`CHUNK` rows written hold at most a tenth as many
+    distinct values as rows (status, province, a yes/no column): its pages are then
+    smaller and quicker to read. A column of mostly distinct texts (ids, names) is not:
+    its dictionary would only be built to be dropped (10^6 rows: 0.40 s against 0.72 s
+    with every column a dictionary, and 11 % smaller).
+    """
+    first = frame.iloc[: min(CHUNK, len(frame))] if rows is None else frame.iloc[rows[:CHUNK]]
+    few = []
+    for field in schema:
+        if field.type == "string" and field.name in first.columns:
+            column = first[field.name]
+            if column.nunique(dropna=True) <= max(len(column) // 10, 1):
+                few.append(field.name)
+    return few
+
+
 def _parquet_sink(
     stack: ExitStack, path: Path, schema: Any, frame: gpd.GeoDataFrame, rows: Any
 ) -> Callable[[Any], None]:
@@ -190,7 +261,8 @@ def _parquet_sink(
     import pyarrow.parquet as pq
 
     full = schema.append(pa.field("geometry", pa.binary())).with_metadata({b"geo": _geo_metadata(frame, rows)})
-    writer = stack.enter_context(pq.ParquetWriter(str(path), full))
+    coded = _few_values(frame, rows, schema)
+    writer = stack.enter_context(pq.ParquetWriter(str(path), full, use_dictionary=coded))
     return lambda batch: writer.write_batch(pa.RecordBatch.from_arrays(batch.columns, schema=full))
 
 
@@ -282,8 +354,9 @@ def _neutralised(batch: Any) -> Any:
     columns = []
     for col in batch.columns:
         if pa.types.is_string(col.type):
-            risky = pc.match_substring_regex(col, _FORMULA_PATTERN)
-            col = pc.if_else(risky, pc.binary_join_element_wise("'", col, ""), col)
+            risky = _formula_like(col)
+            if pc.any(risky).as_py():
+                col = pc.if_else(risky, pc.binary_join_element_wise("'", col, ""), col)
         columns.append(col)
     return pa.RecordBatch.from_arrays(columns, schema=batch.schema)
 
