@@ -397,7 +397,19 @@ def code_families(estates: Any) -> dict[str, str]:
 
 
 def _yesno(values: pd.Series) -> np.ndarray:
-    """0 yes, 1 no, 2 not given, 3 anything else (a text, a number): the page's codes of a yes/no fact."""
+    """0 yes, 1 no, 2 not given, 3 anything else (a text, a number): the page's codes of a yes/no fact.
+
+    Examples
+    --------
+    >>> _yesno(pd.Series([True, False])).tolist(), _yesno(pd.Series([True, None, False], dtype="boolean")).tolist()
+    ([0, 1], [0, 2, 1])
+    >>> _yesno(pd.Series([True, None, "maybe", 1, False], dtype=object)).tolist()
+    [0, 2, 3, 3, 1]
+    """
+    if pd.api.types.is_bool_dtype(values.dtype):  # bool, or pandas' boolean with missing cells
+        given = values.notna().to_numpy(dtype=bool)
+        yes = values.fillna(False).to_numpy(dtype=bool) if not given.all() else values.to_numpy(dtype=bool)
+        return np.where(given, np.where(yes, 0, 1), 2).astype("uint8")
     v = values.astype(object).to_numpy()
     blank = pd.isna(v)
     is_bool = np.fromiter((isinstance(x, (bool, np.bool_)) for x in v), dtype=bool, count=len(v))
