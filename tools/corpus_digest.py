@@ -22,6 +22,9 @@ What is masked, and why (nothing else is):
   as file bytes: SQLite's page layout and free pages depend on the write path, not on
   the content; in that text GDAL's ``last_change`` stamps (the time of writing, ISO
   8601) are replaced by ``<time>``;
+- a GeoParquet file is compared as its table (schema with its ``geo`` metadata, and every
+  value), not as file bytes: which columns are stored as
+  dictionaries and how pages are compressed is the writer's choice, not the content;
 - ``.geo-lock`` holds the writing process's id and is left out (``.geo-manifest.json``,
   the list of files, is kept).
 """
@@ -81,7 +84,7 @@ def _test_registers() -> list[str]:
 
 
 def digest(path: Path) -> str:
-    """The SHA-256 of a file, a GeoPackage by its masked SQL text (module docstring)."""
+    """The SHA-256 of a file, a GeoPackage by its masked SQL text, a GeoParquet file by its table (module docstring)."""
     if path.suffix == ".gpkg":
         connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
@@ -89,6 +92,12 @@ def digest(path: Path) -> str:
         finally:
             connection.close()
         return hashlib.sha256(_TIMESTAMP.sub("<time>", text).encode("utf-8")).hexdigest()
+    if path.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(path)
+        content = repr((table.schema.to_string(show_schema_metadata=True), table.to_pydict()))
+        return hashlib.sha256(content.encode("utf-8")).hexdigest()
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
