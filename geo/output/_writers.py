@@ -27,6 +27,7 @@ from geo.output._gpkg_process import GPKG_CONFIG
 
 __all__ = [
     "CHUNK",
+    "arrow_text",
     "geometry_kind",
     "jsonable",
     "layer_crs",
@@ -71,6 +72,35 @@ def _formula_like(col: Any) -> Any:
     for start in FORMULA_START[1:]:
         found = pc.or_(found, pc.starts_with(col, start))
     return found
+
+
+def arrow_text(values: Any) -> Any:
+    """An object column of texts (None or NaN where missing) as Arrow-backed text, or None if it holds other objects.
+
+    Converted once, the column is handed to every file's writer without another copy.
+    A column of few distinct texts (a status, a province code) is converted through its
+    distinct values (a hash of each cell, no text made per cell).
+
+    Examples
+    --------
+    >>> arrow_text(np.array(["IR-01", None, "IR-01"], dtype=object)).tolist()
+    ['IR-01', nan, 'IR-01']
+    >>> arrow_text(np.array([1, "a"], dtype=object)) is None
+    True
+    """
+    import pyarrow as pa
+
+    values = np.asarray(values, dtype=object)
+    codes, distinct = pd.factorize(values, use_na_sentinel=True)
+    if pd.api.types.infer_dtype(distinct, skipna=True) not in ("string", "empty"):
+        return None
+    if len(distinct) <= max(len(values) // 10, 1):
+        words = pa.array(distinct.tolist(), type=pa.string())
+        text = pa.DictionaryArray.from_arrays(pa.array(codes, type=pa.int32(), mask=codes < 0), words)
+        array = text.cast(pa.string())
+    else:
+        array = pa.array(values, type=pa.string(), from_pandas=True)
+    return pd.array(array, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
 
 
 def _attributes(frame: pd.DataFrame) -> pd.DataFrame:

@@ -47,7 +47,16 @@ from geo.errors import GeoError
 from geo.joining.rules import ROW_COLUMNS
 from geo.output._gpkg_process import APART_ROWS, GpkgProcess
 from geo.output._output_set import LAST, OutputSet, output_error
-from geo.output._writers import geometry_kind, jsonable, layer_crs, report_text, write_csv, write_geojson, write_tables
+from geo.output._writers import (
+    arrow_text,
+    geometry_kind,
+    jsonable,
+    layer_crs,
+    report_text,
+    write_csv,
+    write_geojson,
+    write_tables,
+)
 from geo.registers.known import labelled, table_columns
 
 __all__ = [
@@ -181,7 +190,7 @@ def write_into(
     """Write the outputs into an open :class:`~geo.output._output_set.OutputSet` and commit it."""
     tick = progress or no_progress
     estates = _with_reason_texts(result.estates, tick)
-    status = estates["status"].to_numpy()
+    status = result.estates["status"].to_numpy()
     joined, rejected = np.flatnonzero(status != "rejected"), np.flatnonzero(status == "rejected")
     chosen = _checked_formats(formats) if formats is not None else default_formats(len(joined))
     with ExitStack() as stack:
@@ -298,6 +307,11 @@ def _with_reason_texts(estates: gpd.GeoDataFrame, tick: Progress) -> gpd.GeoData
             some = np.flatnonzero(np.fromiter(map(len, values), dtype=np.int64, count=len(values)))
             texts[some] = [" | ".join(r) for r in values[some]]
             out[col] = texts
+    for col in out.columns:  # each text column made Arrow text once, not once per file
+        if out[col].dtype == object and col != out.geometry.name:
+            text = arrow_text(out[col].to_numpy())
+            if text is not None:
+                out[col] = text
     tick("preparing", len(estates), len(estates))
     return out
 
