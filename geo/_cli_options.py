@@ -15,6 +15,7 @@ __all__ = [
     "LANG_CHOICES",
     "LEVEL_CHOICES",
     "choice_option",
+    "dask_usage",
     "format_option",
     "not_one_of",
     "quote",
@@ -74,3 +75,20 @@ def format_option() -> Any:
     return choice_option(
         "table", "--format", "-f", choices=FORMAT_CHOICES, help="table (to read), csv or json (for other programs)."
     )
+
+
+def dask_usage(engine: str, scheduler: str | None, workers: int | None) -> str | None:
+    """What is wrong with ``--engine``, ``--scheduler`` and ``--workers`` together (None: nothing).
+
+    Examples
+    --------
+    >>> dask_usage("memory", "tcp://h:8786", None)
+    '--scheduler and --workers go with --engine dask'
+    >>> dask_usage("dask", None, 2) is None
+    True
+    """
+    if engine != "dask":
+        return "--scheduler and --workers go with --engine dask"
+    if scheduler is not None and workers is not None:
+        return "--workers sizes a local cluster; a --scheduler has its own workers"
+    return None

@@ -51,6 +51,7 @@ from geo._cli_options import (
     LANG_CHOICES,
     LEVEL_CHOICES,
     choice_option,
+    dask_usage,
     format_option,
     not_one_of,
 )
@@ -317,6 +318,7 @@ def join_register(  # noqa: PLR0913, PLR0917 - a typer command: one parameter pe
     ),
     to_table: str | None = typer.Option(None, "--to-table", help="With --to: the new table (name or schema.name)."),
     replace: bool = typer.Option(False, "--replace", help="With --to: replace --to-table if it exists."),
+    watch: bool = typer.Option(False, "--watch", help="Join the file again each time it changes (Ctrl-C stops)."),
 ) -> None:
     """Join an estate register to provinces and counties; write joined, rows, rejects, tables, report and map."""
     from geo._cli_database import Writing, usage_error
@@ -332,10 +334,13 @@ def join_register(  # noqa: PLR0913, PLR0917 - a typer command: one parameter pe
     big = progress or (isinstance(source, Path) and source.is_file() and source.stat().st_size > 5_000_000)
     cells = {"id": id_col, "name": name, "province": province, "county": county, "lat": lat, "lon": lon}
     options = {"by": by, "reconcile": reconcile or None, "legacy_codes": legacy_codes, "crs": crs, "sheet": sheet}
+    if watch and (engine != "memory" or out is None or to is not None or not isinstance(source, Path)):
+        _fail("--watch joins a register file into --out (--engine memory), again each time it changes", EXIT_USAGE)
     if engine == "dask" or scheduler is not None or workers is not None:
         if to is not None or out is None or not isinstance(source, Path):
             _fail("--engine dask reads a file and writes --out; a database is joined by --engine memory", EXIT_USAGE)
-        _check_dask_options(engine, scheduler, workers)
+        if (wrong := dask_usage(engine, scheduler, workers)) is not None:
+            _fail(wrong, EXIT_USAGE)
         return _join_on_dask(
             source,  # type: ignore[arg-type]
             out,  # type: ignore[arg-type]
@@ -348,8 +353,17 @@ def join_register(  # noqa: PLR0913, PLR0917 - a typer command: one parameter pe
         )
     reading = {**options, **cells, "table": table, "sql": sql}
     writing = Writing(out, chosen, to, to_table, replace)
-    result = _run(lambda: _join_and_write(source, reading, writing, big, lang))
-    _summary_line(result.summary, writing.where(), strict)
+
+    def once() -> None:
+        _summary_line(
+            _run(lambda: _join_and_write(source, reading, writing, big, lang)).summary, writing.where(), strict
+        )
+
+    if watch:
+        from geo._cli_watch import watch as watching
+
+        return watching(source, once, say=_say)  # type: ignore[arg-type]  # a file: checked above
+    once()
 
 
 def _join_and_write(source: str | Path, reading: dict[str, Any], writing: Any, big: bool, lang: str) -> Any:
@@ -395,14 +409,6 @@ def _summary_line(s: dict[str, Any], out: Path | str, strict: bool) -> None:
     )
     if strict and (s["rows_flagged"] or s["rows_rejected"]):
         raise typer.Exit(code=EXIT_PROBLEMS)
-
-
-def _check_dask_options(engine: str, scheduler: str | None, workers: int | None) -> None:
-    """``--scheduler`` and ``--workers`` go with ``--engine dask``, and not together."""
-    if engine != "dask":
-        _fail("--scheduler and --workers go with --engine dask", EXIT_USAGE)
-    if scheduler is not None and workers is not None:
-        _fail("--workers sizes a local cluster; a --scheduler has its own workers", EXIT_USAGE)
 
 
 def _join_on_dask(

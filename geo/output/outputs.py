@@ -45,10 +45,10 @@ from geo._io import atomic_write_text
 from geo._progress import Progress, no_progress
 from geo.errors import GeoError
 from geo.joining.rules import ROW_COLUMNS
+from geo.output._arrow import arrow_text
 from geo.output._gpkg_process import APART_ROWS, GpkgProcess
 from geo.output._output_set import LAST, OutputSet, output_error
 from geo.output._writers import (
-    arrow_text,
     geometry_kind,
     jsonable,
     layer_crs,
