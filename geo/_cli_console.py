@@ -19,6 +19,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from geo._cli_messages import cli_text
 from geo.errors import GeoWarning
 
 __all__ = ["EXIT_OUTPUT", "print_listing"]
@@ -67,7 +68,7 @@ def _warn(caught: list[warnings.WarningMessage]) -> None:
     """
     seen: set[str] = set()
     for w in caught:
-        text = " ".join(str(w.message).split())
+        text = cli_text(" ".join(str(w.message).split()))
         if not issubclass(w.category, GeoWarning):
             warnings.showwarning(w.message, w.category, w.filename, w.lineno)
         elif text not in seen:
@@ -96,11 +97,11 @@ def print_listing(frame: Any, fmt: str, columns: dict[str, str], title: str | No
 
 
 def _warn_register(texts: Sequence[str], lang: str) -> None:
-    """The register's warnings on stderr, one line each, in Persian with ``--lang fa``."""
+    """The register's warnings on stderr, one line each, in Persian with ``--lang fa`` (options named as such)."""
     from geo.i18n import message
 
     words = message("warnings", "label")
     label = words.fa if lang == "fa" else words.en
     for text in texts:
         line = getattr(text, "fa", text) if lang == "fa" else str(text)
-        _err.print(Text.assemble((label, "yellow"), " ", " ".join(str(line).split())))
+        _err.print(Text.assemble((label, "yellow"), " ", cli_text(" ".join(str(line).split()), lang)))
