@@ -128,11 +128,11 @@ def _check_map_args(tiles: object, indicators: object, *, stats: object, facts: 
         raise InputTypeError(f"`indicators` is a CSV path or a list of indicator ids, not {type(indicators).__name__}")
     tables = (
         (
-            check_frame(stats, "stats", "the provinces with their statistics"),
+            check_frame(stats, "stats", "stats"),
             "stats",
             ("name_en", "name_fa", "geometry"),
         ),
-        (check_frame(facts, "facts", "a facts ledger"), "facts", LEDGER_COLUMNS),
+        (check_frame(facts, "facts", "ledger"), "facts", LEDGER_COLUMNS),
     )
     for frame, name, needed in tables:
         missing = [c for c in needed if frame is not None and c not in frame.columns]

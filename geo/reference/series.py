@@ -211,7 +211,7 @@ def load_series(path: str | Path | None = None, *, facts: pd.DataFrame | None = 
     from geo._args import check_frame, check_path
     from geo.reference.facts import load_facts
 
-    given, facts = check_path(path, "path"), check_frame(facts, "facts", "a facts ledger")
+    given, facts = check_path(path, "path"), check_frame(facts, "facts", "ledger")
     if facts is not None and not {"id", "value", "period", "source_phrase"} <= set(facts.columns):
         raise InputTypeError("`facts` is a facts ledger (geo.load_facts()): id, value, period, source_phrase")
     series = given if given is not None else data_dir() / "facts" / "series.csv"
