@@ -56,7 +56,7 @@ def _check_archive(path: Path) -> None:
     for part in parts:
         check_expansion(part.filename, part.compress_size, part.file_size, path)
     xml = sum(p.file_size for p in parts if p.filename.startswith(("xl/worksheets/", "xl/sharedStrings")))
-    check_memory(xml, "xlsx", path, what=f"its {xml / (1 << 20):,.0f} MB of sheet XML")
+    check_memory(xml, "xlsx", path, what=message("errors", "limits_measured_xml", mb=xml / (1 << 20)))
 
 
 def _rows(ws: Any) -> list[tuple[int, list[object]]]:
