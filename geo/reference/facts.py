@@ -34,6 +34,7 @@ from geo._args import check_path
 from geo._io import formula_safe
 from geo._paths import data_dir
 from geo.errors import GeoError, LedgerError, NumberParseError
+from geo.i18n import as_given, message, whole
 from geo.numbers import Number, extract_number
 
 __all__ = [
@@ -133,32 +134,31 @@ def _read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise LedgerError("ledger file not found", path=path) from None
+        raise LedgerError(message("errors", "facts_not_found"), path=path) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise LedgerError(f"cannot read ledger ({exc})", path=path) from None
+        raise LedgerError(message("errors", "facts_unreadable", problem=whole(str(exc))), path=path) from None
     try:
         rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
-        raise LedgerError(f"not a readable CSV file ({exc})", path=path) from None
+        raise LedgerError(message("errors", "facts_not_csv", problem=whole(str(exc))), path=path) from None
     rows = [r for r in rows if any(cell.strip() for cell in r)]
     if not rows:
-        raise LedgerError("ledger is empty (no header row)", path=path)
+        raise LedgerError(message("errors", "facts_empty"), path=path)
     return [h.strip() for h in rows[0]], rows[1:]
 
 
 def _check_header(header: list[str], path: Path) -> None:
     for name in REQUIRED_COLUMNS:
         if name not in header:
-            raise LedgerError("required column is missing", path=path, field=name)
+            raise LedgerError(message("errors", "ledger_column_missing"), path=path, field=name)
     known = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS)
     for name in header:
         if name not in known:
-            raise LedgerError(
-                f"unknown column (known: {', '.join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)})", path=path, field=name
-            )
+            known_text = whole(", ".join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS))
+            raise LedgerError(message("errors", "facts_unknown_column", known=known_text), path=path, field=name)
     if len(set(header)) != len(header):
         dup = next(h for h in header if header.count(h) > 1)
-        raise LedgerError("column appears twice", path=path, field=dup)
+        raise LedgerError(message("errors", "facts_column_twice"), path=path, field=dup)
 
 
 def _parse_value(text: str) -> Number:
@@ -299,7 +299,8 @@ def load_facts(path: str | Path | None = None) -> pd.DataFrame:
     records = []
     for number, raw in enumerate(rows, start=1):
         if len(raw) != len(header):
-            raise LedgerError(f"has {len(raw)} fields, the header has {len(header)}", path=ledger, row=number)
+            said = message("errors", "facts_fields", count=len(raw), header=len(header))
+            raise LedgerError(said, path=ledger, row=number)
         cells = {name: cell.strip() for name, cell in zip(header, raw, strict=True)}
         records.append(_validate_row(cells, number, ledger, seen))
     facts = pd.DataFrame.from_records(records, columns=list(_OUTPUT_COLUMNS))
@@ -423,4 +424,4 @@ def format_facts(
         console = Console(file=io.StringIO(), width=width, color_system=None)
         console.print(facts_table(facts))
         return console.file.getvalue()  # type: ignore[attr-defined]  # the StringIO given above
-    raise GeoError(f"unknown format {fmt!r} (choose one of {', '.join(FORMATS)})")
+    raise GeoError(message("errors", "facts_format", fmt=as_given(fmt), formats=whole(", ".join(FORMATS))))

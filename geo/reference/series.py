@@ -37,6 +37,7 @@ import pandas as pd
 from geo._io import formula_safe
 from geo._paths import data_dir
 from geo.errors import GeoError, InputTypeError, LedgerError
+from geo.i18n import as_given, message, whole
 
 __all__ = ["COLUMNS", "Disagreement", "charted", "disagreements", "format_series", "load_series"]
 
@@ -86,16 +87,20 @@ def _read(path: Path) -> list[dict[str, str]]:
         with path.open(encoding="utf-8", newline="") as fh:
             return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(fh)]
     except OSError as exc:
-        raise LedgerError(f"cannot read the series ({exc.strerror or exc})", path=path) from None
+        raise LedgerError(
+            message("errors", "series_unreadable", problem=whole(str(exc.strerror or exc))), path=path
+        ) from None
 
 
 def _indicators(path: Path) -> dict[str, dict[str, str]]:
     known: dict[str, dict[str, str]] = {}
     for row, rec in enumerate(_read(path), start=1):
         if not _KEY.match(rec.get("indicator", "")) or rec["indicator"] in known:
-            raise LedgerError("indicator key is not snake_case or is repeated", path=path, row=row, field="indicator")
+            raise LedgerError(message("errors", "series_indicator_key"), path=path, row=row, field="indicator")
         if rec.get("unit") not in _UNITS or not rec.get("label_en") or not rec.get("label_fa"):
-            raise LedgerError(f"a unit among {', '.join(_UNITS)} and both labels are needed", path=path, row=row)
+            raise LedgerError(
+                message("errors", "series_unit_labels", units=whole(", ".join(_UNITS))), path=path, row=row
+            )
         known[rec["indicator"]] = rec
     return known
 
@@ -213,7 +218,7 @@ def load_series(path: str | Path | None = None, *, facts: pd.DataFrame | None = 
 
     given, facts = check_path(path, "path"), check_frame(facts, "facts", "ledger")
     if facts is not None and not {"id", "value", "period", "source_phrase"} <= set(facts.columns):
-        raise InputTypeError("`facts` is a facts ledger (geo.load_facts()): id, value, period, source_phrase")
+        raise InputTypeError(message("errors", "series_facts_type"))
     series = given if given is not None else data_dir() / "facts" / "series.csv"
     known = _indicators(series.parent / "series_indicators.csv")
     rows = [_check(rec, known, series, row) for row, rec in enumerate(_read(series), start=1)]
@@ -274,7 +279,7 @@ def format_series(series: pd.DataFrame | None = None, fmt: Literal["json", "csv"
             writer.writerow({k: "" if v is None else formula_safe(str(v).lower() if isinstance(v, bool) else v)
                              for k, v in rec.items()})  # fmt: skip
         return out.getvalue()
-    raise GeoError(f"unknown format {fmt!r} for the series (choose json or csv)")
+    raise GeoError(message("errors", "series_format", fmt=as_given(fmt)))
 
 
 def source_text(rec: dict[str, Any]) -> str:
