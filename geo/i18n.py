@@ -83,9 +83,9 @@ def check_lang(lang: str) -> str:
     'en'
     """
     if not isinstance(lang, str):
-        raise InputTypeError(f"`lang` is one of {', '.join(LANGS)}, not {type(lang).__name__}")
+        raise InputTypeError(message("errors", "lang_type", langs=whole(", ".join(LANGS)), kind=type(lang).__name__))
     if lang not in LANGS:
-        raise MapError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
+        raise MapError(message("errors", "lang_unknown", lang=as_given(lang), langs=whole(", ".join(LANGS))))
     return lang
 
 
