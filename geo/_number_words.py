@@ -16,6 +16,7 @@ from typing import Literal
 
 from geo._text import DIGIT_MAP, LETTER_MAP
 from geo.errors import NumberParseError
+from geo.i18n import message, whole
 
 Number = int | Decimal
 """An exact number: :class:`int`, or :class:`~decimal.Decimal` when it has a fraction."""
@@ -134,9 +135,9 @@ def _literal_value(text: str) -> Number:
     body = re.sub(r"[,٬،]", "", text)
     parts = re.split(r"[./٫]", body)
     if len(parts) > 2:
-        raise NumberParseError(f"not a number: {quoted(text)} has more than one decimal separator")
+        raise NumberParseError(message("errors", "number_two_separators", text=whole(quoted(text))))
     if len(parts[0]) > MAX_DIGITS:
-        raise NumberParseError(f"not a number: {quoted(text)} has more than {MAX_DIGITS:,} digits")
+        raise NumberParseError(message("errors", "number_too_many_digits", text=whole(quoted(text)), most=MAX_DIGITS))
     if len(parts) == 1:
         return int(parts[0])
     return exact(Decimal(f"{parts[0]}.{parts[1]}"))
