@@ -111,13 +111,13 @@ def _as_of(text: str, year: str, err: Any) -> None:
         return
     m = _AS_OF.match(text)
     if m is None:
-        raise err("as_of", f"{text!r} is not a Jalali date YYYY, YYYY-MM or YYYY-MM-DD")
+        raise err("as_of", message("errors", "series_as_of", text=as_given(text)))
     try:
         jdatetime.date(int(m[1]), int(m[2] or 1), int(m[3] or 1))
     except ValueError:
-        raise err("as_of", f"{text!r} is not a day of the Jalali calendar") from None
+        raise err("as_of", message("errors", "series_as_of_day", text=as_given(text))) from None
     if m[1] != year:
-        raise err("as_of", f"the date {text!r} is not in the year {year!r}")
+        raise err("as_of", message("errors", "series_as_of_year", text=as_given(text), year=as_given(year)))
 
 
 def _check(rec: dict[str, str], known: dict[str, dict[str, str]], path: Path, row: int) -> dict[str, Any]:
@@ -126,17 +126,19 @@ def _check(rec: dict[str, str], known: dict[str, dict[str, str]], path: Path, ro
 
     ind = known.get(rec.get("indicator", ""))
     if ind is None:
-        raise err("indicator", f"{rec.get('indicator')!r} is not in series_indicators.csv")
+        raise err("indicator", message("errors", "series_indicator", indicator=as_given(rec.get("indicator"))))
     if not re.fullmatch(r"[0-9]+", rec.get("value", "")):
-        raise err("value", f"{rec.get('value')!r} is not one whole number (plain digits)")
+        raise err("value", message("errors", "series_value", value=as_given(rec.get("value"))))
     if rec.get("unit") != ind["unit"]:
-        raise err("unit", f"{rec.get('unit')!r} is not the indicator's unit {ind['unit']!r}")
+        raise err(
+            "unit", message("errors", "series_unit", unit=as_given(rec.get("unit")), wanted=as_given(ind["unit"]))
+        )
     year = rec.get("year", "")
     if year and not (re.fullmatch(r"[0-9]{4}", year) and 1200 <= int(year) <= 1500):
-        raise err("year", f"{year!r} is not a Jalali year (1200-1500)")
+        raise err("year", message("errors", "series_year", year=as_given(year)))
     _as_of(rec.get("as_of", ""), year, err)
     if rec.get("from_note") not in ("true", "false") or not rec.get("source_url", "").startswith("http"):
-        raise err("source_url", "a source address (http…) and from_note true/false are needed")
+        raise err("source_url", message("errors", "series_source"))
     host = urlsplit(rec["source_url"]).hostname or ""
     return {
         **{k: rec.get(k, "") for k in ("indicator", "as_of", "as_of_printed", "printed_value", "source_url", "note")},
