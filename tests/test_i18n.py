@@ -139,7 +139,10 @@ LITERAL_ERRORS = {
     ("geo/i18n.py", "{code!r} has a wording in one language only"),
     ("geo/i18n.py", "{code!r}: the English and Persian wordings name different fields"),
     # an internal invariant (every row accounted for once) that no input can break
-    ("geo/comparing/__init__.py", "internal error: the rows of the registers are not each accounted for once ({counts})"),
+    (
+        "geo/comparing/__init__.py",
+        "internal error: the rows of the registers are not each accounted for once ({counts})",
+    ),
 }
 
 
@@ -148,10 +151,12 @@ def _literal_text(node: ast.expr) -> str | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     if isinstance(node, ast.JoinedStr):
-        return "".join(
-            v.value if isinstance(v, ast.Constant) else "{" + ast.unparse(v.value) + ("!r" if v.conversion == 114 else "") + "}"
-            for v in node.values
-        )  # fmt: skip
+        parts = []
+        for v in node.values:
+            if isinstance(v, ast.FormattedValue):
+                v = ast.Constant("{" + ast.unparse(v.value) + ("!r" if v.conversion == ord("r") else "") + "}")
+            parts.append(str(v.value) if isinstance(v, ast.Constant) else "")
+        return "".join(parts)
     return None
 
 
