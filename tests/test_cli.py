@@ -188,7 +188,7 @@ def test_errors_are_in_the_language_asked(tmp_path):
     args = ["join", str(EXAMPLE), "--out", str(tmp_path / "o"), "--province", "nope"]
     fa, en, default = run(*args, "--lang", "fa"), run(*args, "--lang", "en"), run(*args)
     assert fa.returncode == en.returncode == default.returncode == 3
-    assert "ستونی به نام «nope» برای استان نیست؛ ستون‌ها این‌هایند: [" in one_line_error(fa), fa.stderr
+    assert "ستونی به نام «nope» برای استان نیست؛ ستون‌ها این‌هایند: «شناسه»، «نام شهرک»" in one_line_error(fa), fa.stderr
     assert "، ستون «nope»: " in one_line_error(fa) and "no column" not in fa.stderr
     assert "field 'nope': no column 'nope' for province; the columns are [" in one_line_error(en)
     assert one_line_error(default) == one_line_error(en)  # without --lang: English, as before

@@ -20,7 +20,7 @@ from pathlib import PurePath
 import pandas as pd
 
 from geo.errors import AmbiguousNameError, NameResolutionError, RegisterError
-from geo.i18n import as_given, message, whole
+from geo.i18n import as_given, as_listed, message
 from geo.registers.cells import as_text, blank, clip
 from geo.registers.vocabulary import ROLE_WORDS, ROLES, header_key, vocabulary, without_parens
 
@@ -75,7 +75,7 @@ def find_columns(frame: pd.DataFrame, overrides: Mapping[str, str | None], path:
             if col is None:
                 columns = list(map(str, frame.columns))
                 said = {"wanted": as_given(clip(wanted, 80)), "role": ROLE_WORDS.get(role, role)}
-                said["columns"] = whole(clip(columns, 400))
+                said["columns"] = as_listed(columns)
                 raise RegisterError(message("errors", "columns_no_column", **said), path=path, field=clip(wanted, 80))
             found[role] = col
             continue

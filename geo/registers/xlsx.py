@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import RegisterError
-from geo.i18n import as_given, message, whole
+from geo.i18n import as_given, as_listed, message, whole
 from geo.reasons import Reason, RowReasons
 from geo.registers.cells import Cells, blank, clip, is_filled
 from geo.registers.headers import HEADER_SCAN, drop_repeated_headers, find_header, header_names, header_warnings
@@ -42,7 +42,7 @@ def choose(names: list[str], wanted: str, what: str, path: Path) -> str:
     exact = next((n for n in names if n == wanted), None)
     chosen = exact or next((n for n in names if header_key(n) == header_key(wanted)), None)
     if chosen is None:
-        said = message("errors", f"xlsx_no_{what}", wanted=as_given(wanted), names=whole(str(names)))
+        said = message("errors", f"xlsx_no_{what}", wanted=as_given(wanted), names=as_listed(names))
         raise RegisterError(said, path=path, field="sheet")
     return chosen
 
