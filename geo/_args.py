@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from geo.errors import InputTypeError, InputValueError
+from geo.i18n import as_given, message, whole
 
 __all__ = ["check_choice", "check_flag", "check_frame", "check_join_args", "check_path", "check_whole"]
 
@@ -37,19 +38,19 @@ def check_path(value: object, name: str) -> Path | None:
     if value is None:
         return None
     if not isinstance(value, (str, os.PathLike)) or isinstance(value, bytes):
-        raise InputTypeError(f"`{name}` is a file path (str or pathlib.Path), not {_kind(value)}")
+        raise InputTypeError(message("errors", "args_path_type", name=name, kind=_kind(value)))
     text = os.fspath(value)
     if not isinstance(text, str) or not text.strip() or "\x00" in text:
-        raise InputValueError(f"`{name}` is not a usable file path: {str(text)[:80]!r}")
+        raise InputValueError(message("errors", "args_path_value", name=name, path=as_given(str(text)[:80])))
     return Path(text)
 
 
 def check_frame(value: object, name: str, what: str) -> Any:
-    """``value`` if it is a pandas DataFrame (or None), else an InputTypeError naming ``what``."""
+    """``value`` if a pandas DataFrame (or None), else an InputTypeError naming ``what``: ``ledger`` or ``stats``."""
     import pandas as pd
 
     if value is not None and not isinstance(value, pd.DataFrame):
-        raise InputTypeError(f"`{name}` is {what} (a DataFrame), not {_kind(value)}")
+        raise InputTypeError(message("errors", f"args_frame_{what}", name=name, kind=_kind(value)))
     return value
 
 
@@ -63,7 +64,7 @@ def check_flag(value: object, name: str) -> bool:
     geo.errors.InputTypeError: `group` is True or False, not str
     """
     if not isinstance(value, bool):
-        raise InputTypeError(f"`{name}` is True or False, not {_kind(value)}")
+        raise InputTypeError(message("errors", "args_flag", name=name, kind=_kind(value)))
     return value
 
 
@@ -77,9 +78,9 @@ def check_whole(value: object, name: str, *, low: int, high: int) -> int:
     geo.errors.InputValueError: `decimals` is a whole number from 0 to 20, not -1
     """
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InputTypeError(f"`{name}` is a whole number, not {_kind(value)}")
+        raise InputTypeError(message("errors", "args_whole_type", name=name, kind=_kind(value)))
     if not low <= value <= high:
-        raise InputValueError(f"`{name}` is a whole number from {low} to {high}, not {value}")
+        raise InputValueError(message("errors", "args_whole_range", name=name, low=low, high=high, value=value))
     return value
 
 
@@ -94,9 +95,11 @@ def check_choice(value: object, name: str, choices: Collection[str]) -> str:
     """
     listed = ", ".join(map(repr, choices))
     if not isinstance(value, str):
-        raise InputTypeError(f"`{name}` is one of {listed}, not {_kind(value)}")
+        raise InputTypeError(message("errors", "args_choice_type", name=name, listed=whole(listed), kind=_kind(value)))
     if value not in choices:
-        raise InputValueError(f"`{name}` is one of {listed}, not {value[:80]!r}")
+        raise InputValueError(
+            message("errors", "args_choice_value", name=name, listed=whole(listed), value=as_given(value[:80]))
+        )
     return value
 
 
@@ -107,14 +110,11 @@ def check_join_args(reconcile: object, legacy_codes: object, progress: object, *
     check_flag(legacy_codes, "legacy_codes")
     for name, value in (("by", by), ("engine", engine)):
         if value is not None and not isinstance(value, str):
-            raise InputTypeError(f"`{name}` is a word (str), not {type(value).__name__}")
+            raise InputTypeError(message("errors", "args_word", name=name, kind=_kind(value)))
     if progress is not None and not callable(progress):
-        raise InputTypeError(f"`progress` is a function called with each stage, or None, not {type(progress).__name__}")
+        raise InputTypeError(message("errors", "args_progress", kind=_kind(progress)))
     wrong = isinstance(reconcile, (pd.DataFrame, pd.Series, bytes)) or not isinstance(
         reconcile, (str, Path, Mapping, Iterable)
     )
     if reconcile is not None and wrong:
-        raise InputTypeError(
-            f"`reconcile` is a mapping of column to figure id, a list of 'COLUMN=ID', or a path, not"
-            f" {type(reconcile).__name__}"
-        )
+        raise InputTypeError(message("errors", "args_reconcile_type", kind=_kind(reconcile)))

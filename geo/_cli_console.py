@@ -19,12 +19,15 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from geo._cli_messages import cli_text
 from geo.errors import GeoWarning
 
-__all__ = ["EXIT_OUTPUT", "print_listing"]
+__all__ = ["EXIT_OUTPUT", "EXIT_PROBLEMS", "print_listing", "summary_line"]
 
 #: The exit status for outputs that cannot be written (see :mod:`geo.cli`).
 EXIT_OUTPUT = 4
+#: The exit status of ``join --strict`` when a row is flagged or rejected.
+EXIT_PROBLEMS = 1
 
 # The one text-output path: no console markup, no highlighting, no emoji codes, no wrapping.
 _out = Console(markup=False, highlight=False, emoji=False, soft_wrap=True)
@@ -67,7 +70,7 @@ def _warn(caught: list[warnings.WarningMessage]) -> None:
     """
     seen: set[str] = set()
     for w in caught:
-        text = " ".join(str(w.message).split())
+        text = cli_text(" ".join(str(w.message).split()))
         if not issubclass(w.category, GeoWarning):
             warnings.showwarning(w.message, w.category, w.filename, w.lineno)
         elif text not in seen:
@@ -96,11 +99,21 @@ def print_listing(frame: Any, fmt: str, columns: dict[str, str], title: str | No
 
 
 def _warn_register(texts: Sequence[str], lang: str) -> None:
-    """The register's warnings on stderr, one line each, in Persian with ``--lang fa``."""
+    """The register's warnings on stderr, one line each, in Persian with ``--lang fa`` (options named as such)."""
     from geo.i18n import message
 
     words = message("warnings", "label")
     label = words.fa if lang == "fa" else words.en
     for text in texts:
         line = getattr(text, "fa", text) if lang == "fa" else str(text)
-        _err.print(Text.assemble((label, "yellow"), " ", " ".join(str(line).split())))
+        _err.print(Text.assemble((label, "yellow"), " ", cli_text(" ".join(str(line).split()), lang)))
+
+
+def summary_line(s: dict[str, Any], out: Any, strict: bool) -> None:
+    """The counts of a join on one line; exit 1 with ``--strict`` when a row is flagged or rejected."""
+    _say(
+        f"rows in {s['rows_in']}: joined {s['rows_joined']}, flagged {s['rows_flagged']},"
+        f" rejected {s['rows_rejected']}; wrote {out}"
+    )
+    if strict and (s["rows_flagged"] or s["rows_rejected"]):
+        raise typer.Exit(code=EXIT_PROBLEMS)

@@ -12,6 +12,7 @@ import importlib.metadata
 
 from geo._paths import DISTRIBUTION
 from geo.errors import GeoError
+from geo.i18n import as_given, message, whole
 
 
 def licence_files() -> dict[str, str]:
@@ -34,16 +35,12 @@ def licence_files() -> dict[str, str]:
     try:
         dist = importlib.metadata.distribution(DISTRIBUTION)
     except importlib.metadata.PackageNotFoundError as exc:
-        raise GeoError(
-            f"geo is not installed as {DISTRIBUTION!r}; install it (pip install -e .) to read its licences"
-        ) from exc
+        raise GeoError(message("errors", "notices_not_installed", dist=as_given(DISTRIBUTION))) from exc
     texts = {}
     for name in dist.metadata.get_all("License-File") or []:
         text = dist.read_text(f"licenses/{name}")
         if text is None:
-            raise GeoError(
-                f"the {DISTRIBUTION} install lists the licence file {name!r} but does not hold it; reinstall it"
-            )
+            raise GeoError(message("errors", "notices_file_missing", dist=whole(DISTRIBUTION), name=as_given(name)))
         texts[name] = text
     return texts
 

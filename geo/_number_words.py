@@ -16,6 +16,7 @@ from typing import Literal
 
 from geo._text import DIGIT_MAP, LETTER_MAP
 from geo.errors import NumberParseError
+from geo.i18n import as_given, message, whole
 
 Number = int | Decimal
 """An exact number: :class:`int`, or :class:`~decimal.Decimal` when it has a fraction."""
@@ -134,9 +135,9 @@ def _literal_value(text: str) -> Number:
     body = re.sub(r"[,٬،]", "", text)
     parts = re.split(r"[./٫]", body)
     if len(parts) > 2:
-        raise NumberParseError(f"not a number: {quoted(text)} has more than one decimal separator")
+        raise NumberParseError(message("errors", "number_two_separators", text=whole(quoted(text))))
     if len(parts[0]) > MAX_DIGITS:
-        raise NumberParseError(f"not a number: {quoted(text)} has more than {MAX_DIGITS:,} digits")
+        raise NumberParseError(message("errors", "number_too_many_digits", text=whole(quoted(text)), most=MAX_DIGITS))
     if len(parts) == 1:
         return int(parts[0])
     return exact(Decimal(f"{parts[0]}.{parts[1]}"))
@@ -214,24 +215,26 @@ class _Evaluator:
         self.prev: Token | None = None
         self.last_text = ""  # the last word or digits of the amount being read
 
-    def fail(self, why: str) -> NumberParseError:
-        return NumberParseError(f"not a number: {quoted(self.source)} ({why})")
+    def fail(self, why: str, /, **fields: object) -> NumberParseError:
+        """The error of this expression: ``why`` is a code ``number_why_*`` of errors.csv, with its fields."""
+        reason = message("errors", f"number_why_{why}", **fields)
+        return NumberParseError(message("errors", "number_not_a_number", text=whole(quoted(self.source)), why=reason))
 
     def step(self, tok: Token) -> None:
         if tok.kind == "and":
             if self.prev is None or self.prev.kind == "and":
-                raise self.fail("«و» without a number before it")
+                raise self.fail("va_first")
         elif tok.kind in ("lit", "value"):
             self._amount(tok)
         elif tok.kind == "scale":
             self._scale(tok)
         else:
-            raise self.fail(f"unexpected {tok.text!r}")
+            raise self.fail("unexpected", word=as_given(tok.text))
         self.prev = tok
 
     def _amount(self, tok: Token) -> None:
         if self.prev is not None and self.prev.kind != "and":
-            raise self.fail(f"missing «و» between {self.prev.text!r} and {tok.text!r}")
+            raise self.fail("missing_va", a=as_given(self.prev.text), b=as_given(tok.text))
         if tok.kind == "lit":
             value, level = _literal_value(normalize_digits(tok.text)), _CLOSED
         else:
@@ -241,10 +244,10 @@ class _Evaluator:
         elif _may_follow(self.cur_level, level, value):
             self.cur, self.cur_level = self.cur + value, level
         else:
-            raise self.fail(f"{tok.text!r} cannot follow {self.last_text!r}")
+            raise self.fail("cannot_follow", word=as_given(tok.text), before=as_given(self.last_text))
         self.last_text = tok.text
         if self.cur == 0 and self.count > 1:
-            raise self.fail("zero inside a compound number")
+            raise self.fail("zero_inside")
 
     def _scale(self, tok: Token) -> None:
         m = int(tok.value)
@@ -252,7 +255,7 @@ class _Evaluator:
         if prev is not None and prev.kind == "scale":
             # «هزار میلیارد»: a larger scale straight after a scale multiplies all.
             if m <= int(prev.value) or m <= self.max_scale or self.total >= m:
-                raise self.fail(f"{tok.text!r} cannot follow {prev.text!r}")
+                raise self.fail("cannot_follow", word=as_given(tok.text), before=as_given(prev.text))
             self.total, self.last_scale, self.max_scale = self.total * m, m, m
         else:
             self._close_group(tok, m)
@@ -263,20 +266,20 @@ class _Evaluator:
         v = self.cur if self.cur is not None else 1  # «هزار» alone is one thousand
         if self.last_scale is None or m < self.last_scale:
             if self.last_scale is not None and v * m >= self.last_scale:
-                raise self.fail(f"{v} × {tok.text} is not below the scale before it")
+                raise self.fail("product_scale", value=v, word=whole(tok.text))
             self.total += v * m
             self.last_scale, self.max_scale = m, max(self.max_scale, m)
         elif self.cur is not None and m > self.max_scale and self.total + v < m:
             self.total, self.last_scale, self.max_scale = (self.total + v) * m, m, m
         else:
-            raise self.fail(f"scale {tok.text!r} out of order")
+            raise self.fail("scale_order", word=as_given(tok.text))
 
     def finish(self) -> Number:
         if self.prev is not None and self.prev.kind == "and":
-            raise self.fail("ends with «و»")
+            raise self.fail("ends_with_va")
         if self.cur is not None:
             if self.last_scale is not None and self.cur >= self.last_scale:
-                raise self.fail(f"{self.cur} is not below the scale before it")
+                raise self.fail("not_below", value=self.cur)
             self.total += self.cur
         return exact(self.total)
 
@@ -292,7 +295,7 @@ def evaluate(tokens: list[Token], source: str) -> Number:
     """
     reader = _Evaluator(source, len(tokens))
     if not tokens:
-        raise reader.fail("no number in it")
+        raise reader.fail("none")
     if len(tokens) == 1 and tokens[0].kind == "zero":
         return 0
     for tok in tokens:

@@ -21,6 +21,7 @@ from pathlib import Path
 from geo._cache import cache_dir, cached
 from geo._io import atomic_write_bytes
 from geo.errors import GeoError
+from geo.i18n import message
 
 __all__ = ["use_persian_font"]
 
@@ -59,7 +60,7 @@ def use_persian_font() -> str:
         from fontpkg.mpl import use
         from matplotlib import font_manager, rcParams
     except ImportError as exc:
-        raise GeoError('matplotlib is needed for charts: pip install "iran-estates[notebooks]"') from exc
+        raise GeoError(message("errors", "charts_matplotlib")) from exc
     if not any(entry.name == PERSIAN_FONT for entry in font_manager.fontManager.ttflist):
         use(PERSIAN_FONT)  # adds the package's font file (the regular weight) to matplotlib
         font_manager.fontManager.addfont(str(_bold_instance()))

@@ -43,6 +43,7 @@ from geo._cli_console import (
     _warn_register,
     _write,
     print_listing,
+    summary_line,
 )
 from geo._cli_messages import error_message
 from geo._cli_options import (
@@ -60,14 +61,14 @@ from geo._cli_options import quote as _quote
 from geo.errors import EngineError, GeoError, GeoWarning, OutputError, RegisterWarning, SchedulerError
 
 EXIT_OK = 0
-EXIT_PROBLEMS = 1
+EXIT_PROBLEMS = _cli_console.EXIT_PROBLEMS
 EXIT_USAGE = 2
 EXIT_INPUT = 3
 EXIT_OUTPUT = _cli_console.EXIT_OUTPUT
 
 
-def _fail(exc: GeoError | str, code: int = EXIT_INPUT) -> None:
-    _error_line(exc if isinstance(exc, str) else error_message(exc))
+def _fail(exc: GeoError | str, code: int = EXIT_INPUT, lang: str = "en") -> None:
+    _error_line(exc if isinstance(exc, str) else error_message(exc, lang))
     raise typer.Exit(code=code)
 
 
@@ -136,18 +137,16 @@ def _check_out_dir(out: Path) -> None:
         _fail(f"--out {_quote(str(out))} is a file, not a folder; name a folder (it is created if missing)")
 
 
-def _run(work: Callable[[], Any]) -> Any:
-    """Run ``work``; the package's errors and file-system errors end in one line (exit 3 or 4)."""
+def _run(work: Callable[[], Any], lang: str = "en") -> Any:
+    """Run ``work``; the package's errors (in ``lang``) and file-system errors end in one line (exit 3 or 4)."""
     try:
         return work()
     except SchedulerError as exc:  # --scheduler names none that answers: the command line is wrong
-        _fail(exc, EXIT_USAGE)
+        _fail(exc, EXIT_USAGE, lang)
     except EngineError as exc:  # the extra not installed: unusable; the cluster failed: nothing written
-        _fail(exc, EXIT_INPUT if exc.field == "engine" else EXIT_OUTPUT)
-    except OutputError as exc:
-        _fail(exc, EXIT_OUTPUT)
-    except GeoError as exc:
-        _fail(exc)
+        _fail(exc, EXIT_INPUT if exc.field == "engine" else EXIT_OUTPUT, lang)
+    except GeoError as exc:  # outputs that cannot be written: exit 4; any other: 3
+        _fail(exc, EXIT_OUTPUT if isinstance(exc, OutputError) else EXIT_INPUT, lang)
     except OSError as exc:  # the readers word their own: what is left is a file being written
         where = f" {_quote(str(exc.filename))}" if exc.filename else ""
         _fail(f"cannot write{where}: {exc.strerror or exc}", EXIT_OUTPUT)
@@ -287,7 +286,12 @@ def join_register(  # noqa: PLR0913, PLR0917 - a typer command: one parameter pe
         None, "--reconcile", metavar="COLUMN=FACT_ID", help="column=fact_id, or a JSON/CSV mapping file."
     ),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 when any row is flagged or rejected."),
-    lang: str = choice_option("fa", "--lang", choices=LANG_CHOICES, help="Language of map.html, tables, warnings."),
+    lang: str | None = choice_option(
+        None,
+        "--lang",
+        choices=LANG_CHOICES,
+        help="Language of map.html, tables, warnings (fa); of errors if given (else en).",
+    ),
     progress: bool = typer.Option(
         False, "--progress", help="Show each stage with its rows and time (shown anyway for inputs over 5 MB)."
     ),
@@ -329,6 +333,7 @@ def join_register(  # noqa: PLR0913, PLR0917 - a typer command: one parameter pe
         _fail(wrong, EXIT_USAGE)
     if out is not None:
         _check_out_dir(out)
+    errors, lang = lang or "en", lang or "fa"
     source: str | Path = register if is_database_url(register) else Path(register)
     chosen = _formats(formats)
     big = progress or (isinstance(source, Path) and source.is_file() and source.stat().st_size > 5_000_000)
@@ -341,23 +346,23 @@ def join_register(  # noqa: PLR0913, PLR0917 - a typer command: one parameter pe
             _fail("--engine dask reads a file and writes --out; a database is joined by --engine memory", EXIT_USAGE)
         if (wrong := dask_usage(engine, scheduler, workers)) is not None:
             _fail(wrong, EXIT_USAGE)
-        return _join_on_dask(
+        done = _join_on_dask(
             source,  # type: ignore[arg-type]
             out,  # type: ignore[arg-type]
             {**options, **cells},
             scheduler=scheduler,
             workers=workers,
-            strict=strict,
             big=big,
             lang=lang,
+            errors=errors,
         )
+        return summary_line(done.summary, out, strict)
     reading = {**options, **cells, "table": table, "sql": sql}
     writing = Writing(out, chosen, to, to_table, replace)
 
     def once() -> None:
-        _summary_line(
-            _run(lambda: _join_and_write(source, reading, writing, big, lang)).summary, writing.where(), strict
-        )
+        result = _run(lambda: _join_and_write(source, reading, writing, big, lang), errors)
+        summary_line(result.summary, writing.where(), strict)
 
     if watch:
         from geo._cli_watch import watch as watching
@@ -401,16 +406,6 @@ def _join_and_write(source: str | Path, reading: dict[str, Any], writing: Any, b
     return result
 
 
-def _summary_line(s: dict[str, Any], out: Path | str, strict: bool) -> None:
-    """The counts of a join on one line; exit 1 with ``--strict`` when a row is flagged or rejected."""
-    _say(
-        f"rows in {s['rows_in']}: joined {s['rows_joined']}, flagged {s['rows_flagged']},"
-        f" rejected {s['rows_rejected']}; wrote {out}"
-    )
-    if strict and (s["rows_flagged"] or s["rows_rejected"]):
-        raise typer.Exit(code=EXIT_PROBLEMS)
-
-
 def _join_on_dask(
     register: Path,
     out: Path,
@@ -418,11 +413,11 @@ def _join_on_dask(
     *,
     scheduler: str | None,
     workers: int | None,
-    strict: bool,
     big: bool,
     lang: str,
-) -> None:
-    """``join --engine dask``: on the cluster at ``--scheduler``, else a local one; the dashboard's link on stderr."""
+    errors: str,
+) -> Any:
+    """``join --engine dask`` on ``--scheduler``'s cluster or a local one; errors in ``errors``, warnings ``lang``."""
 
     def work() -> Any:
         from geo._stages import StageDisplay
@@ -434,7 +429,7 @@ def _join_on_dask(
         _warn_register(result.register.warnings, lang)
         return result
 
-    _summary_line(_run(work).summary, out, strict)
+    return _run(work, errors)
 
 
 def _formats(value: str | None) -> list[str] | None:

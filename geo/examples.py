@@ -10,6 +10,7 @@ from pathlib import Path
 
 from geo._paths import data_dir
 from geo.errors import GeoError, InputTypeError
+from geo.i18n import as_given, message, whole
 
 __all__ = ["example_path"]
 
@@ -49,7 +50,7 @@ def example_path(name: str = "estates_example.csv") -> Path:
     """
     examples = _examples()
     if not isinstance(name, str):
-        raise InputTypeError(f"`name` is an example's file name (str), not {type(name).__name__}")
+        raise InputTypeError(message("errors", "examples_name_type", kind=type(name).__name__))
     if name not in examples:
-        raise GeoError(f"no example named {name!r}; the examples are {', '.join(examples)}")
+        raise GeoError(message("errors", "examples_unknown", name=as_given(name), examples=whole(", ".join(examples))))
     return examples[name]

@@ -30,7 +30,7 @@ import csv
 import numbers
 import re
 import string
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
 from types import MappingProxyType
 from typing import Any
@@ -83,9 +83,9 @@ def check_lang(lang: str) -> str:
     'en'
     """
     if not isinstance(lang, str):
-        raise InputTypeError(f"`lang` is one of {', '.join(LANGS)}, not {type(lang).__name__}")
+        raise InputTypeError(message("errors", "lang_type", langs=whole(", ".join(LANGS)), kind=type(lang).__name__))
     if lang not in LANGS:
-        raise MapError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
+        raise MapError(message("errors", "lang_unknown", lang=as_given(lang), langs=whole(", ".join(LANGS))))
     return lang
 
 
@@ -310,6 +310,25 @@ def as_given(value: object) -> Bilingual:
     Bilingual("'dask '", 'dask ')
     """
     return Bilingual(repr(value), str(value))
+
+
+def as_listed(values: Sequence[object], limit: int = 400) -> Bilingual:
+    """Names a caller can choose among (sheets, columns), quoted whole up to ``limit`` characters.
+
+    In English as Python writes the list (as errors always said it), in Persian as a Persian
+    sentence lists names.
+
+    Examples
+    --------
+    >>> b = as_listed(["1401", "1402"])
+    >>> b.en, b.fa
+    ("['1401', '1402']", '«1401»، «1402»')
+    """
+
+    def cut(text: str) -> str:
+        return text if len(text) <= limit else text[:limit] + "…"
+
+    return Bilingual(cut(str(list(values))), cut(str(in_persian(list(values)))))
 
 
 def render(name: str, code: str, fields: Mapping[str, object]) -> tuple[str, str]:

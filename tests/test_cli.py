@@ -182,6 +182,18 @@ def test_unusable_input_is_one_line_with_exit_3(tmp_path):
     assert a_file.read_text() == "not a folder"
 
 
+def test_errors_are_in_the_language_asked(tmp_path):
+    """An error worded in errors.csv, through the command line: in Persian with --lang fa
+    (the column and its role in Persian, the place as «row»/«ستون»), in English otherwise."""
+    args = ["join", str(EXAMPLE), "--out", str(tmp_path / "o"), "--province", "nope"]
+    fa, en, default = run(*args, "--lang", "fa"), run(*args, "--lang", "en"), run(*args)
+    assert fa.returncode == en.returncode == default.returncode == 3
+    assert "ستونی به نام «nope» برای استان نیست؛ ستون‌ها این‌هایند: «شناسه»، «نام شهرک»" in one_line_error(fa), fa.stderr
+    assert "، ستون «nope»: " in one_line_error(fa) and "no column" not in fa.stderr
+    assert "field 'nope': no column 'nope' for province; the columns are [" in one_line_error(en)
+    assert one_line_error(default) == one_line_error(en)  # without --lang: English, as before
+
+
 def test_user_strings_are_printed_as_written_never_as_markup(tmp_path):
     """File names, folder names and values with rich markup in them come out unchanged."""
     register = tmp_path / "estates [final] [bold red]x :smile:.csv"

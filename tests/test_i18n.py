@@ -127,3 +127,65 @@ def test_errors_moved_to_the_catalogue_keep_their_english_and_have_a_persian_wor
         parse_reconcile([f"{long}="])
     assert pair.value.message == f"`reconcile` wants column=reference, not {long + '='!r}"
     assert f"«{long}=»" in pair.value.message.fa
+
+
+#: Errors that may keep a literal message, each with its reason. Every other ``raise
+#: SomeGeoError("…")`` or ``raise SomeGeoError(f"…")`` in geo/ is refused: its words belong
+#: in data/i18n/errors.csv, in both languages (``message("errors", code, …)``).
+LITERAL_ERRORS = {
+    # the catalogue reader's own failures: the catalogue cannot word a failure to read itself
+    ("geo/i18n.py", "cannot read the {name} texts: {exc}"),
+    ("geo/i18n.py", "code {code!r} is empty or repeated"),
+    ("geo/i18n.py", "{code!r} has a wording in one language only"),
+    ("geo/i18n.py", "{code!r}: the English and Persian wordings name different fields"),
+    # an internal invariant (every row accounted for once) that no input can break
+    (
+        "geo/comparing/__init__.py",
+        "internal error: the rows of the registers are not each accounted for once ({counts})",
+    ),
+}
+
+
+def _literal_text(node: ast.expr) -> str | None:
+    """The text of a string literal or an f-string (its fields as ``{source}``), else None."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        parts = []
+        for v in node.values:
+            if isinstance(v, ast.FormattedValue):
+                v = ast.Constant("{" + ast.unparse(v.value) + ("!r" if v.conversion == ord("r") else "") + "}")
+            parts.append(str(v.value) if isinstance(v, ast.Constant) else "")
+        return "".join(parts)
+    return None
+
+
+def _literal_raises() -> set[tuple[str, str]]:
+    """``(file, text)`` of each ``raise E("…")`` in geo/ whose E is one of the package's errors."""
+    import geo.errors
+
+    errors = {n for n, c in vars(geo.errors).items() if isinstance(c, type) and issubclass(c, geo.errors.GeoError)}
+    found = set()
+    for path in sorted((REPO / "geo").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) and node.exc.args):
+                continue
+            func = node.exc.func
+            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+            text = _literal_text(node.exc.args[0])
+            if name in errors and text is not None:
+                found.add((path.relative_to(REPO).as_posix(), text))
+    return found
+
+
+def test_error_messages_are_in_the_catalogue_not_in_code() -> None:
+    found = _literal_raises()
+    assert sorted(found - LITERAL_ERRORS) == [], "word these errors in data/i18n/errors.csv"
+    assert sorted(LITERAL_ERRORS - found) == [], "LITERAL_ERRORS names a raise that is gone: drop it"
+
+
+def test_the_literal_error_check_sees_a_literal_raise() -> None:
+    tree = ast.parse('raise RegisterError(f"no column {name!r}", path=p)')
+    raised = tree.body[0]
+    assert isinstance(raised, ast.Raise) and isinstance(raised.exc, ast.Call)
+    assert _literal_text(raised.exc.args[0]) == "no column {name!r}"

@@ -66,7 +66,7 @@ CORPUS = [
     ("invalid_polygons.geojson", [], 0, ["flagged", "joined"], ["invalid estate geometry", "Self-intersection"]),
     ("null_geometry.geojson", [], 3, None, ["no province or county column and no location"]),
     ("epsg3857.geojson", [], 0, ["joined", "joined"], []),
-    ("epsg3857_columns.csv", [], 0, ["rejected", "rejected"], ["projected CRS", "--crs"]),
+    ("epsg3857_columns.csv", [], 0, ["rejected", "rejected"], ["projected CRS", "`crs`"]),
     ("epsg3857_columns.csv", ["--crs", "EPSG:3857"], 0, ["joined", "joined"], []),
     ("nan_infinity.csv", [], 0, ["flagged", "rejected", "flagged"], ["not a number: 'NaN'", "'Infinity'"]),
     ("out_of_range.csv", [], 0, ["rejected"] * 3, ["out of range: lat=95", "lon=200"]),
@@ -122,8 +122,8 @@ CORPUS = [
     ("two_row_header.csv", [], 0, ["joined"], ["header is two lines (lines 1 and 2"]),
     ("title_row.xlsx", [], 0, ["joined", "joined"], ["header is on row 3"]),
     ("merged_header.xlsx", [], 0, ["joined"], ["header is on row 2", "'مشخصات'"]),
-    ("readme_sheet_first.xlsx", [], 0, ["joined"], ["2 sheets", "the first with estate columns", "--sheet"]),
-    ("two_sheets.xlsx", [], 0, ["joined"], ["read '1401' (the first)", "--sheet"]),
+    ("readme_sheet_first.xlsx", [], 0, ["joined"], ["2 sheets", "the first with estate columns", "`sheet`"]),
+    ("two_sheets.xlsx", [], 0, ["joined"], ["read '1401' (the first)", "`sheet`"]),
     ("two_sheets.xlsx", ["--sheet", "1402"], 0, ["joined", "joined"], ["read '1402'"]),
     ("two_sheets.xlsx", ["--sheet", "1403"], 3, None, ["no sheet '1403'", "'1401', '1402'"]),
     (
@@ -133,7 +133,7 @@ CORPUS = [
         ["joined", "flagged", "joined", "joined"],
         ["'نامعلوم'", "not a yes/no value 'ISO': 'x'"],
     ),
-    ("two_layers.gpkg", [], 0, ["joined"], ["2 layers", "read 'estates'", "--sheet"]),
+    ("two_layers.gpkg", [], 0, ["joined"], ["2 layers", "read 'estates'", "`sheet`"]),
     ("two_layers.gpkg", ["--layer", "zones"], 0, ["joined", "joined"], []),
     ("title_row.csv", ["--sheet", "x"], 3, None, ["--sheet chooses a sheet of an XLSX file"]),
     (
@@ -161,7 +161,7 @@ CORPUS = [
         ["joined", "joined", "flagged", "joined", "flagged", "joined"],
         ["not a yes/no value 'ISO 14001': 'x'", "'-'"],
     ),
-    ("legacy_iso.csv", [], 0, ["rejected", "joined", "joined", "joined"], ["--legacy-codes", "IR-28 North Khorasan"]),
+    ("legacy_iso.csv", [], 0, ["rejected", "joined", "joined", "joined"], ["`legacy_codes`", "IR-28 North Khorasan"]),
     ("legacy_iso.csv", ["--legacy-codes"], 0, ["joined"] * 4, []),
     ("ids_as_written.csv", [], 0, ["joined"] * 4, ['"007"', '"1.0"', '"-0"', '"123456789012345678901234567890"']),
     ("formula_everywhere.csv", [], 0, ["rejected", "flagged"], ["'=cmd': '=4'"]),
@@ -290,6 +290,22 @@ def test_cli_errors_are_one_line_without_traceback(corpus, tmp_path) -> None:
     (tmp_path / "blocked").write_text("a file where the output folder should be")
     result = _run(["join", str(corpus / "windows1256.csv"), "--out", str(tmp_path / "blocked")])
     assert result.exit_code == 3 and "is a file, not a folder" in result.output
+
+
+@pytest.mark.parametrize("lang", ["en", "fa"])
+def test_cli_names_the_sheet_option_where_the_report_names_the_parameter(corpus, tmp_path, lang) -> None:
+    """A workbook of two sheets: the command line tells to choose one with --sheet (set apart
+    for right-to-left text in Persian), report.json (the library's words) with `sheet`."""
+    result = _run(["join", str(corpus / "two_sheets.xlsx"), "--out", str(tmp_path / "out"), "--lang", lang])
+    assert result.exit_code == 0, result.output
+    warning = next(line for line in result.output.splitlines() if "1402" in line)
+    if lang == "fa":
+        assert warning.endswith("با \u2068--sheet\u2069 یکی را برگزینید"), warning
+    else:
+        assert warning.endswith("(the first); choose one with --sheet"), warning
+    assert "`" not in result.output
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert [w for w in report["warnings"] if "2 sheets" in w][0].endswith("choose one with `sheet`")
 
 
 def test_outputs_of_hostile_files_are_valid(corpus, tmp_path) -> None:
@@ -618,7 +634,7 @@ def _persian_words_only(text: str) -> str:
     for marker in ("استان شناخته نشد: ", "حدس زده نشد: "):
         if marker in text:
             text = text.split(marker, 1)[0]
-    text = re.sub(r"«[^»]*»|\(IR-\d\d\)|\([^()]*\[[^\]]*\]\)|EPSG:\d+|--crs|WKT|WKB", "", text)
+    text = re.sub(r"«[^»]*»|\(IR-\d\d\)|\([^()]*\[[^\]]*\]\)|EPSG:\d+|`crs`|WKT|WKB", "", text)
     return text
 
 

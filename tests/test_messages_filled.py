@@ -91,10 +91,28 @@ def test_county_contradicting_province_names_the_county_once() -> None:
     assert reason.en.count("County") == 1, reason.en
 
 
-def test_lists_are_sentences_and_options_are_isolated() -> None:
+def test_lists_are_sentences_and_parameters_are_named() -> None:
     warning = message("warnings", "sheets_first", count=2, names=["Sheet1", "داده"], chosen="Sheet1")
     assert "«Sheet1»، «داده»" in warning.fa and "“Sheet1”, “داده”" in warning.en
-    assert "\u2068--sheet\u2069" in warning.fa and "--sheet" in warning.en
+    assert "با `sheet` یکی را برگزینید" in warning.fa and "choose one with `sheet`" in warning.en
+    assert "--" not in warning.fa + warning.en  # the command line names the option (geo._cli_messages.cli_text)
+
+
+#: Catalogue texts that may name a command-line option: each is a command a person types, not a parameter.
+CLI_ONLY = {("template", "guide.note")}  # the template's guide: "then run: python -m geo join FILE --out out"
+
+
+def test_library_texts_name_parameters_not_options() -> None:
+    """What the library says (in a notebook, report.json, rows.csv, map.html) names its
+    parameters (`sheet`); only the command line says --sheet (rewritten as it prints)."""
+    flagged = [
+        f"{name}.{code} ({lang}): {text}"
+        for name in (*CATALOGUES, "columns", "formats", "database", "change")
+        for code, texts in catalogue(name).items()
+        for lang, text in zip(("en", "fa"), texts, strict=True)
+        if (name, code) not in CLI_ONLY and re.search(r"(?<![\w-])--[a-z]", text)
+    ]
+    assert flagged == []
 
 
 def test_register_warnings_read_as_sentences_in_persian():

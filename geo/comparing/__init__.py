@@ -49,7 +49,7 @@ from geo._progress import Progress, no_progress
 from geo.comparing.compare_facts import Fact, compared_facts, fact_changes, year_of
 from geo.comparing.matching import Matches, match_rows
 from geo.errors import GeoError, InputTypeError, InputValueError
-from geo.i18n import Bilingual, message
+from geo.i18n import Bilingual, as_given, message
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -308,11 +308,11 @@ def _check_compare_args(old_year: object, new_year: object, year_column: object,
     """The types of :func:`compare`'s years, year column and distance (else an InputTypeError)."""
     for name, value in (("old_year", old_year), ("new_year", new_year)):
         if value is not None and (isinstance(value, bool) or not isinstance(value, (int, str))):
-            raise InputTypeError(f"`{name}` is a Jalali year (int or str), not {type(value).__name__}")
+            raise InputTypeError(message("errors", "compare_year_type", name=name, kind=type(value).__name__))
     if year_column is not None and not isinstance(year_column, str):
-        raise InputTypeError(f"`year_column` is a column's header (str), not {type(year_column).__name__}")
+        raise InputTypeError(message("errors", "compare_year_column_type", kind=type(year_column).__name__))
     if isinstance(move_km, bool) or not isinstance(move_km, (int, float)):
-        raise InputTypeError(f"`move_km` is a distance in km (a number), not {type(move_km).__name__}")
+        raise InputTypeError(message("errors", "compare_move_km_type", kind=type(move_km).__name__))
 
 
 def compare(  # noqa: PLR0913 - keyword-only, as the command line's options
@@ -371,7 +371,7 @@ def compare(  # noqa: PLR0913 - keyword-only, as the command line's options
     _check_compare_args(old_year, new_year, year_column, move_km)
     check_join_args(None, legacy_codes, progress, by=by, engine=None)
     if not np.isfinite(move_km) or move_km < 0:
-        raise InputValueError(f"`move_km` is a distance in km (0 or more), not {move_km!r}")
+        raise InputValueError(message("errors", "compare_move_km_value", value=as_given(move_km)))
     tick = progress or no_progress
     with pywarnings.catch_warnings():
         pywarnings.simplefilter("ignore", pd.errors.PerformanceWarning)

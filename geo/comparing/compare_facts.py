@@ -19,7 +19,7 @@ import pandas as pd
 
 from geo._text import ASCII_DIGITS, INVISIBLE, LETTER_MAP
 from geo.errors import InputValueError
-from geo.i18n import Bilingual, message, quoted
+from geo.i18n import Bilingual, as_given, message, quoted
 
 __all__ = ["Fact", "compared_facts", "fact_changes", "value_text", "year_of"]
 
@@ -204,7 +204,7 @@ def _check_year(value: Any, field: str) -> int:
     except ValueError:
         year = -1
     if not 1200 <= year <= 1500 or (isinstance(value, float) and not value.is_integer()):
-        raise InputValueError(str(message("change", "error.year", field=field, value=quoted(str(value)))))
+        raise InputValueError(message("change", "error.year", field=field, value=quoted(str(value))))
     return year
 
 
@@ -215,9 +215,9 @@ def year_of(result: Joined, given: Any, column: str | None, field: str) -> int |
     if column is None:
         return None
     if column not in result.estates.columns:
-        raise InputValueError(f"the register has no column {quoted(column)!r} to read its year from")
+        raise InputValueError(message("errors", "compare_no_year_column", column=as_given(quoted(column))))
     years = pd.unique(result.estates[column].dropna())
     if len(years) != 1:
         text = message("change", "error.year_column", column=column, count=len(years), field=field)
-        raise InputValueError(str(text))
+        raise InputValueError(text)
     return _check_year(years[0], field)

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from geo.errors import RegisterError
-from geo.i18n import message
+from geo.i18n import message, whole
 from geo.registers.cells import Cells
 from geo.registers.delimited import data_offset, read_delimited
 from geo.registers.readers import read_file
@@ -88,7 +88,9 @@ def _read_block(block: _Block, wanted: frozenset[str]) -> Cells:
             fh.seek(block.start)
             data = head + fh.read(block.end - block.start)
     except OSError as exc:
-        raise RegisterError(f"cannot read: {exc.strerror or exc}", path=path) from exc
+        raise RegisterError(
+            message("errors", "cannot_read", problem=whole(str(exc.strerror or exc))), path=path
+        ) from exc
     cells = read_delimited(path, block.sep, wanted, data)
     cells.path = path
     return cells
@@ -113,7 +115,7 @@ def _blocks(path: Path, sep: str | None, wanted: frozenset[str], blocksize: int)
     with path.open("rb") as fh:
         head = fh.read(_HEAD_BYTES)
     if not head.strip():
-        raise RegisterError("the file is empty", path=path)
+        raise RegisterError(message("errors", "file_empty"), path=path)
     above = data_offset(head, sep, wanted, path) if size > blocksize else None
     if above is None:  # small, or UTF-16: one block, read as a whole file
         return [_Block(str(path), 0, size, 0, sep)]
@@ -147,7 +149,8 @@ def _parquet(path: Path, files: list[Path], blocksize: int) -> Source:
     try:
         metadata = pq.read_schema(files[0]).metadata or {}
     except Exception as exc:  # pyarrow raises its own error classes
-        raise RegisterError(f"cannot read as Parquet: {str(exc).strip()}", path=files[0]) from exc
+        detail = whole(str(exc).strip())
+        raise RegisterError(message("formats", "cannot_read", name="Parquet", detail=detail), path=files[0]) from exc
     spatial = b"geo" in metadata
     reader = dask_geopandas.read_parquet if spatial else dd.read_parquet
     options = {"gather_spatial_partitions": False} if spatial else {}  # bounds per file, not per row group
@@ -155,7 +158,8 @@ def _parquet(path: Path, files: list[Path], blocksize: int) -> Source:
         try:
             frame = reader(str(path), split_row_groups="adaptive", blocksize=blocksize // 2, **options)
         except Exception as exc:
-            raise RegisterError(f"cannot read as Parquet: {str(exc).strip()}", path=path) from exc
+            detail = whole(str(exc).strip())
+            raise RegisterError(message("formats", "cannot_read", name="Parquet", detail=detail), path=path) from exc
         crs = frame.crs.to_string() if getattr(frame, "crs", None) is not None else None
         parts = [delayed(_as_cells)(p, crs, path) for p in frame.to_delayed()]
     return Source(path, parts, crs)
@@ -190,9 +194,7 @@ def _files(path: Path) -> tuple[str, list[Path]]:
         "parquet" if p.suffix.lower() in _PARQUET else "text" if p.suffix.lower() in _TEXT else p.suffix for p in files
     }
     if not files or len(kinds) != 1 or not kinds <= {"parquet", "text"}:
-        raise RegisterError(
-            "a folder register holds Parquet parts (.parquet) or CSV/TSV parts (.csv, .tsv) and nothing else", path=path
-        )
+        raise RegisterError(message("errors", "partitions_folder"), path=path)
     return kinds.pop(), files
 
 

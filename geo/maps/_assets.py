@@ -25,6 +25,7 @@ from typing import Any
 
 from geo._cache import cached
 from geo.errors import MapError
+from geo.i18n import message, whole
 
 __all__ = [
     "leaflet_js",
@@ -50,9 +51,7 @@ def _package_file(package: str, *parts: str, dist: str) -> Traversable:
             raise FileNotFoundError(str(path))
         return path
     except (ModuleNotFoundError, FileNotFoundError) as exc:  # pragma: no cover - broken install
-        raise MapError(
-            f"{parts[-1]} was not found in the installed {dist} package; reinstall it (pip install {dist})"
-        ) from exc
+        raise MapError(message("errors", "maps_asset_missing", part=whole(parts[-1]), dist=whole(dist))) from exc
 
 
 def _leaflet_file(name: str) -> str:

@@ -12,7 +12,7 @@ import pandas as pd
 
 from geo._args import check_flag, check_frame
 from geo.errors import InputTypeError, MapError
-from geo.i18n import LANGS, check_lang, section
+from geo.i18n import LANGS, check_lang, message, section, whole
 from geo.maps.contract import LinkData, RegisterPoints
 from geo.maps.county_level import counties_payload
 from geo.maps.payload import facts_payload, page_data, provinces_payload, quality_payload, strings
@@ -60,7 +60,11 @@ def _load_inputs(indicators: str | Path | Sequence[str] | None) -> tuple[pd.Data
     wanted = list(indicators)
     unknown = [i for i in wanted if i not in meta.index]
     if unknown:
-        raise MapError(f"unknown indicator(s) {unknown}; declared: {', '.join(meta.index)}")
+        raise MapError(
+            message(
+                "errors", "maps_unknown_indicators", unknown=whole(str(unknown)), declared=whole(", ".join(meta.index))
+            )
+        )
     return meta.loc[wanted], load_province_stats()
 
 
@@ -122,22 +126,22 @@ def estates_map(
 def _check_map_args(tiles: object, indicators: object, *, stats: object, facts: object, counties: object) -> None:
     """The parameters of :func:`estates_map`, each of its type (else an InputTypeError)."""
     if tiles is not None and not isinstance(tiles, str):
-        raise InputTypeError(f"`tiles` is an xyzservices provider name (str) or None, not {type(tiles).__name__}")
+        raise InputTypeError(message("errors", "maps_tiles_type", kind=type(tiles).__name__))
     listed = isinstance(indicators, Sequence) and all(isinstance(i, str) for i in indicators)
     if indicators is not None and not isinstance(indicators, (str, Path)) and not listed:
-        raise InputTypeError(f"`indicators` is a CSV path or a list of indicator ids, not {type(indicators).__name__}")
+        raise InputTypeError(message("errors", "maps_indicators_type", kind=type(indicators).__name__))
     tables = (
         (
-            check_frame(stats, "stats", "the provinces with their statistics"),
+            check_frame(stats, "stats", "stats"),
             "stats",
             ("name_en", "name_fa", "geometry"),
         ),
-        (check_frame(facts, "facts", "a facts ledger"), "facts", LEDGER_COLUMNS),
+        (check_frame(facts, "facts", "ledger"), "facts", LEDGER_COLUMNS),
     )
     for frame, name, needed in tables:
         missing = [c for c in needed if frame is not None and c not in frame.columns]
         if missing:
-            raise MapError(f"`{name}` lacks the columns {', '.join(missing)}")
+            raise MapError(message("errors", "maps_lacks_columns", name=name, columns=whole(", ".join(missing))))
     check_flag(counties, "counties")
 
 
@@ -152,7 +156,7 @@ def _estates_map(
 ) -> folium.Map:
     missing = [i for i in meta.index if i not in gdf.columns]
     if missing:
-        raise MapError(f"the statistics lack indicator column(s) {missing}")
+        raise MapError(message("errors", "maps_stats_lack", missing=whole(str(missing))))
     from geo.maps.page import add_data, new_map
 
     texts = strings(lang)
@@ -222,7 +226,7 @@ def _register_indicators(by_province: gpd.GeoDataFrame) -> pd.DataFrame:
             }
         )
     if not rows:
-        raise MapError("the register's per-province table has no numeric column to map")
+        raise MapError(message("errors", "maps_no_numeric_column"))
     return pd.DataFrame(rows).set_index("id", drop=False).rename_axis(None)
 
 
@@ -347,11 +351,9 @@ def _register_page(
     """The title, data block and county block of :func:`register_map`."""
     check_lang(lang)
     if not all(isinstance(getattr(result, a, None), pd.DataFrame) for a in ("by_province", "estates")):
-        raise InputTypeError(
-            f"`result` is what geo.join returns (with by_province and estates tables), not {type(result).__name__}"
-        )
+        raise InputTypeError(message("errors", "maps_result_type", kind=type(result).__name__))
     if points is not None and not isinstance(points, RegisterPoints):
-        raise InputTypeError("`points` is what geo.maps.points.register_points returns (RegisterPoints), or None")
+        raise InputTypeError(message("errors", "maps_points_type"))
     by_province = result.by_province
     meta = _register_indicators(by_province)
     texts = strings(lang)

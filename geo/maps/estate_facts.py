@@ -27,7 +27,7 @@ import pandas as pd
 import shapely
 
 from geo._paths import data_dir
-from geo.i18n import section
+from geo.i18n import as_given, message, section
 from geo.maps.contract import EstateFact
 
 __all__ = [
@@ -165,30 +165,30 @@ def start_fragment(columns: list[Any], color: str | None, where: Mapping[str, An
     from geo.errors import InputTypeError, MapError
 
     if color is not None and not isinstance(color, str):
-        raise InputTypeError(f"`color` is a column's header (str) or None, not {type(color).__name__}")
+        raise InputTypeError(message("errors", "maps_color_type", kind=type(color).__name__))
     if where is not None and not isinstance(where, Mapping):
-        raise InputTypeError(f"`filter` is a mapping of column to value, or None, not {type(where).__name__}")
+        raise InputTypeError(message("errors", "maps_filter_type", kind=type(where).__name__))
     keys = {str(c): f"f{k}" for k, c in enumerate(columns[:FACT_COLUMNS])}
     parts = []
     if color is not None and color != "status":
         if color not in keys:
-            raise MapError(f"`color`: {shorten(str(color), HEADER_CHARS)!r} is not a column of the register")
+            raise MapError(message("errors", "maps_color_column", column=as_given(shorten(str(color), HEADER_CHARS))))
         parts.append(f"color={keys[color]}")
     for name, value in (where or {}).items():
         if name in _PLACES and name not in keys:
             parts.append(f"where.{name}={quote(str(value), safe='')}")
             continue
         if name not in keys:
-            raise MapError(f"`filter`: {shorten(str(name), HEADER_CHARS)!r} is not a column of the register")
+            raise MapError(message("errors", "maps_filter_column", column=as_given(shorten(str(name), HEADER_CHARS))))
         if isinstance(value, tuple) and len(value) == 2:
             if not all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in value):
-                raise MapError(f"`filter`: {shorten(str(name), HEADER_CHARS)!r} takes a (low, high) pair of numbers")
+                raise MapError(message("errors", "maps_filter_pair", column=as_given(shorten(str(name), HEADER_CHARS))))
             text = "~".join("" if v is None else repr(float(v)).removesuffix(".0") for v in value)
         elif value is None or isinstance(value, (bool, np.bool_)):
             text = {None: "none", True: "yes", False: "no"}[None if value is None else bool(value)]
         else:
             named = shorten(str(name), HEADER_CHARS)
-            raise MapError(f"`filter`: {named!r} takes True, False, None or a (low, high) pair")
+            raise MapError(message("errors", "maps_filter_value", column=as_given(named)))
         parts.append(f"where.{keys[name]}={quote(text, safe='~')}")
     return "&".join(parts)
 

@@ -28,6 +28,7 @@ import shapely
 
 from geo._cache import cached
 from geo.errors import MapError
+from geo.i18n import as_given, message
 
 __all__ = [
     "COUNTY_STEPS",
@@ -57,7 +58,7 @@ def _simplify(geoms: np.ndarray, steps: Sequence[tuple[float, int]]) -> tuple[np
         valid = bool(shapely.is_valid(rounded).all()) and not bool(shapely.is_empty(rounded).any())
         if valid and bool(shapely.coverage_is_valid(rounded)):
             return rounded, decimals
-    raise MapError("the polygons are not a valid coverage, even unsimplified")
+    raise MapError(message("errors", "maps_not_coverage"))
 
 
 def _wkb(geoms: Sequence[Any]) -> tuple[bytes, ...]:
@@ -139,7 +140,7 @@ def display_coverage(level: str = "province") -> Any:
 
         frame, steps = load_counties(), COUNTY_STEPS
     else:
-        raise MapError(f"unknown level {level!r}; use province or county")
+        raise MapError(message("errors", "maps_level", level=as_given(level)))
     return frame.set_geometry(simplified(frame.geometry.to_numpy(), steps)[0], crs=4326)
 
 

@@ -21,6 +21,7 @@ from jinja2 import Template
 
 from geo._io import atomic_write_text
 from geo.errors import InputTypeError, MapError, MapWriteError
+from geo.i18n import as_given, message, whole
 from geo.maps._assets import leaflet_css, leaflet_js
 from geo.maps.contract import PageData
 from geo.maps.county_level import COUNTY_BLOCK, CountyBlock
@@ -132,8 +133,12 @@ def tile_layer(tiles: str) -> folium.TileLayer:
     except ValueError:
         close = difflib.get_close_matches(tiles, names, n=6, cutoff=0.4)
         close += [n for n in names if tiles.lower().replace(" ", "") in n.lower() and n not in close][:6]
-        hint = f"; close names: {', '.join(close)}" if close else "; see xyzservices.providers"
-        raise MapError(f"unknown tile provider {tiles!r}{hint}") from None
+        hint = (
+            message("errors", "maps_tiles_close", names=whole(", ".join(close)))
+            if close
+            else message("errors", "maps_tiles_see")
+        )
+        raise MapError(message("errors", "maps_tiles_unknown", tiles=as_given(tiles), hint=hint)) from None
     layer = folium.TileLayer(tiles=provider, name=provider.name, control=False)
     layer._id = "tiles"
     return layer
@@ -152,7 +157,7 @@ MAX_ZOOM = 14
 def new_map(lang: str, title: str, tiles: str | None) -> folium.Map:
     """An empty map page in ``lang`` with Leaflet inlined and nothing linked."""
     if tiles is not None and not isinstance(tiles, str):
-        raise InputTypeError(f"`tiles` is an xyzservices provider name (str) or None, not {type(tiles).__name__}")
+        raise InputTypeError(message("errors", "maps_tiles_type", kind=type(tiles).__name__))
     layer = tile_layer(tiles) if tiles else None  # fail early, before any work
     m = folium.Map(
         location=[32.4, 53.7],
@@ -260,9 +265,9 @@ def save_map(m: folium.Map, path: str | Path) -> Path:
     True
     """
     if not isinstance(m, folium.Map):
-        raise InputTypeError(f"`m` is a folium.Map (from estates_map or register_map), not {type(m).__name__}")
+        raise InputTypeError(message("errors", "maps_m_type", kind=type(m).__name__))
     if not isinstance(path, (str, Path)) or not str(path).strip():
-        raise InputTypeError(f"`path` is the HTML file to write (str or pathlib.Path), not {type(path).__name__}")
+        raise InputTypeError(message("errors", "maps_path_type", kind=type(path).__name__))
     path = Path(path)
     html = render_html(m)
     try:
@@ -270,8 +275,11 @@ def save_map(m: folium.Map, path: str | Path) -> Path:
         atomic_write_text(path, html)
     except OSError as exc:
         blocker = next((p for p in (path.parent, *path.parent.parents) if p.exists() and not p.is_dir()), None)
-        why = f"{blocker} is a file, not a folder" if blocker is not None else (exc.strerror or str(exc))
-        raise MapWriteError(f"cannot write the map to {path}: {why}") from exc
+        blocked = (
+            message("errors", "maps_file_not_folder", blocker=whole(str(blocker))) if blocker is not None else None
+        )
+        why = blocked or whole(exc.strerror or str(exc))
+        raise MapWriteError(message("errors", "maps_cannot_write", path=whole(str(path)), why=why)) from exc
     return path
 
 

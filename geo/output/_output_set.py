@@ -33,6 +33,7 @@ from typing import IO
 
 from geo._io import atomic_write_text
 from geo.errors import OutputError
+from geo.i18n import message, whole
 
 __all__ = ["LAST", "LOCK", "MANIFEST", "OutputSet", "output_error"]
 
@@ -48,17 +49,21 @@ def output_error(exc: BaseException, what: str, out: Path) -> OutputError:
     """An :class:`OutputError` naming ``what`` could not be written and why, in one line."""
     if isinstance(exc, OutputError):
         return exc
+    full = message("errors", "output_no_space")
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
-        why = "no space left on the device"
+        why = full
     elif isinstance(exc, OSError) and exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        why = "the folder is read-only"
+        why = message("errors", "output_read_only")
     elif isinstance(exc, OSError):
-        why = exc.strerror or str(exc)
+        why = whole(exc.strerror or str(exc))
     else:
         text = " ".join(str(exc).split())
-        full = any(words in text for words in ("No space left", "disk is full", "disk full"))
-        why = "no space left on the device" if full else text[:200]
-    return OutputError(f"cannot write {what}: {why}; nothing was changed there", path=out)
+        why = (
+            full
+            if any(words in text for words in ("No space left", "disk is full", "disk full"))
+            else whole(text[:200])
+        )
+    return OutputError(message("errors", "output_cannot_write", what=what, why=why), path=out)
 
 
 @contextmanager
@@ -170,12 +175,12 @@ class OutputSet:
     def _check_folder(self) -> None:
         out = self.out
         if out.exists() and not out.is_dir():
-            raise OutputError("cannot create the output folder: a file has its name; name a folder", path=out)
+            raise OutputError(message("errors", "output_file_named"), path=out)
         try:
             self._created = not out.exists()
             out.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise output_error(exc, "the output folder", out) from exc
+            raise output_error(exc, message("errors", "output_what_folder"), out) from exc
 
     def _take_lock(self) -> None:
         import fcntl
@@ -183,18 +188,19 @@ class OutputSet:
         try:
             handle = (self.out / LOCK).open("a+", encoding="utf-8")
         except OSError as exc:
-            raise output_error(exc, "into the output folder", self.out) from exc
+            raise output_error(exc, message("errors", "output_what_into"), self.out) from exc
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
             handle.seek(0)
             owner = handle.read().strip()[:20]
             handle.close()
-            who = f" (process {owner})" if owner.isdigit() else ""
-            raise OutputError(
-                f"another geo run{who} is writing into this folder; wait for it to finish or choose another folder",
-                path=self.out,
-            ) from exc
+            said = (
+                message("errors", "output_locked_by", owner=int(owner))
+                if owner.isdigit()
+                else message("errors", "output_locked")
+            )
+            raise OutputError(said, path=self.out) from exc
         handle.seek(0)
         handle.truncate()
         handle.write(str(os.getpid()))
@@ -212,18 +218,11 @@ class OutputSet:
             target = self.out / name
             if name in self.folders:
                 if (target.exists() or target.is_symlink()) and (name not in owned or not target.is_dir()):
-                    raise OutputError(
-                        f"{name} is there already and is not a folder an earlier geo run wrote: move it away or"
-                        " choose another folder",
-                        path=self.out,
-                    )
+                    raise OutputError(message("errors", "output_not_our_folder", name=whole(name)), path=self.out)
                 continue
             if (target.exists() or target.is_symlink()) and not target.is_file():
-                kind = "a folder" if target.is_dir() else "not a regular file"
-                raise OutputError(
-                    f"{name} there is {kind}; geo writes a file of that name: move it away or choose another folder",
-                    path=self.out,
-                )
+                kind = message("errors", "output_kind_folder" if target.is_dir() else "output_kind_other")
+                raise OutputError(message("errors", "output_not_a_file", name=whole(name), kind=kind), path=self.out)
 
     def _tmp_parent(self) -> tuple[Path, str]:
         parent = self.out.resolve().parent
@@ -249,7 +248,7 @@ class OutputSet:
         except OSError as exc:
             if tmp is not None:  # made, but its mark could not be written (a full disk): gone again
                 shutil.rmtree(tmp, ignore_errors=True)
-            raise output_error(exc, "a temporary folder", parent) from exc
+            raise output_error(exc, message("errors", "output_what_tmp"), parent) from exc
         return tmp
 
     def _owned(self) -> set[str]:
@@ -278,7 +277,7 @@ class OutputSet:
             in place that looks complete: :data:`LAST` goes last).
         """
         if self.tmp is None or LAST not in self.written:
-            raise OutputError(f"an output set needs its {LAST}", path=self.out)
+            raise OutputError(message("errors", "output_needs_last", last=whole(LAST)), path=self.out)
         new = [n for n in self.written if n != LAST] + [LAST]
         with _held_signals():
             try:
@@ -292,7 +291,7 @@ class OutputSet:
                         _remove(self.out / name)
                     os.replace(self.tmp / name, self.out / name)
             except OSError as exc:
-                raise output_error(exc, "the outputs", self.out) from exc
+                raise output_error(exc, message("errors", "output_what_outputs"), self.out) from exc
             self.committed = True
             with suppress(OSError):  # the manifest then lists these files and some more: the next run tidies up
                 self._write_manifest(new)

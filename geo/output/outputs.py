@@ -44,6 +44,7 @@ import pandas as pd
 from geo._io import atomic_write_text
 from geo._progress import Progress, no_progress
 from geo.errors import GeoError
+from geo.i18n import message, whole
 from geo.joining.rules import ROW_COLUMNS
 from geo.output._arrow import arrow_text
 from geo.output._gpkg_process import APART_ROWS, GpkgProcess
@@ -122,7 +123,8 @@ def _checked_formats(formats: Iterable[str]) -> tuple[str, ...]:
     chosen = tuple(dict.fromkeys(str(f).strip().lower() for f in formats))
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown or not chosen:
-        raise GeoError(f"`formats` are among {', '.join(FORMATS)}; not {', '.join(map(repr, unknown)) or 'none'}")
+        listed = {"formats": whole(", ".join(FORMATS)), "unknown": whole(", ".join(map(repr, unknown)) or "none")}
+        raise GeoError(message("errors", "outputs_formats", **listed))
     return chosen
 
 

@@ -21,6 +21,7 @@ import shapely
 from geo._args import check_choice
 from geo._paths import data_dir
 from geo.errors import DataError
+from geo.i18n import message, whole
 
 #: Which polygon a loader returns in its ``geometry`` column.
 Geometry = Literal["territorial", "land"]
@@ -31,7 +32,7 @@ def boundary_path(relative: str) -> Path:
     """The shipped file ``relative`` (to the data folder); :class:`DataError` when missing."""
     path = data_dir() / relative
     if not path.is_file():
-        raise DataError("a shipped boundary file is missing; reinstall the package", path=path)
+        raise DataError(message("errors", "boundaries_missing"), path=path)
     return path
 
 
@@ -71,13 +72,13 @@ def read_boundaries(relative: str, columns: list[str]) -> gpd.GeoDataFrame:
         table = pq.read_table(path)
         meta = json.loads((table.schema.metadata or {})[b"geo"])["columns"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise DataError(f"cannot read the boundaries: {exc}", path=path) from exc
+        raise DataError(message("errors", "boundaries_unreadable", problem=whole(str(exc))), path=path) from exc
     missing = [c for c in [*columns, "geometry", "land"] if c not in table.column_names]
     if missing:
-        raise DataError(f"missing columns {missing}", path=path)
+        raise DataError(message("errors", "boundaries_columns", missing=whole(str(missing))), path=path)
     for col in ("geometry", "land"):
         if not _is_wgs84(meta.get(col)):
-            raise DataError("not a geometry column in EPSG:4326", path=path, field=col)
+            raise DataError(message("errors", "boundaries_not_wgs84"), path=path, field=col)
     crs = _wgs84()
     polygons = {c: shapely.from_wkb(table[c].to_numpy(zero_copy_only=False)) for c in ("geometry", "land")}
     gdf = gpd.GeoDataFrame(table.select(columns).to_pandas(), geometry=polygons["geometry"], crs=crs)
@@ -91,7 +92,7 @@ def attribute_table(relative: str, columns: list[str]) -> pd.DataFrame:
     try:
         table = pq.read_table(path, columns=columns)
     except (OSError, ValueError, KeyError) as exc:
-        raise DataError(f"cannot read the boundary attributes: {exc}", path=path) from exc
+        raise DataError(message("errors", "boundaries_attributes", problem=whole(str(exc))), path=path) from exc
     return table.to_pandas()
 
 

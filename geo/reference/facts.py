@@ -34,6 +34,7 @@ from geo._args import check_path
 from geo._io import formula_safe
 from geo._paths import data_dir
 from geo.errors import GeoError, LedgerError, NumberParseError
+from geo.i18n import as_given, message, whole
 from geo.numbers import Number, extract_number
 
 __all__ = [
@@ -133,32 +134,31 @@ def _read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise LedgerError("ledger file not found", path=path) from None
+        raise LedgerError(message("errors", "facts_not_found"), path=path) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise LedgerError(f"cannot read ledger ({exc})", path=path) from None
+        raise LedgerError(message("errors", "facts_unreadable", problem=whole(str(exc))), path=path) from None
     try:
         rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
-        raise LedgerError(f"not a readable CSV file ({exc})", path=path) from None
+        raise LedgerError(message("errors", "facts_not_csv", problem=whole(str(exc))), path=path) from None
     rows = [r for r in rows if any(cell.strip() for cell in r)]
     if not rows:
-        raise LedgerError("ledger is empty (no header row)", path=path)
+        raise LedgerError(message("errors", "facts_empty"), path=path)
     return [h.strip() for h in rows[0]], rows[1:]
 
 
 def _check_header(header: list[str], path: Path) -> None:
     for name in REQUIRED_COLUMNS:
         if name not in header:
-            raise LedgerError("required column is missing", path=path, field=name)
+            raise LedgerError(message("errors", "ledger_column_missing"), path=path, field=name)
     known = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS)
     for name in header:
         if name not in known:
-            raise LedgerError(
-                f"unknown column (known: {', '.join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)})", path=path, field=name
-            )
+            known_text = whole(", ".join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS))
+            raise LedgerError(message("errors", "facts_unknown_column", known=known_text), path=path, field=name)
     if len(set(header)) != len(header):
         dup = next(h for h in header if header.count(h) > 1)
-        raise LedgerError("column appears twice", path=path, field=dup)
+        raise LedgerError(message("errors", "facts_column_twice"), path=path, field=dup)
 
 
 def _parse_value(text: str) -> Number:
@@ -173,12 +173,17 @@ def _check_codes(cells: dict[str, str], err: Callable[[str, str], LedgerError], 
     """The id is new and snake_case; theme, unit and scope are known words."""
     fid = cells["id"]
     if not _ID_RE.match(fid):
-        raise err("id", f"id {fid!r} is not snake_case (a-z, 0-9, single underscores)")
+        raise err("id", message("errors", "facts_id_case", id=as_given(fid)))
     if fid in seen:
-        raise err("id", f"duplicate id {fid!r} (first used in row {seen[fid]})")
+        raise err("id", message("errors", "facts_id_twice", id=as_given(fid), first=seen[fid]))
     for name, allowed in (("theme", THEMES), ("unit", UNITS), ("scope", SCOPES)):
         if cells[name] not in allowed:
-            raise err(name, f"{name} {cells[name]!r} is not one of {', '.join(allowed)}")
+            raise err(
+                name,
+                message(
+                    "errors", "facts_word", name=name, value=as_given(cells[name]), allowed=whole(", ".join(allowed))
+                ),
+            )
 
 
 def _check_phrase(cells: dict[str, str], value: Number, err: Callable[[str, str], LedgerError]) -> None:
@@ -186,14 +191,13 @@ def _check_phrase(cells: dict[str, str], value: Number, err: Callable[[str, str]
     try:
         stated = extract_number(cells["source_phrase"])
     except NumberParseError as exc:
-        raise err("source_phrase", str(exc)) from None
+        raise err("source_phrase", exc.args[0] if exc.args else str(exc)) from None  # (its words, in both languages)
     if stated.value != value:
-        raise err("source_phrase", f"{stated.text!r} in the phrase reads as {stated.value}, but value is {value}")
+        said = {"text": as_given(stated.text), "stated": stated.value, "value": value}
+        raise err("source_phrase", message("errors", "facts_phrase_value", **said))
     if stated.is_percent != (cells["unit"] == "percent"):
-        raise err(
-            "source_phrase",
-            f"{stated.text!r} is {'a' if stated.is_percent else 'not a'} percentage but unit is {cells['unit']!r}",
-        )
+        code = "facts_phrase_percent" if stated.is_percent else "facts_phrase_not_percent"
+        raise err("source_phrase", message("errors", code, text=as_given(stated.text), unit=as_given(cells["unit"])))
 
 
 def _flags(cells: dict[str, str], err: Callable[[str, str], LedgerError]) -> dict[str, bool]:
@@ -202,10 +206,10 @@ def _flags(cells: dict[str, str], err: Callable[[str, str], LedgerError]) -> dic
     for name in ("approx", "hse_panel"):
         text = cells.get(name, "").lower()
         if text not in _BOOLS:
-            raise err(name, f"{cells[name]!r} is not true or false")
+            raise err(name, message("errors", "facts_not_bool", value=as_given(cells[name])))
         flags[name] = _BOOLS[text]
     if flags["hse_panel"] and cells["theme"] != "hse":
-        raise err("hse_panel", "only facts of theme 'hse' can be on the HSE panel")
+        raise err("hse_panel", message("errors", "facts_hse_panel"))
     return flags
 
 
@@ -217,22 +221,23 @@ def _validate_row(cells: dict[str, str], row: int, path: Path, seen: dict[str, i
 
     for name in REQUIRED_COLUMNS:
         if not cells.get(name, ""):
-            raise err(name, "required field is empty")
+            raise err(name, message("errors", "ledger_field_empty"))
     _check_codes(cells, err, seen)
     try:
         value = _parse_value(cells["value"])
     except (ValueError, InvalidOperation):
-        raise err("value", f"value {cells['value']!r} is not a number (write plain digits, '.' for decimals)") from None
+        raise err("value", message("errors", "facts_value", value=as_given(cells["value"]))) from None
     period_text = cells["period"]
     if not re.fullmatch(r"[0-9]{4}", period_text) or not _MIN_YEAR <= int(period_text) <= _MAX_YEAR:
-        raise err("period", f"period {period_text!r} is not a Solar Hijri year ({_MIN_YEAR}-{_MAX_YEAR})")
+        said = message("errors", "facts_period", period=as_given(period_text), low=_MIN_YEAR, high=_MAX_YEAR)
+        raise err("period", said)
     period = int(period_text)
     start, end = period_bounds(period)
     _check_phrase(cells, value, err)
     flags = _flags(cells, err)
     counterpart = cells.get("counterpart", "")
     if counterpart and not _ID_RE.match(counterpart):
-        raise err("counterpart", f"counterpart {counterpart!r} is not a snake_case indicator name")
+        raise err("counterpart", message("errors", "facts_counterpart", name=as_given(counterpart)))
     seen[cells["id"]] = row
     return {
         **{name: cells[name] for name in ("id", "theme", "label_en", "label_fa", "unit", "subject", "scope")},
@@ -299,7 +304,8 @@ def load_facts(path: str | Path | None = None) -> pd.DataFrame:
     records = []
     for number, raw in enumerate(rows, start=1):
         if len(raw) != len(header):
-            raise LedgerError(f"has {len(raw)} fields, the header has {len(header)}", path=ledger, row=number)
+            said = message("errors", "facts_fields", count=len(raw), header=len(header))
+            raise LedgerError(said, path=ledger, row=number)
         cells = {name: cell.strip() for name, cell in zip(header, raw, strict=True)}
         records.append(_validate_row(cells, number, ledger, seen))
     facts = pd.DataFrame.from_records(records, columns=list(_OUTPUT_COLUMNS))
@@ -423,4 +429,4 @@ def format_facts(
         console = Console(file=io.StringIO(), width=width, color_system=None)
         console.print(facts_table(facts))
         return console.file.getvalue()  # type: ignore[attr-defined]  # the StringIO given above
-    raise GeoError(f"unknown format {fmt!r} (choose one of {', '.join(FORMATS)})")
+    raise GeoError(message("errors", "facts_format", fmt=as_given(fmt), formats=whole(", ".join(FORMATS))))

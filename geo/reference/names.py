@@ -29,7 +29,7 @@ from geo._args import check_flag
 from geo._paths import data_dir
 from geo._text import ASCII_DIGITS, MATCH_LETTERS, fold
 from geo.errors import AmbiguousNameError, DataError, InputTypeError, UnknownNameError
-from geo.i18n import Bilingual, message, province_label
+from geo.i18n import Bilingual, as_given, message, province_label, whole
 
 __all__ = ["normalize_name", "resolve_province", "province_aliases", "expand_abbreviations"]
 
@@ -74,7 +74,7 @@ def normalize_name(text: str) -> str:
         ``text`` is not a str (``None`` is no name: it is not read as "none").
     """
     if not isinstance(text, str):
-        raise InputTypeError(f"a province name is text (str), not {type(text).__name__}")
+        raise InputTypeError(message("errors", "names_not_text", kind=type(text).__name__))
     return _key(text, _PERSIAN_PREFIXES[0], _LATIN_STOPWORDS)
 
 
@@ -125,20 +125,17 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
         with path.open(encoding="utf-8", newline="") as fh:
             return list(csv.DictReader(fh))
     except OSError as exc:
-        raise DataError(f"cannot read shipped province names: {exc}", path=path) from exc
+        raise DataError(message("errors", "names_unreadable", problem=whole(str(exc))), path=path) from exc
 
 
 def _add(index: dict[str, str], display: dict[str, str], form: str, hasc: str, *, path: Path, row: int) -> None:
     key = normalize_name(form)
     if not key:
-        raise DataError(f"name form {form!r} is empty once normalised", path=path, row=row)
+        raise DataError(message("errors", "names_form_empty", form=as_given(form)), path=path, row=row)
     other = index.get(key)
     if other is not None and other != hasc:
-        raise DataError(
-            f"name form {form!r} would mean both {other} and {hasc}; list it in ambiguous.csv instead",
-            path=path,
-            row=row,
-        )
+        said = message("errors", "names_form_both", form=as_given(form), other=whole(other), hasc=whole(hasc))
+        raise DataError(said, path=path, row=row)
     index[key] = hasc
     display.setdefault(key, form)
 
@@ -165,7 +162,7 @@ def _index() -> _Index:
     for i, rec in enumerate(_read_csv(amb_path), start=1):
         key = normalize_name(rec["name"])
         if key in keys:
-            raise DataError(f"{rec['name']!r} is listed both as ambiguous and as a name", path=amb_path, row=i)
+            raise DataError(message("errors", "names_listed_twice", name=as_given(rec["name"])), path=amb_path, row=i)
         ambiguous[key] = (tuple(rec["hascs"].split()), rec["note"], rec["note_fa"])
         display.setdefault(key, rec["name"])
     return _Index(keys, ambiguous, legacy, display)
@@ -178,7 +175,7 @@ def _abbreviations() -> dict[str, list[tuple[str, str, bool]]]:
     out: dict[str, list[tuple[str, str, bool]]] = {}
     for i, rec in enumerate(_read_csv(path), start=1):
         if rec["where"] not in ("any", "first") or not rec["abbreviation"] or not rec["expansion"]:
-            raise DataError("an abbreviation needs its expansion and where (any or first)", path=path, row=i)
+            raise DataError(message("errors", "names_abbreviation"), path=path, row=i)
         key = _abbreviation_key(rec["abbreviation"])
         out.setdefault(key, []).append(
             (rec["expansion"], normalize_name(rec["after"]) if rec["after"] else "", rec["where"] == "first")

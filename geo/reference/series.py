@@ -37,6 +37,7 @@ import pandas as pd
 from geo._io import formula_safe
 from geo._paths import data_dir
 from geo.errors import GeoError, InputTypeError, LedgerError
+from geo.i18n import as_given, message, whole
 
 __all__ = ["COLUMNS", "Disagreement", "charted", "disagreements", "format_series", "load_series"]
 
@@ -86,16 +87,20 @@ def _read(path: Path) -> list[dict[str, str]]:
         with path.open(encoding="utf-8", newline="") as fh:
             return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(fh)]
     except OSError as exc:
-        raise LedgerError(f"cannot read the series ({exc.strerror or exc})", path=path) from None
+        raise LedgerError(
+            message("errors", "series_unreadable", problem=whole(str(exc.strerror or exc))), path=path
+        ) from None
 
 
 def _indicators(path: Path) -> dict[str, dict[str, str]]:
     known: dict[str, dict[str, str]] = {}
     for row, rec in enumerate(_read(path), start=1):
         if not _KEY.match(rec.get("indicator", "")) or rec["indicator"] in known:
-            raise LedgerError("indicator key is not snake_case or is repeated", path=path, row=row, field="indicator")
+            raise LedgerError(message("errors", "series_indicator_key"), path=path, row=row, field="indicator")
         if rec.get("unit") not in _UNITS or not rec.get("label_en") or not rec.get("label_fa"):
-            raise LedgerError(f"a unit among {', '.join(_UNITS)} and both labels are needed", path=path, row=row)
+            raise LedgerError(
+                message("errors", "series_unit_labels", units=whole(", ".join(_UNITS))), path=path, row=row
+            )
         known[rec["indicator"]] = rec
     return known
 
@@ -106,13 +111,13 @@ def _as_of(text: str, year: str, err: Any) -> None:
         return
     m = _AS_OF.match(text)
     if m is None:
-        raise err("as_of", f"{text!r} is not a Jalali date YYYY, YYYY-MM or YYYY-MM-DD")
+        raise err("as_of", message("errors", "series_as_of", text=as_given(text)))
     try:
         jdatetime.date(int(m[1]), int(m[2] or 1), int(m[3] or 1))
     except ValueError:
-        raise err("as_of", f"{text!r} is not a day of the Jalali calendar") from None
+        raise err("as_of", message("errors", "series_as_of_day", text=as_given(text))) from None
     if m[1] != year:
-        raise err("as_of", f"the date {text!r} is not in the year {year!r}")
+        raise err("as_of", message("errors", "series_as_of_year", text=as_given(text), year=as_given(year)))
 
 
 def _check(rec: dict[str, str], known: dict[str, dict[str, str]], path: Path, row: int) -> dict[str, Any]:
@@ -121,17 +126,19 @@ def _check(rec: dict[str, str], known: dict[str, dict[str, str]], path: Path, ro
 
     ind = known.get(rec.get("indicator", ""))
     if ind is None:
-        raise err("indicator", f"{rec.get('indicator')!r} is not in series_indicators.csv")
+        raise err("indicator", message("errors", "series_indicator", indicator=as_given(rec.get("indicator"))))
     if not re.fullmatch(r"[0-9]+", rec.get("value", "")):
-        raise err("value", f"{rec.get('value')!r} is not one whole number (plain digits)")
+        raise err("value", message("errors", "series_value", value=as_given(rec.get("value"))))
     if rec.get("unit") != ind["unit"]:
-        raise err("unit", f"{rec.get('unit')!r} is not the indicator's unit {ind['unit']!r}")
+        raise err(
+            "unit", message("errors", "series_unit", unit=as_given(rec.get("unit")), wanted=as_given(ind["unit"]))
+        )
     year = rec.get("year", "")
     if year and not (re.fullmatch(r"[0-9]{4}", year) and 1200 <= int(year) <= 1500):
-        raise err("year", f"{year!r} is not a Jalali year (1200-1500)")
+        raise err("year", message("errors", "series_year", year=as_given(year)))
     _as_of(rec.get("as_of", ""), year, err)
     if rec.get("from_note") not in ("true", "false") or not rec.get("source_url", "").startswith("http"):
-        raise err("source_url", "a source address (http…) and from_note true/false are needed")
+        raise err("source_url", message("errors", "series_source"))
     host = urlsplit(rec["source_url"]).hostname or ""
     return {
         **{k: rec.get(k, "") for k in ("indicator", "as_of", "as_of_printed", "printed_value", "source_url", "note")},
@@ -211,9 +218,9 @@ def load_series(path: str | Path | None = None, *, facts: pd.DataFrame | None = 
     from geo._args import check_frame, check_path
     from geo.reference.facts import load_facts
 
-    given, facts = check_path(path, "path"), check_frame(facts, "facts", "a facts ledger")
+    given, facts = check_path(path, "path"), check_frame(facts, "facts", "ledger")
     if facts is not None and not {"id", "value", "period", "source_phrase"} <= set(facts.columns):
-        raise InputTypeError("`facts` is a facts ledger (geo.load_facts()): id, value, period, source_phrase")
+        raise InputTypeError(message("errors", "series_facts_type"))
     series = given if given is not None else data_dir() / "facts" / "series.csv"
     known = _indicators(series.parent / "series_indicators.csv")
     rows = [_check(rec, known, series, row) for row, rec in enumerate(_read(series), start=1)]
@@ -274,7 +281,7 @@ def format_series(series: pd.DataFrame | None = None, fmt: Literal["json", "csv"
             writer.writerow({k: "" if v is None else formula_safe(str(v).lower() if isinstance(v, bool) else v)
                              for k, v in rec.items()})  # fmt: skip
         return out.getvalue()
-    raise GeoError(f"unknown format {fmt!r} for the series (choose json or csv)")
+    raise GeoError(message("errors", "series_format", fmt=as_given(fmt)))
 
 
 def source_text(rec: dict[str, Any]) -> str:

@@ -26,6 +26,7 @@ import pandas as pd
 from geo._args import check_path
 from geo._paths import data_dir
 from geo.errors import DataQualityWarning, LedgerError
+from geo.i18n import as_given, message, whole
 from geo.reference._quality import QualityIssue, check_column, check_parts
 from geo.reference.names import resolve_province
 from geo.reference.provinces import load_provinces
@@ -64,7 +65,7 @@ def _indicators_path(path: object) -> Path:
         return (_folder() / "indicators.csv").resolve()
     resolved = given.resolve()
     if not resolved.is_file():
-        raise LedgerError("no such file" if not resolved.exists() else "not a file", path=resolved)
+        raise LedgerError(message("errors", "no_such_file" if not resolved.exists() else "not_a_file"), path=resolved)
     return resolved
 
 
@@ -72,24 +73,26 @@ def _read_indicators(path: Path) -> pd.DataFrame:
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise LedgerError(f"cannot read the indicators table: {' '.join(str(exc).split())[:200]}", path=path) from exc
+        problem = whole(" ".join(str(exc).split())[:200])
+        raise LedgerError(message("errors", "stats_unreadable", problem=problem), path=path) from exc
     for col in _REQUIRED:
         if col not in df.columns:
-            raise LedgerError("required column is missing", path=path, field=col)
+            raise LedgerError(message("errors", "ledger_column_missing"), path=path, field=col)
     for col in ("parts", "on_mismatch"):
         if col not in df.columns:
             df[col] = ""
     for i, rec in enumerate(df.to_dict("records"), start=1):
         for col in _REQUIRED:
             if not rec[col].strip():
-                raise LedgerError("required field is empty", path=path, row=i, field=col)
+                raise LedgerError(message("errors", "ledger_field_empty"), path=path, row=i, field=col)
         if rec["scheme"] not in _SCHEMES:
-            raise LedgerError(
-                f"unknown scheme {rec['scheme']!r}; use one of {sorted(_SCHEMES)}", path=path, row=i, field="scheme"
+            said = message(
+                "errors", "stats_scheme", scheme=as_given(rec["scheme"]), schemes=whole(str(sorted(_SCHEMES)))
             )
+            raise LedgerError(said, path=path, row=i, field="scheme")
         if rec["on_mismatch"].strip() not in _MISMATCH:
             raise LedgerError(
-                f"on_mismatch is {rec['on_mismatch']!r}; use error (the default) or warn",
+                message("errors", "stats_on_mismatch", value=as_given(rec["on_mismatch"])),
                 path=path,
                 row=i,
                 field="on_mismatch",
@@ -97,7 +100,9 @@ def _read_indicators(path: Path) -> pd.DataFrame:
     dup = df["id"][df["id"].duplicated()]
     if len(dup):
         row = int(dup.index[0]) + 1
-        raise LedgerError(f"duplicate id {dup.iloc[0]!r}", path=path, row=row, field="id")
+        raise LedgerError(
+            message("errors", "ledger_duplicate_id", id=as_given(dup.iloc[0])), path=path, row=row, field="id"
+        )
     out = df.copy()
     out["national_total"] = pd.to_numeric(out["national_total"].replace("", np.nan))
     out["per_factor"] = pd.to_numeric(out["per_factor"].replace("", np.nan))
@@ -157,11 +162,11 @@ def load_indicators(path: str | Path | None = None) -> pd.DataFrame:
 def _read_table(path: Path) -> tuple[pd.DataFrame, tuple[str, ...]]:
     """A table's raw text cells and the ISO codes of its rows (checked against the names)."""
     if not path.is_file():
-        raise LedgerError("table listed in indicators.csv does not exist", path=path)
+        raise LedgerError(message("errors", "stats_table_missing"), path=path)
     df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     for col in ("code", "province_as_printed"):
         if col not in df.columns:
-            raise LedgerError("required column is missing", path=path, field=col)
+            raise LedgerError(message("errors", "ledger_column_missing"), path=path, field=col)
     # the name the code was resolved from: the printed one, or the source's reading of
     # it where the print is damaged (``province_fa``, e.g. a truncated name)
     field = "province_fa" if "province_fa" in df.columns else "province_as_printed"
@@ -170,12 +175,16 @@ def _read_table(path: Path) -> tuple[pd.DataFrame, tuple[str, ...]]:
         try:
             found = resolve_province(name)
         except LookupError as exc:
-            raise LedgerError(f"{name!r} is not a province name: {exc}", path=path, row=i, field=field) from None
+            said = message("errors", "stats_not_province", name=as_given(name), problem=whole(str(exc)))
+            raise LedgerError(said, path=path, row=i, field=field) from None
         if found != code:
-            raise LedgerError(f"{name!r} resolves to {found}, not {code}", path=path, row=i, field="code")
+            said = message(
+                "errors", "stats_resolves_elsewhere", name=as_given(name), found=whole(found), code=whole(code)
+            )
+            raise LedgerError(said, path=path, row=i, field="code")
     if df["code"].duplicated().any():
         row = int(df.index[df["code"].duplicated()][0]) + 1
-        raise LedgerError("province appears twice", path=path, row=row, field="code")
+        raise LedgerError(message("errors", "stats_province_twice"), path=path, row=row, field="code")
     return df, tuple(df["code"])
 
 
@@ -183,11 +192,12 @@ def _values(path: Path, column: str) -> pd.Series:
     """One column as numbers indexed by code: an empty cell (printed «.») is NaN, no data, never 0."""
     df, codes = _read_table(path)
     if column not in df.columns:
-        raise LedgerError("required column is missing", path=path, field=column)
+        raise LedgerError(message("errors", "ledger_column_missing"), path=path, field=column)
     values = pd.to_numeric(df[column].replace("", np.nan), errors="coerce")
     for i, (raw, val) in enumerate(zip(df[column], values, strict=True), start=1):
         if raw != "" and (not np.isfinite(val) or val < 0):
-            raise LedgerError(f"value {raw!r} is not a non-negative number", path=path, row=i, field=column)
+            said = message("errors", "stats_not_non_negative", value=as_given(raw))
+            raise LedgerError(said, path=path, row=i, field=column)
     return pd.Series(values.to_numpy(), index=list(codes), name=column)
 
 
@@ -207,9 +217,10 @@ def _checks(ind: Any, path: Path, series: pd.Series, provinces: gpd.GeoDataFrame
     if issues and ind.on_mismatch != "warn":
         first = issues[0]
         if first.kind == "national_total":
-            total = f"the 31 values sum to {first.computed:g}, not the published national total {first.printed:g}"
+            total = message("errors", "stats_sum_total", computed=first.computed, printed=first.printed)
             raise LedgerError(total, path=table, field=ind.column)
-        row = f"{' + '.join(parts)} = {first.computed:g}, not the printed {ind.column} {first.printed:g}"
+        sums = {"parts": whole(" + ".join(parts)), "column": whole(ind.column)}
+        row = message("errors", "stats_sum_parts", **sums, computed=first.computed, printed=first.printed)
         raise LedgerError(row, path=table, row=first.row, field=ind.column)
     return issues
 
@@ -225,7 +236,7 @@ def _stats(path: Path) -> tuple[gpd.GeoDataFrame, dict[str, tuple[QualityIssue, 
         series = _values(path.parent / ind.table, ind.column)
         missing = sorted(set(provinces.index) - set(series.index))
         if missing and len(missing) == len(provinces):
-            raise LedgerError("no province codes match the boundaries", path=path.parent / ind.table)
+            raise LedgerError(message("errors", "stats_no_codes"), path=path.parent / ind.table)
         for issue in _checks(ind, path, series, provinces):
             key = (issue.table, issue.column, issue.code or "")
             if key not in found:

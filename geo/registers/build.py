@@ -38,7 +38,7 @@ import pandas as pd
 
 from geo._text import INVISIBLE
 from geo.errors import InputTypeError, RegisterError, RegisterWarning
-from geo.i18n import message
+from geo.i18n import message, whole
 from geo.reasons import Reason, RowReasons
 from geo.registers._database import is_database_url
 from geo.registers.cells import (
@@ -353,15 +353,13 @@ def _source_of(source: object) -> Path | pd.DataFrame:
     if isinstance(source, (str, Path)) and str(source).strip():
         return Path(source)
     if isinstance(source, bytes):
-        hint = "; decode it first (os.fsdecode)"
+        hint = message("errors", "build_source_bytes")
     elif isinstance(source, (list, tuple)) and source and all(isinstance(r, Mapping) for r in source):
-        hint = "; make the records a table first: pandas.DataFrame(records)"
+        hint = message("errors", "build_source_records")
     else:
-        hint = ""
-    raise InputTypeError(
-        f"a register is a file path (str or pathlib.Path) or a DataFrame, not {type(source).__name__}"
-        f" {clip(repr(source), 60)}{hint}"
-    )
+        hint = whole("")
+    given = {"kind": type(source).__name__, "value": whole(clip(repr(source), 60))}
+    raise InputTypeError(message("errors", "build_source_type", **given, hint=hint))
 
 
 def _check_overrides(overrides: Mapping[str, object]) -> None:
@@ -374,8 +372,8 @@ def _check_overrides(overrides: Mapping[str, object]) -> None:
     """
     for key, value in overrides.items():
         if value is not None and not isinstance(value, str) and not (key == "crs" and hasattr(value, "to_wkt")):
-            what = "a table or query" if key in ("table", "sql") else "a column by its header"
-            raise InputTypeError(f"`{key}` names {what} (a str), not {type(value).__name__}")
+            code = "build_names_table" if key in ("table", "sql") else "build_names_column"
+            raise InputTypeError(message("errors", code, key=key, kind=type(value).__name__))
 
 
 def read_register(  # noqa: PLR0913 - keyword-only: a column per role
@@ -482,9 +480,9 @@ def read_cells(
 def _database_cells(source: object, sheet: str | None, table: str | None, sql: str | None) -> Cells:
     """The cells of a database register (:mod:`geo.registers.postgis`, imported only for one)."""
     if not is_database_url(source):
-        raise RegisterError(str(message("database", "not_database")), field="table" if table is not None else "sql")
+        raise RegisterError(message("database", "not_database"), field="table" if table is not None else "sql")
     if sheet is not None:
-        raise RegisterError("`sheet` chooses a sheet of an XLSX file or a layer of a GeoPackage", field="sheet")
+        raise RegisterError(message("errors", "build_sheet_of_database"), field="sheet")
     from geo.registers.postgis import read_database
 
     return read_database(str(source), table=table, sql=sql)

@@ -20,7 +20,7 @@ from pathlib import PurePath
 import pandas as pd
 
 from geo.errors import AmbiguousNameError, NameResolutionError, RegisterError
-from geo.i18n import message
+from geo.i18n import as_given, as_listed, message
 from geo.registers.cells import as_text, blank, clip
 from geo.registers.vocabulary import ROLE_WORDS, ROLES, header_key, vocabulary, without_parens
 
@@ -74,11 +74,9 @@ def find_columns(frame: pd.DataFrame, overrides: Mapping[str, str | None], path:
             col = wanted if wanted in frame.columns else keys.get(header_key(wanted))
             if col is None:
                 columns = list(map(str, frame.columns))
-                raise RegisterError(
-                    f"no column {clip(wanted, 80)!r} for {role}; the columns are {clip(columns, 400)}",
-                    path=path,
-                    field=clip(wanted, 80),
-                )
+                said = {"wanted": as_given(clip(wanted, 80)), "role": ROLE_WORDS.get(role, role)}
+                said["columns"] = as_listed(columns)
+                raise RegisterError(message("errors", "columns_no_column", **said), path=path, field=clip(wanted, 80))
             found[role] = col
             continue
         for alias in names[role]:

@@ -19,7 +19,7 @@ import shapely
 
 from geo._text import fold, persian_digits
 from geo.errors import RegisterError
-from geo.i18n import Bilingual, message
+from geo.i18n import Bilingual, as_given, message, whole
 from geo.reasons import Reason, RowReasons
 from geo.registers.cells import blank, clip, parse_numbers
 from geo.registers.vocabulary import DIGITS, ROLE_WORDS, STRIP, header_key, role_keys, without_parens
@@ -262,7 +262,8 @@ class _Projection:
         try:
             self.src = CRS.from_user_input(source) if source else None
         except CRSError as exc:
-            raise RegisterError(f"unknown CRS {source!r}: {exc}", field="crs") from exc
+            said = message("errors", "coordinates_crs", crs=as_given(source), problem=whole(str(exc)))
+            raise RegisterError(said, field="crs") from exc
         self.is_wgs84 = self.src is None or self.src.equals(CRS.from_epsg(4326), ignore_axis_order=True)
         self.transformer = None if self.is_wgs84 else Transformer.from_crs(self.src, "EPSG:4326", always_xy=True)
 

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import RegisterError
-from geo.i18n import message, number_list, whole
+from geo.i18n import as_given, message, number_list, whole
 from geo.registers.cells import Cells
 from geo.registers.headers import HEADER_SCAN, drop_repeated_headers, find_header, header_names, header_warnings
 from geo.registers.limits import check_columns
@@ -124,14 +124,9 @@ def check_swallowed_rows(frame: pd.DataFrame, text: str, sep: str, path: Path) -
             rows = sum(line.count(sep) >= needed for line in inner)
             if rows:
                 line = _line_of(text, str(cells.iloc[i]))
-                where = f" (line {line})" if line else ""
-                raise RegisterError(
-                    f"a quote opened in column {str(col)!r}{where} is closed only {len(inner):,} lines further"
-                    f" down: {rows:,} lines that look like rows of their own were read into that one cell. Close"
-                    ' the quote (a quote inside a cell is written twice: "") or remove it',
-                    path=path,
-                    row=i + 1,
-                )
+                where = message("errors", "delimited_line", line=line) if line else whole("")
+                said = {"column": as_given(str(col)), "where": where, "lines": len(inner), "rows": rows}
+                raise RegisterError(message("errors", "delimited_quote_late", **said), path=path, row=i + 1)
 
 
 def _parse(text: str, sep: str, start: int, path: Path) -> pd.DataFrame:
@@ -151,8 +146,9 @@ def _parse(text: str, sep: str, start: int, path: Path) -> pd.DataFrame:
         if unclosed:
             line = int(unclosed[1]) + 1 + start
             raise RegisterError(message("errors", "quote_never_closed", line=line), path=path) from exc
-        hint = f" (the header was taken from line {start + 1})" if start else ""
-        raise RegisterError(f"cannot read as delimited text{hint}: {str(exc).strip()}", path=path) from exc
+        hint = message("errors", "delimited_header_line", line=start + 1) if start else whole("")
+        said = message("errors", "delimited_unreadable", hint=hint, problem=whole(str(exc).strip()))
+        raise RegisterError(said, path=path) from exc
 
 
 def _utf8_head(data: bytes) -> str | None:

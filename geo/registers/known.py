@@ -38,7 +38,7 @@ import pandas as pd
 
 from geo._paths import data_dir
 from geo.errors import DataError
-from geo.i18n import Bilingual, catalogue, message
+from geo.i18n import Bilingual, as_given, catalogue, message, whole
 from geo.registers.vocabulary import header_key, vocabulary
 
 __all__ = [
@@ -94,15 +94,18 @@ def known_facts() -> dict[str, KnownFact]:
     with path.open(encoding="utf-8", newline="") as fh:
         for i, rec in enumerate(csv.DictReader(fh), start=1):
             if rec["kind"] not in _KINDS or (rec["unit"] and rec["unit"] not in units):
-                raise DataError(f"unknown kind or unit {rec['kind']!r}/{rec['unit']!r}", path=path, row=i, field="kind")
+                said = message("errors", "known_kind_unit", kind=as_given(rec["kind"]), unit=as_given(rec["unit"]))
+                raise DataError(said, path=path, row=i, field="kind")
             having = Bilingual(rec["having_en"], rec["having_fa"]) if rec["having_en"] else None
             if (rec["kind"] == "yesno") != (having is not None):
-                raise DataError("a yes/no fact (only) has `having` words", path=path, row=i, field="having_en")
+                raise DataError(message("errors", "known_having"), path=path, row=i, field="having_en")
             label = Bilingual(rec["label_en"], rec["label_fa"])
             out[rec["key"]] = KnownFact(rec["key"], rec["kind"], rec["unit"], label, having)
     unknown = sorted(set(vocabulary().facts.values()) - set(out))
     if unknown:
-        raise DataError(f"fact words of unknown facts {unknown}", path=path.with_name("vocabulary.csv"))
+        raise DataError(
+            message("errors", "known_unknown_facts", unknown=whole(str(unknown))), path=path.with_name("vocabulary.csv")
+        )
     return out
 
 

@@ -31,7 +31,9 @@ import os
 import re
 from pathlib import Path, PurePath
 
+from geo._text import persian_digits
 from geo.errors import InputValueError, LimitError
+from geo.i18n import Bilingual, as_given, message, whole
 
 __all__ = [
     "BYTES_PER_BYTE",
@@ -58,7 +60,6 @@ _EXPANSION_FLOOR = 10 << 20
 BYTES_PER_BYTE = {"csv": 100.0, "tsv": 100.0, "xlsx": 18.0, "geojson": 28.0, "gpkg": 46.0, "parquet": 120.0}
 _BASE_BYTES = 400 << 20
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*$", re.IGNORECASE)
-_DASK = "or use the dask engine (`engine` dask), meant for registers that do not fit in memory"
 
 
 def parse_size(text: str) -> int:
@@ -71,7 +72,7 @@ def parse_size(text: str) -> int:
     """
     m = _SIZE.match(text)
     if m is None:
-        raise InputValueError(f"GEO_MAX_MEMORY={text!r} is not a size (write e.g. 16G, 500M or 0 for no limit)")
+        raise InputValueError(message("errors", "limits_memory_variable", text=as_given(text)))
     power = " kmgt".index(m[2].lower() or " ")
     return int(float(m[1]) * 1024**power)
 
@@ -102,11 +103,13 @@ def memory_budget() -> int | None:
     return int(available * 0.8) if available else None
 
 
-def _gb(n: float) -> str:
-    """A size as a message says it: ``1.5 GB``, ``300 MB`` or ``12 KB``."""
+def _gb(n: float) -> Bilingual:
+    """A size as a message says it: ``1.5 GB``, ``300 MB`` or ``12 KB`` (Persian digits in Persian)."""
     if n >= 1 << 30:
-        return f"{n / (1 << 30):.1f} GB"
-    return f"{n / (1 << 20):.0f} MB" if n >= 1 << 20 else f"{math.ceil(n / 1024)} KB"
+        text = f"{n / (1 << 30):.1f} GB"
+    else:
+        text = f"{n / (1 << 20):.0f} MB" if n >= 1 << 20 else f"{math.ceil(n / 1024)} KB"
+    return Bilingual(text, persian_digits(text, separators=True))
 
 
 def check_memory(size: int, fmt: str, path: PurePath, *, what: str = "") -> None:
@@ -121,7 +124,8 @@ def check_memory(size: int, fmt: str, path: PurePath, *, what: str = "") -> None
     path
         The register, named in the error.
     what
-        How ``size`` was measured, for the message (default: the file's size).
+        How ``size`` was measured, for the message (default: the file's size): a text of
+        ``errors.csv`` in both languages (``limits_measured_*``).
 
     Raises
     ------
@@ -132,13 +136,13 @@ def check_memory(size: int, fmt: str, path: PurePath, *, what: str = "") -> None
     need = _BASE_BYTES + size * BYTES_PER_BYTE.get(fmt, 40.0)
     if budget is None or need <= budget:
         return
-    source = "GEO_MAX_MEMORY" if os.environ.get("GEO_MAX_MEMORY", "").strip() else "80 % of the memory available"
-    lift = f"GEO_MAX_MEMORY={math.ceil(need / (1 << 30))}G"
+    source = message(
+        "errors", "limits_memory_set" if os.environ.get("GEO_MAX_MEMORY", "").strip() else "limits_memory_80"
+    )
+    measured = what or message("errors", "limits_memory_its", size=_gb(size))
+    fields = {"need": _gb(need), "measured": measured, "budget": _gb(budget), "source": source}
     raise LimitError(
-        f"this register needs about {_gb(need)} of memory (estimated from {what or f'its {_gb(size)}'}), more than"
-        f" the limit of {_gb(budget)} ({source}); set GEO_MAX_MEMORY higher (e.g. {lift}) on a machine that has"
-        f" it, split the register, {_DASK}",
-        path=path,
+        message("errors", "limits_memory", **fields, lift=whole(str(math.ceil(need / (1 << 30))))), path=path
     )
 
 
@@ -156,20 +160,12 @@ def check_columns(count: int, path: PurePath | None) -> None:
     try:
         limit = int(text) if text else DEFAULT_MAX_COLUMNS
     except ValueError:
-        raise InputValueError(f"GEO_MAX_COLUMNS={text!r} is not a whole number") from None
+        raise InputValueError(message("errors", "limits_columns_variable", text=as_given(text))) from None
     if count <= min(limit, GPKG_MAX_COLUMNS):
         return
     if limit > GPKG_MAX_COLUMNS:
-        raise LimitError(
-            f"the register has {count:,} columns; joined.gpkg (a SQLite table) holds at most {GPKG_MAX_COLUMNS:,}"
-            " of them: drop the columns you do not need",
-            path=path,
-        )
-    raise LimitError(
-        f"the register has {count:,} columns, more than the limit of {limit:,}; drop the columns you do not"
-        f" need, or set GEO_MAX_COLUMNS (up to {GPKG_MAX_COLUMNS:,}, what joined.gpkg holds)",
-        path=path,
-    )
+        raise LimitError(message("errors", "limits_columns_gpkg", count=count, most=GPKG_MAX_COLUMNS), path=path)
+    raise LimitError(message("errors", "limits_columns", count=count, limit=limit, most=GPKG_MAX_COLUMNS), path=path)
 
 
 def check_expansion(name: str, compressed: int, size: int, path: Path) -> None:
@@ -184,13 +180,8 @@ def check_expansion(name: str, compressed: int, size: int, path: Path) -> None:
     try:
         limit = float(text) if text else DEFAULT_MAX_EXPANSION
     except ValueError:
-        raise InputValueError(f"GEO_MAX_EXPANSION={text!r} is not a number") from None
+        raise InputValueError(message("errors", "limits_expansion_variable", text=as_given(text))) from None
     if size < _EXPANSION_FLOOR or size <= limit * max(compressed, 1):
         return
-    raise LimitError(
-        f"part {name!r} expands from {_gb(compressed)} to {_gb(size)} ({size / max(compressed, 1):,.0f} times), more"
-        f" than the limit of {limit:g} times: a zip bomb, not a register (real spreadsheets and layers compress 5"
-        " to 15 times);"
-        " set GEO_MAX_EXPANSION to lift the limit",
-        path=path,
-    )
+    sizes = {"compressed": _gb(compressed), "size": _gb(size), "times": size / max(compressed, 1)}
+    raise LimitError(message("errors", "limits_expansion", part=as_given(name), **sizes, limit=limit), path=path)

@@ -22,7 +22,7 @@ import pandas as pd
 import shapely
 
 from geo.errors import RegisterError
-from geo.i18n import message
+from geo.i18n import as_listed, message
 from geo.registers.cells import CONTROL, Cells
 from geo.registers.columns import find_columns, province_by_content, rename_reserved
 from geo.registers.coordinates import pair_column, wkt_column
@@ -169,12 +169,8 @@ def _require_something_to_join(cells: pd.DataFrame, columns: dict[str, str], pat
     says so), whatever its format (the README's one rule for "no rows").
     """
     if len(cells) and not {"province", "county", "geometry", "lat"} & set(columns):
-        raise RegisterError(
-            "no province or county column and no location (lat/lon columns or a geometry); the columns are"
-            f" {list(map(str, cells.columns))}. Name them with `province`, `county` or `lat`/`lon`,"
-            " or check the encoding",
-            path=path,
-        )
+        said = message("errors", "plan_no_columns", columns=as_listed(list(map(str, cells.columns)), limit=10**9))
+        raise RegisterError(said, path=path)
 
 
 def clean_headers(cells: pd.DataFrame, path: PurePath | None, warnings: list[str]) -> pd.DataFrame:

@@ -231,7 +231,7 @@ def read_database(url: str, *, table: str | None = None, sql: str | None = None)
 
             schema, name, size = _resolve(conn, table, location)
             # a table's heap holds its rows much as a GeoPackage's SQLite pages do (not measured apart)
-            check_memory(size, "gpkg", location, what=f"the table's {size / (1 << 20):,.0f} MB")
+            check_memory(size, "gpkg", location, what=message("errors", "limits_measured_table", mb=size / (1 << 20)))
             query: Any = pgsql.SQL("SELECT * FROM {}").format(pgsql.Identifier(schema, name))
         else:
             query = str(sql).strip().rstrip(";")

@@ -200,7 +200,7 @@ def _input_bytes(path: Path, found: Found) -> tuple[int, str]:
 
     with zipfile.ZipFile(path) as archive:
         size = sum(i.file_size for i in archive.infolist())
-    return size, f"its {size / (1 << 20):,.0f} MB unpacked"
+    return size, message("errors", "limits_measured_unpacked", mb=size / (1 << 20))
 
 
 def read_file(

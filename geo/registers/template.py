@@ -35,7 +35,7 @@ from geo._args import check_path
 from geo._io import atomic_write_bytes
 from geo._paths import data_dir
 from geo.errors import DataError, InputTypeError, OutputError
-from geo.i18n import check_lang, render
+from geo.i18n import as_given, check_lang, message, render, whole
 from geo.registers.vocabulary import header_key, without_parens
 
 __all__ = ["TEMPLATE_ROWS", "TemplateColumn", "template_columns", "template_references", "write_template"]
@@ -83,9 +83,10 @@ def template_columns() -> tuple[TemplateColumn, ...]:
         columns = tuple(TemplateColumn(**rec) for rec in csv.DictReader(fh))
     for i, col in enumerate(columns, start=1):
         if col.kind not in _KINDS:
-            raise DataError(f"unknown kind {col.kind!r}", path=path, row=i, field="kind")
+            raise DataError(message("errors", "template_kind", kind=as_given(col.kind)), path=path, row=i, field="kind")
         if col.reference and col.reference not in known:
-            raise DataError(f"{col.reference!r} is not a fact or an indicator", path=path, row=i, field="reference")
+            said = message("errors", "template_reference", reference=as_given(col.reference))
+            raise DataError(said, path=path, row=i, field="reference")
     return columns
 
 
@@ -306,7 +307,7 @@ def write_template(path: str | Path, *, lang: str = "fa") -> Path:
     check_lang(lang)
     checked = check_path(path, "path")
     if checked is None:
-        raise InputTypeError("`path` is the .xlsx file to write (str or pathlib.Path), not None")
+        raise InputTypeError(message("errors", "template_path_none"))
     path = checked
     bounds = _bounds()
     wb = Workbook()
@@ -324,4 +325,6 @@ def write_template(path: str | Path, *, lang: str = "fa") -> Path:
     try:
         return atomic_write_bytes(path, buffer.getvalue())
     except OSError as exc:
-        raise OutputError(f"cannot write the template: {exc.strerror or exc}", path=path) from exc
+        raise OutputError(
+            message("errors", "template_cannot_write", problem=whole(str(exc.strerror or exc))), path=path
+        ) from exc

@@ -15,7 +15,7 @@ from functools import lru_cache
 from geo._paths import data_dir
 from geo._text import DIGIT_MAP, MATCH_LETTERS, fold
 from geo.errors import DataError
-from geo.i18n import Bilingual
+from geo.i18n import Bilingual, as_given, message, whole
 
 __all__ = [
     "ROLES",
@@ -147,10 +147,12 @@ def vocabulary() -> Vocabulary:
             elif kind == "fact" and meaning:
                 facts[header_key(word)] = meaning
             else:
-                raise DataError(f"unknown kind/meaning {kind!r}/{meaning!r}", path=path, row=i, field="meaning")
+                said = message("errors", "vocabulary_kind", kind=as_given(kind), meaning=as_given(meaning))
+                raise DataError(said, path=path, row=i, field="meaning")
     both = words["true"] & words["false"]
     if both or "" in words["true"] | words["false"]:
-        raise DataError(f"yes/no words that are both or neither: {sorted(both) or ['']}", path=path, field="word")
+        said = message("errors", "vocabulary_yes_no", words=whole(str(sorted(both) or [""])))
+        raise DataError(said, path=path, field="word")
     roles_of: dict[str, tuple[str, ...]] = {}
     for role, names in roles.items():
         for name in names:

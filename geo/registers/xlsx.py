@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import RegisterError
-from geo.i18n import message
+from geo.i18n import as_given, as_listed, message, whole
 from geo.reasons import Reason, RowReasons
 from geo.registers.cells import Cells, blank, clip, is_filled
 from geo.registers.headers import HEADER_SCAN, drop_repeated_headers, find_header, header_names, header_warnings
@@ -42,7 +42,8 @@ def choose(names: list[str], wanted: str, what: str, path: Path) -> str:
     exact = next((n for n in names if n == wanted), None)
     chosen = exact or next((n for n in names if header_key(n) == header_key(wanted)), None)
     if chosen is None:
-        raise RegisterError(f"no {what} {wanted!r}; the {what}s are {names}", path=path, field="sheet")
+        said = message("errors", f"xlsx_no_{what}", wanted=as_given(wanted), names=as_listed(names))
+        raise RegisterError(said, path=path, field="sheet")
     return chosen
 
 
@@ -52,11 +53,11 @@ def _check_archive(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             parts = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise RegisterError(f"cannot read as XLSX: {exc}", path=path) from exc
+        raise RegisterError(message("formats", "cannot_read", name="XLSX", detail=whole(str(exc))), path=path) from exc
     for part in parts:
         check_expansion(part.filename, part.compress_size, part.file_size, path)
     xml = sum(p.file_size for p in parts if p.filename.startswith(("xl/worksheets/", "xl/sharedStrings")))
-    check_memory(xml, "xlsx", path, what=f"its {xml / (1 << 20):,.0f} MB of sheet XML")
+    check_memory(xml, "xlsx", path, what=message("errors", "limits_measured_xml", mb=xml / (1 << 20)))
 
 
 def _rows(ws: Any) -> list[tuple[int, list[object]]]:
@@ -131,7 +132,7 @@ def _sheet_rows(path: Path, sheet: str | None, wanted: frozenset[str]) -> tuple[
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise RegisterError(f"cannot read as XLSX: {exc}", path=path) from exc
+        raise RegisterError(message("formats", "cannot_read", name="XLSX", detail=whole(str(exc))), path=path) from exc
     try:
         names = list(wb.sheetnames)
         order = [choose(names, sheet, "sheet", path)] if sheet is not None else names
@@ -147,7 +148,8 @@ def _sheet_rows(path: Path, sheet: str | None, wanted: frozenset[str]) -> tuple[
         try:
             rows = _rows(wb[chosen])
         except Exception as exc:  # a broken sheet part
-            raise RegisterError(f"cannot read sheet {chosen!r} as XLSX: {exc}", path=path) from exc
+            said = message("errors", "xlsx_sheet_unreadable", sheet=as_given(chosen), detail=whole(str(exc)))
+            raise RegisterError(said, path=path) from exc
     finally:
         wb.close()
     return names, chosen, rows
