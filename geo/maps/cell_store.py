@@ -201,6 +201,7 @@ def _places(province: pd.Series, county: pd.Series, rows: np.ndarray) -> tuple[n
     ctext = [*map(str, cu.tolist()), ""]
     width = len(ctext)
     pair = (pc[rows].astype("int64") % len(ptext)) * width + cc[rows].astype("int64") % width
+    del pc, cc
     present = np.zeros(len(ptext) * width, dtype=bool)
     present[pair] = True
     found = np.flatnonzero(present)
@@ -230,8 +231,10 @@ def column_store(codes: pd.DataFrame, shift: int, keys: np.ndarray, specs: Mappi
     cell = np.searchsorted(keys, key)
     if len(key) and (cell.max() >= len(keys) or not np.array_equal(keys[cell], key)):  # pragma: no cover - a bug
         raise ValueError("a drawn row is in no cell of the grid's finest level")
+    del key  # a large register's arrays are let go as soon as they are used (the map's peak memory)
     order = np.argsort(cell, kind="stable")
     rows = drawn[order]
+    del drawn, order
     place, places = _places(codes["province"], codes["county"], rows)
     facts = []
     for k, s in specs.items():

@@ -269,7 +269,7 @@ def _placed(estates: Any) -> _Placed:
     how = np.zeros(len(ok), dtype="int64")
     missing = np.flatnonzero(~ok)
     if len(missing):
-        codes = {c: estates[c].astype(object).to_numpy()[missing] if c in estates.columns else np.full(len(missing), "")
+        codes = {c: estates[c].to_numpy(dtype=object)[missing] if c in estates.columns else np.full(len(missing), "")
                  for c in ("county", "province")}  # fmt: skip
         alon, alat, ahow = place_points(codes["county"], codes["province"])
         lon[missing], lat[missing], how[missing] = alon, alat, ahow
@@ -288,7 +288,7 @@ def _located(estates: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def _statuses(estates: Any, n: int) -> np.ndarray:
     """Each row's status (``""`` without a status column)."""
-    return estates["status"].astype(object).to_numpy() if "status" in estates.columns else np.full(n, "")
+    return estates["status"].to_numpy(dtype=object) if "status" in estates.columns else np.full(n, "")
 
 
 def _counts(placed: _Placed, status: np.ndarray) -> dict[str, int]:
@@ -436,7 +436,7 @@ def row_codes(estates: Any, families: Mapping[str, str] | None = None) -> pd.Dat
         "cx": np.where(ok, np.floor(x * scale), -1).astype("int32"),
         "cy": np.where(ok, np.floor(y * scale), -1).astype("int32"),
         "s": status.astype("uint8"),
-        **{c: estates[c].astype(object).to_numpy() if c in estates.columns else np.full(n, "", dtype=object)
+        **{c: estates[c].to_numpy(dtype=object) if c in estates.columns else np.full(n, "", dtype=object)
            for c in ("province", "county")},
     }  # fmt: skip
     for col, name in (code_families(estates) if families is None else families).items():
