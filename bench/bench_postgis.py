@@ -95,10 +95,10 @@ def _writing(url: str) -> dict[str, Any]:
     from sqlalchemy import create_engine
 
     from geo import join
-    from geo.output.outputs import _with_reason_texts
+    from geo.output.outputs import _for_files
 
     result = join(url, table="register")
-    same_rows = _with_reason_texts(result.estates, lambda *a: None)  # the texts as our table holds them
+    same_rows = _for_files(result.estates, lambda *a: None)  # the texts as our table holds them
     engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
     ours, theirs = [], []
     for k in range(REPEATS):

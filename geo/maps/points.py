@@ -408,8 +408,7 @@ def _yesno(values: pd.Series) -> np.ndarray:
     """
     if pd.api.types.is_bool_dtype(values.dtype):  # bool, or pandas' boolean with missing cells
         given = values.notna().to_numpy(dtype=bool)
-        yes = values.fillna(False).to_numpy(dtype=bool) if not given.all() else values.to_numpy(dtype=bool)
-        return np.where(given, np.where(yes, 0, 1), 2).astype("uint8")
+        return np.where(given, np.where(values.fillna(False).to_numpy(dtype=bool), 0, 1), 2).astype("uint8")
     v = values.astype(object).to_numpy()
     blank = pd.isna(v)
     is_bool = np.fromiter((isinstance(x, (bool, np.bool_)) for x in v), dtype=bool, count=len(v))

@@ -191,7 +191,7 @@ def write_into(
 ) -> dict[str, Path]:
     """Write the outputs into an open :class:`~geo.output._output_set.OutputSet` and commit it."""
     tick = progress or no_progress
-    estates = _with_reason_texts(result.estates, tick)
+    estates = _for_files(result.estates, tick)
     status = result.estates["status"].to_numpy()
     joined, rejected = np.flatnonzero(status != "rejected"), np.flatnonzero(status == "rejected")
     chosen = _checked_formats(formats) if formats is not None else default_formats(len(joined))
@@ -293,12 +293,14 @@ def _from_writer(exc: BaseException) -> bool:
     return isinstance(exc, OSError) or type(exc).__module__.split(".")[0] == "pyogrio"
 
 
-def _with_reason_texts(estates: gpd.GeoDataFrame, tick: Progress) -> gpd.GeoDataFrame:
-    """``estates`` with each row's reasons and notes as one text (`` | `` between them), as files hold them.
+def _for_files(estates: gpd.GeoDataFrame, tick: Progress) -> gpd.GeoDataFrame:
+    """``estates`` as every file takes them: reasons and notes as one text each, every text column Arrow text.
 
-    A row without any has none (null: an empty cell in a CSV, NULL in a GeoPackage, which
-    writes a tenth faster at 10^6 rows than as many empty texts). Rows without one (nearly
-    all) are not stepped through one by one.
+    A row's reasons (and notes) are joined by `` | ``; a row without any has none (null: an
+    empty cell in a CSV, NULL in a GeoPackage, which writes a tenth faster at 10^6 rows than
+    as many empty texts), and rows without one (nearly all) are not stepped through one by
+    one. Each column of texts is then made Arrow text once (:func:`geo.output._arrow.arrow_text`),
+    so that no writer converts Python strings again.
     """
     tick("preparing", 0, len(estates))
     out = estates.copy(deep=False)

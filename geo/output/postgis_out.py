@@ -182,9 +182,9 @@ class DatabaseTable:
         from psycopg import sql
 
         from geo.output._writers import _batches, _schema
-        from geo.output.outputs import _with_reason_texts
+        from geo.output.outputs import _for_files
 
-        estates = _with_reason_texts(estates, no_progress)  # `` | `` between a row's texts, NULL where none
+        estates = _for_files(estates, no_progress)  # `` | `` between a row's texts, NULL where none
         schema = _schema(estates)
         names = _short_names([f.name for f in schema])
         shortened = [f"{a!r} → {b!r}" for a, b in zip(schema.names, names, strict=True) if a != b]
