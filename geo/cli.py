@@ -378,6 +378,7 @@ def _join_and_write(source: str | Path, reading: dict[str, Any], writing: Any, b
     and the database as they were (the table is committed last, once the files are in).
     """
     from contextlib import ExitStack
+    from dataclasses import replace
 
     from geo._stages import StageDisplay
     from geo.joining import join
@@ -394,6 +395,8 @@ def _join_and_write(source: str | Path, reading: dict[str, Any], writing: Any, b
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", GeoWarning)
             result = join(source, progress=show, **reading)
+            if result.register is not None:  # its rows are in the estates now: let them go before the outputs
+                result = replace(result, register=result.register.without_rows())
             # the register's warnings, one line each in --lang; any other as the package says them
             _warn_register(result.register.warnings if result.register is not None else [], lang)
             if table is not None:

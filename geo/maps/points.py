@@ -435,8 +435,9 @@ def row_codes(estates: Any, families: Mapping[str, str] | None = None) -> pd.Dat
         "cx": np.where(ok, np.floor(x * scale), -1).astype("int32"),
         "cy": np.where(ok, np.floor(y * scale), -1).astype("int32"),
         "s": status.astype("uint8"),
-        **{c: estates[c].to_numpy(dtype=object) if c in estates.columns else np.full(n, "", dtype=object)
-           for c in ("province", "county")},
+        **{c: pd.Series(estates[c].to_numpy(dtype=object) if c in estates.columns else np.full(n, "", dtype=object),
+                        dtype=object, copy=False)
+           for c in ("province", "county")},  # kept as objects: no text array made of 10^6 codes
     }  # fmt: skip
     for col, name in (code_families(estates) if families is None else families).items():
         values = estates[col]

@@ -40,6 +40,7 @@ from typing import Any, Literal, Protocol
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from geo._io import atomic_write_text
 from geo._progress import Progress, no_progress
@@ -209,7 +210,10 @@ def write_into(
         if len(result.reconciliation):
             recon = result.reconciliation
             _write(target, "reconciliation.csv", len(recon), tick, partial(write_csv, recon))
-        _write(target, "map.html", len(estates), tick, partial(_write_map, result, lang))
+        n = len(estates)
+        del estates, rejects  # the files' copy (Arrow text) let go before the map is built
+        pa.default_memory_pool().release_unused()
+        _write(target, "map.html", n, tick, partial(_write_map, result, lang))
         text, listed = _report(result, result.estates, status != "joined", target.written)
         if apart is not None:
             _waited(apart, target, len(joined), tick)
