@@ -402,7 +402,7 @@ def _join_and_write(source: str | Path, reading: dict[str, Any], writing: Any, b
             if table is not None:
                 table.write(result.estates, source=result.register.path, progress=show)
             if target is not None:
-                write_into(result, target, lang=lang, formats=writing.formats, progress=show)  # type: ignore[arg-type]
+                write_into(result, target, lang=lang, formats=writing.formats, progress=show, fork=True)  # type: ignore[arg-type]
             if table is not None:
                 table.commit()
         _warn([w for w in caught if not issubclass(w.category, RegisterWarning)])

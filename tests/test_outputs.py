@@ -292,3 +292,70 @@ def test_a_failing_geopackage_process_is_an_output_error_and_nothing_is_committe
         result.write(out, formats=["gpkg"])
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert not list(tmp_path.glob(".out.geo-tmp-*"))
+
+
+def _set_with_fork(result, out: Path, ticks: list) -> None:
+    from geo.output.outputs import output_names, write_into
+
+    with OutputSet(out, output_names(None)) as target:
+        write_into(result, target, lang="fa", progress=lambda *t: ticks.append(t), fork=True)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system")
+def test_the_map_written_beside_the_files_is_the_map_written_here(tmp_path, monkeypatch) -> None:
+    import geo.output.outputs
+
+    result = join(EXAMPLE)
+    here = result.write(tmp_path / "here")
+    ticks: list = []
+    _set_with_fork(result, tmp_path / "beside", ticks)
+    assert ticks[0] == ("writing map.html", 0, len(result.estates))  # started before any other file: the copy's
+    assert ticks.index(("writing map.html", len(result.estates), len(result.estates))) > ticks.index(
+        ("writing rows.csv", len(result.estates), len(result.estates)))  # fmt: skip
+    for name in ("map.html", "rows.csv", "report.json", "by_province.csv"):
+        assert (tmp_path / "beside" / name).read_bytes() == here[name].read_bytes(), name
+    # the copy fails (and only the copy): the map is written here, the same
+    parent, real = os.getpid(), geo.output.outputs._write_map
+
+    def fails_in_the_copy(*args):
+        if os.getpid() != parent:
+            raise RuntimeError("a copy that fails")
+        real(*args)
+
+    monkeypatch.setattr(geo.output.outputs, "_write_map", fails_in_the_copy)
+    ticks.clear()
+    _set_with_fork(result, tmp_path / "again", ticks)
+    assert ticks[0][0] == "writing map.html"
+    assert (tmp_path / "again" / "map.html").read_bytes() == here["map.html"].read_bytes()
+
+    # it fails here too: the error is the one a run without the copy gives, nothing committed
+    def full_disk(result, lang, path, advance):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(geo.output.outputs, "_write_map", full_disk)
+    with pytest.raises(OutputError, match="map.html"):
+        _set_with_fork(result, tmp_path / "full", [])
+    assert not (tmp_path / "full").exists() and not list(tmp_path.glob(".full.geo-tmp-*"))
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system")
+def test_a_forked_copy_hands_back_its_warnings_and_dies_with_ctrl_c_or_its_run() -> None:
+    import warnings
+
+    from geo.errors import GeoWarning
+    from geo.output._forked import Forked
+
+    with Forked.start(lambda: warnings.warn(GeoWarning("from the copy: «استان»"), stacklevel=1)) as copy:
+        with pytest.warns(GeoWarning, match="from the copy: «استان»"):
+            assert copy.wait()
+    with Forked.start(lambda: 1 / 0) as copy:
+        assert not copy.wait()  # an error in the copy: written again by the caller
+    with Forked.start(lambda: time.sleep(120)) as copy:
+        os.kill(copy.pid, signal.SIGINT)  # Ctrl-C reaches the whole process group
+        assert not copy.wait()
+        assert os.WIFSIGNALED(copy._status) and os.WTERMSIG(copy._status) == signal.SIGINT
+    with Forked.start(lambda: time.sleep(120)) as copy:
+        pass  # the run stopped (an error) before it waited: the copy is killed and reaped
+    assert os.WIFSIGNALED(copy._status) and os.WTERMSIG(copy._status) == signal.SIGKILL
+    with pytest.raises(ProcessLookupError):
+        os.kill(copy.pid, 0)

@@ -19,7 +19,9 @@ The files (in ``--out``):
   ``report.json``'s ``table_columns`` gives each label's machine name),
   ``rejects.csv`` (the rejected rows with their cells), and
   ``reconciliation.csv`` when there is a reconciliation;
-- ``map.html`` (:func:`geo.maps.register_map`);
+- ``map.html`` (:func:`geo.maps.register_map`); from the command line, up to
+  :data:`~geo.output._gpkg_process.APART_ROWS` rows, written by a forked copy of the process
+  while this one writes the other files (:mod:`geo.output._forked`);
 - ``report.json``, written last: the counts (``rows_in == rows_joined + rows_flagged +
   rows_rejected``), the file's warnings, the reconciliation, and every flagged or
   rejected row with its reasons.
@@ -48,6 +50,7 @@ from geo.errors import GeoError
 from geo.i18n import message, whole
 from geo.joining.rules import ROW_COLUMNS
 from geo.output._arrow import arrow_text
+from geo.output._forked import Forked
 from geo.output._gpkg_process import APART_ROWS, GpkgProcess
 from geo.output._output_set import LAST, OutputSet, output_error
 from geo.output._writers import (
@@ -189,14 +192,23 @@ def write_into(
     lang: Literal["fa", "en"] = "fa",
     formats: Iterable[str] | None = None,
     progress: Progress | None = None,
+    fork: bool = False,
 ) -> dict[str, Path]:
-    """Write the outputs into an open :class:`~geo.output._output_set.OutputSet` and commit it."""
+    """Write the outputs into an open :class:`~geo.output._output_set.OutputSet` and commit it.
+
+    With ``fork`` (the command line's), ``map.html`` of a register of up to
+    :data:`~geo.output._gpkg_process.APART_ROWS` rows is written by a forked copy of this
+    process while this one writes the other files (:mod:`geo.output._forked`).
+    """
     tick = progress or no_progress
-    estates = _for_files(result.estates, tick)
     status = result.estates["status"].to_numpy()
     joined, rejected = np.flatnonzero(status != "rejected"), np.flatnonzero(status == "rejected")
     chosen = _checked_formats(formats) if formats is not None else default_formats(len(joined))
     with ExitStack() as stack:
+        beside = _map_beside(result, lang, target, tick) if fork and len(joined) <= APART_ROWS else None
+        if beside is not None:
+            stack.enter_context(beside)
+        estates = _for_files(result.estates, tick)
         apart = _write_estates(estates, joined, chosen, target=target, tick=tick, stack=stack)
         columns = [c for c in ROW_COLUMNS if c in estates.columns]
         _write(target, "rows.csv", len(estates), tick, partial(write_csv, estates, columns=columns))
@@ -212,14 +224,30 @@ def write_into(
             _write(target, "reconciliation.csv", len(recon), tick, partial(write_csv, recon))
         n = len(estates)
         del estates, rejects  # the files' copy (Arrow text) let go before the map is built
-        pa.default_memory_pool().release_unused()
-        _write(target, "map.html", n, tick, partial(_write_map, result, lang))
+        if beside is None or not beside.wait():  # written here (also if the copy failed: any error as without it)
+            pa.default_memory_pool().release_unused()
+            _write(target, "map.html", n, tick, partial(_write_map, result, lang))
+        else:
+            tick(_MAP_STAGE, n, n)
         text, listed = _report(result, result.estates, status != "joined", target.written)
         if apart is not None:
             _waited(apart, target, len(joined), tick)
     _write(target, LAST, listed, tick, lambda p, _: p.write_text(text, encoding="utf-8"))
     target.commit()
     return {name: target.out / name for name in target.written}
+
+
+#: The stage of ``map.html``.
+_MAP_STAGE = "writing map.html"
+
+
+def _map_beside(result: Written, lang: Literal["fa", "en"], target: OutputSet, tick: Progress) -> Forked | None:
+    """``map.html`` started in a forked copy of this process (see :mod:`geo.output._forked`), or None."""
+    path, rows = target.path("map.html"), len(result.estates)
+    beside = Forked.start(partial(_write_map, result, lang, path, None))
+    if beside is not None:
+        tick(_MAP_STAGE, 0, rows)
+    return beside
 
 
 def _write_map(result: Written, lang: Literal["fa", "en"], path: Path, advance: Any) -> None:

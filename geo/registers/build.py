@@ -137,18 +137,13 @@ class Register:
         return register_html(self)
 
     def without_rows(self) -> Register:
-        """The register without its rows: its columns, warnings and path kept, its frame empty.
+        """The register without its rows: its columns, warnings and path kept.
 
-        What is left to say of a register once its rows are joined (the join's estates hold
-        them); the command line keeps only this while it writes the outputs. At 10^6 rows
-        the frame's own texts are about 150 MB of the run's peak.
+        The command line keeps only this once the rows are joined (~150 MB at 10^6 rows).
 
-        Examples
-        --------
-        >>> reg = read_register(pd.DataFrame({"استان": ["اصفهان", "فارس"]}))
-        >>> bare = reg.without_rows()
-        >>> len(bare), list(bare.frame.columns) == list(reg.frame.columns), bare.columns
-        (0, True, {'province': 'استان'})
+        >>> reg = read_register(pd.DataFrame({"استان": ["اصفهان", "فارس"]})).without_rows()
+        >>> len(reg), reg.frame.columns[3], reg.columns
+        (0, 'province', {'province': 'استان'})
         """
         return replace(self, frame=self.frame.iloc[:0].copy(), reasons=RowReasons(0), notes=None)
 
