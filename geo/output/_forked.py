@@ -29,6 +29,7 @@ pools in a copy (their at-fork handlers), and the copy takes no lock of its own.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 import signal
@@ -76,6 +77,7 @@ class Forked:
             code = 1
             try:
                 signal.signal(signal.SIGINT, signal.SIG_DFL)
+                gc.disable()  # a short life: no collection walks (and so copies) the parent's pages
                 signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
                 os.close(reader)
                 with warnings.catch_warnings(record=True) as caught:  # the filters as they were here
