@@ -7,8 +7,9 @@ A child process it starts (``geo join`` writes a large GeoPackage in one) is wat
 a thread every :data:`POLL` seconds (looked for every ``POLL * _LOOK`` seconds): the last
 VmHWM read of each is its peak. The peak written, ``peak_mb``, is the sum of the
 process's and every child's peak: an upper bound of the memory the run held at once (the
-peaks need not coincide; libraries both map are counted twice). ``own_mb`` and
-``children_mb`` are its parts.
+peaks need not coincide; libraries both map are counted twice, and so are the pages a
+forked child shares with the process: ``geo join`` forks for the map up to 10^5 rows).
+``own_mb`` and ``children_mb`` are its parts.
 Both sides of a comparison run through this wrapper, so its (small) cost is on both.
 """
 

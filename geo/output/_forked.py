@@ -15,7 +15,9 @@ A fork is only a way of going faster, never another outcome:
   written again here, where any error is raised as it would have been without the fork;
 - the warnings it gave are given again here, in order;
 - Ctrl-C stops it at once (it takes SIGINT's default action); leaving the ``with`` block
-  without :meth:`Forked.wait` kills it; a copy whose parent is gone writes nothing more.
+  without :meth:`Forked.wait` kills it; a copy whose parent was killed (``kill -9``)
+  finishes its file in the set's temporary folder, which is never committed (the next run
+  tidies it away), and exits.
 
 Only the command line forks (a process it owns); a notebook's kernel is never forked.
 
