@@ -359,3 +359,65 @@ def test_a_forked_copy_hands_back_its_warnings_and_dies_with_ctrl_c_or_its_run()
     assert os.WIFSIGNALED(copy._status) and os.WTERMSIG(copy._status) == signal.SIGKILL
     with pytest.raises(ProcessLookupError):
         os.kill(copy.pid, 0)
+
+
+def _processes_running(marker: str) -> dict[int, int]:
+    """Pid → parent pid of the processes whose command line holds ``marker``."""
+    found = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        if marker.encode() in cmdline:
+            found[int(pid)] = int(stat.rsplit(")", 1)[1].split()[1])
+    return found
+
+
+def _copy_of(proc: subprocess.Popen, marker: str) -> int:
+    """The pid of ``proc``'s forked copy, once there is one."""
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        copies = [pid for pid, parent in _processes_running(marker).items() if parent == proc.pid]
+        if copies:
+            return copies[0]
+        assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+        time.sleep(0.005)
+    pytest.fail("the run never forked")
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system")
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "sigkill"])
+def test_a_run_stopped_while_its_copy_writes_the_map_leaves_no_copy_and_no_half_set(tmp_path, how) -> None:
+    out = tmp_path / "out"
+    assert _geo("join", str(EXAMPLE), "--out", str(out)).returncode == 0
+    old, old_files = _report(out), sorted(p.name for p in out.iterdir())
+    register = _big_register(tmp_path / "mid_sized.csv", 90_000)  # under APART_ROWS: the map is the copy's
+    proc = subprocess.Popen([sys.executable, "-m", "geo", "join", str(register), "--out", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
+                            start_new_session=True)  # fmt: skip
+    try:
+        copy = _copy_of(proc, str(register))
+        os.kill(copy, signal.SIGSTOP)  # held: the run cannot finish (it waits for the map) before the signal
+        if how == signal.SIGINT:
+            os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C in a terminal: the whole foreground group
+        else:
+            proc.send_signal(signal.SIGKILL)  # the run alone: its copy is left an orphan
+        os.kill(copy, signal.SIGCONT)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+    deadline = time.monotonic() + 120  # an orphaned copy finishes its map and exits
+    while how == signal.SIGKILL and _processes_running(str(register)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _processes_running(str(register)) == {}  # after Ctrl-C: gone with its run, not later
+    if how == signal.SIGINT:
+        assert proc.returncode == 130 and "Traceback" not in err, err[-3000:]
+        assert not list(tmp_path.glob(".out.geo-tmp-*"))
+    else:
+        assert proc.returncode == -signal.SIGKILL
+    assert _report(out) == old and sorted(p.name for p in out.iterdir()) == old_files
+    # the next run tidies what the killed run and its copy left, and writes its set
+    assert _geo("join", str(EXAMPLE), "--out", str(out), "--lang", "en").returncode == 0
+    assert not list(tmp_path.glob(".out.geo-tmp-*")) and _report(out)["rows_in"] == old["rows_in"]
