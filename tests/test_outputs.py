@@ -301,7 +301,7 @@ def _set_with_fork(result, out: Path, ticks: list) -> None:
         write_into(result, target, lang="fa", progress=lambda *t: ticks.append(t), fork=True)
 
 
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system")
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="geo forks only on Linux")
 def test_the_map_written_beside_the_files_is_the_map_written_here(tmp_path, monkeypatch) -> None:
     import geo.output.outputs
 
@@ -338,7 +338,7 @@ def test_the_map_written_beside_the_files_is_the_map_written_here(tmp_path, monk
     assert not (tmp_path / "full").exists() and not list(tmp_path.glob(".full.geo-tmp-*"))
 
 
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system")
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="geo forks only on Linux")
 def test_a_forked_copy_hands_back_its_warnings_and_dies_with_ctrl_c_or_its_run() -> None:
     import warnings
 
@@ -387,7 +387,7 @@ def _copy_of(proc: subprocess.Popen, marker: str) -> int:
     pytest.fail("the run never forked")
 
 
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system")
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="geo forks only on Linux")
 @pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "sigkill"])
 def test_a_run_stopped_while_its_copy_writes_the_map_leaves_no_copy_and_no_half_set(tmp_path, how) -> None:
     out = tmp_path / "out"

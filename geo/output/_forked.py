@@ -35,6 +35,7 @@ import gc
 import os
 import pickle
 import signal
+import sys
 import warnings
 from collections.abc import Callable
 from types import TracebackType
@@ -43,8 +44,13 @@ __all__ = ["Forked", "can_fork"]
 
 
 def can_fork() -> bool:
-    """Whether a fork can run beside this process: POSIX, and a second CPU for it to use."""
-    return hasattr(os, "fork") and (os.cpu_count() or 1) >= 2
+    """Whether a fork can run beside this process: Linux, and a second CPU for it to use.
+
+    Not on macOS, where a fork of a process whose libraries touched the system frameworks
+    may crash in the copy (Python's ``multiprocessing`` no longer forks there by default),
+    nor on Windows, which has no fork: the map is then written in the process.
+    """
+    return sys.platform.startswith("linux") and (os.cpu_count() or 1) >= 2
 
 
 class Forked:

@@ -20,7 +20,7 @@ The files (in ``--out``):
   ``rejects.csv`` (the rejected rows with their cells), and
   ``reconciliation.csv`` when there is a reconciliation;
 - ``map.html`` (:func:`geo.maps.register_map`); from the command line, up to
-  :data:`~geo.output._gpkg_process.APART_ROWS` rows, written by a forked copy of the process
+  :data:`~geo.output._gpkg_process.APART_ROWS` rows, on Linux, written by a forked copy of the process
   while this one writes the other files (:mod:`geo.output._forked`);
 - ``report.json``, written last: the counts (``rows_in == rows_joined + rows_flagged +
   rows_rejected``), the file's warnings, the reconciliation, and every flagged or
