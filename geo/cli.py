@@ -395,12 +395,12 @@ def _join_and_write(source: str | Path, reading: dict[str, Any], writing: Any, b
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", GeoWarning)
             result = join(source, progress=show, **reading)
-            if result.register is not None:  # its rows are in the estates now: let them go before the outputs
-                result = replace(result, register=result.register.without_rows())
+            info = result.register.info if result.register is not None else None
+            result = replace(result, register=None)  # its rows are in the estates: let them go before the outputs
             # the register's warnings, one line each in --lang; any other as the package says them
-            _warn_register(result.register.warnings if result.register is not None else [], lang)
+            _warn_register(info.warnings if info is not None else [], lang)
             if table is not None:
-                table.write(result.estates, source=result.register.path, progress=show)
+                table.write(result.estates, source=info.path if info is not None else None, progress=show)
             if target is not None:
                 write_into(result, target, lang=lang, formats=writing.formats, progress=show, fork=True)  # type: ignore[arg-type]
             if table is not None:

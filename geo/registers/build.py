@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import warnings as pywarnings
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -135,17 +135,6 @@ class Register:
         from geo._reprs import register_html
 
         return register_html(self)
-
-    def without_rows(self) -> Register:
-        """The register without its rows: its columns, warnings and path kept.
-
-        The command line keeps only this once the rows are joined (~150 MB at 10^6 rows).
-
-        >>> reg = read_register(pd.DataFrame({"استان": ["اصفهان", "فارس"]})).without_rows()
-        >>> len(reg), reg.frame.columns[3], reg.columns
-        (0, 'province', {'province': 'استان'})
-        """
-        return replace(self, frame=self.frame.iloc[:0].copy(), reasons=RowReasons(0), notes=None)
 
     @property
     def info(self) -> RegisterInfo:
